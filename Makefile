@@ -1,0 +1,96 @@
+# Makefile - certbind.
+#
+#   make          cross-compile build/certbind.exe (mingw-w64, libyaml static)
+#   make check    install what is missing, build, run every test suite
+#   make demo     install what is missing, build, rotate a binding under Wine
+#   make clean
+#
+# core/ is also compiled natively, with sanitizers, for its unit tests.
+
+CROSS    ?= x86_64-w64-mingw32-
+WINCC    := $(CROSS)gcc
+CC       := gcc
+B        := build
+
+WARN     := -std=c11 -Wall -Wextra -Werror
+WINDEFS  := -DUNICODE -D_UNICODE -D_WIN32_WINNT=0x0603 \
+            -D__USE_MINGW_ANSI_STDIO=1 -DYAML_DECLARE_STATIC
+WINFLAGS := $(WARN) -O2 $(WINDEFS) -I$(B)/libyaml/include
+# -static keeps libgcc out of the import table: certbind.exe imports only
+# DLLs that ship with Windows.
+WINLINK  := -municode -static
+WINLIBS  := -lhttpapi -lncrypt -lcrypt32 -ladvapi32
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+NATFLAGS := $(WARN) -g -O1 $(SANITIZE)
+
+CORE_SRC := $(wildcard core/*.c)
+CORE_HDR := $(wildcard core/*.h)
+SVC_SRC  := $(wildcard service/*.c)
+SVC_HDR  := $(wildcard service/*.h)
+WIN_OBJ  := $(patsubst %.c,$(B)/win/%.o,$(CORE_SRC) $(SVC_SRC))
+LIBYAML  := $(B)/libyaml/libyaml.a
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/native/%,$(UNIT_SRC))
+TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
+            $(B)/test/certmk.exe $(B)/test/httpapi_test.exe
+
+.PHONY: all bootstrap check demo unit testbin clean
+.DELETE_ON_ERROR:
+
+all: $(B)/certbind.exe
+
+bootstrap:
+	@sh build-aux/bootstrap.sh
+
+$(LIBYAML): build-aux/libyaml.sh build-aux/libyaml.sha256
+	sh build-aux/libyaml.sh $(B)/libyaml
+
+$(B)/win/%.o: %.c $(CORE_HDR) $(SVC_HDR) $(LIBYAML)
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WINFLAGS) -c $< -o $@
+
+$(B)/certbind.exe: $(WIN_OBJ) $(LIBYAML)
+	$(WINCC) $(WINLINK) -o $@ $(WIN_OBJ) $(LIBYAML) $(WINLIBS)
+
+# --- tests ----------------------------------------------------------------
+
+$(B)/native/test_%: tests/unit/test_%.c tests/unit/unit.h $(CORE_SRC) \
+    $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(NATFLAGS) -Icore -o $@ $< $(CORE_SRC) -lyaml -lcmocka
+
+unit: $(UNIT_BIN)
+
+$(B)/test/certbind.exe: $(B)/certbind.exe
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# The stand-in HTTP.sys configuration store (see tests/httpapi/httpapi.c).
+$(B)/test/httpapi.dll: tests/httpapi/httpapi.c tests/httpapi/httpapi.def
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) -shared -static -o $@ $^ \
+	    -ladvapi32 -lws2_32
+
+$(B)/test/certmk.exe: tests/tools/certmk.c
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< \
+	    -lcrypt32 -ladvapi32
+
+$(B)/test/httpapi_test.exe: tests/httpapi/httpapi_test.c
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) -static -o $@ $< -lhttpapi -lws2_32
+
+testbin: $(TESTBIN)
+
+check: bootstrap
+	@$(MAKE) --no-print-directory all unit testbin
+	@bash tests/run.sh
+
+demo: bootstrap
+	@$(MAKE) --no-print-directory all testbin
+	@bash tests/demo.sh
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,32 @@
+/*
+ * eventlog.h - certbind's Windows Event Log source, "CertBind".
+ *
+ * Event IDs are stable: operators filter and alert on them.  They are
+ * grouped by hundreds: 1xx a binding changed, 2xx a binding needs a
+ * person, 3xx certbind could not do its job.  README.md lists each one.
+ */
+#ifndef CERTBIND_EVENTLOG_H
+#define CERTBIND_EVENTLOG_H
+
+#include <stdint.h>
+
+enum ev_level { EV_INFO, EV_WARNING, EV_ERROR };
+
+enum {
+	EV_BINDING_CREATED = 100,
+	EV_BINDING_UPDATED = 101,
+	EV_NO_CANDIDATE = 200,
+	EV_POLICY_INVALID = 300,
+	EV_STORE_FAILED = 301,
+	EV_HTTPSYS_FAILED = 302,
+	EV_RESTORE_DONE = 303,
+	EV_RESTORE_FAILED = 304
+};
+
+void evlog_open(void);
+void evlog_close(void);
+
+/* Report one UTF-8 message; a no-op if the source could not be opened. */
+void evlog_write(enum ev_level level, uint32_t id, const char *text);
+
+#endif

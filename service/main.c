@@ -1,0 +1,171 @@
+/*
+ * main.c - the certbind command line.
+ *
+ *   certbind apply --config FILE   bring HTTP.sys in line with the policy
+ *   certbind check --config FILE   check a policy file, change nothing
+ *   certbind version
+ * Arguments arrive as UTF-16 (wmain) and are passed on as UTF-8.
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/policy.h"
+#include "apply.h"
+#include "policyfile.h"
+#include "wstr.h"
+
+#define CERTBIND_VERSION "0.1.0"
+
+static const char usage[] =
+    "usage: certbind COMMAND [options]\n"
+    "\n"
+    "Keeps HTTP.sys SSL bindings on the right certificate from\n"
+    "LocalMachine\\My, as a YAML policy declares.\n"
+    "\n"
+    "commands:\n"
+    "  apply --config FILE   bind each endpoint to the certificate the policy\n"
+    "                        selects; exit 0 done, 1 error\n"
+    "  check --config FILE   check a policy; exit 0 valid, 1 invalid\n"
+    "  version               print the version\n"
+    "  help                  print this text\n"
+    "\n"
+    "Run 'certbind COMMAND --help' for one command.\n";
+
+static const char apply_usage[] =
+    "usage: certbind apply --config FILE\n"
+    "\n"
+    "Reads the policy, picks for each binding the certificate in\n"
+    "LocalMachine\\My that covers its name, is valid now, has a private key,\n"
+    "allows server authentication and expires last, and creates or updates\n"
+    "the HTTP.sys SSL binding to hold it.  A binding with no such certificate\n"
+    "is left as it is.  Every change is reported to the Event Log (source\n"
+    "CertBind).\n"
+    "\n"
+    "exit status: 0 every binding holds its certificate or was left for lack\n"
+    "of one; 1 the policy is invalid (nothing changed) or an HTTP.sys call\n"
+    "failed.\n";
+
+static const char check_usage[] =
+    "usage: certbind check --config FILE\n"
+    "\n"
+    "Checks the policy and changes nothing.  Errors are printed as\n"
+    "FILE:LINE:COLUMN: message.\n"
+    "\n"
+    "exit status: 0 the policy is valid; 1 it is not.\n";
+
+struct args {
+	const char *command;
+	const char *config;
+	int help;
+};
+
+/* Returns 0, or -1 after printing what is wrong. */
+static int
+parse_args(int argc, char **argv, struct args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return -1;
+	}
+	a->command = argv[1];
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "/?") == 0)
+			a->help = 1;
+		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			a->config = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			a->config = argv[i] + 9;
+		else {
+			fprintf(stderr, "certbind: unknown option '%s' "
+			    "(see 'certbind %s --help')\n", argv[i], a->command);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+cmd_check(const char *path)
+{
+	struct policy policy;
+	struct cb_error err;
+	char text[1024];
+
+	if (policyfile_load(path, &policy, &err) != 0) {
+		fprintf(stderr, "%s\n", cb_error_format(&err, text, sizeof(text)));
+		return 1;
+	}
+	printf("%s: valid policy with %u binding%s\n", path,
+	    (unsigned)policy.nbindings, policy.nbindings == 1 ? "" : "s");
+	policy_free(&policy);
+	return 0;
+}
+
+static int
+need_config(const struct args *a)
+{
+	if (a->config != NULL)
+		return 0;
+	fprintf(stderr, "certbind %s: --config FILE is required\n", a->command);
+	return -1;
+}
+
+static int
+run(int argc, char **argv)
+{
+	struct args a;
+
+	if (parse_args(argc, argv, &a) != 0)
+		return 1;
+	if (strcmp(a.command, "help") == 0 || strcmp(a.command, "--help") == 0 ||
+	    strcmp(a.command, "-h") == 0 || strcmp(a.command, "/?") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(a.command, "version") == 0 ||
+	    strcmp(a.command, "--version") == 0) {
+		printf("certbind %s\n", CERTBIND_VERSION);
+		return 0;
+	}
+	if (strcmp(a.command, "apply") == 0) {
+		if (a.help)
+			return fputs(apply_usage, stdout), 0;
+		return need_config(&a) ? 1 : apply_run(a.config);
+	}
+	if (strcmp(a.command, "check") == 0) {
+		if (a.help)
+			return fputs(check_usage, stdout), 0;
+		return need_config(&a) ? 1 : cmd_check(a.config);
+	}
+	fprintf(stderr, "certbind: unknown command '%s' (see 'certbind help')\n",
+	    a.command);
+	return 1;
+}
+
+int
+wmain(int argc, wchar_t **wargv)
+{
+	char **argv = calloc((size_t)argc + 1, sizeof(char *));
+	int i, rc;
+
+	if (argv == NULL)
+		return 1;
+	SetConsoleOutputCP(CP_UTF8);
+	for (i = 0; i < argc; i++)
+		if ((argv[i] = utf8_from_wide(wargv[i])) == NULL) {
+			fprintf(stderr, "certbind: argument %d is not valid "
+			    "text\n", i);
+			return 1;
+		}
+	rc = run(argc, argv);
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+	return rc;
+}

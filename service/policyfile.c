@@ -1,0 +1,51 @@
+/*
+ * policyfile.c - read a policy file (with a Unicode path) into memory.
+ *
+ * The size limit is enforced while reading, so a huge or endless file is
+ * refused without reading it all.
+ */
+#include <windows.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/yaml_tree.h"
+#include "policyfile.h"
+#include "wstr.h"
+
+int
+policyfile_load(const char *path, struct policy *out, struct cb_error *err)
+{
+	wchar_t *wpath = wide_from_utf8(path);
+	FILE *f;
+	char *buf;
+	size_t len;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	f = wpath ? _wfopen(wpath, L"rb") : NULL;
+	free(wpath);
+	if (f == NULL)
+		return cb_error_set(err, path, 0, 0, "cannot open: %s",
+		    strerror(errno));
+	buf = malloc(YTREE_MAX_BYTES + 1);
+	if (buf == NULL) {
+		fclose(f);
+		return cb_error_set(err, path, 0, 0, "out of memory");
+	}
+	len = fread(buf, 1, YTREE_MAX_BYTES + 1, f);
+	if (ferror(f)) {
+		rc = cb_error_set(err, path, 0, 0, "cannot read: %s",
+		    strerror(errno));
+	} else if (len > YTREE_MAX_BYTES) {
+		rc = cb_error_set(err, path, 0, 0,
+		    "file is larger than %d bytes, the most a policy may be",
+		    YTREE_MAX_BYTES);
+	} else {
+		rc = policy_parse(path, buf, len, out, err);
+	}
+	fclose(f);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,344 @@
+/*
+ * certmk.c - put test certificates into LocalMachine\My.
+ *
+ *   certmk add --cn NAME [--dns NAME]... [--not-before DAYS]
+ *              [--not-after DAYS] [--eku server|client|any|none] [--no-key]
+ *       Creates a self-signed certificate valid from now+not-before to
+ *       now+not-after days (defaults -1 and 30), with the given SAN
+ *       dNSNames and EKU (default server; none leaves the extension out),
+ *       and prints its thumbprint.  Each key gets its own machine key
+ *       container: Wine's PFX import puts every key in one shared container,
+ *       so a second import would overwrite the first key.  --no-key stores
+ *       the certificate alone and deletes the key.
+ *   certmk del THUMBPRINT     remove one certificate and its key
+ *   certmk clear              remove every certificate and key in the store
+ *   certmk list               thumbprint and subject of each certificate
+ *
+ * Under Wine a delete or property change in a registry-backed system store
+ * is saved only on CertControlStore(CERT_STORE_CTRL_COMMIT), so every
+ * change here ends with one.
+ */
+#include <windows.h>
+#include <wincrypt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#define MAX_DNS 16
+
+struct options {
+	const wchar_t *cn;
+	const wchar_t *dns[MAX_DNS];
+	int ndns;
+	long not_before, not_after;   /* days from now */
+	const wchar_t *eku;
+	int no_key;
+};
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "certmk: %s failed (error 0x%08lx)\n", what,
+	    (unsigned long)GetLastError());
+	exit(1);
+}
+
+static HCERTSTORE
+open_my(void)
+{
+	HCERTSTORE store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
+	    CERT_SYSTEM_STORE_LOCAL_MACHINE, L"MY");
+
+	if (store == NULL)
+		die("CertOpenStore(LocalMachine\\MY)");
+	return store;
+}
+
+static void
+commit(HCERTSTORE store)
+{
+	if (!CertControlStore(store, 0, CERT_STORE_CTRL_COMMIT, NULL))
+		die("CertControlStore(COMMIT)");
+}
+
+static void
+print_thumb(PCCERT_CONTEXT ctx)
+{
+	BYTE hash[20];
+	DWORD n = sizeof(hash), i;
+
+	if (!CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID, hash,
+	    &n))
+		die("CertGetCertificateContextProperty(SHA1)");
+	for (i = 0; i < n; i++)
+		printf("%02X", hash[i]);
+}
+
+/* now + days, as the SYSTEMTIME CertCreateSelfSignCertificate takes. */
+static SYSTEMTIME
+days_from_now(long days)
+{
+	FILETIME ft;
+	ULARGE_INTEGER t;
+	SYSTEMTIME st;
+
+	GetSystemTimeAsFileTime(&ft);
+	t.LowPart = ft.dwLowDateTime;
+	t.HighPart = ft.dwHighDateTime;
+	t.QuadPart += (ULONGLONG)((LONGLONG)days * 864000000000LL);
+	ft.dwLowDateTime = t.LowPart;
+	ft.dwHighDateTime = t.HighPart;
+	FileTimeToSystemTime(&ft, &st);
+	return st;
+}
+
+static void
+encode(LPCSTR type, const void *info, CRYPT_DATA_BLOB *out)
+{
+	if (!CryptEncodeObjectEx(X509_ASN_ENCODING, type, info,
+	    CRYPT_ENCODE_ALLOC_FLAG, NULL, &out->pbData, &out->cbData))
+		die("CryptEncodeObjectEx");
+}
+
+static DWORD
+make_extensions(const struct options *o, CERT_EXTENSION *ext)
+{
+	static CERT_ALT_NAME_ENTRY names[MAX_DNS];
+	static LPSTR oids[2];
+	CERT_ALT_NAME_INFO san;
+	CERT_ENHKEY_USAGE eku;
+	DWORD n = 0;
+	int i;
+
+	if (o->ndns > 0) {
+		for (i = 0; i < o->ndns; i++) {
+			names[i].dwAltNameChoice = CERT_ALT_NAME_DNS_NAME;
+			names[i].pwszDNSName = (LPWSTR)o->dns[i];
+		}
+		san.cAltEntry = (DWORD)o->ndns;
+		san.rgAltEntry = names;
+		ext[n].pszObjId = szOID_SUBJECT_ALT_NAME2;
+		ext[n].fCritical = FALSE;
+		encode(X509_ALTERNATE_NAME, &san, &ext[n++].Value);
+	}
+	if (wcscmp(o->eku, L"none") != 0) {
+		if (wcscmp(o->eku, L"server") == 0)
+			oids[0] = szOID_PKIX_KP_SERVER_AUTH;
+		else if (wcscmp(o->eku, L"client") == 0)
+			oids[0] = szOID_PKIX_KP_CLIENT_AUTH;
+		else if (wcscmp(o->eku, L"any") == 0)
+			oids[0] = "2.5.29.37.0";
+		else {
+			fprintf(stderr, "certmk: --eku takes server, client, any "
+			    "or none\n");
+			exit(2);
+		}
+		eku.cUsageIdentifier = 1;
+		eku.rgpszUsageIdentifier = oids;
+		ext[n].pszObjId = szOID_ENHANCED_KEY_USAGE;
+		ext[n].fCritical = FALSE;
+		encode(X509_ENHANCED_KEY_USAGE, &eku, &ext[n++].Value);
+	}
+	return n;
+}
+
+static int
+cmd_add(const struct options *o)
+{
+	wchar_t container[96], x500[512];
+	LARGE_INTEGER now;
+	HCRYPTPROV prov;
+	HCRYPTKEY key;
+	CERT_NAME_BLOB name;
+	CERT_EXTENSION ext[2];
+	CERT_EXTENSIONS exts;
+	CRYPT_KEY_PROV_INFO kpi;
+	SYSTEMTIME start, end;
+	PCCERT_CONTEXT ctx;
+	HCERTSTORE store;
+	BOOL added;
+
+	QueryPerformanceCounter(&now);
+	swprintf(container, 96, L"certmk-%lu-%lld",
+	    (unsigned long)GetCurrentProcessId(), (long long)now.QuadPart);
+	if (!CryptAcquireContextW(&prov, container, MS_ENH_RSA_AES_PROV_W,
+	    PROV_RSA_AES, CRYPT_NEWKEYSET | CRYPT_MACHINE_KEYSET))
+		die("CryptAcquireContext(NEWKEYSET)");
+	if (!CryptGenKey(prov, AT_KEYEXCHANGE, (1024 << 16) | CRYPT_EXPORTABLE,
+	    &key))
+		die("CryptGenKey");
+	CryptDestroyKey(key);
+
+	swprintf(x500, 512, L"CN=%ls", o->cn);
+	name.cbData = 0;
+	if (!CertStrToNameW(X509_ASN_ENCODING, x500, CERT_X500_NAME_STR, NULL,
+	    NULL, &name.cbData, NULL))
+		die("CertStrToName");
+	name.pbData = malloc(name.cbData);
+	if (name.pbData == NULL || !CertStrToNameW(X509_ASN_ENCODING, x500,
+	    CERT_X500_NAME_STR, NULL, name.pbData, &name.cbData, NULL))
+		die("CertStrToName");
+
+	exts.cExtension = make_extensions(o, ext);
+	exts.rgExtension = ext;
+	memset(&kpi, 0, sizeof(kpi));
+	kpi.pwszContainerName = container;
+	kpi.pwszProvName = MS_ENH_RSA_AES_PROV_W;
+	kpi.dwProvType = PROV_RSA_AES;
+	kpi.dwFlags = CRYPT_MACHINE_KEYSET;
+	kpi.dwKeySpec = AT_KEYEXCHANGE;
+	start = days_from_now(o->not_before);
+	end = days_from_now(o->not_after);
+	ctx = CertCreateSelfSignCertificate(prov, &name, 0, &kpi, NULL, &start,
+	    &end, &exts);
+	if (ctx == NULL)
+		die("CertCreateSelfSignCertificate");
+	CryptReleaseContext(prov, 0);
+
+	store = open_my();
+	if (o->no_key) {
+		added = CertAddEncodedCertificateToStore(store, X509_ASN_ENCODING,
+		    ctx->pbCertEncoded, ctx->cbCertEncoded,
+		    CERT_STORE_ADD_REPLACE_EXISTING, NULL);
+		CryptAcquireContextW(&prov, container, MS_ENH_RSA_AES_PROV_W,
+		    PROV_RSA_AES, CRYPT_DELETEKEYSET | CRYPT_MACHINE_KEYSET);
+	} else {
+		added = CertAddCertificateContextToStore(store, ctx,
+		    CERT_STORE_ADD_REPLACE_EXISTING, NULL);
+	}
+	if (!added)
+		die("CertAddCertificateContextToStore");
+	commit(store);
+	print_thumb(ctx);
+	printf("\n");
+	CertFreeCertificateContext(ctx);
+	CertCloseStore(store, 0);
+	free(name.pbData);
+	return 0;
+}
+
+static void
+delete_key(PCCERT_CONTEXT ctx)
+{
+	CRYPT_KEY_PROV_INFO *kpi;
+	HCRYPTPROV prov;
+	DWORD size = 0;
+
+	if (!CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
+	    NULL, &size) || (kpi = malloc(size)) == NULL)
+		return;
+	if (CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
+	    kpi, &size))
+		CryptAcquireContextW(&prov, kpi->pwszContainerName,
+		    kpi->pwszProvName, kpi->dwProvType,
+		    CRYPT_DELETEKEYSET | (kpi->dwFlags & CRYPT_MACHINE_KEYSET));
+	free(kpi);
+}
+
+static int
+thumb_is(PCCERT_CONTEXT ctx, const wchar_t *hex)
+{
+	BYTE hash[20];
+	wchar_t text[41];
+	DWORD n = sizeof(hash), i;
+
+	if (!CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID, hash,
+	    &n))
+		return 0;
+	for (i = 0; i < 20; i++)
+		swprintf(text + 2 * i, 3, L"%02X", hash[i]);
+	return _wcsicmp(text, hex) == 0;
+}
+
+/* Delete the certificates whose thumbprint is hex, or all if hex is NULL. */
+static int
+cmd_delete(const wchar_t *hex)
+{
+	HCERTSTORE store = open_my();
+	PCCERT_CONTEXT ctx = NULL;
+	int found = 0;
+
+	while ((ctx = CertEnumCertificatesInStore(store, ctx)) != NULL) {
+		if (hex != NULL && !thumb_is(ctx, hex))
+			continue;
+		delete_key(ctx);
+		if (!CertDeleteCertificateFromStore(
+		    CertDuplicateCertificateContext(ctx)))
+			die("CertDeleteCertificateFromStore");
+		found++;
+	}
+	commit(store);
+	CertCloseStore(store, 0);
+	if (hex != NULL && found == 0) {
+		fprintf(stderr, "certmk: no certificate %ls\n", hex);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+cmd_list(void)
+{
+	HCERTSTORE store = open_my();
+	PCCERT_CONTEXT ctx = NULL;
+	wchar_t subject[512];
+
+	while ((ctx = CertEnumCertificatesInStore(store, ctx)) != NULL) {
+		CertNameToStrW(X509_ASN_ENCODING, &ctx->pCertInfo->Subject,
+		    CERT_X500_NAME_STR, subject, 512);
+		print_thumb(ctx);
+		printf(" %ls\n", subject);
+	}
+	CertCloseStore(store, 0);
+	return 0;
+}
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: certmk add --cn NAME [--dns NAME]... "
+	    "[--not-before DAYS] [--not-after DAYS]\n"
+	    "                  [--eku server|client|any|none] [--no-key]\n"
+	    "       certmk del THUMBPRINT | clear | list\n");
+	return 2;
+}
+
+int
+wmain(int argc, wchar_t **argv)
+{
+	struct options o = { .not_before = -1, .not_after = 30,
+	    .eku = L"server" };
+	int i;
+
+	if (argc < 2)
+		return usage();
+	if (wcscmp(argv[1], L"list") == 0)
+		return cmd_list();
+	if (wcscmp(argv[1], L"clear") == 0)
+		return cmd_delete(NULL);
+	if (wcscmp(argv[1], L"del") == 0)
+		return argc == 3 ? cmd_delete(argv[2]) : usage();
+	if (wcscmp(argv[1], L"add") != 0)
+		return usage();
+	for (i = 2; i < argc; i++) {
+		int more = i + 1 < argc;
+
+		if (wcscmp(argv[i], L"--cn") == 0 && more)
+			o.cn = argv[++i];
+		else if (wcscmp(argv[i], L"--dns") == 0 && more &&
+		    o.ndns < MAX_DNS)
+			o.dns[o.ndns++] = argv[++i];
+		else if (wcscmp(argv[i], L"--not-before") == 0 && more)
+			o.not_before = wcstol(argv[++i], NULL, 10);
+		else if (wcscmp(argv[i], L"--not-after") == 0 && more)
+			o.not_after = wcstol(argv[++i], NULL, 10);
+		else if (wcscmp(argv[i], L"--eku") == 0 && more)
+			o.eku = argv[++i];
+		else if (wcscmp(argv[i], L"--no-key") == 0)
+			o.no_key = 1;
+		else
+			return usage();
+	}
+	return o.cn != NULL ? cmd_add(&o) : usage();
+}
