@@ -142,6 +142,12 @@ utc_date(int64_t t, char out[11])
 	int64_t m = mp < 10 ? mp + 3 : mp - 9;
 	int64_t y = yoe + era * 400 + (m <= 2);
 
-	snprintf(out, 11, "%04d-%02d-%02d", (int)(y % 10000), (int)m, (int)d);
+	char text[32];
+
+	if (y < 0 || y > 9999)
+		y = y < 0 ? 0 : 9999;   /* outside X.509's range anyway */
+	snprintf(text, sizeof(text), "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+	memcpy(out, text, 11);
+	out[10] = '\0';
 	return out;
 }

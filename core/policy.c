@@ -236,16 +236,11 @@ check_binding(struct loader *l, const struct ynode *node, struct binding *b)
 {
 	const struct ynode *match = map_value(node, "match");
 
-	if (b->endpoint.kind == EP_CCS)
+	/* The parser knows every kind; the HTTP.sys adapter binds IP ones. */
+	if (b->endpoint.kind == EP_SNI || b->endpoint.kind == EP_CCS)
 		return fail(l, map_value(node, "endpoint"),
-		    "ccs endpoints are not supported by this version of "
-		    "certbind");
-	if (b->dns == NULL && b->endpoint.kind == EP_SNI) {
-		b->dns = malloc(strlen(b->endpoint.host) + 1);
-		if (b->dns == NULL)
-			return fail(l, NULL, "out of memory");
-		strcpy(b->dns, b->endpoint.host);
-	}
+		    "SNI and ccs endpoints are not supported by this version "
+		    "of certbind; use ADDRESS:PORT");
 	if (b->dns == NULL)
 		return fail(l, match ? match : node,
 		    "binding '%s' needs match.dns: the name its certificate "

@@ -76,6 +76,22 @@ offset_position(const char *buf, size_t off, int *line, int *col)
 	}
 }
 
+/*
+ * libyaml reports a bad trailing octet at that octet; point at the start
+ * of the broken sequence instead, which is the character a person sees.
+ */
+static size_t
+sequence_start(const char *buf, size_t off)
+{
+	size_t s = off;
+
+	while (s > 0 && ((unsigned char)buf[s - 1] & 0xC0) == 0x80)
+		s--;
+	if (s > 0 && (unsigned char)buf[s - 1] >= 0xC0)
+		return s - 1;
+	return off;
+}
+
 static int
 parser_failure(struct builder *b, const yaml_parser_t *p, size_t len)
 {
@@ -86,7 +102,7 @@ parser_failure(struct builder *b, const yaml_parser_t *p, size_t len)
 		/* libyaml says e.g. "invalid leading UTF-8 octet" here. */
 		size_t off = p->problem_offset < len ? p->problem_offset : len;
 
-		offset_position(b->buf, off, &line, &col);
+		offset_position(b->buf, sequence_start(b->buf, off), &line, &col);
 		return cb_error_set(b->err, b->name, line, col,
 		    "%s (the policy must be UTF-8 text)", problem);
 	}

@@ -237,43 +237,68 @@ delete_key(PCCERT_CONTEXT ctx)
 }
 
 static int
-thumb_is(PCCERT_CONTEXT ctx, const wchar_t *hex)
+usage(void)
 {
-	BYTE hash[20];
-	wchar_t text[41];
-	DWORD n = sizeof(hash), i;
-
-	if (!CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID, hash,
-	    &n))
-		return 0;
-	for (i = 0; i < 20; i++)
-		swprintf(text + 2 * i, 3, L"%02X", hash[i]);
-	return _wcsicmp(text, hex) == 0;
+	fprintf(stderr, "usage: certmk add --cn NAME [--dns NAME]... "
+	    "[--not-before DAYS] [--not-after DAYS]\n"
+	    "                  [--eku server|client|any|none] [--no-key]\n"
+	    "       certmk del THUMBPRINT | clear | list\n");
+	return 2;
 }
 
-/* Delete the certificates whose thumbprint is hex, or all if hex is NULL. */
+/* Remove a certificate (freeing ctx) and the key it names. */
+static void
+remove_cert(PCCERT_CONTEXT ctx)
+{
+	delete_key(ctx);
+	if (!CertDeleteCertificateFromStore(ctx))
+		die("CertDeleteCertificateFromStore");
+}
+
+/*
+ * Each delete restarts the enumeration: deleting the context an
+ * enumeration stands on does not end under Wine 8.
+ */
+static int
+cmd_clear(void)
+{
+	HCERTSTORE store = open_my();
+	PCCERT_CONTEXT ctx;
+
+	while ((ctx = CertEnumCertificatesInStore(store, NULL)) != NULL)
+		remove_cert(ctx);
+	commit(store);
+	CertCloseStore(store, 0);
+	return 0;
+}
+
 static int
 cmd_delete(const wchar_t *hex)
 {
-	HCERTSTORE store = open_my();
-	PCCERT_CONTEXT ctx = NULL;
-	int found = 0;
+	HCERTSTORE store;
+	PCCERT_CONTEXT ctx;
+	CRYPT_HASH_BLOB blob;
+	BYTE hash[20];
+	DWORD i;
 
-	while ((ctx = CertEnumCertificatesInStore(store, ctx)) != NULL) {
-		if (hex != NULL && !thumb_is(ctx, hex))
-			continue;
-		delete_key(ctx);
-		if (!CertDeleteCertificateFromStore(
-		    CertDuplicateCertificateContext(ctx)))
-			die("CertDeleteCertificateFromStore");
-		found++;
-	}
-	commit(store);
-	CertCloseStore(store, 0);
-	if (hex != NULL && found == 0) {
+	if (wcslen(hex) != 40)
+		return usage();
+	for (i = 0; i < 20; i++)
+		hash[i] = (BYTE)wcstoul((wchar_t[]){ hex[2 * i], hex[2 * i + 1], 0 },
+		    NULL, 16);
+	blob.cbData = 20;
+	blob.pbData = hash;
+	store = open_my();
+	ctx = CertFindCertificateInStore(store, X509_ASN_ENCODING, 0,
+	    CERT_FIND_SHA1_HASH, &blob, NULL);
+	if (ctx == NULL) {
 		fprintf(stderr, "certmk: no certificate %ls\n", hex);
+		CertCloseStore(store, 0);
 		return 1;
 	}
+	remove_cert(ctx);
+	commit(store);
+	CertCloseStore(store, 0);
 	return 0;
 }
 
@@ -294,16 +319,6 @@ cmd_list(void)
 	return 0;
 }
 
-static int
-usage(void)
-{
-	fprintf(stderr, "usage: certmk add --cn NAME [--dns NAME]... "
-	    "[--not-before DAYS] [--not-after DAYS]\n"
-	    "                  [--eku server|client|any|none] [--no-key]\n"
-	    "       certmk del THUMBPRINT | clear | list\n");
-	return 2;
-}
-
 int
 wmain(int argc, wchar_t **argv)
 {
@@ -316,7 +331,7 @@ wmain(int argc, wchar_t **argv)
 	if (wcscmp(argv[1], L"list") == 0)
 		return cmd_list();
 	if (wcscmp(argv[1], L"clear") == 0)
-		return cmd_delete(NULL);
+		return cmd_clear();
 	if (wcscmp(argv[1], L"del") == 0)
 		return argc == 3 ? cmd_delete(argv[2]) : usage();
 	if (wcscmp(argv[1], L"add") != 0)

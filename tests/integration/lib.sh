@@ -1,0 +1,83 @@
+# lib.sh - shared by the Wine integration tests and the demo.
+#
+# One private WINEPREFIX is booted per run (wineboot costs 5-10 s) with a
+# persistent wineserver, so each later `wine` call costs ~0.1 s.  Tests
+# reset the state they touch (LocalMachine\My and the HTTP.sys records)
+# instead of booting again.  Output is TAP: "ok N - what" / "not ok N - what".
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BIN=$ROOT/build/test
+SSLKEY='HKLM\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\SslBindingInfo'
+
+export WINEARCH=win64
+# The stand-in httpapi.dll beside the exe; skip Mono and Gecko installs.
+export WINEDLLOVERRIDES="httpapi=n;mscoree,mshtml="
+# Set explicitly: Debian's wrapper sets fixme-all when it is unset.
+export WINEDEBUG=${WINEDEBUG:--all}
+
+wine_boot() {   # wine_boot PREFIX
+	export WINEPREFIX=$1
+	wineserver -k 2>/dev/null || true
+	rm -rf "$WINEPREFIX"
+	mkdir -p "$WINEPREFIX"
+	# Persistent first: a server started by wineboot would refuse -p.  Its
+	# output goes nowhere: it outlives the caller, and an inherited pipe
+	# would keep the caller's reader (`| grep`, $(...)) waiting for it.
+	wineserver -p </dev/null >/dev/null 2>&1 || return 1
+	if ! wineboot -i >"$WINEPREFIX.boot.log" 2>&1; then
+		echo "wineboot failed; see $WINEPREFIX.boot.log" >&2
+		return 1
+	fi
+}
+
+wine_end() {
+	wineserver -k 2>/dev/null || true
+}
+
+certbind() { wine "$BIN/certbind.exe" "$@"; }
+certmk() { wine "$BIN/certmk.exe" "$@" | tr -d '\r'; }
+
+# Empty LocalMachine\My and remove every HTTP.sys SSL record.
+reset_state() {
+	certmk clear >/dev/null
+	wine reg delete "$SSLKEY" /f >/dev/null 2>&1 || true
+}
+
+# reg_value ENDPOINT NAME: a value of the record at ENDPOINT, "" if none.
+reg_value() {
+	wine reg query "$SSLKEY\\$1" /v "$2" 2>/dev/null | tr -d '\r' |
+	    awk -v n="$2" '$1 == n { print $3 }'
+}
+
+bound_hash() { reg_value "$1" SslCertHash; }
+
+# --- TAP -------------------------------------------------------------------
+
+T_NUM=0
+T_FAILED=0
+
+ok() { T_NUM=$((T_NUM + 1)); echo "ok $T_NUM - $1"; }
+
+not_ok() {
+	T_NUM=$((T_NUM + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_NUM - $1"
+	shift
+	for line in "$@"; do printf '#   %s\n' "$line"; done
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  '$2'" "want: '$3'"; fi
+}
+
+# expect_match WHAT TEXT PATTERN (grep -E)
+expect_match() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then ok "$1"
+	else not_ok "$1" "pattern: $3" "in: $(printf '%s' "$2" | head -c 600)"; fi
+}
+
+tap_end() {
+	echo "1..$T_NUM"
+	[ "$T_FAILED" -eq 0 ]
+}

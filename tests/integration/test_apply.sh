@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# test_apply.sh - certbind.exe apply/check under Wine, end to end.
+#
+# Uses the prefix tests/run.sh booted (WINEPREFIX), or boots its own.
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT" || exit 1
+if [ -z "${CERTBIND_PREFIX_READY:-}" ]; then
+	wine_boot "$ROOT/build/wineprefix" || exit 1
+	trap wine_end EXIT
+fi
+
+POLICY=tests/integration/policies/api.yaml
+EP=0.0.0.0:8443
+APPID=5A3F1D9C2E6B8F4EA0C47D2B95E1F3C6
+
+add_api() {   # add_api [certmk options]: a certificate for api.example.test
+	certmk add --cn api.example.test --dns api.example.test "$@"
+}
+
+# The rotation story: A, then a renewal B, then a crowd of certificates
+# that must not win for one reason each.
+test_rotation() {
+	local a b out rc
+	reset_state
+	a=$(add_api --not-after 30)
+	out=$(WINEDEBUG=-all,+eventlog certbind apply --config $POLICY 2>&1); rc=$?
+	expect_eq "apply with A exits 0" "$rc" 0
+	expect_eq "the record holds A" "$(bound_hash $EP)" "$a"
+	expect_eq "a new record carries certbind's AppId" \
+	    "$(reg_value $EP AppId)" "$APPID"
+	expect_eq "a new record names store MY" "$(reg_value $EP SslCertStoreName)" MY
+	expect_match "apply says it created the binding" "$out" \
+	    "^api: created $EP with $a \\(CN=api.example.test, expires "
+	expect_match "the creation goes to the Event Log" "$out" \
+	    "eventlog:ReportEventW L\"api: created $EP with $a"
+
+	b=$(add_api --not-after 60)
+	out=$(certbind apply --config $POLICY 2>&1); rc=$?
+	expect_eq "apply with renewal B exits 0" "$rc" 0
+	expect_eq "the record moved to B" "$(bound_hash $EP)" "$b"
+	expect_match "apply says it updated A to B" "$out" \
+	    "^api: updated $EP from $a to $b"
+
+	add_api --not-before -90 --not-after -1 >/dev/null           # C expired
+	add_api --not-before 1 --not-after 90 >/dev/null             # D not yet valid
+	add_api --not-after 90 --no-key >/dev/null                   # E keyless
+	add_api --not-after 90 --eku client >/dev/null               # F clientAuth only
+	certmk add --cn other.example.test --dns other.example.test \
+	    --not-after 90 >/dev/null                                # G other name
+	out=$(certbind apply --config $POLICY 2>&1); rc=$?
+	expect_eq "apply among C..G exits 0" "$rc" 0
+	expect_eq "none of C..G displaces B" "$(bound_hash $EP)" "$b"
+	expect_match "apply says B is already bound" "$out" \
+	    "^api: $EP already holds $b"
+}
+
+# Without a qualifying certificate nothing is created and nothing removed.
+test_no_candidate() {
+	local a out rc
+	reset_state
+	add_api --not-before -90 --not-after -2 >/dev/null
+	add_api --not-after 90 --no-key >/dev/null
+	out=$(certbind apply --config $POLICY 2>&1); rc=$?
+	expect_eq "no candidate: apply exits 0" "$rc" 0
+	expect_eq "no candidate: no record is created" "$(bound_hash $EP)" ""
+	expect_match "no candidate: apply says so" "$out" \
+	    "^api: no certificate in LocalMachine\\\\My qualifies for api.example.test; $EP left as it is"
+	expect_match "no candidate: each certificate's reason is given" "$out" \
+	    "^  [0-9A-F]{40}: expired [0-9]{4}-[0-9]{2}-[0-9]{2}"
+	expect_match "no candidate: the keyless one is named" "$out" \
+	    "^  [0-9A-F]{40}: no private key"
+
+	a=$(add_api --not-after 30)
+	certbind apply --config $POLICY >/dev/null 2>&1
+	certmk del "$a" >/dev/null
+	out=$(certbind apply --config $POLICY 2>&1); rc=$?
+	expect_eq "certificate gone: apply exits 0" "$rc" 0
+	expect_eq "certificate gone: the record is kept, not removed" \
+	    "$(bound_hash $EP)" "$a"
+}
+
+# A bad policy is reported with its position and changes nothing.
+test_bad_policy() {
+	local a out rc
+	reset_state
+	a=$(add_api --not-after 30)
+	certbind apply --config $POLICY >/dev/null 2>&1
+	add_api --not-after 60 >/dev/null
+	out=$(WINEDEBUG=-all,+eventlog certbind apply \
+	    --config tests/integration/policies/broken.yaml 2>&1); rc=$?
+	expect_eq "bad policy: apply exits 1" "$rc" 1
+	expect_match "bad policy: FILE:LINE:COL on stderr" "$out" \
+	    "^tests/integration/policies/broken.yaml:4:5: unknown key 'endpont' in a binding \\(did you mean 'endpoint'\\?\\)"
+	expect_match "bad policy: reported to the Event Log as an error" "$out" \
+	    "err:eventlog:ReportEventW L\"tests/integration/policies/broken.yaml:4:5"
+	expect_eq "bad policy: the binding is unchanged" "$(bound_hash $EP)" "$a"
+
+	out=$(certbind check --config tests/integration/policies/broken.yaml 2>&1); rc=$?
+	expect_eq "check on a bad policy exits 1" "$rc" 1
+	expect_match "check prints FILE:LINE:COL" "$out" \
+	    "^tests/integration/policies/broken.yaml:4:5: unknown key"
+	out=$(certbind check --config $POLICY 2>&1); rc=$?
+	expect_eq "check on a good policy exits 0" "$rc" 0
+	out=$(certbind check --config tests/integration/policies/missing.yaml 2>&1); rc=$?
+	expect_eq "check on a missing file exits 1" "$rc" 1
+	expect_match "check names the missing file" "$out" \
+	    "^tests/integration/policies/missing.yaml: cannot open: No such file"
+}
+
+# An existing record (made by netsh, say) keeps every field but the hash.
+test_read_modify_write() {
+	local a b k="$SSLKEY\\$EP"
+	reset_state
+	a=$(add_api --not-after 30)
+	wine reg add "$k" /v SslCertHash /t REG_BINARY /d "$a" /f >/dev/null
+	wine reg add "$k" /v AppId /t REG_BINARY \
+	    /d 00112233445566778899AABBCCDDEEFF /f >/dev/null
+	wine reg add "$k" /v SslCertStoreName /t REG_SZ /d MY /f >/dev/null
+	wine reg add "$k" /v DefaultFlags /t REG_DWORD /d 2 /f >/dev/null
+	wine reg add "$k" /v DefaultSslRevocationFreshnessTime /t REG_DWORD \
+	    /d 600 /f >/dev/null
+	wine reg add "$k" /v DefaultSslCtlStoreName /t REG_SZ /d CA /f >/dev/null
+	b=$(add_api --not-after 60)
+	certbind apply --config $POLICY >/dev/null 2>&1
+	expect_eq "rotation: the hash moved to the renewal" "$(bound_hash $EP)" "$b"
+	expect_eq "rotation: the operator's AppId is kept" \
+	    "$(reg_value $EP AppId)" 00112233445566778899AABBCCDDEEFF
+	expect_eq "rotation: the client-certificate flag is kept" \
+	    "$(reg_value $EP DefaultFlags)" 0x2
+	expect_eq "rotation: the revocation freshness is kept" \
+	    "$(reg_value $EP DefaultSslRevocationFreshnessTime)" 0x258
+	expect_eq "rotation: the CTL store is kept" \
+	    "$(reg_value $EP DefaultSslCtlStoreName)" CA
+}
+
+test_cli() {
+	local out rc
+	out=$(certbind --help 2>&1); rc=$?
+	expect_eq "--help exits 0" "$rc" 0
+	expect_match "--help lists the commands" "$out" "^  apply --config FILE"
+	out=$(certbind apply --help 2>&1); rc=$?
+	expect_match "apply --help documents the exit status" "$out" "^exit status:"
+	out=$(certbind frobnicate 2>&1); rc=$?
+	expect_eq "an unknown command exits 1" "$rc" 1
+	out=$(certbind apply 2>&1); rc=$?
+	expect_eq "apply without --config exits 1" "$rc" 1
+	expect_match "apply without --config says what is missing" "$out" \
+	    "--config FILE is required"
+	out=$(certbind version 2>&1); rc=$?
+	expect_match "version prints the version" "$out" "^certbind [0-9]+\\.[0-9]+\\.[0-9]+"
+}
+
+test_rotation
+test_no_candidate
+test_bad_policy
+test_read_modify_write
+test_cli
+tap_end
