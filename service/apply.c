@@ -193,8 +193,12 @@ reconcile(const struct policy *p, const struct inventory *inv)
 		say(EV_ERROR, 0, "out of memory");
 		return APPLY_ERROR;
 	}
-	if (read_records(p, records, &n) != 0 ||
-	    plan_build(p, inv, records, n, now, &plan, &err) != 0) {
+	if (read_records(p, records, &n) != 0) {
+		free(records);
+		return APPLY_ERROR;
+	}
+	if (plan_build(p, inv, records, n, now, &plan, &err) != 0) {
+		say(EV_ERROR, 0, "%s", err.msg);
 		free(records);
 		return APPLY_ERROR;
 	}

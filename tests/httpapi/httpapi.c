@@ -112,13 +112,21 @@ parse_key_name(const wchar_t *name, SOCKADDR_STORAGE *ss)
 	}
 }
 
+/* HKLM-relative path of the record for key name. */
+static const wchar_t *
+record_path(const wchar_t *name, wchar_t path[256])
+{
+	swprintf(path, 256, L"%ls\\%ls", SSL_ROOT, name);
+	return path;
+}
+
 static LONG
 open_record(const wchar_t *name, REGSAM access, HKEY *key)
 {
 	wchar_t path[256];
 
-	swprintf(path, 256, L"%ls\\%ls", SSL_ROOT, name);
-	return RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, access, key);
+	return RegOpenKeyExW(HKEY_LOCAL_MACHINE, record_path(name, path), 0,
+	    access, key);
 }
 
 static void
@@ -189,9 +197,8 @@ HttpSetServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
 	(void)overlapped;
 	if ((rc = check_set(id, info, len, true, name)) != NO_ERROR)
 		return rc;
-	swprintf(path, 256, L"%ls\\%ls", SSL_ROOT, name);
-	if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, NULL, 0, KEY_ALL_ACCESS,
-	    NULL, &key, &disposition) != ERROR_SUCCESS)
+	if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, record_path(name, path), 0,
+	    NULL, 0, KEY_ALL_ACCESS, NULL, &key, &disposition) != ERROR_SUCCESS)
 		return ERROR_ACCESS_DENIED;
 	if (disposition != REG_CREATED_NEW_KEY) {
 		RegCloseKey(key);
@@ -233,8 +240,8 @@ HttpDeleteServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
 	(void)overlapped;
 	if ((rc = check_set(id, info, len, false, name)) != NO_ERROR)
 		return rc;
-	swprintf(path, 256, L"%ls\\%ls", SSL_ROOT, name);
-	if (RegDeleteKeyW(HKEY_LOCAL_MACHINE, path) != ERROR_SUCCESS)
+	if (RegDeleteKeyW(HKEY_LOCAL_MACHINE, record_path(name, path)) !=
+	    ERROR_SUCCESS)
 		return ERROR_FILE_NOT_FOUND;
 	return NO_ERROR;
 }
