@@ -134,13 +134,17 @@ run(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(a.command, "apply") == 0) {
-		if (a.help)
-			return fputs(apply_usage, stdout), 0;
+		if (a.help) {
+			fputs(apply_usage, stdout);
+			return 0;
+		}
 		return need_config(&a) ? 1 : apply_run(a.config);
 	}
 	if (strcmp(a.command, "check") == 0) {
-		if (a.help)
-			return fputs(check_usage, stdout), 0;
+		if (a.help) {
+			fputs(check_usage, stdout);
+			return 0;
+		}
 		return need_config(&a) ? 1 : cmd_check(a.config);
 	}
 	fprintf(stderr, "certbind: unknown command '%s' (see 'certbind help')\n",

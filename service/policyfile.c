@@ -1,8 +1,8 @@
 /*
  * policyfile.c - read a policy file (with a Unicode path) into memory.
  *
- * The size limit is enforced while reading, so a huge or endless file is
- * refused without reading it all.
+ * Reading stops one byte past the size limit, so a huge or endless file is
+ * refused (by core/, which words the error) without reading it all.
  */
 #include <windows.h>
 #include <errno.h>
@@ -34,17 +34,13 @@ policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 		fclose(f);
 		return cb_error_set(err, path, 0, 0, "out of memory");
 	}
+	/* One byte past the limit is enough for core/ to refuse the file. */
 	len = fread(buf, 1, YTREE_MAX_BYTES + 1, f);
-	if (ferror(f)) {
+	if (ferror(f))
 		rc = cb_error_set(err, path, 0, 0, "cannot read: %s",
 		    strerror(errno));
-	} else if (len > YTREE_MAX_BYTES) {
-		rc = cb_error_set(err, path, 0, 0,
-		    "file is larger than %d bytes, the most a policy may be",
-		    YTREE_MAX_BYTES);
-	} else {
+	else
 		rc = policy_parse(path, buf, len, out, err);
-	}
 	fclose(f);
 	free(buf);
 	return rc;
