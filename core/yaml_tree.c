@@ -247,7 +247,7 @@ ytree_parse(const char *name, const char *buf, size_t len,
 	b.err = err;
 	if (len > YTREE_MAX_BYTES) {
 		cb_error_set(err, name, 0, 0,
-		    "file is %zu bytes; a policy may be at most %d bytes", len,
+		    "file is too large: a policy may be at most %d bytes",
 		    YTREE_MAX_BYTES);
 		return NULL;
 	}
