@@ -32,7 +32,10 @@ cert_clear(struct cert *c)
 		free(c->dns[i]);
 	free(c->dns);
 	free(c->subject);
+	free(c->issuer);
 	free(c->cn);
+	free(c->template_name);
+	free(c->template_oid);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -55,7 +58,10 @@ inventory_add(struct inventory *inv, const struct cert *c)
 	d = &inv->certs[inv->n];
 	*d = *c;
 	d->subject = dup_or_null(c->subject, &failed);
+	d->issuer = dup_or_null(c->issuer, &failed);
 	d->cn = dup_or_null(c->cn, &failed);
+	d->template_name = dup_or_null(c->template_name, &failed);
+	d->template_oid = dup_or_null(c->template_oid, &failed);
 	d->dns = NULL;
 	d->ndns = 0;
 	if (c->ndns > 0) {
@@ -73,6 +79,12 @@ inventory_add(struct inventory *inv, const struct cert *c)
 	}
 	inv->n++;
 	return 0;
+}
+
+const char *
+store_name(enum cert_store s)
+{
+	return s == STORE_WEBHOSTING ? "WebHosting" : "My";
 }
 
 void
@@ -149,5 +161,19 @@ utc_date(int64_t t, char out[11])
 	snprintf(text, sizeof(text), "%04d-%02d-%02d", (int)y, (int)m, (int)d);
 	memcpy(out, text, 11);
 	out[10] = '\0';
+	return out;
+}
+
+const char *
+utc_time(int64_t t, char out[21])
+{
+	int64_t s = ((t % 86400) + 86400) % 86400;
+	char text[32];
+
+	utc_date(t, out);
+	snprintf(text, sizeof(text), "%sT%02d:%02d:%02dZ", out, (int)(s / 3600),
+	    (int)(s / 60 % 60), (int)(s % 60));
+	memcpy(out, text, 21);
+	out[20] = '\0';
 	return out;
 }

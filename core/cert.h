@@ -23,9 +23,14 @@ enum {
 	EKU_OTHER = 1 << 3             /* any other purpose */
 };
 
+/* The LocalMachine stores HTTP.sys can take a certificate from. */
+enum cert_store { STORE_MY, STORE_WEBHOSTING };
+
 struct cert {
 	uint8_t thumb[THUMB_LEN];
+	enum cert_store store;         /* which store it was read from */
 	char *subject;                 /* subject DN, for messages */
+	char *issuer;                  /* issuer DN */
 	char *cn;                      /* subject common name, or NULL */
 	char **dns;                    /* SAN dNSName entries */
 	size_t ndns;
@@ -33,12 +38,20 @@ struct cert {
 	bool has_key;                  /* a usable private key is present */
 	bool has_eku;                  /* the EKU extension is present */
 	unsigned eku;                  /* EKU_* bits, when has_eku */
+	bool archived;                 /* CERT_ARCHIVED_PROP_ID is set */
+	char *template_name;           /* certificate template name, or NULL */
+	char *template_oid;            /* certificate template OID, or NULL */
+	bool has_renewal;              /* CERT_RENEWAL_PROP_ID is set: */
+	uint8_t renewal[THUMB_LEN];    /* the thumbprint of its successor */
 };
 
 struct inventory {
 	struct cert *certs;
 	size_t n, cap;
 };
+
+/* "My", "WebHosting": the store's name as Windows spells it. */
+const char *store_name(enum cert_store s);
 
 /* Append a deep copy of c.  Returns 0, or -1 when out of memory. */
 int inventory_add(struct inventory *inv, const struct cert *c);
@@ -55,6 +68,9 @@ int thumb_parse(const char *text, uint8_t thumb[THUMB_LEN]);
 
 /* "2026-01-02" for a UTC time in seconds. */
 const char *utc_date(int64_t t, char out[11]);
+
+/* "2026-01-02T03:04:05Z" (ISO 8601) for a UTC time in seconds. */
+const char *utc_time(int64_t t, char out[21]);
 
 /* The certificate's name is good for host (RFC 6125, see names.c). */
 bool cert_covers(const struct cert *c, const char *host);

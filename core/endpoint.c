@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "endpoint.h"
 
 static int
@@ -68,17 +69,6 @@ parse_ipv4(const char *s, size_t len, uint8_t out[4])
 	return i == len ? 0 : -1;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* RFC 4291 text form, including "::" and an embedded IPv4 tail. */
 static int
 parse_ipv6(const char *s, size_t len, uint8_t out[16])
@@ -99,9 +89,9 @@ parse_ipv6(const char *s, size_t len, uint8_t out[16])
 
 		if (nwords == 8)
 			return -1;
-		while (i < len && hexval((unsigned char)s[i]) >= 0 &&
+		while (i < len && ascii_hexval((unsigned char)s[i]) >= 0 &&
 		    i - start < 4) {
-			v = v * 16 + (unsigned)hexval((unsigned char)s[i]);
+			v = v * 16 + (unsigned)ascii_hexval((unsigned char)s[i]);
 			i++;
 		}
 		if (i < len && s[i] == '.') {
@@ -317,20 +307,28 @@ endpoint_format(const struct endpoint *ep, char *buf, size_t len)
 	return buf;
 }
 
+int
+endpoint_compare(const struct endpoint *a, const struct endpoint *b)
+{
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	switch (a->kind) {
+	case EP_IPV4:
+		return memcmp(a->addr, b->addr, 4);
+	case EP_IPV6:
+		return memcmp(a->addr, b->addr, 16);
+	case EP_SNI:
+		return strcmp(a->host, b->host);
+	case EP_CCS:
+		return 0;
+	}
+	return 0;
+}
+
 bool
 endpoint_equal(const struct endpoint *a, const struct endpoint *b)
 {
-	if (a->kind != b->kind || a->port != b->port)
-		return false;
-	switch (a->kind) {
-	case EP_IPV4:
-		return memcmp(a->addr, b->addr, 4) == 0;
-	case EP_IPV6:
-		return memcmp(a->addr, b->addr, 16) == 0;
-	case EP_SNI:
-		return strcmp(a->host, b->host) == 0;
-	case EP_CCS:
-		return true;
-	}
-	return false;
+	return endpoint_compare(a, b) == 0;
 }

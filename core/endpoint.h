@@ -39,6 +39,9 @@ int endpoint_parse(const char *text, struct endpoint *ep, char *why,
 const char *endpoint_format(const struct endpoint *ep, char *buf,
     size_t len);
 
+/* A total order on endpoints (for sorting); 0 when equal. */
+int endpoint_compare(const struct endpoint *a, const struct endpoint *b);
+
 bool endpoint_equal(const struct endpoint *a, const struct endpoint *b);
 
 /* A DNS host name: LDH labels of 1-63 octets, 253 octets at most. */

@@ -1,66 +1,172 @@
 /*
  * plan.c - compare what each binding should hold with what HTTP.sys holds.
  *
- * A new record gets the chosen certificate from store MY and certbind's
- * AppId.  An existing record is copied and only its hash and store are
- * changed, so every other field an operator set stays as it was.  When no
- * certificate qualifies, the existing record is left alone: a binding to
- * an old certificate serves until it expires, while no binding serves
- * nothing at all.
+ * A new record gets the chosen certificate, the binding's AppId and the
+ * options the policy declares.  An existing record is copied and only the
+ * hash, the store and the declared options are changed, so that every
+ * other field an operator set stays as it was (read-modify-write).
+ *
+ * Three cases leave a record alone: it carries another AppId and the
+ * binding does not say takeover (a conflict: someone else owns it); no
+ * certificate qualifies (a binding to an old certificate serves until it
+ * expires, while no binding serves nothing at all); or it already is what
+ * the plan wants.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plan.h"
-#include "select.h"
 
+#define DAY_SECONDS 86400
+
+static int
+by_endpoint(const void *x, const void *y)
+{
+	const struct ssl_record *const *a = x, *const *b = y;
+
+	return endpoint_compare(&(*a)->endpoint, &(*b)->endpoint);
+}
+
+/* The record at ep, by binary search over records sorted by endpoint. */
 static const struct ssl_record *
-find_record(const struct ssl_record *records, size_t n,
+find_record(const struct ssl_record **sorted, size_t n,
     const struct endpoint *ep)
 {
-	size_t i;
+	size_t lo = 0, hi = n;
 
-	for (i = 0; i < n; i++)
-		if (endpoint_equal(&records[i].endpoint, ep))
-			return &records[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = endpoint_compare(&sorted[mid]->endpoint, ep);
+
+		if (c == 0)
+			return sorted[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
 static void
-point_at(struct ssl_record *r, const struct cert *c)
+point_at(struct ssl_record *r, const struct cert *c, enum cert_store store)
 {
 	memset(r->hash, 0, sizeof(r->hash));
 	memcpy(r->hash, c->thumb, THUMB_LEN);
 	r->hash_len = THUMB_LEN;
-	strcpy(r->store, "MY");
+	/* "MY" is how netsh and IIS write the default store's name. */
+	strcpy(r->store, store == STORE_WEBHOSTING ? "WebHosting" : "MY");
+}
+
+/* The declared options, on top of whatever the record holds. */
+static void
+apply_options(struct ssl_record *r, const struct options *o)
+{
+	r->check_mode = (r->check_mode & ~o->check_mask) | o->check_bits;
+	r->flags = (r->flags & ~o->flag_mask) | o->flag_bits;
+	if (o->set & OPT_REVOCATION_FRESHNESS)
+		r->revocation_freshness = o->revocation_freshness;
+	if (o->set & OPT_URL_TIMEOUT)
+		r->url_timeout = o->url_timeout;
+	if (o->set & OPT_CTL_IDENTIFIER)
+		snprintf(r->ctl_identifier, sizeof(r->ctl_identifier), "%s",
+		    o->ctl_identifier);
+	if (o->set & OPT_CTL_STORE)
+		snprintf(r->ctl_store, sizeof(r->ctl_store), "%s", o->ctl_store);
 }
 
 static void
-plan_one(struct plan_item *it, const struct binding *b,
-    const struct inventory *inv, const struct ssl_record *current,
-    int64_t now)
+new_record(struct ssl_record *r, const struct binding *b)
 {
-	it->binding = b;
-	it->chosen = select_cert(b, inv, now);
-	it->has_current = current != NULL;
-	if (current != NULL)
-		it->current = *current;
-	if (it->chosen == NULL) {
-		it->action = ACTION_NO_CANDIDATE;
-		return;
-	}
-	if (current == NULL) {
-		memset(&it->desired, 0, sizeof(it->desired));
-		it->desired.endpoint = b->endpoint;
-		memcpy(it->desired.app_id, CERTBIND_APP_ID, 16);
-		point_at(&it->desired, it->chosen);
+	memset(r, 0, sizeof(*r));
+	r->endpoint = b->endpoint;
+	memcpy(r->app_id, b->app_id, 16);
+}
+
+/* ccs:port records name no certificate; only the options are ours. */
+static void
+plan_ccs(struct plan_item *it, const struct binding *b)
+{
+	if (!it->has_current) {
+		new_record(&it->desired, b);
+		apply_options(&it->desired, &b->options);
 		it->action = ACTION_CREATE;
 		return;
 	}
-	it->desired = *current;
-	point_at(&it->desired, it->chosen);
-	it->action = record_holds(current, it->chosen->thumb) ?
-	    ACTION_NONE : ACTION_UPDATE;
+	it->desired = it->current;
+	apply_options(&it->desired, &b->options);
+	it->action = record_same_options(&it->current, &it->desired) ?
+	    ACTION_NONE : ACTION_UPDATE_OPTIONS;
+}
+
+static void
+plan_cert(struct plan_item *it, const struct binding *b)
+{
+	const struct cert *chosen = it->sel.chosen;
+
+	if (chosen == NULL) {
+		it->action = ACTION_NO_CANDIDATE;
+		it->held = it->sel.bound;
+		return;
+	}
+	it->held = chosen;
+	if (!it->has_current) {
+		new_record(&it->desired, b);
+		point_at(&it->desired, chosen, b->store);
+		apply_options(&it->desired, &b->options);
+		it->action = ACTION_CREATE;
+		return;
+	}
+	it->desired = it->current;
+	point_at(&it->desired, chosen, b->store);
+	apply_options(&it->desired, &b->options);
+	if (!record_holds(&it->current, chosen->thumb))
+		it->action = ACTION_UPDATE_HASH;
+	else if (!record_same_options(&it->current, &it->desired))
+		it->action = ACTION_UPDATE_OPTIONS;
+	else
+		it->action = ACTION_NONE;
+}
+
+static void
+add_warnings(struct plan_item *it, int warn_days, int64_t now)
+{
+	const struct ssl_record *r = &it->current;
+
+	if (it->binding->endpoint.kind != EP_CCS && it->has_current &&
+	    r->hash_len > 0 && it->sel.bound == NULL)
+		it->warnings |= WARN_BOUND_MISSING;
+	if (it->held != NULL && warn_days > 0 &&
+	    it->held->not_after - now < (int64_t)warn_days * DAY_SECONDS)
+		it->warnings |= WARN_EXPIRING;
+}
+
+static int
+plan_one(struct plan *plan, struct plan_item *it, const struct binding *b,
+    const struct ssl_record *current, int64_t now)
+{
+	const uint8_t *bound = NULL;
+
+	it->binding = b;
+	it->has_current = current != NULL;
+	if (current != NULL) {
+		it->current = *current;
+		if (current->hash_len == THUMB_LEN)
+			bound = current->hash;
+	}
+	if (select_cert(b, &plan->index, bound, now, &it->sel) != 0)
+		return -1;
+	if (current != NULL && memcmp(current->app_id, b->app_id, 16) != 0 &&
+	    !b->takeover) {
+		it->action = ACTION_CONFLICT;
+		it->held = it->sel.bound;
+	} else if (b->endpoint.kind == EP_CCS)
+		plan_ccs(it, b);
+	else
+		plan_cert(it, b);
+	add_warnings(it, plan->renew_warning_days, now);
+	return 0;
 }
 
 int
@@ -68,28 +174,68 @@ plan_build(const struct policy *policy, const struct inventory *inv,
     const struct ssl_record *records, size_t nrecords, int64_t now,
     struct plan *out, struct cb_error *err)
 {
+	const struct ssl_record **sorted;
 	size_t i;
+	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
+	out->renew_warning_days = policy->defaults.renew_warning_days;
 	out->items = calloc(policy->nbindings ? policy->nbindings : 1,
 	    sizeof(*out->items));
-	if (out->items == NULL)
+	sorted = calloc(nrecords ? nrecords : 1, sizeof(*sorted));
+	if (out->items == NULL || sorted == NULL ||
+	    index_build(&out->index, inv) != 0) {
+		free(out->items);
+		free(sorted);
+		memset(out, 0, sizeof(*out));
 		return cb_error_set(err, NULL, 0, 0, "out of memory");
-	for (i = 0; i < policy->nbindings; i++) {
+	}
+	for (i = 0; i < nrecords; i++)
+		sorted[i] = &records[i];
+	qsort(sorted, nrecords, sizeof(*sorted), by_endpoint);
+	for (i = 0; i < policy->nbindings && rc == 0; i++) {
 		const struct binding *b = &policy->bindings[i];
 
-		plan_one(&out->items[i], b, inv,
-		    find_record(records, nrecords, &b->endpoint), now);
+		out->n++;
+		rc = plan_one(out, &out->items[i], b,
+		    find_record(sorted, nrecords, &b->endpoint), now);
 	}
-	out->n = policy->nbindings;
+	free(sorted);
+	if (rc != 0) {
+		plan_free(out);
+		return cb_error_set(err, NULL, 0, 0, "out of memory");
+	}
 	return 0;
 }
 
 void
 plan_free(struct plan *plan)
 {
+	size_t i;
+
+	for (i = 0; i < plan->n; i++)
+		selection_free(&plan->items[i].sel);
 	free(plan->items);
+	index_free(&plan->index);
 	memset(plan, 0, sizeof(*plan));
+}
+
+size_t
+plan_changes(const struct plan *plan)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < plan->n; i++)
+		switch (plan->items[i].action) {
+		case ACTION_CREATE:
+		case ACTION_UPDATE_HASH:
+		case ACTION_UPDATE_OPTIONS:
+			n++;
+			break;
+		default:
+			break;
+		}
+	return n;
 }
 
 const char *
@@ -100,8 +246,12 @@ action_name(enum action a)
 		return "none";
 	case ACTION_CREATE:
 		return "create";
-	case ACTION_UPDATE:
-		return "update";
+	case ACTION_UPDATE_HASH:
+		return "update-hash";
+	case ACTION_UPDATE_OPTIONS:
+		return "update-options";
+	case ACTION_CONFLICT:
+		return "conflict";
 	case ACTION_NO_CANDIDATE:
 		return "no-candidate";
 	}

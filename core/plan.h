@@ -13,33 +13,50 @@
 
 #include "cert.h"
 #include "error.h"
+#include "index.h"
 #include "policy.h"
 #include "record.h"
+#include "select.h"
 
 enum action {
-	ACTION_NONE,          /* the record already holds the chosen cert */
-	ACTION_CREATE,        /* no record: create one */
-	ACTION_UPDATE,        /* a record holds another cert: change its hash */
-	ACTION_NO_CANDIDATE   /* no certificate qualifies: record kept as is */
+	ACTION_NONE,           /* the record is as planned */
+	ACTION_CREATE,         /* no record: create one */
+	ACTION_UPDATE_HASH,    /* the record holds another certificate */
+	ACTION_UPDATE_OPTIONS, /* right certificate, other declared options */
+	ACTION_CONFLICT,       /* the record has another AppId: left alone */
+	ACTION_NO_CANDIDATE    /* no certificate qualifies: record kept */
+};
+
+/* Warnings a plan item can carry (struct plan_item.warnings). */
+enum {
+	WARN_EXPIRING = 1 << 0,      /* held cert expires within
+	                                renew_warning_days, or has expired */
+	WARN_BOUND_MISSING = 1 << 1  /* the record's cert is not in the store */
 };
 
 struct plan_item {
 	const struct binding *binding;
 	enum action action;
-	const struct cert *chosen;     /* NULL for ACTION_NO_CANDIDATE */
+	struct selection sel;          /* the chosen cert and every candidate */
 	bool has_current;              /* HTTP.sys has a record now */
 	struct ssl_record current;     /* valid when has_current */
-	struct ssl_record desired;     /* what to write (CREATE, UPDATE) */
+	struct ssl_record desired;     /* what to write (CREATE, UPDATE_*) */
+	unsigned warnings;             /* WARN_* */
+	const struct cert *held;       /* the cert bound once the plan is
+	                                  carried out, when it is known */
 };
 
 struct plan {
 	struct plan_item *items;       /* one per binding, in policy order */
 	size_t n;
+	int renew_warning_days;
+	struct cert_index index;
 };
 
 /*
  * records: the SSL records HTTP.sys holds now (any subset that includes
- * those at the policy's endpoints).  Returns 0, or -1 when out of memory.
+ * those at the policy's endpoints).  inv must outlive the plan.  Returns
+ * 0, or -1 when out of memory.
  */
 int plan_build(const struct policy *policy, const struct inventory *inv,
     const struct ssl_record *records, size_t nrecords, int64_t now,
@@ -47,7 +64,11 @@ int plan_build(const struct policy *policy, const struct inventory *inv,
 
 void plan_free(struct plan *plan);
 
-/* "create", "update", "none", "no-candidate" */
+/* How many items would change HTTP.sys (create or update). */
+size_t plan_changes(const struct plan *plan);
+
+/* "none", "create", "update-hash", "update-options", "conflict",
+ * "no-candidate" */
 const char *action_name(enum action a);
 
 #endif

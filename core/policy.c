@@ -2,32 +2,61 @@
  * policy.c - turn a YAML tree into a checked struct policy.
  *
  * Each YAML mapping is described by a table of its keys (struct field):
- * the key's name, whether it must be present, and the function that reads
- * its value into the model.  parse_map() does the common work for every
- * table - unknown keys (with a did-you-mean), duplicate keys, missing
- * required keys - so adding a key to the policy is one table row and one
- * small reader function.
+ * the key's name, whether it must be present, the function that reads its
+ * value, and where in the model the value goes.  parse_map() does the
+ * common work for every table - unknown keys (with a did-you-mean),
+ * duplicate keys, missing required keys - so adding a key to the policy is
+ * one table row, and usually no new code.
+ *
+ * After the keys, what involves several keys is checked (a binding needs a
+ * name to cover; names and endpoints are unique), then each binding's
+ * AppId and store are resolved from its options and the defaults.
  */
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "policy.h"
+#include "record.h"
 #include "yaml_tree.h"
+
+#define MAX_FIELDS 32
 
 struct loader {
 	const char *file;
 	struct cb_error *err;
 	struct policy *policy;
+	const char *prefix;     /* "match." etc., for messages */
+};
+
+struct field;
+
+struct table {
+	const char *where;      /* "a binding", for messages */
+	const char *prefix;     /* "options.", for messages */
+	const struct field *fields;
+	size_t n;
 };
 
 struct field {
 	const char *key;
 	bool required;
-	int (*read)(struct loader *l, const struct ynode *value, void *target);
+	int (*read)(struct loader *l, const struct ynode *v, void *target,
+	    const struct field *f);
+	size_t offset;          /* where read() stores the value in target */
+	int64_t min, max;       /* range of a number or duration */
+	uint32_t check_bit;     /* a switch: its DefaultCertCheckMode bit */
+	uint32_t flag_bit;      /* a switch: its DefaultFlags bit */
+	bool inverted;          /* a switch: true clears the bit */
+	const struct table *child;  /* a nested mapping's keys */
+	bool list;              /* the value is a list of child mappings */
 };
+
+#define AT(type, target, f) ((type *)((char *)(target) + (f)->offset))
 
 CB_PRINTF(3, 4)
 static int
@@ -74,150 +103,61 @@ edit_distance(const char *a, const char *b)
 }
 
 static int
-unknown_key(struct loader *l, const struct ynode *key,
-    const struct field *fields, size_t nfields, const char *where)
+unknown_key(struct loader *l, const struct ynode *key, const struct table *t)
 {
 	const char *guess = NULL;
 	size_t best = 3, i;
 
-	for (i = 0; i < nfields; i++) {
-		size_t d = edit_distance(key->text, fields[i].key);
+	for (i = 0; i < t->n; i++) {
+		size_t d = edit_distance(key->text, t->fields[i].key);
 
 		if (d < best) {
 			best = d;
-			guess = fields[i].key;
+			guess = t->fields[i].key;
 		}
 	}
 	if (guess != NULL)
-		return cb_error_set(l->err, l->file, key->line, key->col,
-		    "unknown key '%s' in %s (did you mean '%s'?)", key->text,
-		    where, guess);
-	return cb_error_set(l->err, l->file, key->line, key->col,
-	    "unknown key '%s' in %s", key->text, where);
+		return fail(l, key, "unknown key '%s' in %s (did you mean "
+		    "'%s'?)", key->text, t->where, guess);
+	return fail(l, key, "unknown key '%s' in %s", key->text, t->where);
 }
 
 /* Read every key of a mapping through its table row. */
 static int
-parse_map(struct loader *l, const struct ynode *map,
-    const struct field *fields, size_t nfields, void *target,
-    const char *where)
+parse_map(struct loader *l, const struct ynode *map, const struct table *t,
+    void *target)
 {
-	const struct ynode *seen[16] = { 0 };
+	const struct ynode *seen[MAX_FIELDS] = { 0 };
+	const char *outer = l->prefix;
 	size_t i, f;
 
 	if (map->kind != YNODE_MAP)
 		return fail(l, map, "expected a mapping (key: value) for %s",
-		    where);
+		    t->where);
 	for (i = 0; i + 1 < map->n; i += 2) {
 		const struct ynode *key = map->items[i];
 
-		for (f = 0; f < nfields; f++)
-			if (strcmp(key->text, fields[f].key) == 0)
+		for (f = 0; f < t->n; f++)
+			if (strcmp(key->text, t->fields[f].key) == 0)
 				break;
-		if (f == nfields)
-			return unknown_key(l, key, fields, nfields, where);
+		if (f == t->n)
+			return unknown_key(l, key, t);
 		if (seen[f] != NULL)
-			return cb_error_set(l->err, l->file, key->line, key->col,
-			    "duplicate key '%s' (first given at line %d)",
-			    key->text, seen[f]->line);
+			return fail(l, key, "duplicate key '%s' (first given at "
+			    "line %d)", key->text, seen[f]->line);
 		seen[f] = key;
-		if (fields[f].read(l, map->items[i + 1], target) != 0)
+		l->prefix = t->prefix;
+		if (t->fields[f].read(l, map->items[i + 1], target,
+		    &t->fields[f]) != 0)
 			return -1;
+		l->prefix = outer;
 	}
-	for (f = 0; f < nfields; f++)
-		if (fields[f].required && seen[f] == NULL)
-			return cb_error_set(l->err, l->file, map->line, map->col,
-			    "%s is missing the required key '%s'", where,
-			    fields[f].key);
+	for (f = 0; f < t->n; f++)
+		if (t->fields[f].required && seen[f] == NULL)
+			return fail(l, map, "%s is missing the required key '%s'",
+			    t->where, t->fields[f].key);
 	return 0;
 }
-
-static int
-read_string(struct loader *l, const struct ynode *v, char **out,
-    const char *what)
-{
-	if (v->kind != YNODE_SCALAR || v->len == 0)
-		return fail(l, v, "expected a non-empty string for %s", what);
-	if (strlen(v->text) != v->len)
-		return fail(l, v, "%s contains a NUL character", what);
-	*out = malloc(v->len + 1);
-	if (*out == NULL)
-		return fail(l, NULL, "out of memory");
-	memcpy(*out, v->text, v->len + 1);
-	return 0;
-}
-
-/* --- match: --------------------------------------------------------- */
-
-static int
-read_match_dns(struct loader *l, const struct ynode *v, void *target)
-{
-	struct binding *b = target;
-	char *p;
-
-	if (read_string(l, v, &b->dns, "match.dns") != 0)
-		return -1;
-	for (p = b->dns; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (p > b->dns && p[-1] == '.')
-		p[-1] = '\0';
-	if (!hostname_valid(b->dns))
-		return fail(l, v,
-		    "match.dns must be a DNS host name such as api.example.test, "
-		    "not '%s'", v->text);
-	return 0;
-}
-
-static const struct field match_fields[] = {
-	{ "dns", false, read_match_dns },
-};
-
-static int
-read_match(struct loader *l, const struct ynode *v, void *target)
-{
-	return parse_map(l, v, match_fields,
-	    sizeof(match_fields) / sizeof(match_fields[0]), target, "match");
-}
-
-/* --- a binding ------------------------------------------------------ */
-
-static int
-read_name(struct loader *l, const struct ynode *v, void *target)
-{
-	struct binding *b = target;
-	const char *p;
-
-	if (read_string(l, v, &b->name, "name") != 0)
-		return -1;
-	if (v->len > BINDING_NAME_MAX)
-		return fail(l, v, "name is longer than 64 characters");
-	for (p = b->name; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
-			return fail(l, v,
-			    "name '%s' may hold only letters, digits, '.', '_' "
-			    "and '-'", b->name);
-	return 0;
-}
-
-static int
-read_endpoint(struct loader *l, const struct ynode *v, void *target)
-{
-	struct binding *b = target;
-	char why[128];
-
-	if (v->kind != YNODE_SCALAR || v->len == 0)
-		return fail(l, v, "expected an endpoint such as 0.0.0.0:443");
-	if (endpoint_parse(v->text, &b->endpoint, why, sizeof(why)) != 0)
-		return cb_error_set(l->err, l->file, v->line, v->col,
-		    "endpoint '%s': %s", v->text, why);
-	return 0;
-}
-
-static const struct field binding_fields[] = {
-	{ "name", true, read_name },
-	{ "endpoint", true, read_endpoint },
-	{ "match", false, read_match },
-};
 
 static const struct ynode *
 map_value(const struct ynode *map, const char *key)
@@ -230,18 +170,598 @@ map_value(const struct ynode *map, const char *key)
 	return NULL;
 }
 
+/* --- value readers, shared by the tables ------------------------------ */
+
+static int
+copy_string(struct loader *l, const struct ynode *v, char **out,
+    const struct field *f)
+{
+	if (v->kind != YNODE_SCALAR || v->len == 0)
+		return fail(l, v, "expected a non-empty string for %s%s",
+		    l->prefix, f->key);
+	if (strlen(v->text) != v->len)
+		return fail(l, v, "%s%s contains a NUL character", l->prefix,
+		    f->key);
+	*out = malloc(v->len + 1);
+	if (*out == NULL)
+		return fail(l, NULL, "out of memory");
+	memcpy(*out, v->text, v->len + 1);
+	return 0;
+}
+
+static int
+read_string(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	char **out = AT(char *, target, f);
+
+	if (copy_string(l, v, out, f) != 0)
+		return -1;
+	if (f->max > 0 && (int64_t)v->len > f->max)
+		return fail(l, v, "%s%s is longer than %" PRId64 " bytes",
+		    l->prefix, f->key, f->max);
+	return 0;
+}
+
+/* YAML 1.2 core schema booleans, plain (unquoted) only. */
+static int
+scalar_bool(const struct ynode *v, bool *out)
+{
+	static const char *const yes[] = { "true", "True", "TRUE" };
+	static const char *const no[] = { "false", "False", "FALSE" };
+	size_t i;
+
+	if (v->kind != YNODE_SCALAR || !v->plain)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (strcmp(v->text, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcmp(v->text, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+bad_bool(struct loader *l, const struct ynode *v, const struct field *f)
+{
+	if (v->kind == YNODE_SCALAR)
+		return fail(l, v, "%s%s must be true or false, not '%s'",
+		    l->prefix, f->key, v->text);
+	return fail(l, v, "%s%s must be true or false", l->prefix, f->key);
+}
+
+static int
+read_bool(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	if (scalar_bool(v, AT(bool, target, f)) != 0)
+		return bad_bool(l, v, f);
+	return 0;
+}
+
+/* A plain decimal number in [min, max]. */
+static int
+scalar_number(const struct ynode *v, int64_t min, int64_t max, int64_t *out)
+{
+	int64_t n = 0;
+	size_t i;
+
+	if (v->kind != YNODE_SCALAR || !v->plain || v->len == 0 || v->len > 12)
+		return -1;
+	for (i = 0; i < v->len; i++) {
+		if (!isdigit((unsigned char)v->text[i]))
+			return -1;
+		n = n * 10 + (v->text[i] - '0');
+	}
+	if (n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+read_int(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	int64_t n;
+
+	if (scalar_number(v, f->min, f->max, &n) != 0)
+		return fail(l, v, "%s%s must be a whole number from %" PRId64
+		    " to %" PRId64, l->prefix, f->key, f->min, f->max);
+	*AT(int, target, f) = (int)n;
+	return 0;
+}
+
+static const struct {
+	const char *suffix;
+	int64_t ms;
+} units[] = {
+	{ "ms", 1 },
+	{ "s", 1000 },
+	{ "m", 60 * 1000 },
+	{ "h", 60 * 60 * 1000 },
+	{ "d", 24 * 60 * 60 * 1000 },
+};
+
+/* "90s", "15m", "1h", "7d", "50ms" to milliseconds; -1 if malformed. */
+static int64_t
+parse_duration(const char *text)
+{
+	int64_t n = 0;
+	const char *p = text;
+	size_t i;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		n = n * 10 + (*p - '0');
+		if (n > INT64_C(1000000000))
+			return -1;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(p, units[i].suffix) == 0)
+			return n * units[i].ms;
+	return -1;
+}
+
+/* The largest unit that divides ms: 60000 is "1m". */
+static const char *
+format_duration(int64_t ms, char *buf, size_t len)
+{
+	size_t i = sizeof(units) / sizeof(units[0]);
+
+	if (ms == 0) {
+		snprintf(buf, len, "0s");
+		return buf;
+	}
+	while (--i > 0)
+		if (ms % units[i].ms == 0)
+			break;
+	snprintf(buf, len, "%" PRId64 "%s", ms / units[i].ms,
+	    units[i].suffix);
+	return buf;
+}
+
+/* A duration in [min, max] milliseconds, as int64_t milliseconds. */
+static int
+duration_value(struct loader *l, const struct ynode *v,
+    const struct field *f, int64_t *out)
+{
+	char lo[24], hi[24];
+	int64_t ms = -1;
+
+	if (v->kind == YNODE_SCALAR && v->plain)
+		ms = parse_duration(v->text);
+	if (ms < f->min || ms > f->max)
+		return fail(l, v, "%s%s must be a duration from %s to %s, "
+		    "written like 90s, 15m, 1h or 7d", l->prefix, f->key,
+		    format_duration(f->min, lo, sizeof(lo)),
+		    format_duration(f->max, hi, sizeof(hi)));
+	*out = ms;
+	return 0;
+}
+
+static int
+read_duration(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	return duration_value(l, v, f, AT(int64_t, target, f));
+}
+
+static int
+read_store(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	enum cert_store *out = AT(enum cert_store, target, f);
+
+	if (v->kind == YNODE_SCALAR && ascii_equal_nocase(v->text, "My"))
+		*out = STORE_MY;
+	else if (v->kind == YNODE_SCALAR &&
+	    ascii_equal_nocase(v->text, "WebHosting"))
+		*out = STORE_WEBHOSTING;
+	else
+		return fail(l, v, "%s%s must be My or WebHosting (a "
+		    "LocalMachine store HTTP.sys can use)", l->prefix, f->key);
+	return 0;
+}
+
+static int
+guid_value(struct loader *l, const struct ynode *v, const struct field *f,
+    uint8_t out[16])
+{
+	static const uint8_t null_guid[16];
+
+	if (v->kind != YNODE_SCALAR || guid_parse(v->text, out) != 0)
+		return fail(l, v, "%s%s must be a GUID such as "
+		    "{9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6}", l->prefix, f->key);
+	if (memcmp(out, null_guid, 16) == 0)
+		return fail(l, v, "%s%s must not be the null GUID", l->prefix,
+		    f->key);
+	return 0;
+}
+
+/* --- defaults: and service: ------------------------------------------- */
+
+static int
+read_default_app_id(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct defaults *d = target;
+
+	d->has_app_id = true;
+	return guid_value(l, v, f, d->app_id);
+}
+
+static int
+read_log(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	enum log_target *out = AT(enum log_target, target, f);
+
+	if (v->kind == YNODE_SCALAR && strcmp(v->text, "eventlog") == 0)
+		*out = LOG_EVENTLOG;
+	else if (v->kind == YNODE_SCALAR && strcmp(v->text, "stderr") == 0)
+		*out = LOG_STDERR;
+	else
+		return fail(l, v, "service.log must be eventlog or stderr");
+	return 0;
+}
+
+/* C:\dir\file or \\server\share\file: a service has no useful cwd. */
+static int
+read_abs_path(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	char **out = AT(char *, target, f);
+	const char *p;
+
+	if (copy_string(l, v, out, f) != 0)
+		return -1;
+	p = *out;
+	if ((isalpha((unsigned char)p[0]) && p[1] == ':' &&
+	    (p[2] == '\\' || p[2] == '/')) ||
+	    (p[0] == '\\' && p[1] == '\\' && p[2] != '\0'))
+		return 0;
+	return fail(l, v, "%s%s must be an absolute path such as "
+	    "C:\\ProgramData\\certbind\\certbind.prom", l->prefix, f->key);
+}
+
+static const struct field defaults_fields[] = {
+	{ .key = "store", .read = read_store,
+	  .offset = offsetof(struct defaults, store) },
+	{ .key = "app_id", .read = read_default_app_id },
+	{ .key = "renew_warning_days", .read = read_int,
+	  .offset = offsetof(struct defaults, renew_warning_days),
+	  .min = 0, .max = 365 },
+};
+
+static const struct table defaults_table = { "defaults", "defaults.",
+	defaults_fields, sizeof(defaults_fields) / sizeof(defaults_fields[0]) };
+
+static const struct field service_fields[] = {
+	{ .key = "resync_interval", .read = read_duration,
+	  .offset = offsetof(struct service_conf, resync_ms),
+	  .min = 10 * 1000, .max = INT64_C(7) * 24 * 60 * 60 * 1000 },
+	{ .key = "debounce", .read = read_duration,
+	  .offset = offsetof(struct service_conf, debounce_ms),
+	  .min = 0, .max = 10 * 1000 },
+	{ .key = "log", .read = read_log,
+	  .offset = offsetof(struct service_conf, log) },
+	{ .key = "metrics_file", .read = read_abs_path,
+	  .offset = offsetof(struct service_conf, metrics_file) },
+};
+
+static const struct table service_table = { "service", "service.",
+	service_fields, sizeof(service_fields) / sizeof(service_fields[0]) };
+
+static int
+read_defaults(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	(void)f;
+	return parse_map(l, v, &defaults_table,
+	    &((struct policy *)target)->defaults);
+}
+
+static int
+read_service(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	(void)f;
+	return parse_map(l, v, &service_table,
+	    &((struct policy *)target)->service);
+}
+
+/* --- match: ----------------------------------------------------------- */
+
+static int
+read_match_dns(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct match *m = target;
+	char *p;
+
+	if (copy_string(l, v, &m->dns, f) != 0)
+		return -1;
+	for (p = m->dns; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (p > m->dns && p[-1] == '.')
+		p[-1] = '\0';
+	if (!hostname_valid(m->dns))
+		return fail(l, v,
+		    "match.dns must be a DNS host name such as api.example.test, "
+		    "not '%s'", v->text);
+	return 0;
+}
+
+static int
+read_thumbprints(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct match *m = target;
+	size_t i;
+
+	(void)f;
+	if (v->kind != YNODE_SEQ || v->n == 0)
+		return fail(l, v, "match.thumbprints must be a list of at least "
+		    "one thumbprint");
+	m->thumbprints = calloc(v->n, sizeof(*m->thumbprints));
+	if (m->thumbprints == NULL)
+		return fail(l, NULL, "out of memory");
+	for (i = 0; i < v->n; i++) {
+		const struct ynode *t = v->items[i];
+
+		if (t->kind == YNODE_SCALAR && strstr(t->text, "\xe2\x80\x8e"))
+			return fail(l, t, "thumbprint '%s' holds an invisible "
+			    "left-to-right mark (U+200E), as the Certificates "
+			    "snap-in copies it; type the thumbprint again",
+			    t->text);
+		if (t->kind != YNODE_SCALAR ||
+		    thumb_parse(t->text, m->thumbprints[i]) != 0)
+			return fail(l, t, "a thumbprint must be 40 hex digits "
+			    "(spaces and colons are ignored)");
+		m->nthumbprints++;
+	}
+	return 0;
+}
+
+static const struct field match_fields[] = {
+	{ .key = "dns", .read = read_match_dns },
+	{ .key = "issuer", .read = read_string,
+	  .offset = offsetof(struct match, issuer), .max = 1024 },
+	{ .key = "thumbprints", .read = read_thumbprints },
+	{ .key = "template", .read = read_string,
+	  .offset = offsetof(struct match, template), .max = 256 },
+	{ .key = "min_days_left", .read = read_int,
+	  .offset = offsetof(struct match, min_days_left),
+	  .min = 0, .max = 3650 },
+};
+
+static const struct table match_table = { "match", "match.", match_fields,
+	sizeof(match_fields) / sizeof(match_fields[0]) };
+
+/* --- options: ---------------------------------------------------------- */
+
+/* A switch: a boolean that sets or clears one bit of the record. */
+static int
+read_switch(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct options *o = target;
+	bool on;
+
+	if (scalar_bool(v, &on) != 0)
+		return bad_bool(l, v, f);
+	if (f->inverted)
+		on = !on;
+	if (f->check_bit != 0) {
+		o->check_mask |= f->check_bit;
+		o->check_bits |= on ? f->check_bit : 0;
+	} else {
+		o->flag_mask |= f->flag_bit;
+		o->flag_bits |= on ? f->flag_bit : 0;
+	}
+	return 0;
+}
+
+static int
+read_option_app_id(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct options *o = target;
+
+	o->set |= OPT_APP_ID;
+	return guid_value(l, v, f, o->app_id);
+}
+
+static int
+read_option_store(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	((struct options *)target)->set |= OPT_CERT_STORE;
+	return read_store(l, v, target, f);
+}
+
+/* The freshness time only counts when CHECK_FRESHNESS_TIME is set. */
+static int
+read_freshness(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct options *o = target;
+	int64_t ms;
+
+	if (duration_value(l, v, f, &ms) != 0)
+		return -1;
+	if (ms % 1000 != 0)
+		return fail(l, v, "options.%s must be whole seconds", f->key);
+	o->set |= OPT_REVOCATION_FRESHNESS;
+	o->revocation_freshness = (uint32_t)(ms / 1000);
+	o->check_mask |= CHECK_FRESHNESS_TIME;
+	o->check_bits |= ms > 0 ? CHECK_FRESHNESS_TIME : 0;
+	return 0;
+}
+
+static int
+read_url_timeout(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct options *o = target;
+	int64_t ms;
+
+	if (duration_value(l, v, f, &ms) != 0)
+		return -1;
+	o->set |= OPT_URL_TIMEOUT;
+	o->url_timeout = (uint32_t)ms;
+	return 0;
+}
+
+static int
+read_ctl(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct options *o = target;
+
+	o->set |= f->offset == offsetof(struct options, ctl_identifier) ?
+	    OPT_CTL_IDENTIFIER : OPT_CTL_STORE;
+	return read_string(l, v, target, f);
+}
+
+#define SWITCH_CHECK(name, bit, inv) \
+	{ .key = name, .read = read_switch, .check_bit = bit, .inverted = inv }
+#define SWITCH_FLAG(name, bit) \
+	{ .key = name, .read = read_switch, .flag_bit = bit }
+
+/* netsh http add sslcert's parameters, in its order, in snake_case. */
+static const struct field options_fields[] = {
+	{ .key = "app_id", .read = read_option_app_id },
+	{ .key = "cert_store", .read = read_option_store,
+	  .offset = offsetof(struct options, cert_store) },
+	SWITCH_CHECK("verify_client_cert_revocation", CHECK_NO_REVOCATION, true),
+	SWITCH_CHECK("verify_revocation_with_cached_client_cert_only",
+	    CHECK_CACHED_ONLY, false),
+	SWITCH_CHECK("usage_check", CHECK_NO_USAGE, true),
+	{ .key = "revocation_freshness_time", .read = read_freshness,
+	  .min = 0, .max = INT64_C(365) * 24 * 60 * 60 * 1000 },
+	{ .key = "url_retrieval_timeout", .read = read_url_timeout,
+	  .min = 0, .max = 60 * 60 * 1000 },
+	{ .key = "ssl_ctl_identifier", .read = read_ctl,
+	  .offset = offsetof(struct options, ctl_identifier), .max = 255 },
+	{ .key = "ssl_ctl_store_name", .read = read_ctl,
+	  .offset = offsetof(struct options, ctl_store), .max = 63 },
+	SWITCH_FLAG("ds_mapper_usage", SSL_FLAG_USE_DS_MAPPER),
+	SWITCH_FLAG("client_cert_negotiation", SSL_FLAG_NEGOTIATE_CLIENT_CERT),
+	SWITCH_FLAG("reject", SSL_FLAG_REJECT),
+	SWITCH_FLAG("disable_http2", SSL_FLAG_DISABLE_HTTP2),
+	SWITCH_FLAG("disable_quic", SSL_FLAG_DISABLE_QUIC),
+	SWITCH_FLAG("disable_tls12", SSL_FLAG_DISABLE_TLS12),
+	SWITCH_FLAG("disable_tls13", SSL_FLAG_DISABLE_TLS13),
+	SWITCH_FLAG("disable_legacy_tls", SSL_FLAG_DISABLE_LEGACY_TLS),
+	SWITCH_FLAG("disable_ocsp_stapling", SSL_FLAG_DISABLE_OCSP_STAPLING),
+	SWITCH_FLAG("enable_token_binding", SSL_FLAG_ENABLE_TOKEN_BINDING),
+	SWITCH_FLAG("log_extended_events", SSL_FLAG_LOG_EXTENDED_EVENTS),
+	SWITCH_FLAG("enable_session_ticket", SSL_FLAG_ENABLE_SESSION_TICKET),
+	SWITCH_FLAG("disable_session_id", SSL_FLAG_DISABLE_SESSION_ID),
+};
+
+static const struct table options_table = { "options", "options.",
+	options_fields, sizeof(options_fields) / sizeof(options_fields[0]) };
+
+/* --- a binding ------------------------------------------------------- */
+
+static int
+read_name(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct binding *b = target;
+	const char *p;
+
+	if (copy_string(l, v, &b->name, f) != 0)
+		return -1;
+	if (v->len > BINDING_NAME_MAX)
+		return fail(l, v, "name is longer than 64 characters");
+	for (p = b->name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+			return fail(l, v,
+			    "name '%s' may hold only letters, digits, '.', '_' "
+			    "and '-'", b->name);
+	return 0;
+}
+
+static int
+read_endpoint(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct binding *b = target;
+	char why[128];
+
+	(void)f;
+	if (v->kind != YNODE_SCALAR || v->len == 0)
+		return fail(l, v, "expected an endpoint such as 0.0.0.0:443");
+	if (endpoint_parse(v->text, &b->endpoint, why, sizeof(why)) != 0)
+		return fail(l, v, "endpoint '%s': %s", v->text, why);
+	return 0;
+}
+
+static int
+read_match(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	(void)f;
+	return parse_map(l, v, &match_table, &((struct binding *)target)->match);
+}
+
+static int
+read_options(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	(void)f;
+	return parse_map(l, v, &options_table,
+	    &((struct binding *)target)->options);
+}
+
+static const struct field binding_fields[] = {
+	{ .key = "name", .required = true, .read = read_name },
+	{ .key = "endpoint", .required = true, .read = read_endpoint },
+	{ .key = "match", .read = read_match, .child = &match_table },
+	{ .key = "options", .read = read_options, .child = &options_table },
+	{ .key = "takeover", .read = read_bool,
+	  .offset = offsetof(struct binding, takeover) },
+};
+
+static const struct table binding_table = { "a binding", "", binding_fields,
+	sizeof(binding_fields) / sizeof(binding_fields[0]) };
+
 /* What a binding needs beyond its own keys being well-formed. */
 static int
 check_binding(struct loader *l, const struct ynode *node, struct binding *b)
 {
 	const struct ynode *match = map_value(node, "match");
+	const struct ynode *options = map_value(node, "options");
 
-	/* The parser knows every kind; the HTTP.sys adapter binds IP ones. */
-	if (b->endpoint.kind == EP_SNI || b->endpoint.kind == EP_CCS)
-		return fail(l, map_value(node, "endpoint"),
-		    "SNI and ccs endpoints are not supported by this version "
-		    "of certbind; use ADDRESS:PORT");
-	if (b->dns == NULL)
+	if (b->endpoint.kind == EP_CCS) {
+		if (match != NULL)
+			return fail(l, match, "a ccs endpoint takes its "
+			    "certificates from the Central Certificate Store; "
+			    "match does not apply to it");
+		if (b->options.set & OPT_CERT_STORE)
+			return fail(l, map_value(options, "cert_store"),
+			    "a ccs endpoint takes its certificates from the "
+			    "Central Certificate Store; cert_store does not "
+			    "apply to it");
+		return 0;
+	}
+	if (b->match.dns == NULL && b->endpoint.kind == EP_SNI) {
+		b->match.dns = malloc(strlen(b->endpoint.host) + 1);
+		if (b->match.dns == NULL)
+			return fail(l, NULL, "out of memory");
+		strcpy(b->match.dns, b->endpoint.host);
+	}
+	if (b->match.dns == NULL)
 		return fail(l, match ? match : node,
 		    "binding '%s' needs match.dns: the name its certificate "
 		    "must cover", b->name);
@@ -261,17 +781,13 @@ check_unique(struct loader *l, const struct ynode *seq)
 
 		for (j = 0; j < i; j++) {
 			if (strcmp(p->bindings[i].name, p->bindings[j].name) == 0)
-				return cb_error_set(l->err, l->file,
-				    map_value(node, "name")->line,
-				    map_value(node, "name")->col,
+				return fail(l, map_value(node, "name"),
 				    "duplicate binding name '%s' (first used at "
 				    "line %d)", p->bindings[i].name,
 				    p->bindings[j].line);
 			if (endpoint_equal(&p->bindings[i].endpoint,
 			    &p->bindings[j].endpoint))
-				return cb_error_set(l->err, l->file,
-				    map_value(node, "endpoint")->line,
-				    map_value(node, "endpoint")->col,
+				return fail(l, map_value(node, "endpoint"),
 				    "endpoint %s is already bound by '%s' (line %d)",
 				    endpoint_format(&p->bindings[i].endpoint, text,
 				    sizeof(text)), p->bindings[j].name,
@@ -282,11 +798,13 @@ check_unique(struct loader *l, const struct ynode *seq)
 }
 
 static int
-read_bindings(struct loader *l, const struct ynode *v, void *target)
+read_bindings(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
 {
 	struct policy *p = target;
 	size_t i;
 
+	(void)f;
 	if (v->kind != YNODE_SEQ || v->n == 0)
 		return fail(l, v,
 		    "bindings must be a list with at least one binding");
@@ -299,9 +817,7 @@ read_bindings(struct loader *l, const struct ynode *v, void *target)
 		p->nbindings++;
 		b->line = v->items[i]->line;
 		b->col = v->items[i]->col;
-		if (parse_map(l, v->items[i], binding_fields,
-		    sizeof(binding_fields) / sizeof(binding_fields[0]), b,
-		    "a binding") != 0)
+		if (parse_map(l, v->items[i], &binding_table, b) != 0)
 			return -1;
 		if (check_binding(l, v->items[i], b) != 0)
 			return -1;
@@ -309,13 +825,15 @@ read_bindings(struct loader *l, const struct ynode *v, void *target)
 	return check_unique(l, v);
 }
 
-/* --- top level ------------------------------------------------------ */
+/* --- top level -------------------------------------------------------- */
 
 static int
-read_version(struct loader *l, const struct ynode *v, void *target)
+read_version(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
 {
 	struct policy *p = target;
 
+	(void)f;
 	if (v->kind != YNODE_SCALAR || !v->plain || strcmp(v->text, "1") != 0)
 		return fail(l, v, "version must be 1 (the only policy version "
 		    "this certbind reads)");
@@ -324,9 +842,35 @@ read_version(struct loader *l, const struct ynode *v, void *target)
 }
 
 static const struct field top_fields[] = {
-	{ "version", true, read_version },
-	{ "bindings", true, read_bindings },
+	{ .key = "version", .required = true, .read = read_version },
+	{ .key = "defaults", .read = read_defaults, .child = &defaults_table },
+	{ .key = "service", .read = read_service, .child = &service_table },
+	{ .key = "bindings", .required = true, .read = read_bindings,
+	  .child = &binding_table, .list = true },
 };
+
+static const struct table top_table = { "the policy", "", top_fields,
+	sizeof(top_fields) / sizeof(top_fields[0]) };
+
+/* Each binding's AppId and store: its own option, the default, built-in. */
+static void
+resolve(struct policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nbindings; i++) {
+		struct binding *b = &p->bindings[i];
+
+		if (b->options.set & OPT_APP_ID)
+			memcpy(b->app_id, b->options.app_id, 16);
+		else if (p->defaults.has_app_id)
+			memcpy(b->app_id, p->defaults.app_id, 16);
+		else
+			memcpy(b->app_id, CERTBIND_APP_ID, 16);
+		b->store = (b->options.set & OPT_CERT_STORE) ?
+		    b->options.cert_store : p->defaults.store;
+	}
+}
 
 void
 policy_free(struct policy *p)
@@ -334,10 +878,18 @@ policy_free(struct policy *p)
 	size_t i;
 
 	for (i = 0; i < p->nbindings; i++) {
-		free(p->bindings[i].name);
-		free(p->bindings[i].dns);
+		struct binding *b = &p->bindings[i];
+
+		free(b->name);
+		free(b->match.dns);
+		free(b->match.issuer);
+		free(b->match.thumbprints);
+		free(b->match.template);
+		free(b->options.ctl_identifier);
+		free(b->options.ctl_store);
 	}
 	free(p->bindings);
+	free(p->service.metrics_file);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -353,13 +905,46 @@ policy_parse(const char *file, const char *buf, size_t len,
 	root = ytree_parse(file, buf, len, err);
 	if (root == NULL)
 		return -1;
+	out->defaults.store = STORE_MY;
+	out->defaults.renew_warning_days = DEFAULT_RENEW_WARNING_DAYS;
+	out->service.resync_ms = DEFAULT_RESYNC_MS;
+	out->service.debounce_ms = DEFAULT_DEBOUNCE_MS;
+	out->service.log = LOG_EVENTLOG;
 	l.file = file;
 	l.err = err;
 	l.policy = out;
-	rc = parse_map(&l, root, top_fields,
-	    sizeof(top_fields) / sizeof(top_fields[0]), out, "the policy");
+	l.prefix = "";
+	rc = parse_map(&l, root, &top_table, out);
 	ytree_free(root);
 	if (rc != 0)
 		policy_free(out);
+	else
+		resolve(out);
 	return rc;
+}
+
+static void
+walk_keys(const struct table *t, const char *prefix,
+    void (*fn)(const char *path, void *arg), void *arg)
+{
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct field *f = &t->fields[i];
+
+		snprintf(path, sizeof(path), "%s%s", prefix, f->key);
+		fn(path, arg);
+		if (f->child != NULL) {
+			snprintf(path, sizeof(path), "%s%s%s.", prefix, f->key,
+			    f->list ? "[]" : "");
+			walk_keys(f->child, path, fn, arg);
+		}
+	}
+}
+
+void
+policy_keys(void (*fn)(const char *path, void *arg), void *arg)
+{
+	walk_keys(&top_table, "", fn, arg);
 }

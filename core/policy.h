@@ -1,31 +1,103 @@
 /*
- * policy.h - the binding policy: which endpoints certbind keeps bound, and
- * what a certificate must cover to be bound there.
+ * policy.h - the binding policy: which endpoints certbind keeps bound, what
+ * a certificate must satisfy to be bound there, and how the service runs.
  *
  * A policy is loaded whole or not at all: policy_parse() either returns a
  * complete, checked struct policy or an error with the file position of
- * the offending node, and never half of one.
+ * the offending node, and never half of one.  Every key is documented in
+ * config/README.md and described for editors by config/certbind.schema.json.
  */
 #ifndef CERTBIND_POLICY_H
 #define CERTBIND_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "cert.h"
 #include "endpoint.h"
 #include "error.h"
 
 #define POLICY_VERSION 1
 #define BINDING_NAME_MAX 64
 
+/* Defaults for keys a policy leaves out. */
+#define DEFAULT_RENEW_WARNING_DAYS 30
+#define DEFAULT_RESYNC_MS   (60 * 60 * 1000)     /* 1h */
+#define DEFAULT_DEBOUNCE_MS 50
+
+/* match: what a certificate must satisfy. */
+struct match {
+	char *dns;                     /* name to cover, lower case; for SNI
+	                                  endpoints the host by default */
+	char *issuer;                  /* substring of the issuer DN, or NULL */
+	uint8_t (*thumbprints)[THUMB_LEN]; /* allow-list, or NULL for any */
+	size_t nthumbprints;
+	char *template;                /* template name or OID, or NULL */
+	int min_days_left;             /* 0: no minimum */
+};
+
+/* Which options: fields a binding declares (struct options.set). */
+enum {
+	OPT_APP_ID = 1 << 0,
+	OPT_CERT_STORE = 1 << 1,
+	OPT_REVOCATION_FRESHNESS = 1 << 2,
+	OPT_URL_TIMEOUT = 1 << 3,
+	OPT_CTL_IDENTIFIER = 1 << 4,
+	OPT_CTL_STORE = 1 << 5
+};
+
+/*
+ * options: the per-binding settings of netsh http add sslcert.  Only what
+ * the policy declares is written; everything else in an existing record
+ * stays as an operator left it.  The boolean switches are kept as a mask
+ * of declared bits and their values, for DefaultCertCheckMode and for
+ * DefaultFlags (the CHECK_* and SSL_FLAG_* bits in record.h).
+ */
+struct options {
+	unsigned set;                  /* OPT_* bits */
+	uint8_t app_id[16];
+	enum cert_store cert_store;
+	uint32_t check_mask, check_bits;
+	uint32_t flag_mask, flag_bits;
+	uint32_t revocation_freshness; /* seconds */
+	uint32_t url_timeout;          /* milliseconds */
+	char *ctl_identifier;
+	char *ctl_store;
+};
+
 struct binding {
-	char *name;               /* unique, [A-Za-z0-9._-]+ */
+	char *name;                    /* unique, [A-Za-z0-9._-]+ */
 	struct endpoint endpoint;
-	char *dns;                /* match.dns: the name to cover, lower case */
-	int line, col;            /* where the binding starts in the file */
+	struct match match;
+	struct options options;
+	bool takeover;                 /* may adopt a record of another AppId */
+	/* Resolved from options, defaults and built-in defaults: */
+	uint8_t app_id[16];            /* the AppId that marks our records */
+	enum cert_store store;         /* where its certificate must be */
+	int line, col;                 /* where the binding starts in the file */
+};
+
+struct defaults {
+	enum cert_store store;
+	bool has_app_id;
+	uint8_t app_id[16];
+	int renew_warning_days;
+};
+
+enum log_target { LOG_EVENTLOG, LOG_STDERR };
+
+struct service_conf {
+	int64_t resync_ms;             /* full resync at least this often */
+	int64_t debounce_ms;           /* quiet time after a store change */
+	enum log_target log;
+	char *metrics_file;            /* Prometheus text file, or NULL */
 };
 
 struct policy {
 	int version;
+	struct defaults defaults;
+	struct service_conf service;
 	struct binding *bindings;
 	size_t nbindings;
 };
@@ -38,5 +110,11 @@ int policy_parse(const char *file, const char *buf, size_t len,
     struct policy *out, struct cb_error *err);
 
 void policy_free(struct policy *p);
+
+/*
+ * Call fn with the path of every key the loader accepts, such as
+ * "defaults.store" or "bindings[].match.dns", for the schema test.
+ */
+void policy_keys(void (*fn)(const char *path, void *arg), void *arg);
 
 #endif

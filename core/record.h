@@ -34,6 +34,31 @@ struct ssl_record {
 	uint32_t flags;                /* HTTP_SERVICE_CONFIG_SSL_FLAG_* */
 };
 
+/*
+ * DefaultCertCheckMode bits (HTTP_SERVICE_CONFIG_SSL_PARAM), as Windows
+ * defines them; core/ cannot include http.h.
+ */
+#define CHECK_NO_REVOCATION        0x00000001  /* don't check revocation */
+#define CHECK_CACHED_ONLY          0x00000002  /* cached CRLs/OCSP only */
+#define CHECK_FRESHNESS_TIME       0x00000004  /* use revocation_freshness */
+#define CHECK_NO_USAGE             0x00010000  /* skip the EKU check */
+
+/* DefaultFlags bits (HTTP_SERVICE_CONFIG_SSL_FLAG_*), as Windows defines them. */
+#define SSL_FLAG_USE_DS_MAPPER          0x00000001
+#define SSL_FLAG_NEGOTIATE_CLIENT_CERT  0x00000002
+#define SSL_FLAG_NO_RAW_FILTER          0x00000004
+#define SSL_FLAG_REJECT                 0x00000008
+#define SSL_FLAG_DISABLE_HTTP2          0x00000010
+#define SSL_FLAG_DISABLE_QUIC           0x00000020
+#define SSL_FLAG_DISABLE_TLS13          0x00000040
+#define SSL_FLAG_DISABLE_OCSP_STAPLING  0x00000080
+#define SSL_FLAG_ENABLE_TOKEN_BINDING   0x00000100
+#define SSL_FLAG_LOG_EXTENDED_EVENTS    0x00000200
+#define SSL_FLAG_DISABLE_LEGACY_TLS     0x00000400
+#define SSL_FLAG_ENABLE_SESSION_TICKET  0x00000800
+#define SSL_FLAG_DISABLE_TLS12          0x00001000
+#define SSL_FLAG_DISABLE_SESSION_ID     0x00004000
+
 /* The AppId certbind puts on the records it creates:
  * {9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6}. */
 extern const uint8_t CERTBIND_APP_ID[16];
@@ -42,7 +67,14 @@ extern const uint8_t CERTBIND_APP_ID[16];
 #define GUID_TEXT 39
 const char *guid_format(const uint8_t guid[16], char out[GUID_TEXT]);
 
+/* Parse a GUID with or without braces.  Returns 0, or -1. */
+int guid_parse(const char *text, uint8_t guid[16]);
+
 /* The record holds exactly this thumbprint. */
 bool record_holds(const struct ssl_record *r, const uint8_t thumb[THUMB_LEN]);
+
+/* Everything but the endpoint, hash and AppId is the same. */
+bool record_same_options(const struct ssl_record *a,
+    const struct ssl_record *b);
 
 #endif

@@ -189,8 +189,10 @@ on_open(struct builder *b, const yaml_event_t *ev, enum ynode_kind kind,
 		return fail_at(b, &ev->start_mark,
 		    "tags (!name) are not allowed in a policy");
 	if (b->depth == YTREE_MAX_DEPTH)
-		return fail_at(b, &ev->start_mark,
-		    "nesting is deeper than a policy allows");
+		return cb_error_set(b->err, b->name,
+		    (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+		    "nesting is deeper than a policy allows (%d levels)",
+		    YTREE_MAX_DEPTH);
 	n = node_new(kind, &ev->start_mark);
 	if (n == NULL)
 		return cb_error_set(b->err, b->name, 0, 0, "out of memory");

@@ -17,7 +17,9 @@
 #include "error.h"
 
 #define YTREE_MAX_BYTES (1024 * 1024)  /* larger policy files are refused */
-#define YTREE_MAX_DEPTH 8              /* the schema nests 5 deep */
+/* The deepest the schema goes: policy > bindings > binding > match >
+ * thumbprints. */
+#define YTREE_MAX_DEPTH 5
 
 enum ynode_kind { YNODE_SCALAR, YNODE_MAP, YNODE_SEQ };
 

@@ -1,14 +1,15 @@
 /*
- * apply.c - the reconcile pipeline, run once.
+ * apply.c - the reconcile pipeline, run once: `certbind apply` and
+ * `certbind plan`.
  *
  *   policy file -> struct policy           (policyfile.c, core/policy.c)
- *   LocalMachine\My -> struct inventory    (store.c)
+ *   LocalMachine\My, \WebHosting -> struct inventory        (store.c)
  *   HTTP.sys records at the endpoints      (httpsys.c)
  *   -> struct plan                         (core/plan.c, core/select.c)
  *   -> HTTP.sys calls, one per binding     (httpsys.c)
- * Every decision is printed and sent to the Event Log.  Nothing is written
- * to HTTP.sys until the policy, the store and the current records have all
- * been read without error.
+ * apply prints every decision and sends it to the Event Log; plan prints
+ * the plan and changes nothing.  A binding whose record cannot be read is
+ * reported and skipped; the others go on.
  */
 #include <windows.h>
 #include <stdarg.h>
@@ -18,7 +19,7 @@
 #include <time.h>
 
 #include "../core/plan.h"
-#include "../core/select.h"
+#include "../core/report.h"
 #include "apply.h"
 #include "eventlog.h"
 #include "httpsys.h"
@@ -27,6 +28,15 @@
 #include "winerr.h"
 
 #define MSG_MAX 4096
+
+/* What a reconcile reads before it decides. */
+struct world {
+	struct policy policy;
+	struct inventory inv;
+	struct ssl_record *records;    /* those that exist, nrecords of them */
+	size_t nrecords;
+	uint32_t *read_error;          /* per binding: reading its record */
+};
 
 /* Print a decision (info to stdout, the rest to stderr) and log it. */
 CB_PRINTF(3, 4)
@@ -51,39 +61,135 @@ warn_store(const char *message)
 	say(EV_WARNING, 0, "warning: %s", message);
 }
 
-static const char *
-describe(const struct cert *c, char *buf, size_t len)
+static bool
+uses_store(const struct policy *p, enum cert_store s)
 {
-	char hex[THUMB_HEX], date[11];
+	size_t i;
 
-	snprintf(buf, len, "%s (%s, expires %s)", thumb_format(c->thumb, hex),
-	    c->subject ? c->subject : "no subject", utc_date(c->not_after, date));
-	return buf;
+	for (i = 0; i < p->nbindings; i++)
+		if (p->bindings[i].store == s &&
+		    p->bindings[i].endpoint.kind != EP_CCS)
+			return true;
+	return false;
 }
+
+/* The stores the policy uses; My always, so that status can see it. */
+static int
+load_stores(const struct policy *p, struct inventory *inv)
+{
+	char text[512];
+
+	if (store_load(STORE_MY, inv, warn_store, text, sizeof(text)) != 0 ||
+	    (uses_store(p, STORE_WEBHOSTING) &&
+	    store_load(STORE_WEBHOSTING, inv, warn_store, text,
+	    sizeof(text)) != 0)) {
+		say(EV_ERROR, EV_STORE_FAILED, "%s", text);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read the record at every endpoint the policy names. */
+static int
+read_records(struct world *w)
+{
+	const struct policy *p = &w->policy;
+	char ep[ENDPOINT_TEXT_MAX], why[256];
+	size_t i;
+
+	w->records = calloc(p->nbindings, sizeof(*w->records));
+	w->read_error = calloc(p->nbindings, sizeof(*w->read_error));
+	if (w->records == NULL || w->read_error == NULL) {
+		say(EV_ERROR, 0, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < p->nbindings; i++) {
+		uint32_t rc = httpsys_query(&p->bindings[i].endpoint,
+		    &w->records[w->nrecords]);
+
+		if (rc == NO_ERROR)
+			w->nrecords++;
+		else if (rc != ERROR_FILE_NOT_FOUND) {
+			w->read_error[i] = rc;
+			say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: cannot read the "
+			    "HTTP.sys record for %s: %s", p->bindings[i].name,
+			    endpoint_format(&p->bindings[i].endpoint, ep,
+			    sizeof(ep)), win_strerror(rc, why, sizeof(why)));
+		}
+	}
+	return 0;
+}
+
+static void
+world_free(struct world *w)
+{
+	free(w->records);
+	free(w->read_error);
+	inventory_free(&w->inv);
+	policy_free(&w->policy);
+}
+
+/* Policy, stores, records.  0, or -1 after reporting what failed. */
+static int
+world_load(const char *path, struct world *w)
+{
+	struct cb_error err;
+	char text[1024];
+	uint32_t rc;
+
+	memset(w, 0, sizeof(*w));
+	if (policyfile_load(path, &w->policy, &err) != 0) {
+		say(EV_ERROR, EV_POLICY_INVALID, "%s",
+		    cb_error_format(&err, text, sizeof(text)));
+		return -1;
+	}
+	if (load_stores(&w->policy, &w->inv) != 0)
+		return -1;
+	if ((rc = httpsys_open()) != NO_ERROR) {
+		say(EV_ERROR, EV_HTTPSYS_FAILED, "HttpInitialize failed: %s",
+		    win_strerror(rc, text, sizeof(text)));
+		return -1;
+	}
+	rc = read_records(w);
+	httpsys_close();
+	return rc == 0 ? 0 : -1;
+}
+
+/* --- apply ------------------------------------------------------------- */
 
 /* No candidate: say why each certificate for the name was passed over. */
 static void
-report_no_candidate(const struct plan_item *it, const struct inventory *inv,
-    int64_t now)
+report_no_candidate(const struct plan_item *it, int64_t now)
 {
-	char text[MSG_MAX], ep[ENDPOINT_TEXT_MAX], why[128], hex[THUMB_HEX];
+	char text[MSG_MAX], why[512], hex[THUMB_HEX];
 	size_t used, i;
 
-	used = (size_t)snprintf(text, sizeof(text),
-	    "%s: no certificate in LocalMachine\\My qualifies for %s; %s left "
-	    "as it is", it->binding->name, it->binding->dns,
-	    endpoint_format(&it->binding->endpoint, ep, sizeof(ep)));
-	for (i = 0; i < inv->n && used < sizeof(text); i++) {
-		const struct cert *c = &inv->certs[i];
-		enum verdict v = select_judge(it->binding, c, now);
+	report_item(it, text, sizeof(text));
+	used = strlen(text);
+	for (i = 0; i < it->sel.n && used < sizeof(text); i++) {
+		const struct candidate *c = &it->sel.cands[i];
 
-		if (v == VERDICT_NAME)
+		if (c->verdict == VERDICT_NAME)
 			continue;
 		used += (size_t)snprintf(text + used, sizeof(text) - used,
-		    "\n  %s: %s", thumb_format(c->thumb, hex),
-		    verdict_text(v, it->binding, c, why, sizeof(why)));
+		    "\n  %s: %s", thumb_format(c->cert->thumb, hex),
+		    verdict_text(c->verdict, it->binding, c->cert, now, why,
+		    sizeof(why)));
 	}
 	say(EV_WARNING, EV_NO_CANDIDATE, "%s", text);
+}
+
+static void
+report_warnings(const struct plan_item *it, int64_t now)
+{
+	char text[1024];
+
+	if (it->warnings & WARN_BOUND_MISSING)
+		say(EV_WARNING, EV_BOUND_MISSING, "%s", report_warning(it,
+		    WARN_BOUND_MISSING, now, text, sizeof(text)));
+	if (it->warnings & WARN_EXPIRING)
+		say(EV_WARNING, EV_EXPIRING, "%s", report_warning(it,
+		    WARN_EXPIRING, now, text, sizeof(text)));
 }
 
 static int
@@ -106,15 +212,14 @@ report_replace_failure(const struct plan_item *it,
 		    win_strerror(res->restore_error, why, sizeof(why)), ep,
 		    thumb_format(it->current.hash, hex),
 		    guid_format(it->current.app_id, guid), it->current.store);
-	return -1;
+	return APPLY_ERROR;
 }
 
-/* Carry out one plan item; 0 when the binding ends as planned. */
+/* Carry out one plan item; returns APPLY_OK, APPLY_CONFLICT or APPLY_ERROR. */
 static int
-carry_out(const struct plan_item *it, const struct inventory *inv,
-    int64_t now)
+carry_out(const struct plan_item *it, int64_t now)
 {
-	char ep[ENDPOINT_TEXT_MAX], cert[512], old[THUMB_HEX], why[256];
+	char ep[ENDPOINT_TEXT_MAX], cert[512], old[THUMB_HEX], why[1024];
 	struct replace_result res;
 	uint32_t rc;
 
@@ -122,124 +227,133 @@ carry_out(const struct plan_item *it, const struct inventory *inv,
 	switch (it->action) {
 	case ACTION_NONE:
 		say(EV_INFO, 0, "%s: %s already holds %s", it->binding->name, ep,
-		    describe(it->chosen, cert, sizeof(cert)));
-		return 0;
+		    it->sel.chosen ? report_cert(it->sel.chosen, cert,
+		    sizeof(cert)) : "the planned record");
+		return APPLY_OK;
 	case ACTION_NO_CANDIDATE:
-		report_no_candidate(it, inv, now);
-		return 0;
+		report_no_candidate(it, now);
+		return APPLY_OK;
+	case ACTION_CONFLICT:
+		say(EV_WARNING, EV_CONFLICT, "%s", report_item(it, why,
+		    sizeof(why)));
+		return APPLY_CONFLICT;
 	case ACTION_CREATE:
 		rc = httpsys_create(&it->desired);
 		if (rc != NO_ERROR) {
 			say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: "
 			    "HttpSetServiceConfiguration failed for %s: %s",
 			    it->binding->name, ep, win_strerror(rc, why, sizeof(why)));
-			return -1;
+			return APPLY_ERROR;
 		}
 		say(EV_INFO, EV_BINDING_CREATED, "%s: created %s with %s",
-		    it->binding->name, ep, describe(it->chosen, cert, sizeof(cert)));
-		return 0;
-	case ACTION_UPDATE:
+		    it->binding->name, ep, it->sel.chosen ? report_cert(
+		    it->sel.chosen, cert, sizeof(cert)) : "no certificate (ccs)");
+		return APPLY_OK;
+	case ACTION_UPDATE_HASH:
+	case ACTION_UPDATE_OPTIONS:
+		report_item(it, why, sizeof(why));
 		httpsys_replace(&it->current, &it->desired, &res);
 		if (res.error != NO_ERROR)
 			return report_replace_failure(it, &res, ep);
-		say(EV_INFO, EV_BINDING_UPDATED, "%s: updated %s from %s to %s",
-		    it->binding->name, ep,
-		    it->current.hash_len == THUMB_LEN ?
-		    thumb_format(it->current.hash, old) : "(other hash)",
-		    describe(it->chosen, cert, sizeof(cert)));
-		return 0;
+		if (it->action == ACTION_UPDATE_HASH)
+			say(EV_INFO, EV_BINDING_UPDATED, "%s: updated %s from %s to "
+			    "%s", it->binding->name, ep,
+			    it->current.hash_len == THUMB_LEN ?
+			    thumb_format(it->current.hash, old) : "(other hash)",
+			    report_cert(it->sel.chosen, cert, sizeof(cert)));
+		else
+			say(EV_INFO, EV_BINDING_UPDATED, "%s", why);
+		return APPLY_OK;
 	}
-	return -1;
-}
-
-/* Read the records at every endpoint the policy names. */
-static int
-read_records(const struct policy *p, struct ssl_record *records,
-    size_t *n)
-{
-	char ep[ENDPOINT_TEXT_MAX], why[256];
-	size_t i;
-
-	*n = 0;
-	for (i = 0; i < p->nbindings; i++) {
-		uint32_t rc = httpsys_query(&p->bindings[i].endpoint,
-		    &records[*n]);
-
-		if (rc == NO_ERROR)
-			(*n)++;
-		else if (rc != ERROR_FILE_NOT_FOUND) {
-			say(EV_ERROR, EV_HTTPSYS_FAILED, "cannot read the HTTP.sys "
-			    "record for %s: %s", endpoint_format(
-			    &p->bindings[i].endpoint, ep, sizeof(ep)),
-			    win_strerror(rc, why, sizeof(why)));
-			return -1;
-		}
-	}
-	return 0;
+	return APPLY_ERROR;
 }
 
 static int
-reconcile(const struct policy *p, const struct inventory *inv)
+reconcile(struct world *w)
 {
-	struct ssl_record *records;
 	struct plan plan;
 	struct cb_error err;
 	int64_t now = (int64_t)time(NULL);
-	size_t n, i;
-	int failed = 0;
+	size_t i;
+	int failed = 0, conflict = 0;
+	uint32_t rc;
 
-	records = calloc(p->nbindings, sizeof(*records));
-	if (records == NULL) {
-		say(EV_ERROR, 0, "out of memory");
-		return APPLY_ERROR;
-	}
-	if (read_records(p, records, &n) != 0) {
-		free(records);
-		return APPLY_ERROR;
-	}
-	if (plan_build(p, inv, records, n, now, &plan, &err) != 0) {
+	if (plan_build(&w->policy, &w->inv, w->records, w->nrecords, now,
+	    &plan, &err) != 0) {
 		say(EV_ERROR, 0, "%s", err.msg);
-		free(records);
 		return APPLY_ERROR;
 	}
-	for (i = 0; i < plan.n; i++)
-		if (carry_out(&plan.items[i], inv, now) != 0)
+	if ((rc = httpsys_open()) != NO_ERROR) {
+		say(EV_ERROR, EV_HTTPSYS_FAILED, "HttpInitialize failed: %s",
+		    win_strerror(rc, err.msg, sizeof(err.msg)));
+		plan_free(&plan);
+		return APPLY_ERROR;
+	}
+	for (i = 0; i < plan.n; i++) {
+		int r;
+
+		if (w->read_error[i] != 0) {
 			failed = 1;
+			continue;
+		}
+		r = carry_out(&plan.items[i], now);
+		report_warnings(&plan.items[i], now);
+		failed |= r == APPLY_ERROR;
+		conflict |= r == APPLY_CONFLICT;
+	}
+	httpsys_close();
 	plan_free(&plan);
-	free(records);
-	return failed ? APPLY_ERROR : APPLY_OK;
+	return failed ? APPLY_ERROR : conflict ? APPLY_CONFLICT : APPLY_OK;
 }
 
 int
 apply_run(const char *path)
 {
-	struct policy policy;
-	struct inventory inv = { 0 };
-	struct cb_error err;
-	char text[1024];
-	uint32_t rc;
-	int result;
+	struct world w;
+	int result = APPLY_ERROR;
 
 	evlog_open();
-	if (policyfile_load(path, &policy, &err) != 0) {
-		say(EV_ERROR, EV_POLICY_INVALID, "%s",
-		    cb_error_format(&err, text, sizeof(text)));
-		evlog_close();
-		return APPLY_ERROR;
-	}
-	if (store_load(L"MY", &inv, warn_store, text, sizeof(text)) != 0) {
-		say(EV_ERROR, EV_STORE_FAILED, "%s", text);
-		result = APPLY_ERROR;
-	} else if ((rc = httpsys_open()) != NO_ERROR) {
-		say(EV_ERROR, EV_HTTPSYS_FAILED, "HttpInitialize failed: %s",
-		    win_strerror(rc, text, sizeof(text)));
-		result = APPLY_ERROR;
-	} else {
-		result = reconcile(&policy, &inv);
-		httpsys_close();
-	}
-	inventory_free(&inv);
-	policy_free(&policy);
+	if (world_load(path, &w) == 0)
+		result = reconcile(&w);
+	world_free(&w);
 	evlog_close();
+	return result;
+}
+
+/* --- plan -------------------------------------------------------------- */
+
+int
+plan_run(const char *path, bool json, bool explain)
+{
+	struct world w;
+	struct plan plan;
+	struct cb_error err;
+	int64_t now = (int64_t)time(NULL);
+	char *text;
+	size_t i;
+	int result = PLAN_ERROR;
+
+	if (world_load(path, &w) != 0)
+		goto done;
+	for (i = 0; i < w.policy.nbindings; i++)
+		if (w.read_error[i] != 0)
+			goto done;
+	if (plan_build(&w.policy, &w.inv, w.records, w.nrecords, now, &plan,
+	    &err) != 0) {
+		fprintf(stderr, "certbind: %s\n", err.msg);
+		goto done;
+	}
+	text = json ? report_json(&plan, now, explain ? REPORT_EXPLAIN : 0) :
+	    report_text(&plan, now, explain ? REPORT_EXPLAIN : 0);
+	if (text == NULL)
+		fprintf(stderr, "certbind: out of memory\n");
+	else {
+		fputs(text, stdout);
+		result = plan_changes(&plan) > 0 ? PLAN_CHANGES : PLAN_NOTHING;
+	}
+	free(text);
+	plan_free(&plan);
+done:
+	world_free(&w);
 	return result;
 }

@@ -139,6 +139,8 @@ httpsys_query(const struct endpoint *ep, struct ssl_record *out)
 	ULONG rc;
 	int tries;
 
+	if (ep->kind == EP_SNI || ep->kind == EP_CCS)
+		return ERROR_NOT_SUPPORTED;
 	memset(&q, 0, sizeof(q));
 	to_sockaddr(ep, &addr);
 	q.QueryDesc = HttpServiceConfigQueryExact;
@@ -168,6 +170,8 @@ httpsys_create(const struct ssl_record *rec)
 {
 	struct set_buf b;
 
+	if (rec->endpoint.kind == EP_SNI || rec->endpoint.kind == EP_CCS)
+		return ERROR_NOT_SUPPORTED;
 	to_set(rec, &b);
 	return HttpSetServiceConfiguration(NULL, HttpServiceConfigSSLCertInfo,
 	    &b.set, sizeof(b.set), NULL);
@@ -203,6 +207,11 @@ httpsys_replace(const struct ssl_record *old, const struct ssl_record *rec,
 	struct set_buf b;
 
 	memset(res, 0, sizeof(*res));
+	if (rec->endpoint.kind == EP_SNI || rec->endpoint.kind == EP_CCS) {
+		res->step = "HttpUpdateServiceConfiguration";
+		res->error = ERROR_NOT_SUPPORTED;
+		return;
+	}
 	if (update != NULL) {
 		res->used_update = true;
 		res->step = "HttpUpdateServiceConfiguration";

@@ -2,6 +2,7 @@
  * main.c - the certbind command line.
  *
  *   certbind apply --config FILE   bring HTTP.sys in line with the policy
+ *   certbind plan --config FILE    say what apply would do, change nothing
  *   certbind check --config FILE   check a policy file, change nothing
  *   certbind version
  * Arguments arrive as UTF-16 (wmain) and are passed on as UTF-8.
@@ -26,7 +27,10 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  apply --config FILE   bind each endpoint to the certificate the policy\n"
-    "                        selects; exit 0 done, 1 error\n"
+    "                        selects; exit 0 done, 1 error, 3 conflict\n"
+    "  plan --config FILE [--json] [--explain]\n"
+    "                        say what apply would do; exit 0 nothing to do,\n"
+    "                        2 changes pending, 1 error\n"
     "  check --config FILE   check a policy; exit 0 valid, 1 invalid\n"
     "  version               print the version\n"
     "  help                  print this text\n"
@@ -37,15 +41,30 @@ static const char apply_usage[] =
     "usage: certbind apply --config FILE\n"
     "\n"
     "Reads the policy, picks for each binding the certificate in\n"
-    "LocalMachine\\My that covers its name, is valid now, has a private key,\n"
-    "allows server authentication and expires last, and creates or updates\n"
-    "the HTTP.sys SSL binding to hold it.  A binding with no such certificate\n"
-    "is left as it is.  Every change is reported to the Event Log (source\n"
-    "CertBind).\n"
+    "LocalMachine\\My (or WebHosting) that covers its name, is valid now,\n"
+    "has a private key, allows server authentication, passes the binding's\n"
+    "filters and expires last, and creates or updates the HTTP.sys SSL\n"
+    "binding to hold it with the declared options.  A binding with no such\n"
+    "certificate is left as it is; a record with another AppId is left\n"
+    "alone unless the binding says takeover: true.  Every change is\n"
+    "reported to the Event Log (source CertBind).\n"
     "\n"
-    "exit status: 0 every binding holds its certificate or was left for lack\n"
-    "of one; 1 the policy is invalid (nothing changed) or an HTTP.sys call\n"
-    "failed.\n";
+    "exit status: 0 every binding is as planned or was left for lack of a\n"
+    "certificate; 1 the policy is invalid (nothing changed) or an HTTP.sys\n"
+    "call failed; 3 nothing failed but a binding was left in conflict.\n";
+
+static const char plan_usage[] =
+    "usage: certbind plan --config FILE [--json] [--explain]\n"
+    "\n"
+    "Says what 'certbind apply' would do to each binding - create, update\n"
+    "the certificate, update options, nothing, conflict or no candidate -\n"
+    "and changes nothing.\n"
+    "\n"
+    "  --json      print the plan as JSON (layout in README.md)\n"
+    "  --explain   list every certificate considered for each binding and\n"
+    "              why it lost\n"
+    "\n"
+    "exit status: 0 nothing to change; 2 changes pending; 1 error.\n";
 
 static const char check_usage[] =
     "usage: certbind check --config FILE\n"
@@ -59,6 +78,8 @@ struct args {
 	const char *command;
 	const char *config;
 	int help;
+	int json;
+	int explain;
 };
 
 /* Returns 0, or -1 after printing what is wrong. */
@@ -77,6 +98,10 @@ parse_args(int argc, char **argv, struct args *a)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "/?") == 0)
 			a->help = 1;
+		else if (strcmp(argv[i], "--json") == 0)
+			a->json = 1;
+		else if (strcmp(argv[i], "--explain") == 0)
+			a->explain = 1;
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			a->config = argv[++i];
 		else if (strncmp(argv[i], "--config=", 9) == 0)
@@ -139,6 +164,14 @@ run(int argc, char **argv)
 			return 0;
 		}
 		return need_config(&a) ? 1 : apply_run(a.config);
+	}
+	if (strcmp(a.command, "plan") == 0) {
+		if (a.help) {
+			fputs(plan_usage, stdout);
+			return 0;
+		}
+		return need_config(&a) ? 1 :
+		    plan_run(a.config, a.json != 0, a.explain != 0);
 	}
 	if (strcmp(a.command, "check") == 0) {
 		if (a.help) {

@@ -27,11 +27,11 @@ unix_time(const FILETIME *ft)
 }
 
 static char *
-subject_text(PCCERT_CONTEXT ctx)
+name_text(const CERT_NAME_BLOB *name)
 {
 	wchar_t buf[1024];
 
-	CertNameToStrW(X509_ASN_ENCODING, &ctx->pCertInfo->Subject,
+	CertNameToStrW(X509_ASN_ENCODING, (CERT_NAME_BLOB *)name,
 	    CERT_X500_NAME_STR, buf, 1024);
 	return utf8_from_wide(buf);
 }
@@ -119,6 +119,62 @@ read_eku(PCCERT_CONTEXT ctx, struct cert *c, BOOL *bad)
 }
 
 /*
+ * The certificate template: a V2 template extension names it by OID (and
+ * the OID registry may know its name); a V1 extension carries the name.
+ */
+static void
+read_template(PCCERT_CONTEXT ctx, struct cert *c, BOOL *bad)
+{
+	CERT_TEMPLATE_EXT *v2;
+	CERT_NAME_VALUE *v1;
+
+	v2 = decode_extension(ctx, szOID_CERTIFICATE_TEMPLATE,
+	    X509_CERTIFICATE_TEMPLATE, bad);
+	if (v2 != NULL) {
+		PCCRYPT_OID_INFO info;
+
+		c->template_oid = _strdup(v2->pszObjId);
+		info = CryptFindOIDInfo(CRYPT_OID_INFO_OID_KEY, v2->pszObjId,
+		    CRYPT_TEMPLATE_OID_GROUP_ID);
+		if (info != NULL && info->pwszName != NULL)
+			c->template_name = utf8_from_wide(info->pwszName);
+		LocalFree(v2);
+	}
+	v1 = decode_extension(ctx, szOID_ENROLL_CERTTYPE_EXTENSION,
+	    X509_UNICODE_ANY_STRING, bad);
+	if (v1 != NULL) {
+		if (c->template_name == NULL)
+			c->template_name = utf8_from_wide(
+			    (const wchar_t *)v1->Value.pbData);
+		LocalFree(v1);
+	}
+}
+
+/* CERT_RENEWAL_PROP_ID: the SHA-1 hash of the certificate that renewed it. */
+static void
+read_renewal(PCCERT_CONTEXT ctx, struct cert *c)
+{
+	DWORD size = THUMB_LEN;
+
+	c->has_renewal = CertGetCertificateContextProperty(ctx,
+	    CERT_RENEWAL_PROP_ID, c->renewal, &size) && size == THUMB_LEN;
+}
+
+/*
+ * Windows archives a certificate that certreq or autoenrollment renewed.
+ * Wine 8 refuses to set CERT_ARCHIVED_PROP_ID, so the Wine tests cannot
+ * make one; the unit tests cover what an archived certificate means.
+ */
+static bool
+is_archived(PCCERT_CONTEXT ctx)
+{
+	DWORD size = 0;
+
+	return CertGetCertificateContextProperty(ctx, CERT_ARCHIVED_PROP_ID,
+	    NULL, &size) != 0;
+}
+
+/*
  * Open the key named by CERT_KEY_PROV_INFO_PROP_ID ourselves.
  * Wine 8's CryptAcquireCertificatePrivateKey drops CRYPT_MACHINE_KEYSET
  * and so fails for every LocalMachine key; on Windows the first call in
@@ -202,23 +258,28 @@ read_cert(PCCERT_CONTEXT ctx, struct cert *c)
 	if (!CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID,
 	    c->thumb, &size) || size != THUMB_LEN)
 		return -1;
-	c->subject = subject_text(ctx);
+	c->subject = name_text(&ctx->pCertInfo->Subject);
+	c->issuer = name_text(&ctx->pCertInfo->Issuer);
 	c->cn = common_name(ctx);
 	c->not_before = unix_time(&ctx->pCertInfo->NotBefore);
 	c->not_after = unix_time(&ctx->pCertInfo->NotAfter);
 	if (read_dns_names(ctx, c, &bad) != 0)
 		return -1;
 	read_eku(ctx, c, &bad);
+	read_template(ctx, c, &bad);
 	if (bad)
 		return -1;
+	read_renewal(ctx, c);
+	c->archived = is_archived(ctx);
 	c->has_key = has_private_key(ctx);
 	return 0;
 }
 
 int
-store_load(const wchar_t *name, struct inventory *inv, store_warn_fn warn,
+store_load(enum cert_store which, struct inventory *inv, store_warn_fn warn,
     char *err, size_t errlen)
 {
+	const wchar_t *name = which == STORE_WEBHOSTING ? L"WebHosting" : L"MY";
 	HCERTSTORE store;
 	PCCERT_CONTEXT ctx = NULL;
 	struct cert c;
@@ -226,29 +287,40 @@ store_load(const wchar_t *name, struct inventory *inv, store_warn_fn warn,
 	int rc = 0;
 
 	/*
-	 * No CERT_STORE_OPEN_EXISTING_FLAG: LocalMachine\My always exists on
-	 * Windows, and in a new Wine prefix its registry key appears only
-	 * with the first certificate; either way an absent store is empty.
+	 * Archived certificates are listed too: a renewed certificate is
+	 * archived, and the plan wants to say so rather than not see it.  A
+	 * store that does not exist is empty: WebHosting exists only where
+	 * IIS created it, and in a new Wine prefix even My appears only with
+	 * its first certificate.
 	 */
 	store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
-	    CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_READONLY_FLAG, name);
+	    CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_READONLY_FLAG |
+	    CERT_STORE_OPEN_EXISTING_FLAG | CERT_STORE_ENUM_ARCHIVED_FLAG, name);
 	if (store == NULL) {
+		DWORD e = GetLastError();
 		char why[256];
 
+		if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND)
+			return 0;
 		snprintf(err, errlen, "cannot open certificate store "
 		    "LocalMachine\\%ls: %s", name,
-		    win_strerror(GetLastError(), why, sizeof(why)));
+		    win_strerror(e, why, sizeof(why)));
 		return -1;
 	}
 	while ((ctx = CertEnumCertificatesInStore(store, ctx)) != NULL) {
 		if (read_cert(ctx, &c) != 0) {
-			snprintf(msg, sizeof(msg), "certificate %s skipped: its "
-			    "extensions cannot be decoded", thumb_format(c.thumb, hex));
+			snprintf(msg, sizeof(msg), "certificate %s in "
+			    "LocalMachine\\%ls skipped: its extensions cannot be "
+			    "decoded", thumb_format(c.thumb, hex), name);
 			if (warn != NULL)
 				warn(msg);
-		} else if (inventory_add(inv, &c) != 0) {
-			snprintf(err, errlen, "out of memory reading the store");
-			rc = -1;
+		} else {
+			c.store = which;
+			if (inventory_add(inv, &c) != 0) {
+				snprintf(err, errlen, "out of memory reading the "
+				    "store");
+				rc = -1;
+			}
 		}
 		cert_clear(&c);
 		if (rc != 0) {

@@ -12,11 +12,11 @@
 typedef void (*store_warn_fn)(const char *message);
 
 /*
- * Enumerate LocalMachine\<name> (e.g. L"MY") into inv.  Returns 0, or -1
- * with a message in err.  Unreadable certificates are skipped and passed
- * to warn, never guessed at.
+ * Append the certificates of LocalMachine\My or \WebHosting to inv.
+ * Returns 0, or -1 with a message in err.  Unreadable certificates are
+ * skipped and passed to warn, never guessed at.
  */
-int store_load(const wchar_t *name, struct inventory *inv,
+int store_load(enum cert_store which, struct inventory *inv,
     store_warn_fn warn, char *err, size_t errlen);
 
 #endif

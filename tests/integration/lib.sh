@@ -37,9 +37,10 @@ wine_end() {
 certbind() { wine "$BIN/certbind.exe" "$@"; }
 certmk() { wine "$BIN/certmk.exe" "$@" | tr -d '\r'; }
 
-# Empty LocalMachine\My and remove every HTTP.sys SSL record.
+# Empty LocalMachine\My and \WebHosting; remove every HTTP.sys SSL record.
 reset_state() {
 	certmk clear >/dev/null
+	certmk --store WebHosting clear >/dev/null
 	wine reg delete "$SSLKEY" /f >/dev/null 2>&1 || true
 }
 

@@ -64,7 +64,7 @@ test_no_candidate() {
 	expect_eq "no candidate: apply exits 0" "$rc" 0
 	expect_eq "no candidate: no record is created" "$(bound_hash $EP)" ""
 	expect_match "no candidate: apply says so" "$out" \
-	    "^api: no certificate in LocalMachine\\\\My qualifies for api.example.test; $EP left as it is"
+	    "^api \\($EP\\): no certificate in LocalMachine\\\\My qualifies for api.example.test; nothing is bound"
 	expect_match "no candidate: each certificate's reason is given" "$out" \
 	    "^  [0-9A-F]{40}: expired [0-9]{4}-[0-9]{2}-[0-9]{2}"
 	expect_match "no candidate: the keyless one is named" "$out" \
@@ -107,9 +107,11 @@ test_bad_policy() {
 	    "^tests/integration/policies/missing.yaml: cannot open: No such file"
 }
 
-# An existing record (made by netsh, say) keeps every field but the hash.
+# An existing record (made by netsh, say) belongs to another AppId: it is
+# left alone unless the binding says takeover, and then keeps every field
+# but the hash.
 test_read_modify_write() {
-	local a b k="$SSLKEY\\$EP"
+	local a b out rc k="$SSLKEY\\$EP"
 	reset_state
 	a=$(add_api --not-after 30)
 	wine reg add "$k" /v SslCertHash /t REG_BINARY /d "$a" /f >/dev/null
@@ -121,7 +123,15 @@ test_read_modify_write() {
 	    /d 600 /f >/dev/null
 	wine reg add "$k" /v DefaultSslCtlStoreName /t REG_SZ /d CA /f >/dev/null
 	b=$(add_api --not-after 60)
-	certbind apply --config $POLICY >/dev/null 2>&1
+	out=$(WINEDEBUG=-all,+eventlog certbind apply --config $POLICY 2>&1); rc=$?
+	expect_eq "conflict: apply exits 3" "$rc" 3
+	expect_eq "conflict: the record is untouched" "$(bound_hash $EP)" "$a"
+	expect_match "conflict: apply names the other AppId" "$out" \
+	    "^api \\($EP\\): conflict: the record belongs to AppId \\{33221100-5544-7766-8899-aabbccddeeff\\}"
+	expect_match "conflict: reported to the Event Log as a warning" "$out" \
+	    "warn:eventlog:ReportEventW L\"api \\($EP\\): conflict"
+	certbind apply --config tests/integration/policies/api-takeover.yaml \
+	    >/dev/null 2>&1
 	expect_eq "rotation: the hash moved to the renewal" "$(bound_hash $EP)" "$b"
 	expect_eq "rotation: the operator's AppId is kept" \
 	    "$(reg_value $EP AppId)" 00112233445566778899AABBCCDDEEFF

@@ -1,15 +1,18 @@
 /*
- * certmk.c - put test certificates into LocalMachine\My.
+ * certmk.c - put test certificates into LocalMachine\My (or WebHosting).
  *
- *   certmk add --cn NAME [--dns NAME]... [--not-before DAYS]
+ *   certmk [--store NAME] add --cn NAME [--dns NAME]... [--not-before DAYS]
  *              [--not-after DAYS] [--eku server|client|any|none] [--no-key]
+ *              [--template NAME]
  *       Creates a self-signed certificate valid from now+not-before to
  *       now+not-after days (defaults -1 and 30), with the given SAN
  *       dNSNames and EKU (default server; none leaves the extension out),
  *       and prints its thumbprint.  Each key gets its own machine key
  *       container: Wine's PFX import puts every key in one shared container,
  *       so a second import would overwrite the first key.  --no-key stores
- *       the certificate alone and deletes the key.
+ *       the certificate alone and deletes the key.  --template adds a
+ *       V1 certificate template extension with that name.
+ *   certmk renew OLD NEW      mark OLD renewed by NEW (CERT_RENEWAL_PROP_ID)
  *   certmk del THUMBPRINT     remove one certificate and its key
  *   certmk clear              remove every certificate and key in the store
  *   certmk list               thumbprint and subject of each certificate
@@ -33,8 +36,11 @@ struct options {
 	int ndns;
 	long not_before, not_after;   /* days from now */
 	const wchar_t *eku;
+	const wchar_t *template_name;
 	int no_key;
 };
+
+static const wchar_t *store_name = L"MY";
 
 static void
 die(const char *what)
@@ -48,10 +54,11 @@ static HCERTSTORE
 open_my(void)
 {
 	HCERTSTORE store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
-	    CERT_SYSTEM_STORE_LOCAL_MACHINE, L"MY");
+	    CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_ENUM_ARCHIVED_FLAG,
+	    store_name);
 
 	if (store == NULL)
-		die("CertOpenStore(LocalMachine\\MY)");
+		die("CertOpenStore(LocalMachine)");
 	return store;
 }
 
@@ -140,6 +147,17 @@ make_extensions(const struct options *o, CERT_EXTENSION *ext)
 		ext[n].fCritical = FALSE;
 		encode(X509_ENHANCED_KEY_USAGE, &eku, &ext[n++].Value);
 	}
+	if (o->template_name != NULL) {
+		CERT_NAME_VALUE v;
+
+		v.dwValueType = CERT_RDN_BMP_STRING;
+		v.Value.pbData = (BYTE *)o->template_name;
+		v.Value.cbData = (DWORD)(wcslen(o->template_name) *
+		    sizeof(wchar_t));
+		ext[n].pszObjId = szOID_ENROLL_CERTTYPE_EXTENSION;
+		ext[n].fCritical = FALSE;
+		encode(X509_UNICODE_ANY_STRING, &v, &ext[n++].Value);
+	}
 	return n;
 }
 
@@ -151,7 +169,7 @@ cmd_add(const struct options *o)
 	HCRYPTPROV prov;
 	HCRYPTKEY key;
 	CERT_NAME_BLOB name;
-	CERT_EXTENSION ext[2];
+	CERT_EXTENSION ext[3];
 	CERT_EXTENSIONS exts;
 	CRYPT_KEY_PROV_INFO kpi;
 	SYSTEMTIME start, end;
@@ -239,10 +257,12 @@ delete_key(PCCERT_CONTEXT ctx)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: certmk add --cn NAME [--dns NAME]... "
-	    "[--not-before DAYS] [--not-after DAYS]\n"
-	    "                  [--eku server|client|any|none] [--no-key]\n"
-	    "       certmk del THUMBPRINT | clear | list\n");
+	fprintf(stderr, "usage: certmk [--store NAME] add --cn NAME "
+	    "[--dns NAME]... [--not-before DAYS]\n"
+	    "                  [--not-after DAYS] [--eku server|client|any|none]"
+	    " [--no-key]\n                  [--template NAME]\n"
+	    "       certmk [--store NAME] renew OLD NEW | del THUMBPRINT |\n"
+	    "                  clear | list\n");
 	return 2;
 }
 
@@ -272,32 +292,85 @@ cmd_clear(void)
 	return 0;
 }
 
-static int
-cmd_delete(const wchar_t *hex)
+static void
+parse_hex(const wchar_t *hex, BYTE hash[20])
 {
-	HCERTSTORE store;
-	PCCERT_CONTEXT ctx;
-	CRYPT_HASH_BLOB blob;
-	BYTE hash[20];
 	DWORD i;
 
-	if (wcslen(hex) != 40)
-		return usage();
+	if (wcslen(hex) != 40) {
+		usage();
+		exit(2);
+	}
 	for (i = 0; i < 20; i++)
 		hash[i] = (BYTE)wcstoul((wchar_t[]){ hex[2 * i], hex[2 * i + 1], 0 },
 		    NULL, 16);
+}
+
+/* The certificate with this thumbprint; exits when there is none. */
+static PCCERT_CONTEXT
+find_cert(HCERTSTORE store, const wchar_t *hex)
+{
+	PCCERT_CONTEXT ctx;
+	CRYPT_HASH_BLOB blob;
+	BYTE hash[20];
+
+	parse_hex(hex, hash);
 	blob.cbData = 20;
 	blob.pbData = hash;
-	store = open_my();
 	ctx = CertFindCertificateInStore(store, X509_ASN_ENCODING, 0,
 	    CERT_FIND_SHA1_HASH, &blob, NULL);
 	if (ctx == NULL) {
 		fprintf(stderr, "certmk: no certificate %ls\n", hex);
-		CertCloseStore(store, 0);
-		return 1;
+		exit(1);
 	}
-	remove_cert(ctx);
+	return ctx;
+}
+
+static int
+cmd_delete(const wchar_t *hex)
+{
+	HCERTSTORE store = open_my();
+
+	remove_cert(find_cert(store, hex));
 	commit(store);
+	CertCloseStore(store, 0);
+	return 0;
+}
+
+/*
+ * What certreq -renew leaves behind: the old certificate names its
+ * successor.  Wine 8 writes a registry store's certificate back only when
+ * it is added, not when a property changes, so the certificate is
+ * serialized with its new property, removed and added back.
+ */
+static int
+cmd_renew(const wchar_t *old, const wchar_t *new)
+{
+	HCERTSTORE store = open_my();
+	PCCERT_CONTEXT ctx = find_cert(store, old);
+	CRYPT_DATA_BLOB blob;
+	BYTE hash[20], *ser;
+	DWORD size = 0;
+
+	parse_hex(new, hash);
+	blob.cbData = 20;
+	blob.pbData = hash;
+	if (!CertSetCertificateContextProperty(ctx, CERT_RENEWAL_PROP_ID, 0,
+	    &blob))
+		die("CertSetCertificateContextProperty(RENEWAL)");
+	if (!CertSerializeCertificateStoreElement(ctx, 0, NULL, &size) ||
+	    (ser = malloc(size)) == NULL ||
+	    !CertSerializeCertificateStoreElement(ctx, 0, ser, &size))
+		die("CertSerializeCertificateStoreElement");
+	if (!CertDeleteCertificateFromStore(ctx))
+		die("CertDeleteCertificateFromStore");
+	commit(store);
+	if (!CertAddSerializedElementToStore(store, ser, size,
+	    CERT_STORE_ADD_ALWAYS, 0, CERT_STORE_CERTIFICATE_CONTEXT_FLAG, NULL,
+	    NULL))
+		die("CertAddSerializedElementToStore");
+	commit(store);
+	free(ser);
 	CertCloseStore(store, 0);
 	return 0;
 }
@@ -326,8 +399,15 @@ wmain(int argc, wchar_t **argv)
 	    .eku = L"server" };
 	int i;
 
+	if (argc > 2 && wcscmp(argv[1], L"--store") == 0) {
+		store_name = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 2)
 		return usage();
+	if (wcscmp(argv[1], L"renew") == 0)
+		return argc == 4 ? cmd_renew(argv[2], argv[3]) : usage();
 	if (wcscmp(argv[1], L"list") == 0)
 		return cmd_list();
 	if (wcscmp(argv[1], L"clear") == 0)
@@ -350,6 +430,8 @@ wmain(int argc, wchar_t **argv)
 			o.not_after = wcstol(argv[++i], NULL, 10);
 		else if (wcscmp(argv[i], L"--eku") == 0 && more)
 			o.eku = argv[++i];
+		else if (wcscmp(argv[i], L"--template") == 0 && more)
+			o.template_name = argv[++i];
 		else if (wcscmp(argv[i], L"--no-key") == 0)
 			o.no_key = 1;
 		else

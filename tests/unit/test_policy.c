@@ -5,6 +5,7 @@
 #include "unit.h"
 
 #include "policy.h"
+#include "record.h"
 
 struct row {
 	const char *name;
@@ -61,13 +62,19 @@ static const struct row rows[] = {
 	{ "ipv6 without brackets", HEAD "  - name: a\n    endpoint: ::1:443\n",
 	  "4:15: endpoint '::1:443': an IPv6 address must be written in "
 	  "brackets: [::1]:443" },
-	{ "sni endpoint not yet", HEAD
-	  "  - name: a\n    endpoint: www.example.test:443\n",
-	  "4:15: SNI and ccs endpoints are not supported by this version of "
-	  "certbind; use ADDRESS:PORT" },
-	{ "ccs endpoint not yet", HEAD "  - name: a\n    endpoint: ccs:443\n",
-	  "4:15: SNI and ccs endpoints are not supported by this version of "
-	  "certbind; use ADDRESS:PORT" },
+	{ "sni endpoint takes its host as match.dns", HEAD
+	  "  - name: a\n    endpoint: www.example.test:443\n", NULL },
+	{ "ccs endpoint needs no match", HEAD
+	  "  - name: a\n    endpoint: ccs:443\n", NULL },
+	{ "ccs endpoint refuses match", HEAD
+	  "  - name: a\n    endpoint: ccs:443\n    match: {dns: a.test}\n",
+	  "5:12: a ccs endpoint takes its certificates from the Central "
+	  "Certificate Store; match does not apply to it" },
+	{ "ccs endpoint refuses cert_store", HEAD
+	  "  - name: a\n    endpoint: ccs:443\n"
+	  "    options: {cert_store: My}\n",
+	  "5:27: a ccs endpoint takes its certificates from the Central "
+	  "Certificate Store; cert_store does not apply to it" },
 	{ "ip endpoint needs match.dns", HEAD
 	  "  - name: a\n    endpoint: 0.0.0.0:443\n",
 	  "3:5: binding 'a' needs match.dns: the name its certificate must "
@@ -111,8 +118,127 @@ static const struct row rows[] = {
 	  "text)" },
 	{ "invalid utf-8 lead byte", "version: 1\n# ab\xff\n",
 	  "2:5: invalid leading UTF-8 octet (the policy must be UTF-8 text)" },
-	{ "nesting too deep", "a: [[[[[[[[[1]]]]]]]]]\n",
-	  "1:11: nesting is deeper than a policy allows" },
+	{ "nesting too deep", "a: [[[[[1]]]]]\n",
+	  "1:8: nesting is deeper than a policy allows (5 levels)" },
+	{ "nesting as deep as the schema goes", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n    match:\n"
+	  "      dns: a.test\n"
+	  "      thumbprints: [0101010101010101010101010101010101010101]\n",
+	  NULL },
+	/* --- every key, good and bad --- */
+	{ "every key at once", "version: 1\n"
+	  "defaults: {store: WebHosting, app_id: '{11111111-2222-3333-4444-"
+	  "555555555555}', renew_warning_days: 14}\n"
+	  "service: {resync_interval: 15m, debounce: 50ms, log: stderr, "
+	  "metrics_file: 'C:\\ProgramData\\certbind\\m.prom'}\n"
+	  "bindings:\n  - name: a\n    endpoint: 0.0.0.0:443\n"
+	  "    takeover: true\n"
+	  "    match:\n      dns: a.test\n      issuer: Contoso\n"
+	  "      thumbprints: ['01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 "
+	  "01 01 01 01']\n      template: WebServer\n      min_days_left: 7\n"
+	  "    options:\n      app_id: 11111111-2222-3333-4444-555555555555\n"
+	  "      cert_store: My\n      verify_client_cert_revocation: true\n"
+	  "      verify_revocation_with_cached_client_cert_only: false\n"
+	  "      usage_check: true\n      revocation_freshness_time: 1d\n"
+	  "      url_retrieval_timeout: 30s\n      ssl_ctl_identifier: Root\n"
+	  "      ssl_ctl_store_name: CA\n      ds_mapper_usage: false\n"
+	  "      client_cert_negotiation: true\n      reject: false\n"
+	  "      disable_http2: true\n      disable_quic: true\n"
+	  "      disable_tls12: false\n      disable_tls13: false\n"
+	  "      disable_legacy_tls: true\n      disable_ocsp_stapling: false\n"
+	  "      enable_token_binding: false\n      log_extended_events: true\n"
+	  "      enable_session_ticket: false\n      disable_session_id: false\n",
+	  NULL },
+	{ "bad default store", "version: 1\ndefaults: {store: Root}\n",
+	  "2:19: defaults.store must be My or WebHosting (a LocalMachine store "
+	  "HTTP.sys can use)" },
+	{ "bad app_id", "version: 1\ndefaults: {app_id: 1234}\n",
+	  "2:20: defaults.app_id must be a GUID such as "
+	  "{9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6}" },
+	{ "null app_id", "version: 1\ndefaults: "
+	  "{app_id: '{00000000-0000-0000-0000-000000000000}'}\n",
+	  "2:20: defaults.app_id must not be the null GUID" },
+	{ "renew_warning_days out of range", "version: 1\n"
+	  "defaults: {renew_warning_days: 400}\n",
+	  "2:32: defaults.renew_warning_days must be a whole number from 0 to "
+	  "365" },
+	{ "renew_warning_days negative", "version: 1\n"
+	  "defaults: {renew_warning_days: -1}\n",
+	  "2:32: defaults.renew_warning_days must be a whole number from 0 to "
+	  "365" },
+	{ "unknown defaults key", "version: 1\ndefaults: {stroe: My}\n",
+	  "2:12: unknown key 'stroe' in defaults (did you mean 'store'?)" },
+	{ "duration without a unit", "version: 1\n"
+	  "service: {resync_interval: 90}\n",
+	  "2:28: service.resync_interval must be a duration from 10s to 7d, "
+	  "written like 90s, 15m, 1h or 7d" },
+	{ "duration too short", "version: 1\nservice: {resync_interval: 5s}\n",
+	  "2:28: service.resync_interval must be a duration from 10s to 7d, "
+	  "written like 90s, 15m, 1h or 7d" },
+	{ "duration with a bad unit", "version: 1\nservice: {debounce: 5y}\n",
+	  "2:21: service.debounce must be a duration from 0s to 10s, written "
+	  "like 90s, 15m, 1h or 7d" },
+	{ "quoted duration is a string", "version: 1\n"
+	  "service: {debounce: '50ms'}\n",
+	  "2:21: service.debounce must be a duration from 0s to 10s, written "
+	  "like 90s, 15m, 1h or 7d" },
+	{ "bad log target", "version: 1\nservice: {log: syslog}\n",
+	  "2:16: service.log must be eventlog or stderr" },
+	{ "relative metrics file", "version: 1\n"
+	  "service: {metrics_file: certbind.prom}\n",
+	  "2:25: service.metrics_file must be an absolute path such as "
+	  "C:\\ProgramData\\certbind\\certbind.prom" },
+	{ "yes is not a boolean", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n    match: {dns: a.test}\n"
+	  "    takeover: yes\n",
+	  "6:15: takeover must be true or false, not 'yes'" },
+	{ "quoted true is not a boolean", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n    match: {dns: a.test}\n"
+	  "    options: {disable_http2: 'true'}\n",
+	  "6:30: options.disable_http2 must be true or false, not 'true'" },
+	{ "option misspelt", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n    match: {dns: a.test}\n"
+	  "    options: {disable_http: true}\n",
+	  "6:15: unknown key 'disable_http' in options (did you mean "
+	  "'disable_http2'?)" },
+	{ "freshness must be whole seconds", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n    match: {dns: a.test}\n"
+	  "    options: {revocation_freshness_time: 1500ms}\n",
+	  "6:42: options.revocation_freshness_time must be whole seconds" },
+	{ "ctl identifier too long", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n    match: {dns: a.test}\n"
+	  "    options: {ssl_ctl_store_name: "
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}\n",
+	  "6:35: options.ssl_ctl_store_name is longer than 63 bytes" },
+	{ "bad thumbprint", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
+	  "    match: {dns: a.test, thumbprints: [abc]}\n",
+	  "5:40: a thumbprint must be 40 hex digits (spaces and colons are "
+	  "ignored)" },
+	{ "thumbprint with an invisible mark", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
+	  "    match: {dns: a.test, thumbprints: "
+	  "[\"\xe2\x80\x8e" "0101010101010101010101010101010101010101\"]}\n",
+	  "5:40: thumbprint '\xe2\x80\x8e" "0101010101010101010101010101010101010101' "
+	  "holds an invisible left-to-right mark (U+200E), as the Certificates "
+	  "snap-in copies it; type the thumbprint again" },
+	{ "thumbprints must be a list", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
+	  "    match: {dns: a.test, thumbprints: "
+	  "0101010101010101010101010101010101010101}\n",
+	  "5:39: match.thumbprints must be a list of at least one thumbprint" },
+	{ "min_days_left not a number", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
+	  "    match: {dns: a.test, min_days_left: ten}\n",
+	  "5:41: match.min_days_left must be a whole number from 0 to 3650" },
+	{ "empty issuer", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
+	  "    match: {dns: a.test, issuer: ''}\n",
+	  "5:34: expected a non-empty string for match.issuer" },
+	{ "options not a mapping", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n    match: {dns: a.test}\n"
+	  "    options: [disable_http2]\n",
+	  "6:14: expected a mapping (key: value) for options" },
 	{ "complex key refused", "? [a]\n: 1\n",
 	  "1:3: a mapping key must be a plain name" },
 };
@@ -163,11 +289,96 @@ test_model(void **state)
 	assert_int_equal(p.version, 1);
 	assert_int_equal(p.nbindings, 1);
 	assert_string_equal(p.bindings[0].name, "api");
-	assert_string_equal(p.bindings[0].dns, "api.example.test");
+	assert_string_equal(p.bindings[0].match.dns, "api.example.test");
 	assert_string_equal(endpoint_format(&p.bindings[0].endpoint, ep,
 	    sizeof(ep)), "[2001:db8::1]:8443");
 	assert_int_equal(p.bindings[0].line, 3);
+	/* What a policy leaves out. */
+	assert_int_equal(p.defaults.renew_warning_days, 30);
+	assert_int_equal(p.service.resync_ms, 3600000);
+	assert_int_equal(p.service.debounce_ms, 50);
+	assert_int_equal(p.service.log, LOG_EVENTLOG);
+	assert_null(p.service.metrics_file);
+	assert_memory_equal(p.bindings[0].app_id, CERTBIND_APP_ID, 16);
+	assert_int_equal(p.bindings[0].store, STORE_MY);
+	assert_false(p.bindings[0].takeover);
+	assert_int_equal(p.bindings[0].options.set, 0);
+	assert_int_equal(p.bindings[0].options.flag_mask, 0);
 	policy_free(&p);
+}
+
+/* Defaults apply to bindings that do not say otherwise, wherever they are. */
+static void
+test_defaults_resolve(void **state)
+{
+	const char *y = "version: 1\nbindings:\n"
+	    "  - name: a\n    endpoint: 0.0.0.0:1\n    match: {dns: a.test}\n"
+	    "  - name: b\n    endpoint: 0.0.0.0:2\n    match: {dns: b.test}\n"
+	    "    options:\n      cert_store: my\n"
+	    "      app_id: '{22222222-2222-3333-4444-555555555555}'\n"
+	    "      verify_client_cert_revocation: false\n"
+	    "      disable_http2: true\n      enable_session_ticket: false\n"
+	    "      revocation_freshness_time: 10m\n"
+	    "      url_retrieval_timeout: 1500ms\n"
+	    "      ssl_ctl_identifier: Trusted\n"
+	    "defaults: {store: WebHosting, "
+	    "app_id: '{11111111-2222-3333-4444-555555555555}'}\n"
+	    "service: {resync_interval: 2h, debounce: 0ms, log: stderr}\n";
+	struct policy p;
+	struct cb_error err;
+	uint8_t g[16];
+	const struct options *o;
+
+	(void)state;
+	assert_int_equal(policy_parse("t.yaml", y, strlen(y), &p, &err), 0);
+	assert_int_equal(p.bindings[0].store, STORE_WEBHOSTING);
+	guid_parse("{11111111-2222-3333-4444-555555555555}", g);
+	assert_memory_equal(p.bindings[0].app_id, g, 16);
+	assert_int_equal(p.bindings[1].store, STORE_MY);
+	guid_parse("{22222222-2222-3333-4444-555555555555}", g);
+	assert_memory_equal(p.bindings[1].app_id, g, 16);
+	o = &p.bindings[1].options;
+	assert_int_equal(o->check_mask, CHECK_NO_REVOCATION | CHECK_FRESHNESS_TIME);
+	assert_int_equal(o->check_bits, CHECK_NO_REVOCATION | CHECK_FRESHNESS_TIME);
+	assert_int_equal(o->flag_mask,
+	    SSL_FLAG_DISABLE_HTTP2 | SSL_FLAG_ENABLE_SESSION_TICKET);
+	assert_int_equal(o->flag_bits, SSL_FLAG_DISABLE_HTTP2);
+	assert_int_equal(o->revocation_freshness, 600);
+	assert_int_equal(o->url_timeout, 1500);
+	assert_string_equal(o->ctl_identifier, "Trusted");
+	assert_int_equal(o->set, OPT_APP_ID | OPT_CERT_STORE |
+	    OPT_REVOCATION_FRESHNESS | OPT_URL_TIMEOUT | OPT_CTL_IDENTIFIER);
+	assert_int_equal(p.service.resync_ms, 2 * 3600000);
+	assert_int_equal(p.service.debounce_ms, 0);
+	assert_int_equal(p.service.log, LOG_STDERR);
+	policy_free(&p);
+}
+
+static void
+collect_key(const char *path, void *arg)
+{
+	char *all = arg;
+
+	strcat(all, path);
+	strcat(all, "\n");
+}
+
+/* The key list the schema test compares against config/certbind.schema.json. */
+static void
+test_keys(void **state)
+{
+	static char all[4096];
+
+	(void)state;
+	all[0] = '\0';
+	policy_keys(collect_key, all);
+	assert_non_null(strstr(all, "\nversion\n") ? strstr(all,
+	    "\nversion\n") : (strncmp(all, "version\n", 8) == 0 ? all : NULL));
+	assert_non_null(strstr(all, "\ndefaults.renew_warning_days\n"));
+	assert_non_null(strstr(all, "\nservice.metrics_file\n"));
+	assert_non_null(strstr(all, "\nbindings[].match.thumbprints\n"));
+	assert_non_null(strstr(all, "\nbindings[].options.disable_session_id\n"));
+	assert_non_null(strstr(all, "\nbindings[].takeover\n"));
 }
 
 /* A file over 1 MiB is refused before parsing. */
@@ -206,6 +417,8 @@ main(void)
 {
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_model),
+		cmocka_unit_test(test_defaults_resolve),
+		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_alias_bomb),
 	};

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "cert.h"
+#include "policy.h"
 
 #define NROWS(table) (sizeof(table) / sizeof((table)[0]))
 
@@ -43,7 +44,11 @@ run_rows(const char *group, CMUnitTestFunction fn, void *rows,
 	return rc;
 }
 
-/* A made-up certificate; thumbprint bytes all set to id. */
+/*
+ * A made-up certificate; thumbprint bytes all set to id.  The fields after
+ * eku are usually left out of a row, which makes them zero: issued by
+ * "CN=Test CA", no template, not archived, no renewal link, store My.
+ */
 struct testcert {
 	uint8_t id;
 	const char *cn;
@@ -51,6 +56,12 @@ struct testcert {
 	int64_t not_before, not_after;
 	bool has_key;
 	unsigned eku;          /* 0: no EKU extension */
+	const char *issuer;    /* NULL: "CN=Test CA" */
+	const char *template_name;
+	const char *template_oid;
+	bool archived;
+	uint8_t renewal;       /* id of the successor; 0 for none */
+	enum cert_store store;
 };
 
 static inline void
@@ -72,7 +83,26 @@ add_testcert(struct inventory *inv, const struct testcert *t)
 	c.has_key = t->has_key;
 	c.has_eku = t->eku != 0;
 	c.eku = t->eku;
+	c.issuer = (char *)(t->issuer ? t->issuer : "CN=Test CA");
+	c.template_name = (char *)t->template_name;
+	c.template_oid = (char *)t->template_oid;
+	c.archived = t->archived;
+	c.has_renewal = t->renewal != 0;
+	memset(c.renewal, t->renewal, THUMB_LEN);
+	c.store = t->store;
 	assert_int_equal(inventory_add(inv, &c), 0);
+}
+
+/* Parse a policy that must be valid. */
+static inline void
+load_policy(const char *yaml, struct policy *p)
+{
+	struct cb_error err;
+	char text[600];
+
+	if (policy_parse("t.yaml", yaml, strlen(yaml), p, &err) != 0)
+		fail_msg("policy should load: %s",
+		    cb_error_format(&err, text, sizeof(text)));
 }
 
 #define DAY INT64_C(86400)

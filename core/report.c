@@ -1,0 +1,428 @@
+/*
+ * report.c - render a plan as text or JSON.
+ *
+ * Output is built in a growable buffer (struct sbuf) that remembers when
+ * an allocation failed, so the writers below need no error checks of
+ * their own: the result is NULL at the end instead.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define DAY_SECONDS 86400
+
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	bool failed;
+};
+
+CB_PRINTF(2, 3)
+static void
+sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->failed)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s ? b->s + b->len : NULL,
+		    b->s ? b->cap - b->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->failed = true;
+			return;
+		}
+		if (b->s != NULL && b->len + (size_t)n < b->cap) {
+			b->len += (size_t)n;
+			return;
+		} else {
+			size_t cap = b->cap ? b->cap : 256;
+			char *v;
+
+			while (cap <= b->len + (size_t)n)
+				cap *= 2;
+			if ((v = realloc(b->s, cap)) == NULL) {
+				b->failed = true;
+				return;
+			}
+			b->s = v;
+			b->cap = cap;
+		}
+	}
+}
+
+static char *
+sb_finish(struct sbuf *b)
+{
+	if (b->failed || b->s == NULL) {
+		free(b->s);
+		return NULL;
+	}
+	return b->s;
+}
+
+/* A JSON string, escaped; NULL becomes null. */
+static void
+sb_json_string(struct sbuf *b, const char *s)
+{
+	if (s == NULL) {
+		sb_printf(b, "null");
+		return;
+	}
+	sb_printf(b, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			sb_printf(b, "\\%c", c);
+		else if (c == '\n')
+			sb_printf(b, "\\n");
+		else if (c == '\t')
+			sb_printf(b, "\\t");
+		else if (c < 0x20)
+			sb_printf(b, "\\u%04x", c);
+		else
+			sb_printf(b, "%c", c);
+	}
+	sb_printf(b, "\"");
+}
+
+/* --- sentences -------------------------------------------------------- */
+
+const char *
+report_cert(const struct cert *c, char *buf, size_t len)
+{
+	char hex[THUMB_HEX], date[11];
+
+	snprintf(buf, len, "%s (%s, expires %s)", thumb_format(c->thumb, hex),
+	    c->subject ? c->subject : "no subject", utc_date(c->not_after, date));
+	return buf;
+}
+
+static const char *
+record_thumb(const struct ssl_record *r, char hex[THUMB_HEX])
+{
+	if (r->hash_len == THUMB_LEN)
+		return thumb_format(r->hash, hex);
+	snprintf(hex, THUMB_HEX, "%s", r->hash_len ? "(not a SHA-1 hash)" :
+	    "(no certificate)");
+	return hex;
+}
+
+/* "flags 0x0 -> 0x10, cert store MY -> WebHosting" */
+static const char *
+option_changes(const struct ssl_record *a, const struct ssl_record *b,
+    char *buf, size_t len)
+{
+	struct sbuf s = { 0 };
+
+	if (strcmp(a->store, b->store) != 0)
+		sb_printf(&s, ", cert store %s -> %s", a->store, b->store);
+	if (a->check_mode != b->check_mode)
+		sb_printf(&s, ", check mode 0x%x -> 0x%x", (unsigned)a->check_mode,
+		    (unsigned)b->check_mode);
+	if (a->revocation_freshness != b->revocation_freshness)
+		sb_printf(&s, ", revocation freshness %us -> %us",
+		    (unsigned)a->revocation_freshness,
+		    (unsigned)b->revocation_freshness);
+	if (a->url_timeout != b->url_timeout)
+		sb_printf(&s, ", URL retrieval timeout %ums -> %ums",
+		    (unsigned)a->url_timeout, (unsigned)b->url_timeout);
+	if (strcmp(a->ctl_identifier, b->ctl_identifier) != 0)
+		sb_printf(&s, ", CTL identifier '%s' -> '%s'", a->ctl_identifier,
+		    b->ctl_identifier);
+	if (strcmp(a->ctl_store, b->ctl_store) != 0)
+		sb_printf(&s, ", CTL store '%s' -> '%s'", a->ctl_store,
+		    b->ctl_store);
+	if (a->flags != b->flags)
+		sb_printf(&s, ", flags 0x%x -> 0x%x", (unsigned)a->flags,
+		    (unsigned)b->flags);
+	snprintf(buf, len, "%s", s.s && s.len > 2 ? s.s + 2 : "");
+	free(s.s);
+	return buf;
+}
+
+const char *
+report_item(const struct plan_item *it, char *buf, size_t len)
+{
+	const struct binding *b = it->binding;
+	char ep[ENDPOINT_TEXT_MAX], cert[512], hex[THUMB_HEX], guid[GUID_TEXT];
+	char opts[512];
+
+	endpoint_format(&b->endpoint, ep, sizeof(ep));
+	switch (it->action) {
+	case ACTION_NONE:
+		if (b->endpoint.kind == EP_CCS)
+			snprintf(buf, len, "%s (%s): as planned", b->name, ep);
+		else
+			snprintf(buf, len, "%s (%s): holds %s", b->name, ep,
+			    report_cert(it->sel.chosen, cert, sizeof(cert)));
+		break;
+	case ACTION_CREATE:
+		if (b->endpoint.kind == EP_CCS)
+			snprintf(buf, len, "%s (%s): create the Central "
+			    "Certificate Store binding", b->name, ep);
+		else
+			snprintf(buf, len, "%s (%s): create with %s", b->name, ep,
+			    report_cert(it->sel.chosen, cert, sizeof(cert)));
+		break;
+	case ACTION_UPDATE_HASH:
+		snprintf(buf, len, "%s (%s): update from %s to %s", b->name, ep,
+		    record_thumb(&it->current, hex),
+		    report_cert(it->sel.chosen, cert, sizeof(cert)));
+		break;
+	case ACTION_UPDATE_OPTIONS:
+		snprintf(buf, len, "%s (%s): update options: %s", b->name, ep,
+		    option_changes(&it->current, &it->desired, opts,
+		    sizeof(opts)));
+		break;
+	case ACTION_CONFLICT:
+		snprintf(buf, len, "%s (%s): conflict: the record belongs to "
+		    "AppId %s, not %s; left alone (takeover: true adopts it)",
+		    b->name, ep, guid_format(it->current.app_id, guid),
+		    guid_format(b->app_id, opts));
+		break;
+	case ACTION_NO_CANDIDATE:
+		snprintf(buf, len, "%s (%s): no certificate in LocalMachine\\%s "
+		    "qualifies for %s; %s", b->name, ep, store_name(b->store),
+		    b->match.dns, it->has_current ? "the record is kept as it is" :
+		    "nothing is bound");
+		break;
+	}
+	return buf;
+}
+
+const char *
+report_warning(const struct plan_item *it, unsigned warning, int64_t now,
+    char *buf, size_t len)
+{
+	const struct binding *b = it->binding;
+	char hex[THUMB_HEX], date[11];
+
+	if (warning == WARN_BOUND_MISSING) {
+		snprintf(buf, len, "%s: the bound certificate %s is not in "
+		    "LocalMachine\\%s", b->name, record_thumb(&it->current, hex),
+		    store_name(b->store));
+	} else if (it->held != NULL && it->held->not_after < now) {
+		snprintf(buf, len, "%s: certificate %s expired %s and no renewal "
+		    "qualifies", b->name, thumb_format(it->held->thumb, hex),
+		    utc_date(it->held->not_after, date));
+	} else if (it->held != NULL) {
+		snprintf(buf, len, "%s: certificate %s expires %s, in %lld "
+		    "days, and no renewal qualifies", b->name,
+		    thumb_format(it->held->thumb, hex),
+		    utc_date(it->held->not_after, date),
+		    (long long)((it->held->not_after - now) / DAY_SECONDS));
+	} else {
+		snprintf(buf, len, "%s: warning", b->name);
+	}
+	return buf;
+}
+
+/* --- text --------------------------------------------------------------- */
+
+static const unsigned all_warnings[] = { WARN_BOUND_MISSING, WARN_EXPIRING };
+
+static void
+text_candidates(struct sbuf *s, const struct plan_item *it, int64_t now,
+    bool explain)
+{
+	char hex[THUMB_HEX], date[11], why[512];
+	size_t i;
+
+	for (i = 0; i < it->sel.n; i++) {
+		const struct candidate *c = &it->sel.cands[i];
+
+		if (c->cert == it->sel.chosen)
+			snprintf(why, sizeof(why), "chosen");
+		else if (c->verdict == VERDICT_OK)
+			select_why_lost(c->cert, it->sel.chosen, why, sizeof(why));
+		else if (!explain && c->verdict == VERDICT_NAME)
+			continue;
+		else
+			verdict_text(c->verdict, it->binding, c->cert, now, why,
+			    sizeof(why));
+		sb_printf(s, "    %s  expires %s  %s%s\n",
+		    thumb_format(c->cert->thumb, hex),
+		    utc_date(c->cert->not_after, date), why,
+		    c->successor ? " (renewal of the bound certificate)" : "");
+	}
+}
+
+char *
+report_text(const struct plan *plan, int64_t now, unsigned flags)
+{
+	struct sbuf s = { 0 };
+	char line[2048];
+	size_t i, j, changes = plan_changes(plan);
+
+	for (i = 0; i < plan->n; i++) {
+		const struct plan_item *it = &plan->items[i];
+
+		sb_printf(&s, "%s\n", report_item(it, line, sizeof(line)));
+		for (j = 0; j < 2; j++)
+			if (it->warnings & all_warnings[j])
+				sb_printf(&s, "  warning: %s\n", report_warning(it,
+				    all_warnings[j], now, line, sizeof(line)));
+		if ((flags & REPORT_EXPLAIN) ||
+		    it->action == ACTION_NO_CANDIDATE)
+			text_candidates(&s, it, now, flags & REPORT_EXPLAIN);
+	}
+	if (changes == 0)
+		sb_printf(&s, "nothing to change\n");
+	else
+		sb_printf(&s, "%u change%s pending\n", (unsigned)changes,
+		    changes == 1 ? "" : "s");
+	return sb_finish(&s);
+}
+
+/* --- JSON ------------------------------------------------------------- */
+
+static const char *
+kind_name(enum endpoint_kind k)
+{
+	switch (k) {
+	case EP_IPV4:
+	case EP_IPV6:
+		return "ip";
+	case EP_SNI:
+		return "sni";
+	case EP_CCS:
+		return "ccs";
+	}
+	return "?";
+}
+
+static void
+json_cert(struct sbuf *s, const struct cert *c)
+{
+	char hex[THUMB_HEX], t[21];
+
+	if (c == NULL) {
+		sb_printf(s, "null");
+		return;
+	}
+	sb_printf(s, "{\"thumbprint\": \"%s\", \"subject\": ",
+	    thumb_format(c->thumb, hex));
+	sb_json_string(s, c->subject);
+	sb_printf(s, ", \"issuer\": ");
+	sb_json_string(s, c->issuer);
+	sb_printf(s, ", \"not_before\": \"%s\"", utc_time(c->not_before, t));
+	sb_printf(s, ", \"not_after\": \"%s\"", utc_time(c->not_after, t));
+	sb_printf(s, ", \"store\": \"%s\"}", store_name(c->store));
+}
+
+static void
+json_record(struct sbuf *s, const struct ssl_record *r, bool present)
+{
+	char hex[THUMB_HEX], guid[GUID_TEXT];
+
+	if (!present) {
+		sb_printf(s, "null");
+		return;
+	}
+	sb_printf(s, "{\"thumbprint\": ");
+	sb_json_string(s, r->hash_len == THUMB_LEN ?
+	    thumb_format(r->hash, hex) : NULL);
+	sb_printf(s, ", \"app_id\": \"%s\", \"store\": ",
+	    guid_format(r->app_id, guid));
+	sb_json_string(s, r->store);
+	sb_printf(s, ", \"check_mode\": %u, \"revocation_freshness_time\": %u"
+	    ", \"url_retrieval_timeout\": %u, \"ssl_ctl_identifier\": ",
+	    (unsigned)r->check_mode, (unsigned)r->revocation_freshness,
+	    (unsigned)r->url_timeout);
+	sb_json_string(s, r->ctl_identifier);
+	sb_printf(s, ", \"ssl_ctl_store_name\": ");
+	sb_json_string(s, r->ctl_store);
+	sb_printf(s, ", \"flags\": %u}", (unsigned)r->flags);
+}
+
+static void
+json_candidates(struct sbuf *s, const struct plan_item *it, int64_t now)
+{
+	char why[512];
+	size_t i;
+
+	sb_printf(s, ",\n      \"candidates\": [");
+	for (i = 0; i < it->sel.n; i++) {
+		const struct candidate *c = &it->sel.cands[i];
+
+		if (c->verdict == VERDICT_OK && c->cert != it->sel.chosen)
+			select_why_lost(c->cert, it->sel.chosen, why, sizeof(why));
+		else
+			verdict_text(c->verdict, it->binding, c->cert, now, why,
+			    sizeof(why));
+		sb_printf(s, "%s\n        {\"certificate\": ", i ? "," : "");
+		json_cert(s, c->cert);
+		sb_printf(s, ", \"verdict\": \"%s\", \"reason\": ",
+		    verdict_name(c->verdict));
+		sb_json_string(s, why);
+		sb_printf(s, ", \"chosen\": %s, \"renewal\": %s}",
+		    c->cert == it->sel.chosen ? "true" : "false",
+		    c->successor ? "true" : "false");
+	}
+	sb_printf(s, "%s]", it->sel.n ? "\n      " : "");
+}
+
+static void
+json_item(struct sbuf *s, const struct plan_item *it, int64_t now,
+    unsigned flags)
+{
+	char ep[ENDPOINT_TEXT_MAX], line[2048];
+	bool writes = it->action == ACTION_CREATE ||
+	    it->action == ACTION_UPDATE_HASH ||
+	    it->action == ACTION_UPDATE_OPTIONS;
+	size_t j, n = 0;
+
+	sb_printf(s, "    {\n      \"name\": ");
+	sb_json_string(s, it->binding->name);
+	sb_printf(s, ",\n      \"endpoint\": ");
+	sb_json_string(s, endpoint_format(&it->binding->endpoint, ep,
+	    sizeof(ep)));
+	sb_printf(s, ",\n      \"kind\": \"%s\",\n      \"action\": \"%s\"",
+	    kind_name(it->binding->endpoint.kind), action_name(it->action));
+	sb_printf(s, ",\n      \"summary\": ");
+	sb_json_string(s, report_item(it, line, sizeof(line)));
+	sb_printf(s, ",\n      \"current\": ");
+	json_record(s, &it->current, it->has_current);
+	sb_printf(s, ",\n      \"desired\": ");
+	json_record(s, &it->desired, writes);
+	sb_printf(s, ",\n      \"chosen\": ");
+	json_cert(s, it->sel.chosen);
+	sb_printf(s, ",\n      \"warnings\": [");
+	for (j = 0; j < 2; j++)
+		if (it->warnings & all_warnings[j]) {
+			sb_printf(s, "%s", n++ ? ", " : "");
+			sb_json_string(s, report_warning(it, all_warnings[j], now,
+			    line, sizeof(line)));
+		}
+	sb_printf(s, "]");
+	if (flags & REPORT_EXPLAIN)
+		json_candidates(s, it, now);
+	sb_printf(s, "\n    }");
+}
+
+char *
+report_json(const struct plan *plan, int64_t now, unsigned flags)
+{
+	struct sbuf s = { 0 };
+	char t[21];
+	size_t i;
+
+	sb_printf(&s, "{\n  \"time\": \"%s\",\n  \"changes\": %u,\n"
+	    "  \"bindings\": [\n", utc_time(now, t),
+	    (unsigned)plan_changes(plan));
+	for (i = 0; i < plan->n; i++) {
+		json_item(&s, &plan->items[i], now, flags);
+		sb_printf(&s, "%s\n", i + 1 < plan->n ? "," : "");
+	}
+	sb_printf(&s, "  ]\n}\n");
+	return sb_finish(&s);
+}

@@ -1,0 +1,33 @@
+/*
+ * report.h - a plan in words (for people) or JSON (for scripts).
+ *
+ * `certbind plan` prints one of these; `certbind apply` uses the same
+ * sentences for what it is about to do, so the two never disagree.  The
+ * JSON layout is documented in README.md and kept stable: fields are only
+ * ever added.
+ */
+#ifndef CERTBIND_REPORT_H
+#define CERTBIND_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plan.h"
+
+enum { REPORT_EXPLAIN = 1 };   /* list every candidate and why it lost */
+
+/* The whole plan; a malloc'd string, or NULL when out of memory. */
+char *report_text(const struct plan *plan, int64_t now, unsigned flags);
+char *report_json(const struct plan *plan, int64_t now, unsigned flags);
+
+/* One item's decision as a sentence: "api (0.0.0.0:443): update from...". */
+const char *report_item(const struct plan_item *it, char *buf, size_t len);
+
+/* The sentence for one WARN_* bit of an item. */
+const char *report_warning(const struct plan_item *it, unsigned warning,
+    int64_t now, char *buf, size_t len);
+
+/* "A1B2... (CN=x, expires 2027-01-02)" */
+const char *report_cert(const struct cert *c, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * test_plan.c - what the plan does with each binding (core/plan.c), and
+ * how it is reported (core/report.c).
+ *
+ * Each row is a binding, the record HTTP.sys holds for it (or none), and
+ * the action, certificate and record fields the plan must come to.  The
+ * store is the same for every row: cert 1 expires in 10 days, cert 2 in
+ * 60, both for api.example.test; cert 3 is an expiring www.example.test.
+ */
+#include "unit.h"
+
+#include "plan.h"
+#include "report.h"
+
+#define NAME "api.example.test"
+#define SRV EKU_SERVER_AUTH
+#define OTHER_APP "{11111111-2222-3333-4444-555555555555}"
+
+static const struct testcert store[] = {
+	{ 1, NAME, { NAME }, NOW - 80 * DAY, NOW + 10 * DAY, true, SRV },
+	{ 2, NAME, { NAME }, NOW - 10 * DAY, NOW + 60 * DAY, true, SRV },
+	{ 3, "www", { "www.example.test" }, NOW - 80 * DAY, NOW + 5 * DAY, true,
+	  SRV },
+};
+
+/* The record a row starts with. */
+struct start {
+	bool present;
+	uint8_t hash;           /* thumbprint byte */
+	const char *app_id;     /* NULL: certbind's */
+	uint32_t check_mode, flags, freshness;
+	const char *store;      /* NULL: "MY" */
+};
+
+struct row {
+	const char *name;
+	const char *binding;    /* binding keys after name */
+	struct start rec;
+	enum action want;
+	uint8_t want_hash;      /* desired hash byte, 0: no record written */
+	uint32_t want_check, want_flags, want_freshness;
+	const char *want_store;
+	unsigned want_warnings;
+};
+
+#define EP "    endpoint: 0.0.0.0:443\n"
+#define MATCH "    match: {dns: " NAME "}\n"
+
+static const struct row rows[] = {
+	{ "no record: create with the best certificate", EP MATCH,
+	  { false }, ACTION_CREATE, 2, 0, 0, 0, "MY", 0 },
+	{ "record on the old certificate: update the hash", EP MATCH,
+	  { true, 1 }, ACTION_UPDATE_HASH, 2, 0, 0, 0, "MY", 0 },
+	{ "record on the best certificate: nothing", EP MATCH,
+	  { true, 2 }, ACTION_NONE, 0, 0, 0, 0, NULL, 0 },
+	{ "update keeps the operator's fields", EP MATCH,
+	  { true, 1, NULL, 0x10001, 0x2, 600 }, ACTION_UPDATE_HASH, 2, 0x10001,
+	  0x2, 600, "MY", 0 },
+	{ "declared option differs: update options", EP MATCH
+	  "    options: {disable_http2: true}\n",
+	  { true, 2 }, ACTION_UPDATE_OPTIONS, 2, 0, 0x10, 0, "MY", 0 },
+	{ "declared option already set: nothing", EP MATCH
+	  "    options: {disable_http2: true, client_cert_negotiation: false}\n",
+	  { true, 2, NULL, 0, 0x10 }, ACTION_NONE, 0, 0, 0, 0, NULL, 0 },
+	{ "switches set and clear their bits", EP MATCH
+	  "    options:\n      verify_client_cert_revocation: false\n"
+	  "      usage_check: true\n      client_cert_negotiation: false\n"
+	  "      reject: true\n",
+	  { true, 2, NULL, 0x10000, 0x2 }, ACTION_UPDATE_OPTIONS, 2, 0x1, 0x8, 0,
+	  "MY", 0 },
+	{ "revocation freshness sets the check-mode bit", EP MATCH
+	  "    options: {revocation_freshness_time: 1h}\n",
+	  { true, 2 }, ACTION_UPDATE_OPTIONS, 2, 0x4, 0, 3600, "MY", 0 },
+	{ "store name case does not count as a difference", EP MATCH,
+	  { true, 2, NULL, 0, 0, 0, "My" }, ACTION_NONE, 0, 0, 0, 0, NULL, 0 },
+	{ "new record carries the declared options", EP MATCH
+	  "    options: {disable_tls12: true, url_retrieval_timeout: 15s}\n",
+	  { false }, ACTION_CREATE, 2, 0, 0x1000, 0, "MY", 0 },
+	{ "another AppId: conflict, nothing written", EP MATCH,
+	  { true, 1, OTHER_APP }, ACTION_CONFLICT, 0, 0, 0, 0, NULL,
+	  WARN_EXPIRING },
+	{ "another AppId with takeover: update, AppId kept", EP MATCH
+	  "    takeover: true\n",
+	  { true, 1, OTHER_APP }, ACTION_UPDATE_HASH, 2, 0, 0, 0, "MY", 0 },
+	{ "binding's own app_id owns the record", EP MATCH
+	  "    options: {app_id: '" OTHER_APP "'}\n",
+	  { true, 1, OTHER_APP }, ACTION_UPDATE_HASH, 2, 0, 0, 0, "MY", 0 },
+	{ "no candidate keeps the record", EP
+	  "    match: {dns: " NAME ", min_days_left: 90}\n",
+	  { true, 1 }, ACTION_NO_CANDIDATE, 0, 0, 0, 0, NULL, WARN_EXPIRING },
+	{ "no candidate and no record", EP
+	  "    match: {dns: nothing.example.test}\n",
+	  { false }, ACTION_NO_CANDIDATE, 0, 0, 0, 0, NULL, 0 },
+	{ "bound certificate gone from the store", EP MATCH,
+	  { true, 9 }, ACTION_UPDATE_HASH, 2, 0, 0, 0, "MY", WARN_BOUND_MISSING },
+	{ "expiring certificate with no renewal warns", EP
+	  "    match: {dns: www.example.test}\n",
+	  { true, 3 }, ACTION_NONE, 0, 0, 0, 0, NULL, WARN_EXPIRING },
+	{ "WebHosting store is written as WebHosting", EP MATCH
+	  "    options: {cert_store: WebHosting}\n",
+	  { false }, ACTION_NO_CANDIDATE, 0, 0, 0, 0, NULL, 0 },
+	{ "ccs: create a record without a certificate",
+	  "    endpoint: ccs:443\n", { false }, ACTION_CREATE, 0, 0, 0, 0, "",
+	  0 },
+	{ "ccs: options only", "    endpoint: ccs:443\n"
+	  "    options: {disable_quic: true}\n",
+	  { true, 0, NULL, 0, 0, 0, "" }, ACTION_UPDATE_OPTIONS, 0, 0, 0x20, 0,
+	  "", 0 },
+	{ "ccs: as declared", "    endpoint: ccs:443\n",
+	  { true, 0, NULL, 0, 0, 0, "" }, ACTION_NONE, 0, 0, 0, 0, NULL, 0 },
+};
+
+static const char *
+row_name(const void *row)
+{
+	return ((const struct row *)row)->name;
+}
+
+static void
+make_store(struct inventory *inv)
+{
+	size_t i;
+
+	for (i = 0; i < NROWS(store); i++)
+		add_testcert(inv, &store[i]);
+}
+
+static void
+make_record(const struct start *s, const struct binding *b,
+    struct ssl_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->endpoint = b->endpoint;
+	if (s->hash != 0) {
+		memset(r->hash, s->hash, THUMB_LEN);
+		r->hash_len = THUMB_LEN;
+	}
+	if (s->app_id != NULL)
+		assert_int_equal(guid_parse(s->app_id, r->app_id), 0);
+	else
+		memcpy(r->app_id, CERTBIND_APP_ID, 16);
+	r->check_mode = s->check_mode;
+	r->flags = s->flags;
+	r->revocation_freshness = s->freshness;
+	strcpy(r->store, s->store ? s->store : "MY");
+}
+
+static void
+test_row(void **state)
+{
+	const struct row *r = *state;
+	struct inventory inv = { 0 };
+	struct policy p;
+	struct ssl_record rec;
+	struct plan plan;
+	struct cb_error err;
+	const struct plan_item *it;
+	char yaml[1024];
+
+	snprintf(yaml, sizeof(yaml), "version: 1\nbindings:\n  - name: api\n%s",
+	    r->binding);
+	load_policy(yaml, &p);
+	make_store(&inv);
+	make_record(&r->rec, &p.bindings[0], &rec);
+	assert_int_equal(plan_build(&p, &inv, &rec, r->rec.present ? 1 : 0,
+	    NOW, &plan, &err), 0);
+	it = &plan.items[0];
+	assert_string_equal(action_name(it->action), action_name(r->want));
+	assert_int_equal(it->warnings, r->want_warnings);
+	if (r->want_store != NULL) {
+		assert_int_equal(it->desired.hash[0], r->want_hash);
+		assert_int_equal(it->desired.hash_len, r->want_hash ? THUMB_LEN : 0);
+		assert_int_equal(it->desired.check_mode, r->want_check);
+		assert_int_equal(it->desired.flags, r->want_flags);
+		assert_int_equal(it->desired.revocation_freshness,
+		    r->want_freshness);
+		assert_string_equal(it->desired.store, r->want_store);
+		/* A record keeps its AppId; a new one gets the binding's. */
+		assert_memory_equal(it->desired.app_id, r->rec.present ?
+		    rec.app_id : p.bindings[0].app_id, 16);
+	}
+	assert_int_equal(plan_changes(&plan), r->want_store != NULL &&
+	    r->want != ACTION_NONE ? 1 : 0);
+	plan_free(&plan);
+	inventory_free(&inv);
+	policy_free(&p);
+}
+
+/* Records at other endpoints are never looked at or planned for. */
+static void
+test_undeclared_records(void **state)
+{
+	struct inventory inv = { 0 };
+	struct policy p;
+	struct ssl_record recs[3];
+	struct plan plan;
+	struct cb_error err;
+	struct start s = { true, 1 };
+
+	(void)state;
+	load_policy("version: 1\nbindings:\n  - name: api\n" EP MATCH, &p);
+	make_store(&inv);
+	make_record(&s, &p.bindings[0], &recs[0]);
+	make_record(&s, &p.bindings[0], &recs[1]);
+	make_record(&s, &p.bindings[0], &recs[2]);
+	endpoint_parse("10.0.0.1:443", &recs[0].endpoint, NULL, 0);
+	endpoint_parse("www.example.test:443", &recs[1].endpoint, NULL, 0);
+	endpoint_parse("0.0.0.0:444", &recs[2].endpoint, NULL, 0);
+	assert_int_equal(plan_build(&p, &inv, recs, 3, NOW, &plan, &err), 0);
+	assert_int_equal(plan.n, 1);
+	assert_false(plan.items[0].has_current);
+	assert_int_equal(plan.items[0].action, ACTION_CREATE);
+	plan_free(&plan);
+	inventory_free(&inv);
+	policy_free(&p);
+}
+
+/* The text report: one sentence per binding, reasons, the total. */
+static void
+test_report_text(void **state)
+{
+	struct inventory inv = { 0 };
+	struct policy p;
+	struct ssl_record rec;
+	struct plan plan;
+	struct cb_error err;
+	struct start s = { true, 1 };
+	char *text;
+
+	(void)state;
+	load_policy("version: 1\nbindings:\n  - name: api\n" EP MATCH
+	    "  - name: web\n    endpoint: 0.0.0.0:8443\n"
+	    "    match: {dns: " NAME ", min_days_left: 90}\n", &p);
+	make_store(&inv);
+	make_record(&s, &p.bindings[0], &rec);
+	assert_int_equal(plan_build(&p, &inv, &rec, 1, NOW, &plan, &err), 0);
+
+	text = report_text(&plan, NOW, 0);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "api (0.0.0.0:443): update from "
+	    "0101010101010101010101010101010101010101 to "
+	    "0202020202020202020202020202020202020202 (api.example.test, "
+	    "expires 2027-03-16)\n"));
+	assert_non_null(strstr(text, "web (0.0.0.0:8443): no certificate in "
+	    "LocalMachine\\My qualifies for api.example.test; nothing is "
+	    "bound\n"));
+	assert_non_null(strstr(text, "    0202020202020202020202020202020202020202"
+	    "  expires 2027-03-16  expires 2027-03-16, 60 days from now, fewer "
+	    "than match.min_days_left (90)\n"));
+	assert_non_null(strstr(text, "\n1 change pending\n"));
+	/* Without --explain the winner's rivals are not listed. */
+	assert_null(strstr(text, "chosen"));
+	free(text);
+
+	text = report_text(&plan, NOW, REPORT_EXPLAIN);
+	assert_non_null(strstr(text, "    0202020202020202020202020202020202020202"
+	    "  expires 2027-03-16  chosen\n"));
+	assert_non_null(strstr(text, "    0101010101010101010101010101010101010101"
+	    "  expires 2027-01-25  expires 2027-01-25, before "
+	    "0202020202020202020202020202020202020202\n"));
+	free(text);
+	plan_free(&plan);
+	inventory_free(&inv);
+	policy_free(&p);
+}
+
+/* The JSON report: stable keys, escaped strings. */
+static void
+test_report_json(void **state)
+{
+	struct testcert odd = { 4, "q\"uote\\", { NAME }, NOW - DAY,
+	    NOW + 90 * DAY, true, SRV, "CN=\"Tab\tCA\"" };
+	struct inventory inv = { 0 };
+	struct policy p;
+	struct plan plan;
+	struct cb_error err;
+	char *json;
+
+	(void)state;
+	load_policy("version: 1\nbindings:\n  - name: api\n" EP MATCH, &p);
+	make_store(&inv);
+	add_testcert(&inv, &odd);
+	assert_int_equal(plan_build(&p, &inv, NULL, 0, NOW, &plan, &err), 0);
+	json = report_json(&plan, NOW, REPORT_EXPLAIN);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"time\": \"2027-01-15T08:00:00Z\""));
+	assert_non_null(strstr(json, "\"changes\": 1,"));
+	assert_non_null(strstr(json, "\"action\": \"create\""));
+	assert_non_null(strstr(json, "\"kind\": \"ip\""));
+	assert_non_null(strstr(json, "\"current\": null"));
+	assert_non_null(strstr(json, "\"subject\": \"q\\\"uote\\\\\""));
+	assert_non_null(strstr(json, "\"issuer\": \"CN=\\\"Tab\\tCA\\\"\""));
+	assert_non_null(strstr(json, "\"verdict\": \"ok\", \"reason\": "
+	    "\"qualifies\", \"chosen\": true"));
+	assert_non_null(strstr(json, "\"not_after\": \"2027-04-15T08:00:00Z\""));
+	assert_non_null(strstr(json, "\"app_id\": "
+	    "\"{9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6}\""));
+	free(json);
+	plan_free(&plan);
+	inventory_free(&inv);
+	policy_free(&p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_undeclared_records),
+		cmocka_unit_test(test_report_text),
+		cmocka_unit_test(test_report_json),
+	};
+	int failed;
+
+	failed = run_rows("plan", test_row, (void *)rows, sizeof(rows[0]),
+	    NROWS(rows), row_name);
+	failed += cmocka_run_group_tests_name("plan and report", fixed, NULL,
+	    NULL);
+	return failed ? 1 : 0;
+}
