@@ -3,6 +3,8 @@
 #   make          cross-compile build/certbind.exe (mingw-w64, libyaml static)
 #   make check    install what is missing, build, run every test suite
 #   make demo     install what is missing, build, rotate a binding under Wine
+#   make fuzz     run the libFuzzer targets for FUZZ_SECONDS each (default 60)
+#   make bench    print how long planning takes at scale
 #   make clean
 #
 # core/ is also compiled natively, with sanitizers, for its unit tests.
@@ -36,7 +38,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/native/%,$(UNIT_SRC))
 TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
             $(B)/test/certmk.exe $(B)/test/httpapi_test.exe
 
-.PHONY: all bootstrap check demo unit testbin clean
+.PHONY: all bootstrap check demo unit testbin fuzz bench clean
 .DELETE_ON_ERROR:
 
 all: $(B)/certbind.exe
@@ -62,7 +64,11 @@ $(B)/native/test_%: tests/unit/test_%.c tests/unit/unit.h $(CORE_SRC) \
 	$(CC) $(NATFLAGS) -Wno-missing-field-initializers -Icore -o $@ $< \
 	    $(CORE_SRC) -lyaml -lcmocka
 
-unit: $(UNIT_BIN)
+$(B)/native/policycheck: tests/tools/policycheck.c $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(NATFLAGS) -Icore -o $@ $< $(CORE_SRC) -lyaml
+
+unit: $(UNIT_BIN) $(B)/native/policycheck
 
 $(B)/test/certbind.exe: $(B)/certbind.exe
 	@mkdir -p $(dir $@)
@@ -92,6 +98,44 @@ check: bootstrap
 demo: bootstrap
 	@$(MAKE) --no-print-directory all testbin
 	@bash tests/demo.sh
+
+# --- fuzzing and benchmarks ----------------------------------------------
+
+# libFuzzer targets, built with clang together with libyaml's own sources
+# so that the parser is instrumented too.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := policy names
+YAML_SRCDIR  := $(B)/libyaml/src/libyaml-0.2.5
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=all -Icore -I$(YAML_SRCDIR)/include \
+                -DYAML_VERSION_MAJOR=0 -DYAML_VERSION_MINOR=2 \
+                -DYAML_VERSION_PATCH=5 -DYAML_VERSION_STRING='"0.2.5"'
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) $(CORE_HDR) $(LIBYAML)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -o $@ $< $(CORE_SRC) $(YAML_SRCDIR)/src/*.c
+
+fuzz:
+	@sh build-aux/bootstrap.sh clang libclang-rt-dev
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(B)/fuzz/corpus/$$t; \
+	    dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	    $(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	        -print_final_stats=1 -artifact_prefix=$(B)/fuzz/ $$dict $(B)/fuzz/corpus/$$t \
+	        tests/fuzz/corpus/$$t >$(B)/fuzz/$$t.log 2>&1; rc=$$?; \
+	    grep -E '^(Done|stat::|SUMMARY|artifact)' $(B)/fuzz/$$t.log; \
+	    [ $$rc -eq 0 ] || { echo "fuzz: $$t failed; see $(B)/fuzz/$$t.log"; \
+	        exit 1; }; \
+	done
+
+$(B)/bench/bench_plan: tests/bench/bench_plan.c $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -Icore -o $@ $< $(CORE_SRC) -lyaml
+
+bench: bootstrap $(B)/bench/bench_plan
+	@$(B)/bench/bench_plan
 
 clean:
 	rm -rf $(B)

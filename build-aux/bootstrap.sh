@@ -1,12 +1,14 @@
 #!/bin/sh
 # bootstrap.sh - install what building and testing certbind needs.
 #
-# Quiet and quick when everything is present.  As root it installs what is
-# missing with apt-get; otherwise it prints the command to run and fails.
+# Arguments name extra packages (make fuzz adds clang's).  Quiet and quick
+# when everything is present.  As root it installs what is missing with
+# apt-get; otherwise it prints the command to run and fails.
 set -eu
 
 packages="make gcc mingw-w64 wine wine64 libyaml-dev libcmocka-dev
-pkg-config ca-certificates xz-utils"
+pkg-config ca-certificates xz-utils python3 python3-yaml python3-jsonschema
+$*"
 
 missing=""
 for p in $packages; do

@@ -38,6 +38,8 @@ for t in build/native/test_*; do
 done
 
 run_suite "imports" bash tests/integration/test_imports.sh
+# Debian's python3, where the bootstrap installs python3-jsonschema.
+run_suite "schema" /usr/bin/python3 tests/schema/test_schema.py
 
 if wine_boot "$ROOT/build/wineprefix"; then
 	export CERTBIND_PREFIX_READY=1
