@@ -36,7 +36,8 @@ LIBYAML  := $(B)/libyaml/libyaml.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/native/%,$(UNIT_SRC))
 TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
-            $(B)/test/certmk.exe $(B)/test/httpapi_test.exe
+            $(B)/test/certmk.exe $(B)/test/httpapi_test.exe \
+            $(B)/test-noupdate/certbind.exe $(B)/test-noupdate/httpapi.dll
 
 .PHONY: all bootstrap check demo unit testbin fuzz bench clean
 .DELETE_ON_ERROR:
@@ -74,11 +75,25 @@ $(B)/test/certbind.exe: $(B)/certbind.exe
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-# The stand-in HTTP.sys configuration store (see tests/httpapi/httpapi.c).
-$(B)/test/httpapi.dll: tests/httpapi/httpapi.c tests/httpapi/httpapi.def
+# The stand-in HTTP.sys configuration store (see tests/httpapi/httpapi.c),
+# and a build of it without HttpUpdateServiceConfiguration, as on Windows
+# before 10 1703, beside its own copy of certbind.exe.
+STANDIN_SRC := tests/httpapi/httpapi.c service/httpsys_decl.h
+
+$(B)/test/httpapi.dll: $(STANDIN_SRC) tests/httpapi/httpapi.def
 	@mkdir -p $(dir $@)
-	$(WINCC) $(WARN) -O2 $(WINDEFS) -shared -static -o $@ $^ \
+	$(WINCC) $(WARN) -O2 $(WINDEFS) -shared -static -o $@ \
+	    tests/httpapi/httpapi.c tests/httpapi/httpapi.def -ladvapi32 -lws2_32
+
+$(B)/test-noupdate/httpapi.dll: $(STANDIN_SRC) tests/httpapi/httpapi-noupdate.def
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) -DNO_UPDATE -shared -static -o $@ \
+	    tests/httpapi/httpapi.c tests/httpapi/httpapi-noupdate.def \
 	    -ladvapi32 -lws2_32
+
+$(B)/test-noupdate/certbind.exe: $(B)/certbind.exe
+	@mkdir -p $(dir $@)
+	cp $< $@
 
 $(B)/test/certmk.exe: tests/tools/certmk.c
 	@mkdir -p $(dir $@)

@@ -1,5 +1,6 @@
 /*
- * record.c - helpers for struct ssl_record.
+ * record.c - helpers for struct ssl_record: GUIDs, comparison, and the
+ * byte encoding the rotation journal keeps.
  */
 #include <stdio.h>
 #include <string.h>
@@ -74,4 +75,142 @@ record_same_options(const struct ssl_record *a, const struct ssl_record *b)
 	    strcmp(a->ctl_identifier, b->ctl_identifier) == 0 &&
 	    ascii_equal_nocase(a->ctl_store, b->ctl_store) &&
 	    a->flags == b->flags;
+}
+
+/* --- encoding -------------------------------------------------------- */
+
+#define RECORD_MAGIC "CBR1"
+
+struct cursor {
+	uint8_t *out;              /* NULL when decoding */
+	const uint8_t *in;
+	size_t len, pos;
+	bool bad;
+};
+
+static void
+put_bytes(struct cursor *c, const void *p, size_t n)
+{
+	if (c->bad || c->pos + n > c->len) {
+		c->bad = true;
+		return;
+	}
+	memcpy(c->out + c->pos, p, n);
+	c->pos += n;
+}
+
+static void
+get_bytes(struct cursor *c, void *p, size_t n)
+{
+	if (c->bad || c->pos + n > c->len) {
+		c->bad = true;
+		return;
+	}
+	memcpy(p, c->in + c->pos, n);
+	c->pos += n;
+}
+
+static void
+put_u32(struct cursor *c, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
+	    (uint8_t)(v >> 24) };
+
+	put_bytes(c, b, 4);
+}
+
+static uint32_t
+get_u32(struct cursor *c)
+{
+	uint8_t b[4] = { 0 };
+
+	get_bytes(c, b, 4);
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+}
+
+/* A string: its length in 16 bits, then its bytes without the NUL. */
+static void
+put_text(struct cursor *c, const char *s)
+{
+	size_t n = strlen(s);
+	uint8_t b[2] = { (uint8_t)n, (uint8_t)(n >> 8) };
+
+	put_bytes(c, b, 2);
+	put_bytes(c, s, n);
+}
+
+static void
+get_text(struct cursor *c, char *s, size_t cap)
+{
+	uint8_t b[2] = { 0 };
+	size_t n;
+
+	get_bytes(c, b, 2);
+	n = (size_t)b[0] | (size_t)b[1] << 8;
+	if (n >= cap) {
+		c->bad = true;
+		return;
+	}
+	get_bytes(c, s, n);
+	if (!c->bad)
+		s[n] = '\0';
+}
+
+size_t
+record_encode(const struct ssl_record *r, uint8_t *buf, size_t len)
+{
+	struct cursor c = { buf, NULL, len, 0, false };
+
+	put_bytes(&c, RECORD_MAGIC, 4);
+	put_u32(&c, (uint32_t)r->endpoint.kind);
+	put_u32(&c, r->endpoint.port);
+	put_bytes(&c, r->endpoint.addr, 16);
+	put_text(&c, r->endpoint.host);
+	put_u32(&c, r->hash_len);
+	put_bytes(&c, r->hash, r->hash_len <= RECORD_HASH_MAX ? r->hash_len :
+	    RECORD_HASH_MAX + 1);
+	put_bytes(&c, r->app_id, 16);
+	put_text(&c, r->store);
+	put_u32(&c, r->check_mode);
+	put_u32(&c, r->revocation_freshness);
+	put_u32(&c, r->url_timeout);
+	put_text(&c, r->ctl_identifier);
+	put_text(&c, r->ctl_store);
+	put_u32(&c, r->flags);
+	return c.bad ? 0 : c.pos;
+}
+
+int
+record_decode(const uint8_t *buf, size_t len, struct ssl_record *r)
+{
+	struct cursor c = { NULL, buf, len, 0, false };
+	char magic[4] = { 0 };
+	uint32_t kind, port;
+
+	memset(r, 0, sizeof(*r));
+	get_bytes(&c, magic, 4);
+	if (c.bad || memcmp(magic, RECORD_MAGIC, 4) != 0)
+		return -1;
+	kind = get_u32(&c);
+	port = get_u32(&c);
+	if (kind > EP_CCS || port > 65535)
+		return -1;
+	r->endpoint.kind = (enum endpoint_kind)kind;
+	r->endpoint.port = (uint16_t)port;
+	get_bytes(&c, r->endpoint.addr, 16);
+	get_text(&c, r->endpoint.host, sizeof(r->endpoint.host));
+	r->hash_len = get_u32(&c);
+	if (r->hash_len > RECORD_HASH_MAX)
+		return -1;
+	get_bytes(&c, r->hash, r->hash_len);
+	get_bytes(&c, r->app_id, 16);
+	get_text(&c, r->store, sizeof(r->store));
+	r->check_mode = get_u32(&c);
+	r->revocation_freshness = get_u32(&c);
+	r->url_timeout = get_u32(&c);
+	get_text(&c, r->ctl_identifier, sizeof(r->ctl_identifier));
+	get_text(&c, r->ctl_store, sizeof(r->ctl_store));
+	r->flags = get_u32(&c);
+	return c.bad || c.pos != len ? -1 : 0;
 }

@@ -11,6 +11,7 @@
 #define CERTBIND_RECORD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cert.h"
@@ -72,6 +73,16 @@ int guid_parse(const char *text, uint8_t guid[16]);
 
 /* The record holds exactly this thumbprint. */
 bool record_holds(const struct ssl_record *r, const uint8_t thumb[THUMB_LEN]);
+
+/*
+ * A record as bytes, for certbind's rotation journal: a versioned layout
+ * of explicit little-endian fields, never the struct's memory.
+ */
+#define RECORD_ENCODED_MAX 1024
+size_t record_encode(const struct ssl_record *r, uint8_t *buf, size_t len);
+
+/* Returns 0, or -1 when buf is not a whole, valid encoding. */
+int record_decode(const uint8_t *buf, size_t len, struct ssl_record *r);
 
 /* Everything but the endpoint, hash and AppId is the same. */
 bool record_same_options(const struct ssl_record *a,

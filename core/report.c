@@ -226,6 +226,78 @@ report_warning(const struct plan_item *it, unsigned warning, int64_t now,
 	return buf;
 }
 
+/* netsh's names for the record's switches, and the value each takes. */
+static const struct {
+	const char *name;
+	bool check_mode;        /* a DefaultCertCheckMode bit, else a flag */
+	uint32_t bit;
+	const char *when_set;   /* netsh's value when the bit is set */
+} netsh_switches[] = {
+	{ "verifyclientcertrevocation", true, CHECK_NO_REVOCATION, "disable" },
+	{ "verifyrevocationwithcachedclientcertonly", true, CHECK_CACHED_ONLY,
+	  "enable" },
+	{ "usagecheck", true, CHECK_NO_USAGE, "disable" },
+	{ "dsmapperusage", false, SSL_FLAG_USE_DS_MAPPER, "enable" },
+	{ "clientcertnegotiation", false, SSL_FLAG_NEGOTIATE_CLIENT_CERT,
+	  "enable" },
+	{ "reject", false, SSL_FLAG_REJECT, "enable" },
+	{ "disablehttp2", false, SSL_FLAG_DISABLE_HTTP2, "enable" },
+	{ "disablequic", false, SSL_FLAG_DISABLE_QUIC, "enable" },
+	{ "disabletls13", false, SSL_FLAG_DISABLE_TLS13, "enable" },
+	{ "disableocspstapling", false, SSL_FLAG_DISABLE_OCSP_STAPLING,
+	  "enable" },
+	{ "enabletokenbinding", false, SSL_FLAG_ENABLE_TOKEN_BINDING, "enable" },
+	{ "logextendedevents", false, SSL_FLAG_LOG_EXTENDED_EVENTS, "enable" },
+	{ "disablelegacytls", false, SSL_FLAG_DISABLE_LEGACY_TLS, "enable" },
+	{ "enablesessionticket", false, SSL_FLAG_ENABLE_SESSION_TICKET,
+	  "enable" },
+	{ "disabletls12", false, SSL_FLAG_DISABLE_TLS12, "enable" },
+	{ "disablesessionid", false, SSL_FLAG_DISABLE_SESSION_ID, "enable" },
+};
+
+const char *
+report_netsh(const struct ssl_record *r, char *buf, size_t len)
+{
+	struct sbuf s = { 0 };
+	char ep[ENDPOINT_TEXT_MAX], hex[2 * RECORD_HASH_MAX + 1];
+	char guid[GUID_TEXT];
+	uint32_t i;
+
+	endpoint_format(&r->endpoint, ep, sizeof(ep));
+	if (r->endpoint.kind == EP_CCS)
+		sb_printf(&s, "netsh http add sslcert ccs=%u",
+		    (unsigned)r->endpoint.port);
+	else
+		sb_printf(&s, "netsh http add sslcert %s=%s",
+		    r->endpoint.kind == EP_SNI ? "hostnameport" : "ipport", ep);
+	if (r->hash_len > 0 && r->hash_len <= RECORD_HASH_MAX) {
+		for (i = 0; i < r->hash_len; i++)
+			snprintf(hex + 2 * i, 3, "%02X", r->hash[i]);
+		sb_printf(&s, " certhash=%s", hex);
+	}
+	sb_printf(&s, " appid=%s", guid_format(r->app_id, guid));
+	if (r->store[0] != '\0')
+		sb_printf(&s, " certstorename=%s", r->store);
+	if (r->revocation_freshness != 0)
+		sb_printf(&s, " revocationfreshnesstime=%u",
+		    (unsigned)r->revocation_freshness);
+	if (r->url_timeout != 0)
+		sb_printf(&s, " urlretrievaltimeout=%u", (unsigned)r->url_timeout);
+	if (r->ctl_identifier[0] != '\0')
+		sb_printf(&s, " sslctlidentifier=%s", r->ctl_identifier);
+	if (r->ctl_store[0] != '\0')
+		sb_printf(&s, " sslctlstorename=%s", r->ctl_store);
+	for (i = 0; i < sizeof(netsh_switches) / sizeof(netsh_switches[0]); i++)
+		if ((netsh_switches[i].check_mode ? r->check_mode : r->flags) &
+		    netsh_switches[i].bit)
+			sb_printf(&s, " %s=%s", netsh_switches[i].name,
+			    netsh_switches[i].when_set);
+	snprintf(buf, len, "%s", s.failed || s.s == NULL ? "(out of memory)" :
+	    s.s);
+	free(s.s);
+	return buf;
+}
+
 /* --- text --------------------------------------------------------------- */
 
 static const unsigned all_warnings[] = { WARN_BOUND_MISSING, WARN_EXPIRING };

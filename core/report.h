@@ -27,6 +27,12 @@ const char *report_item(const struct plan_item *it, char *buf, size_t len);
 const char *report_warning(const struct plan_item *it, unsigned warning,
     int64_t now, char *buf, size_t len);
 
+/*
+ * The netsh command that recreates r, every field included: what an
+ * operator runs when certbind could not put a record back.
+ */
+const char *report_netsh(const struct ssl_record *r, char *buf, size_t len);
+
 /* "A1B2... (CN=x, expires 2027-01-02)" */
 const char *report_cert(const struct cert *c, char *buf, size_t len);
 

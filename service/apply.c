@@ -129,9 +129,32 @@ world_free(struct world *w)
 	policy_free(&w->policy);
 }
 
-/* Policy, stores, records.  0, or -1 after reporting what failed. */
+/* A record an interrupted rotation left deleted: put back, or not. */
+static void
+report_repair(const struct ssl_record *old, uint32_t error, void *arg)
+{
+	char ep[ENDPOINT_TEXT_MAX], why[512], netsh[1024];
+
+	(void)arg;
+	endpoint_format(&old->endpoint, ep, sizeof(ep));
+	if (error == NO_ERROR)
+		say(EV_WARNING, EV_RESTORE_DONE, "%s: an interrupted rotation had "
+		    "left it unbound; the previous record was put back", ep);
+	else
+		say(EV_ERROR, EV_RESTORE_FAILED, "%s IS UNBOUND: an interrupted "
+		    "rotation deleted its record and putting it back failed "
+		    "(%s). Recreate it with: %s", ep,
+		    httpsys_strerror(error, old, why, sizeof(why)),
+		    report_netsh(old, netsh, sizeof(netsh)));
+}
+
+/*
+ * Policy, stores, records.  0, or -1 after reporting what failed.  With
+ * repair, an interrupted rotation is finished first (apply does; plan
+ * only looks).
+ */
 static int
-world_load(const char *path, struct world *w)
+world_load(const char *path, struct world *w, bool repair)
 {
 	struct cb_error err;
 	char text[1024];
@@ -150,6 +173,8 @@ world_load(const char *path, struct world *w)
 		    win_strerror(rc, text, sizeof(text)));
 		return -1;
 	}
+	if (repair)
+		httpsys_repair(report_repair, NULL);
 	rc = read_records(w);
 	httpsys_close();
 	return rc == 0 ? 0 : -1;
@@ -196,22 +221,20 @@ static int
 report_replace_failure(const struct plan_item *it,
     const struct replace_result *res, const char *ep)
 {
-	char why[256], hex[THUMB_HEX], guid[GUID_TEXT];
+	char why[512], netsh[1024];
 
 	say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: %s failed for %s: %s",
 	    it->binding->name, res->step, ep,
-	    win_strerror(res->error, why, sizeof(why)));
+	    httpsys_strerror(res->error, &it->desired, why, sizeof(why)));
 	if (res->restored)
 		say(EV_WARNING, EV_RESTORE_DONE, "%s: the previous record for %s "
 		    "was put back", it->binding->name, ep);
 	else if (res->restore_error != 0)
 		say(EV_ERROR, EV_RESTORE_FAILED, "%s: %s IS UNBOUND: restoring "
-		    "the previous record failed (%s). Recreate it with: netsh "
-		    "http add sslcert ipport=%s certhash=%s appid=%s "
-		    "certstorename=%s", it->binding->name, ep,
-		    win_strerror(res->restore_error, why, sizeof(why)), ep,
-		    thumb_format(it->current.hash, hex),
-		    guid_format(it->current.app_id, guid), it->current.store);
+		    "the previous record failed (%s). Recreate it with: %s",
+		    it->binding->name, ep, httpsys_strerror(res->restore_error,
+		    &it->current, why, sizeof(why)),
+		    report_netsh(&it->current, netsh, sizeof(netsh)));
 	return APPLY_ERROR;
 }
 
@@ -242,7 +265,8 @@ carry_out(const struct plan_item *it, int64_t now)
 		if (rc != NO_ERROR) {
 			say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: "
 			    "HttpSetServiceConfiguration failed for %s: %s",
-			    it->binding->name, ep, win_strerror(rc, why, sizeof(why)));
+			    it->binding->name, ep, httpsys_strerror(rc, &it->desired,
+			    why, sizeof(why)));
 			return APPLY_ERROR;
 		}
 		say(EV_INFO, EV_BINDING_CREATED, "%s: created %s with %s",
@@ -313,7 +337,7 @@ apply_run(const char *path)
 	int result = APPLY_ERROR;
 
 	evlog_open();
-	if (world_load(path, &w) == 0)
+	if (world_load(path, &w, true) == 0)
 		result = reconcile(&w);
 	world_free(&w);
 	evlog_close();
@@ -333,7 +357,7 @@ plan_run(const char *path, bool json, bool explain)
 	size_t i;
 	int result = PLAN_ERROR;
 
-	if (world_load(path, &w) != 0)
+	if (world_load(path, &w, false) != 0)
 		goto done;
 	for (i = 0; i < w.policy.nbindings; i++)
 		if (w.read_error[i] != 0)

@@ -1,9 +1,15 @@
 /*
  * httpsys.c - the HTTP Server API configuration calls, and nothing else.
  *
- * HttpSetServiceConfiguration and friends take an HTTP_SERVICE_CONFIG_SSL_SET
- * whose key is a SOCKADDR and whose strings are UTF-16; this file converts
- * struct ssl_record to and from that layout and makes the calls.
+ * HttpSetServiceConfiguration and friends take a configuration ID and a
+ * structure whose layout depends on the record's kind:
+ *   ip:port        HttpServiceConfigSSLCertInfo     key: a SOCKADDR pointer
+ *   hostname:port  HttpServiceConfigSslSniCertInfo  key: port and host name
+ *   ccs:port       HttpServiceConfigSslCcsCertInfo  key: port
+ * (httpsys_decl.h declares the last two).  Every kind carries the same
+ * HTTP_SERVICE_CONFIG_SSL_PARAM; this file converts struct ssl_record to
+ * and from those layouts, makes the calls, and retries the failures that
+ * can pass on a second try.
  *
  * Wine 8 stubs these functions (Set succeeds and stores nothing, Query
  * always answers ERROR_FILE_NOT_FOUND, HttpUpdateServiceConfiguration is
@@ -14,26 +20,96 @@
 #include <ws2tcpip.h>
 #include <windows.h>
 #include <http.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/cert.h"
 #include "httpsys.h"
 #include "httpsys_decl.h"
+#include "journal.h"
+#include "winerr.h"
 
-/* An HTTP_SERVICE_CONFIG_SSL_SET with room for what its pointers point at. */
+#define RETRIES 3                      /* after the first try */
+#define RETRY_MS 100                   /* doubled after each try */
+
+/* A set structure of any kind, with room for what its pointers point at. */
 struct set_buf {
-	HTTP_SERVICE_CONFIG_SSL_SET set;
+	union {
+		HTTP_SERVICE_CONFIG_SSL_SET ip;
+		HTTP_SERVICE_CONFIG_SSL_SNI_SET sni;
+		HTTP_SERVICE_CONFIG_SSL_CCS_SET ccs;
+	} u;
 	SOCKADDR_STORAGE addr;
+	wchar_t host[ENDPOINT_HOST_MAX + 1];
 	uint8_t hash[RECORD_HASH_MAX];
 	wchar_t store[RECORD_STORE_MAX];
 	wchar_t ctl_identifier[RECORD_CTL_MAX];
 	wchar_t ctl_store[RECORD_STORE_MAX];
 };
 
+union query_buf {
+	HTTP_SERVICE_CONFIG_SSL_QUERY ip;
+	HTTP_SERVICE_CONFIG_SSL_SNI_QUERY sni;
+	HTTP_SERVICE_CONFIG_SSL_CCS_QUERY ccs;
+};
+
+static const enum endpoint_kind kinds[] = { EP_IPV4, EP_SNI, EP_CCS };
+
+static HTTP_SERVICE_CONFIG_ID
+config_id(enum endpoint_kind k)
+{
+	switch (k) {
+	case EP_SNI:
+		return HttpServiceConfigSslSniCertInfo;
+	case EP_CCS:
+		return HttpServiceConfigSslCcsCertInfo;
+	default:
+		return HttpServiceConfigSSLCertInfo;
+	}
+}
+
+static ULONG
+set_size(enum endpoint_kind k)
+{
+	switch (k) {
+	case EP_SNI:
+		return sizeof(HTTP_SERVICE_CONFIG_SSL_SNI_SET);
+	case EP_CCS:
+		return sizeof(HTTP_SERVICE_CONFIG_SSL_CCS_SET);
+	default:
+		return sizeof(HTTP_SERVICE_CONFIG_SSL_SET);
+	}
+}
+
+static ULONG
+query_size(enum endpoint_kind k)
+{
+	switch (k) {
+	case EP_SNI:
+		return sizeof(HTTP_SERVICE_CONFIG_SSL_SNI_QUERY);
+	case EP_CCS:
+		return sizeof(HTTP_SERVICE_CONFIG_SSL_CCS_QUERY);
+	default:
+		return sizeof(HTTP_SERVICE_CONFIG_SSL_QUERY);
+	}
+}
+
+/*
+ * Ports are big-endian in a SOCKADDR.  Swapped here rather than with
+ * htons(), which would add ws2_32.dll to the imports for one function.
+ */
+static uint16_t
+net16(uint16_t v)
+{
+	return (uint16_t)((v >> 8) | (v << 8));
+}
+
+/* SNI and ccs keys carry only a port, on the IPv4 any-address. */
 static void
 to_sockaddr(const struct endpoint *ep, SOCKADDR_STORAGE *ss)
 {
-	uint16_t port_be = (uint16_t)((ep->port >> 8) | (ep->port << 8));
+	uint16_t port_be = net16(ep->port);
 
 	memset(ss, 0, sizeof(*ss));
 	if (ep->kind == EP_IPV6) {
@@ -47,8 +123,34 @@ to_sockaddr(const struct endpoint *ep, SOCKADDR_STORAGE *ss)
 
 		in->sin_family = AF_INET;
 		in->sin_port = port_be;
-		memcpy(&in->sin_addr, ep->addr, 4);
+		if (ep->kind == EP_IPV4)
+			memcpy(&in->sin_addr, ep->addr, 4);
 	}
+}
+
+/* The address and port of sa into ep (kind EP_IPV4 or EP_IPV6). */
+static int
+from_sockaddr(const SOCKADDR *sa, struct endpoint *ep)
+{
+	if (sa == NULL)
+		return -1;
+	if (sa->sa_family == AF_INET6) {
+		const SOCKADDR_IN6 *in6 = (const SOCKADDR_IN6 *)sa;
+
+		ep->kind = EP_IPV6;
+		ep->port = net16(in6->sin6_port);
+		memcpy(ep->addr, &in6->sin6_addr, 16);
+		return 0;
+	}
+	if (sa->sa_family == AF_INET) {
+		const SOCKADDR_IN *in = (const SOCKADDR_IN *)sa;
+
+		ep->kind = EP_IPV4;
+		ep->port = net16(in->sin_port);
+		memcpy(ep->addr, &in->sin_addr, 4);
+		return 0;
+	}
+	return -1;
 }
 
 /* UTF-8 into a fixed wide buffer; NULL for an empty string. */
@@ -70,17 +172,43 @@ to_utf8(const wchar_t *s, char *buf, int cap)
 		buf[0] = '\0';
 }
 
+static HTTP_SERVICE_CONFIG_SSL_PARAM *
+params_of(struct set_buf *b, enum endpoint_kind k)
+{
+	switch (k) {
+	case EP_SNI:
+		return &b->u.sni.ParamDesc;
+	case EP_CCS:
+		return &b->u.ccs.ParamDesc;
+	default:
+		return &b->u.ip.ParamDesc;
+	}
+}
+
 static void
 to_set(const struct ssl_record *r, struct set_buf *b)
 {
-	HTTP_SERVICE_CONFIG_SSL_PARAM *p = &b->set.ParamDesc;
+	const struct endpoint *ep = &r->endpoint;
+	HTTP_SERVICE_CONFIG_SSL_PARAM *p = params_of(b, ep->kind);
 
 	memset(b, 0, sizeof(*b));
-	to_sockaddr(&r->endpoint, &b->addr);
-	b->set.KeyDesc.pIpPort = (PSOCKADDR)&b->addr;
+	switch (ep->kind) {
+	case EP_SNI:
+		to_sockaddr(ep, &b->u.sni.KeyDesc.IpPort);
+		b->u.sni.KeyDesc.Host = to_wide(ep->host, b->host,
+		    ENDPOINT_HOST_MAX + 1);
+		break;
+	case EP_CCS:
+		to_sockaddr(ep, &b->u.ccs.KeyDesc.LocalAddress);
+		break;
+	default:
+		to_sockaddr(ep, &b->addr);
+		b->u.ip.KeyDesc.pIpPort = (PSOCKADDR)&b->addr;
+		break;
+	}
 	memcpy(b->hash, r->hash, r->hash_len);
 	p->SslHashLength = r->hash_len;
-	p->pSslHash = b->hash;
+	p->pSslHash = r->hash_len ? b->hash : NULL;
 	memcpy(&p->AppId, r->app_id, sizeof(p->AppId));
 	p->pSslCertStoreName = to_wide(r->store, b->store, RECORD_STORE_MAX);
 	p->DefaultCertCheckMode = r->check_mode;
@@ -94,17 +222,14 @@ to_set(const struct ssl_record *r, struct set_buf *b)
 }
 
 static void
-from_set(const HTTP_SERVICE_CONFIG_SSL_SET *s, const struct endpoint *ep,
-    struct ssl_record *r)
+from_params(const HTTP_SERVICE_CONFIG_SSL_PARAM *p, struct ssl_record *r)
 {
-	const HTTP_SERVICE_CONFIG_SSL_PARAM *p = &s->ParamDesc;
-
-	memset(r, 0, sizeof(*r));
-	r->endpoint = *ep;
 	r->hash_len = p->SslHashLength <= RECORD_HASH_MAX ?
 	    p->SslHashLength : RECORD_HASH_MAX;
 	if (p->pSslHash != NULL)
 		memcpy(r->hash, p->pSslHash, r->hash_len);
+	else
+		r->hash_len = 0;
 	memcpy(r->app_id, &p->AppId, sizeof(r->app_id));
 	to_utf8(p->pSslCertStoreName, r->store, RECORD_STORE_MAX);
 	r->check_mode = p->DefaultCertCheckMode;
@@ -113,6 +238,62 @@ from_set(const HTTP_SERVICE_CONFIG_SSL_SET *s, const struct endpoint *ep,
 	to_utf8(p->pDefaultSslCtlIdentifier, r->ctl_identifier, RECORD_CTL_MAX);
 	to_utf8(p->pDefaultSslCtlStoreName, r->ctl_store, RECORD_STORE_MAX);
 	r->flags = p->DefaultFlags;
+}
+
+/* A record of kind k as Query returned it in buf. */
+static int
+from_output(enum endpoint_kind k, const void *buf, struct ssl_record *r)
+{
+	char *p;
+
+	memset(r, 0, sizeof(*r));
+	switch (k) {
+	case EP_SNI: {
+		const HTTP_SERVICE_CONFIG_SSL_SNI_SET *s = buf;
+
+		r->endpoint.kind = EP_SNI;
+		r->endpoint.port = net16(((const SOCKADDR_IN *)
+		    &s->KeyDesc.IpPort)->sin_port);
+		to_utf8(s->KeyDesc.Host, r->endpoint.host,
+		    ENDPOINT_HOST_MAX + 1);
+		for (p = r->endpoint.host; *p; p++)
+			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		from_params(&s->ParamDesc, r);
+		return 0;
+	}
+	case EP_CCS: {
+		const HTTP_SERVICE_CONFIG_SSL_CCS_SET *s = buf;
+
+		r->endpoint.kind = EP_CCS;
+		r->endpoint.port = net16(((const SOCKADDR_IN *)
+		    &s->KeyDesc.LocalAddress)->sin_port);
+		from_params(&s->ParamDesc, r);
+		return 0;
+	}
+	default: {
+		const HTTP_SERVICE_CONFIG_SSL_SET *s = buf;
+
+		from_params(&s->ParamDesc, r);
+		return from_sockaddr(s->KeyDesc.pIpPort, &r->endpoint);
+	}
+	}
+}
+
+static bool
+transient(ULONG e)
+{
+	switch (e) {
+	case ERROR_NOT_ENOUGH_MEMORY:
+	case ERROR_OUTOFMEMORY:
+	case ERROR_NO_SYSTEM_RESOURCES:
+	case ERROR_SHARING_VIOLATION:
+	case ERROR_LOCK_VIOLATION:
+	case ERROR_BUSY:
+	case ERROR_RETRY:
+		return true;
+	default:
+		return false;
+	}
 }
 
 uint32_t
@@ -129,63 +310,109 @@ httpsys_close(void)
 	HttpTerminate(HTTP_INITIALIZE_CONFIG, NULL);
 }
 
-uint32_t
-httpsys_query(const struct endpoint *ep, struct ssl_record *out)
+/*
+ * One query: exact for ep, or the token'th record of ep's kind.  The
+ * buffer grows on ERROR_INSUFFICIENT_BUFFER; a record can grow between
+ * two calls, so that is tried a few times.
+ */
+static ULONG
+query(const struct endpoint *ep, bool next, DWORD token,
+    struct ssl_record *out)
 {
-	HTTP_SERVICE_CONFIG_SSL_QUERY q;
+	union query_buf q;
 	SOCKADDR_STORAGE addr;
-	ULONG size = 4096, need = 0;
+	wchar_t host[ENDPOINT_HOST_MAX + 1];
+	ULONG size = 1024, need = 0, rc = ERROR_NOT_ENOUGH_MEMORY;
 	void *buf = NULL, *grown;
-	ULONG rc;
 	int tries;
 
-	if (ep->kind == EP_SNI || ep->kind == EP_CCS)
-		return ERROR_NOT_SUPPORTED;
 	memset(&q, 0, sizeof(q));
-	to_sockaddr(ep, &addr);
-	q.QueryDesc = HttpServiceConfigQueryExact;
-	q.KeyDesc.pIpPort = (PSOCKADDR)&addr;
-	/* The record can grow between calls; try a few times. */
-	for (tries = 0; tries < 4; tries++) {
+	switch (ep->kind) {
+	case EP_SNI:
+		q.sni.QueryDesc = next ? HttpServiceConfigQueryNext :
+		    HttpServiceConfigQueryExact;
+		to_sockaddr(ep, &q.sni.KeyDesc.IpPort);
+		q.sni.KeyDesc.Host = to_wide(ep->host, host, ENDPOINT_HOST_MAX + 1);
+		q.sni.dwToken = token;
+		break;
+	case EP_CCS:
+		q.ccs.QueryDesc = next ? HttpServiceConfigQueryNext :
+		    HttpServiceConfigQueryExact;
+		to_sockaddr(ep, &q.ccs.KeyDesc.LocalAddress);
+		q.ccs.dwToken = token;
+		break;
+	default:
+		q.ip.QueryDesc = next ? HttpServiceConfigQueryNext :
+		    HttpServiceConfigQueryExact;
+		to_sockaddr(ep, &addr);
+		q.ip.KeyDesc.pIpPort = (PSOCKADDR)&addr;
+		q.ip.dwToken = token;
+		break;
+	}
+	for (tries = 0; tries < 4 + RETRIES; tries++) {
 		if ((grown = realloc(buf, size)) == NULL) {
 			rc = ERROR_NOT_ENOUGH_MEMORY;
 			break;
 		}
 		buf = grown;
-		rc = HttpQueryServiceConfiguration(NULL,
-		    HttpServiceConfigSSLCertInfo, &q, sizeof(q), buf, size, &need,
-		    NULL);
-		if (rc != ERROR_INSUFFICIENT_BUFFER || need <= size)
+		rc = HttpQueryServiceConfiguration(NULL, config_id(ep->kind), &q,
+		    query_size(ep->kind), buf, size, &need, NULL);
+		if (rc == ERROR_INSUFFICIENT_BUFFER && need > size)
+			size = need;
+		else if (transient(rc) && tries < RETRIES)
+			Sleep(RETRY_MS << tries);
+		else
 			break;
-		size = need;
 	}
-	if (rc == NO_ERROR)
-		from_set(buf, ep, out);
+	if (rc == NO_ERROR && from_output(ep->kind, buf, out) != 0)
+		rc = ERROR_INVALID_DATA;
 	free(buf);
 	return rc;
 }
 
 uint32_t
-httpsys_create(const struct ssl_record *rec)
+httpsys_query(const struct endpoint *ep, struct ssl_record *out)
 {
-	struct set_buf b;
-
-	if (rec->endpoint.kind == EP_SNI || rec->endpoint.kind == EP_CCS)
-		return ERROR_NOT_SUPPORTED;
-	to_set(rec, &b);
-	return HttpSetServiceConfiguration(NULL, HttpServiceConfigSSLCertInfo,
-	    &b.set, sizeof(b.set), NULL);
+	return query(ep, false, 0, out);
 }
 
-static uint32_t
-delete_record(const struct ssl_record *rec)
+uint32_t
+httpsys_list(struct ssl_record **out, size_t *n)
 {
-	struct set_buf b;
+	struct ssl_record *v = NULL, r;
+	size_t cap = 0, k;
+	ULONG rc = NO_ERROR;
 
-	to_set(rec, &b);
-	return HttpDeleteServiceConfiguration(NULL,
-	    HttpServiceConfigSSLCertInfo, &b.set, sizeof(b.set), NULL);
+	*n = 0;
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && rc == NO_ERROR;
+	    k++) {
+		struct endpoint ep = { .kind = kinds[k] };
+		DWORD token;
+
+		for (token = 0; (rc = query(&ep, true, token, &r)) == NO_ERROR;
+		    token++) {
+			if (*n == cap) {
+				struct ssl_record *g;
+
+				cap = cap ? 2 * cap : 16;
+				if ((g = realloc(v, cap * sizeof(*v))) == NULL) {
+					free(v);
+					return ERROR_NOT_ENOUGH_MEMORY;
+				}
+				v = g;
+			}
+			v[(*n)++] = r;
+		}
+		/* An older Windows has no table for the kind: nothing in it. */
+		if (rc == ERROR_NO_MORE_ITEMS || rc == ERROR_FILE_NOT_FOUND ||
+		    (rc == ERROR_INVALID_PARAMETER && kinds[k] != EP_IPV4))
+			rc = NO_ERROR;
+	}
+	*out = v;
+	return rc;
 }
+
+enum op { OP_SET, OP_UPDATE, OP_DELETE };
 
 /* HttpUpdateServiceConfiguration, where this Windows has it. */
 static http_update_fn
@@ -199,33 +426,121 @@ find_update(void)
 	    "HttpUpdateServiceConfiguration");
 }
 
+static ULONG
+call(enum op op, const struct ssl_record *r)
+{
+	enum endpoint_kind k = r->endpoint.kind;
+	http_update_fn update;
+	struct set_buf b;
+	ULONG rc = ERROR_INVALID_FUNCTION;
+	int attempt;
+
+	to_set(r, &b);
+	for (attempt = 0;; attempt++) {
+		switch (op) {
+		case OP_SET:
+			rc = HttpSetServiceConfiguration(NULL, config_id(k), &b.u,
+			    set_size(k), NULL);
+			break;
+		case OP_UPDATE:
+			if ((update = find_update()) != NULL)
+				rc = update(NULL, config_id(k), &b.u, set_size(k), NULL);
+			break;
+		case OP_DELETE:
+			rc = HttpDeleteServiceConfiguration(NULL, config_id(k), &b.u,
+			    set_size(k), NULL);
+			break;
+		}
+		if (!transient(rc) || attempt == RETRIES)
+			return rc;
+		Sleep(RETRY_MS << attempt);
+	}
+}
+
+uint32_t
+httpsys_create(const struct ssl_record *rec)
+{
+	return call(OP_SET, rec);
+}
+
 void
 httpsys_replace(const struct ssl_record *old, const struct ssl_record *rec,
     struct replace_result *res)
 {
-	http_update_fn update = find_update();
-	struct set_buf b;
-
 	memset(res, 0, sizeof(*res));
-	if (rec->endpoint.kind == EP_SNI || rec->endpoint.kind == EP_CCS) {
-		res->step = "HttpUpdateServiceConfiguration";
-		res->error = ERROR_NOT_SUPPORTED;
-		return;
-	}
-	if (update != NULL) {
+	if (find_update() != NULL) {
 		res->used_update = true;
 		res->step = "HttpUpdateServiceConfiguration";
-		to_set(rec, &b);
-		res->error = update(NULL, HttpServiceConfigSSLCertInfo, &b.set,
-		    sizeof(b.set), NULL);
+		res->error = call(OP_UPDATE, rec);
 		return;
 	}
+	/* Never Delete what the journal could not keep. */
+	res->step = "writing the rotation journal";
+	if ((res->error = journal_save(old)) != NO_ERROR)
+		return;
 	res->step = "HttpDeleteServiceConfiguration";
-	if ((res->error = delete_record(old)) != NO_ERROR)
+	if ((res->error = call(OP_DELETE, old)) != NO_ERROR) {
+		journal_clear(&old->endpoint);
 		return;
+	}
 	res->step = "HttpSetServiceConfiguration";
-	if ((res->error = httpsys_create(rec)) == NO_ERROR)
+	if ((res->error = call(OP_SET, rec)) == NO_ERROR) {
+		journal_clear(&old->endpoint);
 		return;
-	res->restore_error = httpsys_create(old);
+	}
+	res->restore_error = call(OP_SET, old);
 	res->restored = res->restore_error == NO_ERROR;
+	/* A failed restore stays in the journal: the next start tries again. */
+	if (res->restored)
+		journal_clear(&old->endpoint);
+}
+
+void
+httpsys_repair(repair_fn report, void *arg)
+{
+	struct ssl_record *pending, now;
+	size_t n, i;
+
+	if (journal_load(&pending, &n) != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		ULONG rc = httpsys_query(&pending[i].endpoint, &now);
+
+		if (rc == NO_ERROR) {
+			/* The Set went through, or someone bound it since. */
+			journal_clear(&pending[i].endpoint);
+			continue;
+		}
+		if (rc != ERROR_FILE_NOT_FOUND) {
+			report(&pending[i], rc, arg);
+			continue;
+		}
+		rc = call(OP_SET, &pending[i]);
+		if (rc == NO_ERROR)
+			journal_clear(&pending[i].endpoint);
+		report(&pending[i], rc, arg);
+	}
+	free(pending);
+}
+
+const char *
+httpsys_strerror(uint32_t err, const struct ssl_record *rec, char *buf,
+    size_t len)
+{
+	char hex[THUMB_HEX], why[256];
+
+	if (err == ERROR_NO_SUCH_LOGON_SESSION && rec->hash_len == THUMB_LEN)
+		snprintf(buf, len, "HTTP.sys cannot use the private key of "
+		    "certificate %s (missing, or not readable by SYSTEM)",
+		    thumb_format(rec->hash, hex));
+	else if (err == ERROR_INVALID_PARAMETER && rec->endpoint.kind == EP_SNI)
+		snprintf(buf, len, "this Windows version does not support SNI "
+		    "bindings (hostname:port needs Windows Server 2012 or later)");
+	else if (err == ERROR_INVALID_PARAMETER && rec->endpoint.kind == EP_CCS)
+		snprintf(buf, len, "this Windows version does not support Central "
+		    "Certificate Store bindings (ccs:port needs Windows Server "
+		    "2012 or later)");
+	else
+		snprintf(buf, len, "%s", win_strerror(err, why, sizeof(why)));
+	return buf;
 }

@@ -1,14 +1,16 @@
 /*
  * httpsys.h - everything certbind does to HTTP.sys.
  *
- * Records are struct ssl_record (core/record.h).  Functions return a Win32
- * error code, ERROR_SUCCESS (0) on success; ERROR_FILE_NOT_FOUND from
- * httpsys_query() means "no record for that endpoint".
+ * Records are struct ssl_record (core/record.h), of any kind: ip:port,
+ * hostname:port (SNI) or ccs:port.  Functions return a Win32 error code,
+ * ERROR_SUCCESS (0) on success; ERROR_FILE_NOT_FOUND from httpsys_query()
+ * means "no record for that endpoint".
  */
 #ifndef CERTBIND_HTTPSYS_H
 #define CERTBIND_HTTPSYS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../core/record.h"
@@ -25,16 +27,36 @@ struct replace_result {
 uint32_t httpsys_open(void);
 void httpsys_close(void);
 
+/* The record at ep, exactly. */
 uint32_t httpsys_query(const struct endpoint *ep, struct ssl_record *out);
+
+/* Every record of every kind; *out is malloc'd, *n records long. */
+uint32_t httpsys_list(struct ssl_record **out, size_t *n);
+
 uint32_t httpsys_create(const struct ssl_record *rec);
 
 /*
  * Replace old (as read from HTTP.sys) with rec at the same endpoint.
  * Atomic where Windows offers HttpUpdateServiceConfiguration (Windows 10
- * 1703 and later); otherwise Delete then Set, and on a failed Set the old
- * record is Set back so that the port is not left unbound.
+ * 1703 and later).  Otherwise Delete then Set: the old record is first
+ * written to the journal (journal.c) so that a crash between the two is
+ * repaired by httpsys_repair(), and on a failed Set the old record is Set
+ * back so that the port is not left unbound.
  */
 void httpsys_replace(const struct ssl_record *old,
     const struct ssl_record *rec, struct replace_result *res);
+
+/*
+ * Finish what an interrupted replace left: each journaled record whose
+ * endpoint has no record now is Set back.  report is called for each one
+ * put back (error 0) or that could not be (error set).
+ */
+typedef void (*repair_fn)(const struct ssl_record *old, uint32_t error,
+    void *arg);
+void httpsys_repair(repair_fn report, void *arg);
+
+/* A message for err from a call on rec, in an operator's terms. */
+const char *httpsys_strerror(uint32_t err, const struct ssl_record *rec,
+    char *buf, size_t len);
 
 #endif

@@ -6,34 +6,145 @@
  * success and stores nothing, Query always answers not found, and
  * HttpUpdateServiceConfiguration is not exported.  This DLL is put beside
  * certbind.exe and loaded with WINEDLLOVERRIDES=httpapi=n.  It implements
- * the documented contract for HttpServiceConfigSSLCertInfo:
+ * the documented contract for the three SSL record kinds
+ * (HttpServiceConfigSSLCertInfo, ...SslSniCertInfo, ...SslCcsCertInfo):
  *   Set     ERROR_ALREADY_EXISTS if the key has a record
  *   Update  ERROR_FILE_NOT_FOUND if it has none (Windows 10 1703 and later)
  *   Delete  ERROR_FILE_NOT_FOUND if it has none
  *   Query   exact: ERROR_FILE_NOT_FOUND if none; next: by dwToken, then
  *           ERROR_NO_MORE_ITEMS; a short buffer gets ERROR_INSUFFICIENT_BUFFER
  *           with the size needed in *pReturnLength
- * Records persist where Windows keeps them, one registry key per endpoint:
- *   HKLM\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\SslBindingInfo\
- *   0.0.0.0:443 (IPv4) or [::]:443 (IPv6)
+ * Records persist where Windows keeps them, one registry key per record
+ * under HKLM\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\:
+ *   SslBindingInfo\0.0.0.0:443 or \[::]:443, SslSniBindingInfo\host:443,
+ *   SslCcsBindingInfo\0.0.0.0:443
  * so `wine reg query` shows what certbind wrote, across processes.
+ *
+ * For tests, beyond Windows:
+ *   - Built with -DNO_UPDATE (httpapi-noupdate.def) it lacks
+ *     HttpUpdateServiceConfiguration, like Windows before 10 1703.
+ *   - Fault injection: a REG_SZ value named after a call (Set, Update,
+ *     Delete, Query) under HKLM\Software\CertBindStandIn\Faults makes the
+ *     next calls fail.  "N ERROR" fails the next N calls with Win32 error
+ *     ERROR (decimal); "crash" ends the process inside the call, as a
+ *     power cut or a kill would.
+ *   - Every call is appended to C:\httpapi-calls.log:
+ *     "MICROSECONDS CALL KIND KEY RESULT", the time from the system clock.
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
 #define HTTPAPI_LINKAGE    /* we define these functions, not import them */
-#include <http.h>
+#include "../../service/httpsys_decl.h"
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
-#define SSL_ROOT L"SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\" \
-    L"SslBindingInfo"
-#define KEY_MAX 80
+#define PARAMS L"SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\"
+#define FAULTS L"Software\\CertBindStandIn\\Faults"
+#define CALL_LOG "C:\\httpapi-calls.log"
+#define KEY_MAX 300
 
+#ifndef NO_UPDATE
 ULONG WINAPI HttpUpdateServiceConfiguration(HANDLE, HTTP_SERVICE_CONFIG_ID,
     PVOID, ULONG, LPOVERLAPPED);
+#endif
+
+/* The three record tables. */
+enum kind { K_IP, K_SNI, K_CCS };
+
+static const struct {
+	HTTP_SERVICE_CONFIG_ID id;
+	const wchar_t *root;
+	const char *name;
+	ULONG set_size, query_size;
+	bool needs_hash;
+} kinds[] = {
+	[K_IP] = { HttpServiceConfigSSLCertInfo, PARAMS L"SslBindingInfo", "ip",
+	    sizeof(HTTP_SERVICE_CONFIG_SSL_SET),
+	    sizeof(HTTP_SERVICE_CONFIG_SSL_QUERY), true },
+	[K_SNI] = { HttpServiceConfigSslSniCertInfo, PARAMS L"SslSniBindingInfo",
+	    "sni", sizeof(HTTP_SERVICE_CONFIG_SSL_SNI_SET),
+	    sizeof(HTTP_SERVICE_CONFIG_SSL_SNI_QUERY), true },
+	[K_CCS] = { HttpServiceConfigSslCcsCertInfo, PARAMS L"SslCcsBindingInfo",
+	    "ccs", sizeof(HTTP_SERVICE_CONFIG_SSL_CCS_SET),
+	    sizeof(HTTP_SERVICE_CONFIG_SSL_CCS_QUERY), false },
+};
+
+static int
+kind_of(HTTP_SERVICE_CONFIG_ID id)
+{
+	int k;
+
+	for (k = 0; k < 3; k++)
+		if (kinds[k].id == id)
+			return k;
+	return -1;
+}
+
+/* --- the call log and fault injection ---------------------------------- */
+
+static void
+log_call(const char *call, int kind, const wchar_t *key, ULONG rc)
+{
+	FILETIME ft;
+	ULARGE_INTEGER t;
+	FILE *f = fopen(CALL_LOG, "a");
+
+	if (f == NULL)
+		return;
+	GetSystemTimePreciseAsFileTime(&ft);
+	t.LowPart = ft.dwLowDateTime;
+	t.HighPart = ft.dwHighDateTime;
+	fprintf(f, "%llu %s %s %ls %lu\n", t.QuadPart / 10, call,
+	    kind >= 0 ? kinds[kind].name : "?", key && key[0] ? key : L"-",
+	    (unsigned long)rc);
+	fclose(f);
+}
+
+/* The error the next call of this name must fail with; 0 for none. */
+static ULONG
+fault(const wchar_t *call)
+{
+	wchar_t text[64];
+	DWORD size = sizeof(text) - sizeof(wchar_t), type;
+	unsigned long n, err;
+	HKEY key;
+
+	if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, FAULTS, 0, KEY_ALL_ACCESS,
+	    &key) != ERROR_SUCCESS)
+		return 0;
+	memset(text, 0, sizeof(text));
+	if (RegQueryValueExW(key, call, NULL, &type, (BYTE *)text, &size) !=
+	    ERROR_SUCCESS || type != REG_SZ) {
+		RegCloseKey(key);
+		return 0;
+	}
+	if (wcscmp(text, L"crash") == 0) {
+		RegDeleteValueW(key, call);
+		RegFlushKey(key);
+		RegCloseKey(key);
+		TerminateProcess(GetCurrentProcess(), 99);
+	}
+	if (swscanf(text, L"%lu %lu", &n, &err) != 2 || n == 0) {
+		RegDeleteValueW(key, call);
+		RegCloseKey(key);
+		return 0;
+	}
+	if (--n == 0)
+		RegDeleteValueW(key, call);
+	else {
+		swprintf(text, 64, L"%lu %lu", n, err);
+		RegSetValueExW(key, call, 0, REG_SZ, (const BYTE *)text,
+		    (DWORD)((wcslen(text) + 1) * sizeof(wchar_t)));
+	}
+	RegCloseKey(key);
+	return (ULONG)err;
+}
+
+/* --- keys ------------------------------------------------------------- */
 
 ULONG WINAPI
 HttpInitialize(HTTPAPI_VERSION version, ULONG flags, PVOID reserved)
@@ -55,7 +166,7 @@ HttpTerminate(ULONG flags, PVOID reserved)
 
 /* "0.0.0.0:443" or "[::1]:443"; 0 on success. */
 static int
-key_name(const SOCKADDR *sa, wchar_t *out)
+addr_name(const SOCKADDR *sa, wchar_t *out)
 {
 	wchar_t addr[64];
 
@@ -80,9 +191,44 @@ key_name(const SOCKADDR *sa, wchar_t *out)
 	return -1;
 }
 
-/* The inverse of key_name(), for enumeration. */
+static USHORT
+port_of(const SOCKADDR_STORAGE *ss)
+{
+	return ntohs(((const SOCKADDR_IN *)ss)->sin_port);
+}
+
+/* The registry key name of the record a set or query structure names. */
 static int
-parse_key_name(const wchar_t *name, SOCKADDR_STORAGE *ss)
+key_name(int k, const void *key_desc, wchar_t *out)
+{
+	switch (k) {
+	case K_SNI: {
+		const HTTP_SERVICE_CONFIG_SSL_SNI_KEY *s = key_desc;
+		size_t i;
+
+		if (s->Host == NULL || s->Host[0] == L'\0' ||
+		    wcslen(s->Host) > 253)
+			return -1;
+		swprintf(out, KEY_MAX, L"%ls:%u", s->Host, port_of(&s->IpPort));
+		for (i = 0; out[i]; i++)
+			out[i] = towlower(out[i]);
+		return 0;
+	}
+	case K_CCS: {
+		const HTTP_SERVICE_CONFIG_SSL_CCS_KEY *c = key_desc;
+
+		swprintf(out, KEY_MAX, L"0.0.0.0:%u", port_of(&c->LocalAddress));
+		return 0;
+	}
+	default:
+		return addr_name(((const HTTP_SERVICE_CONFIG_SSL_KEY *)key_desc)->
+		    pIpPort, out);
+	}
+}
+
+/* The inverse of addr_name(), for enumeration. */
+static int
+parse_addr_name(const wchar_t *name, SOCKADDR_STORAGE *ss)
 {
 	wchar_t addr[64];
 	const wchar_t *colon = wcsrchr(name, L':');
@@ -101,7 +247,8 @@ parse_key_name(const wchar_t *name, SOCKADDR_STORAGE *ss)
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons(port);
 		return InetPtonW(AF_INET6, addr, &in6->sin6_addr) == 1 ? 0 : -1;
-	} else {
+	}
+	if (wcsspn(name, L"0123456789.") == len) {
 		SOCKADDR_IN *in = (SOCKADDR_IN *)ss;
 
 		wmemcpy(addr, name, len);
@@ -110,24 +257,29 @@ parse_key_name(const wchar_t *name, SOCKADDR_STORAGE *ss)
 		in->sin_port = htons(port);
 		return InetPtonW(AF_INET, addr, &in->sin_addr) == 1 ? 0 : -1;
 	}
+	/* host:port (SNI): the address part is the any-address. */
+	((SOCKADDR_IN *)ss)->sin_family = AF_INET;
+	((SOCKADDR_IN *)ss)->sin_port = htons(port);
+	return 0;
 }
 
-/* HKLM-relative path of the record for key name. */
 static const wchar_t *
-record_path(const wchar_t *name, wchar_t path[256])
+record_path(int k, const wchar_t *name, wchar_t path[400])
 {
-	swprintf(path, 256, L"%ls\\%ls", SSL_ROOT, name);
+	swprintf(path, 400, L"%ls\\%ls", kinds[k].root, name);
 	return path;
 }
 
 static LONG
-open_record(const wchar_t *name, REGSAM access, HKEY *key)
+open_record(int k, const wchar_t *name, REGSAM access, HKEY *key)
 {
-	wchar_t path[256];
+	wchar_t path[400];
 
-	return RegOpenKeyExW(HKEY_LOCAL_MACHINE, record_path(name, path), 0,
+	return RegOpenKeyExW(HKEY_LOCAL_MACHINE, record_path(k, name, path), 0,
 	    access, key);
 }
+
+/* --- writing ------------------------------------------------------------ */
 
 static void
 put_string(HKEY key, const wchar_t *name, const wchar_t *value)
@@ -149,7 +301,7 @@ static void
 write_params(HKEY key, const HTTP_SERVICE_CONFIG_SSL_PARAM *p)
 {
 	RegSetValueExW(key, L"SslCertHash", 0, REG_BINARY, p->pSslHash,
-	    p->SslHashLength);
+	    p->pSslHash ? p->SslHashLength : 0);
 	RegSetValueExW(key, L"AppId", 0, REG_BINARY, (const BYTE *)&p->AppId,
 	    sizeof(GUID));
 	put_string(key, L"SslCertStoreName", p->pSslCertStoreName);
@@ -163,22 +315,36 @@ write_params(HKEY key, const HTTP_SERVICE_CONFIG_SSL_PARAM *p)
 	put_dword(key, L"DefaultFlags", p->DefaultFlags);
 }
 
-/* Checks shared by Set, Update and Delete; fills the key name. */
+/* The parameters of a set structure of kind k. */
+static const HTTP_SERVICE_CONFIG_SSL_PARAM *
+params_of(int k, const void *info)
+{
+	switch (k) {
+	case K_SNI:
+		return &((const HTTP_SERVICE_CONFIG_SSL_SNI_SET *)info)->ParamDesc;
+	case K_CCS:
+		return &((const HTTP_SERVICE_CONFIG_SSL_CCS_SET *)info)->ParamDesc;
+	default:
+		return &((const HTTP_SERVICE_CONFIG_SSL_SET *)info)->ParamDesc;
+	}
+}
+
+/* Checks shared by Set, Update and Delete; fills kind and key name. */
 static ULONG
 check_set(HTTP_SERVICE_CONFIG_ID id, const void *info, ULONG len,
-    bool need_params, wchar_t *name)
+    bool need_params, int *k, wchar_t *name)
 {
-	const HTTP_SERVICE_CONFIG_SSL_SET *set = info;
+	const HTTP_SERVICE_CONFIG_SSL_PARAM *p;
 
-	if (id != HttpServiceConfigSSLCertInfo)
+	name[0] = L'\0';
+	if ((*k = kind_of(id)) < 0 || info == NULL ||
+	    len < kinds[*k].set_size)
 		return ERROR_INVALID_PARAMETER;
-	if (set == NULL || len < sizeof(*set))
+	if (key_name(*k, info, name) != 0)
 		return ERROR_INVALID_PARAMETER;
-	if (key_name(set->KeyDesc.pIpPort, name) != 0)
-		return ERROR_INVALID_PARAMETER;
-	if (need_params && (set->ParamDesc.pSslHash == NULL ||
-	    set->ParamDesc.SslHashLength == 0 ||
-	    set->ParamDesc.SslHashLength > 64))
+	p = params_of(*k, info);
+	if (need_params && kinds[*k].needs_hash && (p->pSslHash == NULL ||
+	    p->SslHashLength == 0 || p->SslHashLength > 64))
 		return ERROR_INVALID_PARAMETER;
 	return NO_ERROR;
 }
@@ -187,64 +353,79 @@ ULONG WINAPI
 HttpSetServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
     PVOID info, ULONG len, LPOVERLAPPED overlapped)
 {
-	const HTTP_SERVICE_CONFIG_SSL_SET *set = info;
-	wchar_t name[KEY_MAX], path[256];
+	wchar_t name[KEY_MAX], path[400];
 	DWORD disposition;
 	HKEY key;
 	ULONG rc;
+	int k = -1;
 
 	(void)handle;
 	(void)overlapped;
-	if ((rc = check_set(id, info, len, true, name)) != NO_ERROR)
-		return rc;
-	if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, record_path(name, path), 0,
-	    NULL, 0, KEY_ALL_ACCESS, NULL, &key, &disposition) != ERROR_SUCCESS)
-		return ERROR_ACCESS_DENIED;
-	if (disposition != REG_CREATED_NEW_KEY) {
-		RegCloseKey(key);
-		return ERROR_ALREADY_EXISTS;
+	if ((rc = check_set(id, info, len, true, &k, name)) != NO_ERROR ||
+	    (rc = fault(L"Set")) != NO_ERROR)
+		goto done;
+	if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, record_path(k, name, path), 0,
+	    NULL, 0, KEY_ALL_ACCESS, NULL, &key, &disposition) != ERROR_SUCCESS) {
+		rc = ERROR_ACCESS_DENIED;
+		goto done;
 	}
-	write_params(key, &set->ParamDesc);
+	if (disposition != REG_CREATED_NEW_KEY)
+		rc = ERROR_ALREADY_EXISTS;
+	else
+		write_params(key, params_of(k, info));
 	RegCloseKey(key);
-	return NO_ERROR;
+done:
+	log_call("Set", k, name, rc);
+	return rc;
 }
 
+#ifndef NO_UPDATE
 ULONG WINAPI
 HttpUpdateServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
     PVOID info, ULONG len, LPOVERLAPPED overlapped)
 {
-	const HTTP_SERVICE_CONFIG_SSL_SET *set = info;
 	wchar_t name[KEY_MAX];
 	HKEY key;
 	ULONG rc;
+	int k = -1;
 
 	(void)handle;
 	(void)overlapped;
-	if ((rc = check_set(id, info, len, true, name)) != NO_ERROR)
-		return rc;
-	if (open_record(name, KEY_ALL_ACCESS, &key) != ERROR_SUCCESS)
-		return ERROR_FILE_NOT_FOUND;
-	write_params(key, &set->ParamDesc);
+	if ((rc = check_set(id, info, len, true, &k, name)) != NO_ERROR ||
+	    (rc = fault(L"Update")) != NO_ERROR)
+		goto done;
+	if (open_record(k, name, KEY_ALL_ACCESS, &key) != ERROR_SUCCESS) {
+		rc = ERROR_FILE_NOT_FOUND;
+		goto done;
+	}
+	write_params(key, params_of(k, info));
 	RegCloseKey(key);
-	return NO_ERROR;
+done:
+	log_call("Update", k, name, rc);
+	return rc;
 }
+#endif
 
 ULONG WINAPI
 HttpDeleteServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
     PVOID info, ULONG len, LPOVERLAPPED overlapped)
 {
-	wchar_t name[KEY_MAX], path[256];
+	wchar_t name[KEY_MAX], path[400];
 	ULONG rc;
+	int k = -1;
 
 	(void)handle;
 	(void)overlapped;
-	if ((rc = check_set(id, info, len, false, name)) != NO_ERROR)
-		return rc;
-	if (RegDeleteKeyW(HKEY_LOCAL_MACHINE, record_path(name, path)) !=
+	if ((rc = check_set(id, info, len, false, &k, name)) == NO_ERROR &&
+	    (rc = fault(L"Delete")) == NO_ERROR &&
+	    RegDeleteKeyW(HKEY_LOCAL_MACHINE, record_path(k, name, path)) !=
 	    ERROR_SUCCESS)
-		return ERROR_FILE_NOT_FOUND;
-	return NO_ERROR;
+		rc = ERROR_FILE_NOT_FOUND;
+	log_call("Delete", k, name, rc);
+	return rc;
 }
+
+/* --- reading ------------------------------------------------------------ */
 
 /* Read one value into dst (size bytes at most); its length, 0 if absent. */
 static DWORD
@@ -258,6 +439,7 @@ get_value(HKEY key, const wchar_t *name, void *dst, DWORD size)
 /* One record in the layout Query returns, built in a local buffer. */
 struct record {
 	SOCKADDR_STORAGE addr;
+	wchar_t host[256];
 	BYTE hash[64];
 	DWORD hash_len;
 	GUID app_id;
@@ -304,13 +486,15 @@ emit_string(BYTE **tail, const wchar_t *s)
 	return at;
 }
 
-/* Lay r out in buf as an HTTP_SERVICE_CONFIG_SSL_SET and what it points at. */
+/* Lay r out in buf as a set structure of kind k and what it points at. */
 static ULONG
-emit(const struct record *r, void *buf, ULONG len, PULONG ret)
+emit(int k, const struct record *r, void *buf, ULONG len, PULONG ret)
 {
-	HTTP_SERVICE_CONFIG_SSL_SET *set = buf;
-	size_t need = sizeof(*set) + sizeof(SOCKADDR_STORAGE) + r->hash_len +
-	    wbytes(r->store) + wbytes(r->ctl_id) + wbytes(r->ctl_store);
+	size_t head = kinds[k].set_size;
+	size_t need = head + sizeof(SOCKADDR_STORAGE) + wbytes(r->host) +
+	    r->hash_len + wbytes(r->store) + wbytes(r->ctl_id) +
+	    wbytes(r->ctl_store);
+	HTTP_SERVICE_CONFIG_SSL_PARAM *p;
 	BYTE *tail;
 
 	if (ret != NULL)
@@ -318,39 +502,123 @@ emit(const struct record *r, void *buf, ULONG len, PULONG ret)
 	if (buf == NULL || len < need)
 		return ERROR_INSUFFICIENT_BUFFER;
 	memset(buf, 0, need);
-	tail = (BYTE *)(set + 1);
-	memcpy(tail, &r->addr, sizeof(SOCKADDR_STORAGE));
-	set->KeyDesc.pIpPort = (PSOCKADDR)tail;
-	tail += sizeof(SOCKADDR_STORAGE);
-	memcpy(tail, r->hash, r->hash_len);
-	set->ParamDesc.pSslHash = tail;
-	set->ParamDesc.SslHashLength = r->hash_len;
-	tail += r->hash_len;
-	set->ParamDesc.AppId = r->app_id;
-	set->ParamDesc.pSslCertStoreName = emit_string(&tail, r->store);
-	set->ParamDesc.DefaultCertCheckMode = r->check_mode;
-	set->ParamDesc.DefaultRevocationFreshnessTime = r->freshness;
-	set->ParamDesc.DefaultRevocationUrlRetrievalTimeout = r->timeout;
-	set->ParamDesc.pDefaultSslCtlIdentifier = emit_string(&tail, r->ctl_id);
-	set->ParamDesc.pDefaultSslCtlStoreName = emit_string(&tail, r->ctl_store);
-	set->ParamDesc.DefaultFlags = r->flags;
+	tail = (BYTE *)buf + head;
+	p = (HTTP_SERVICE_CONFIG_SSL_PARAM *)params_of(k, buf);
+	if (k == K_SNI) {
+		HTTP_SERVICE_CONFIG_SSL_SNI_SET *s = buf;
+
+		s->KeyDesc.IpPort = r->addr;
+		s->KeyDesc.Host = emit_string(&tail, r->host);
+	} else if (k == K_CCS) {
+		((HTTP_SERVICE_CONFIG_SSL_CCS_SET *)buf)->KeyDesc.LocalAddress =
+		    r->addr;
+	} else {
+		memcpy(tail, &r->addr, sizeof(SOCKADDR_STORAGE));
+		((HTTP_SERVICE_CONFIG_SSL_SET *)buf)->KeyDesc.pIpPort =
+		    (PSOCKADDR)tail;
+		tail += sizeof(SOCKADDR_STORAGE);
+	}
+	if (r->hash_len > 0) {
+		memcpy(tail, r->hash, r->hash_len);
+		p->pSslHash = tail;
+		p->SslHashLength = r->hash_len;
+		tail += r->hash_len;
+	}
+	p->AppId = r->app_id;
+	p->pSslCertStoreName = emit_string(&tail, r->store);
+	p->DefaultCertCheckMode = r->check_mode;
+	p->DefaultRevocationFreshnessTime = r->freshness;
+	p->DefaultRevocationUrlRetrievalTimeout = r->timeout;
+	p->pDefaultSslCtlIdentifier = emit_string(&tail, r->ctl_id);
+	p->pDefaultSslCtlStoreName = emit_string(&tail, r->ctl_store);
+	p->DefaultFlags = r->flags;
 	return NO_ERROR;
 }
 
-/* The name of the dwToken'th record, for HttpServiceConfigQueryNext. */
+/* The name of the token'th record of kind k, for QueryNext. */
 static ULONG
-nth_key(DWORD token, wchar_t *name)
+nth_key(int k, DWORD token, wchar_t *name)
 {
 	HKEY root;
 	DWORD n = KEY_MAX;
 	LONG rc;
 
-	if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, SSL_ROOT, 0, KEY_READ, &root) !=
-	    ERROR_SUCCESS)
+	if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, kinds[k].root, 0, KEY_READ,
+	    &root) != ERROR_SUCCESS)
 		return ERROR_NO_MORE_ITEMS;
 	rc = RegEnumKeyExW(root, token, name, &n, NULL, NULL, NULL, NULL);
 	RegCloseKey(root);
 	return rc == ERROR_SUCCESS ? NO_ERROR : ERROR_NO_MORE_ITEMS;
+}
+
+/* The query type, key and token of a query structure of kind k. */
+static void
+query_fields(int k, const void *input, HTTP_SERVICE_CONFIG_QUERY_TYPE *type,
+    const void **key, DWORD *token)
+{
+	switch (k) {
+	case K_SNI: {
+		const HTTP_SERVICE_CONFIG_SSL_SNI_QUERY *q = input;
+
+		*type = q->QueryDesc;
+		*key = &q->KeyDesc;
+		*token = q->dwToken;
+		break;
+	}
+	case K_CCS: {
+		const HTTP_SERVICE_CONFIG_SSL_CCS_QUERY *q = input;
+
+		*type = q->QueryDesc;
+		*key = &q->KeyDesc;
+		*token = q->dwToken;
+		break;
+	}
+	default: {
+		const HTTP_SERVICE_CONFIG_SSL_QUERY *q = input;
+
+		*type = q->QueryDesc;
+		*key = &q->KeyDesc;
+		*token = q->dwToken;
+		break;
+	}
+	}
+}
+
+static ULONG
+query(int k, const void *input, PVOID output, ULONG output_len, PULONG ret,
+    wchar_t *name)
+{
+	static struct record r;     /* large; one caller at a time in tests */
+	HTTP_SERVICE_CONFIG_QUERY_TYPE type;
+	const void *keydesc;
+	DWORD token;
+	HKEY key;
+	ULONG rc;
+
+	query_fields(k, input, &type, &keydesc, &token);
+	if (type == HttpServiceConfigQueryExact) {
+		if (key_name(k, keydesc, name) != 0)
+			return ERROR_INVALID_PARAMETER;
+	} else if (type == HttpServiceConfigQueryNext) {
+		if ((rc = nth_key(k, token, name)) != NO_ERROR)
+			return rc;
+	} else {
+		return ERROR_INVALID_PARAMETER;
+	}
+	if ((rc = fault(L"Query")) != NO_ERROR)
+		return rc;
+	if (open_record(k, name, KEY_READ, &key) != ERROR_SUCCESS)
+		return ERROR_FILE_NOT_FOUND;
+	memset(&r, 0, sizeof(r));
+	read_record(key, &r);
+	RegCloseKey(key);
+	if (parse_addr_name(name, &r.addr) != 0)
+		return ERROR_INVALID_DATA;
+	if (k == K_SNI) {
+		wcsncpy(r.host, name, 255);
+		*wcsrchr(r.host, L':') = L'\0';
+	}
+	return emit(k, &r, output, output_len, ret);
 }
 
 ULONG WINAPI
@@ -358,32 +626,16 @@ HttpQueryServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
     PVOID input, ULONG input_len, PVOID output, ULONG output_len,
     PULONG ret, LPOVERLAPPED overlapped)
 {
-	const HTTP_SERVICE_CONFIG_SSL_QUERY *q = input;
-	static struct record r;     /* large; one caller at a time in tests */
-	wchar_t name[KEY_MAX];
-	HKEY key;
+	wchar_t name[KEY_MAX] = L"";
 	ULONG rc;
+	int k = kind_of(id);
 
 	(void)handle;
 	(void)overlapped;
-	if (id != HttpServiceConfigSSLCertInfo || q == NULL ||
-	    input_len < sizeof(*q))
-		return ERROR_INVALID_PARAMETER;
-	if (q->QueryDesc == HttpServiceConfigQueryExact) {
-		if (key_name(q->KeyDesc.pIpPort, name) != 0)
-			return ERROR_INVALID_PARAMETER;
-	} else if (q->QueryDesc == HttpServiceConfigQueryNext) {
-		if ((rc = nth_key(q->dwToken, name)) != NO_ERROR)
-			return rc;
-	} else {
-		return ERROR_INVALID_PARAMETER;
-	}
-	if (open_record(name, KEY_READ, &key) != ERROR_SUCCESS)
-		return ERROR_FILE_NOT_FOUND;
-	memset(&r, 0, sizeof(r));
-	read_record(key, &r);
-	RegCloseKey(key);
-	if (parse_key_name(name, &r.addr) != 0)
-		return ERROR_INVALID_DATA;
-	return emit(&r, output, output_len, ret);
+	if (k < 0 || input == NULL || input_len < kinds[k].query_size)
+		rc = ERROR_INVALID_PARAMETER;
+	else
+		rc = query(k, input, output, output_len, ret, name);
+	log_call("Query", k, name, rc);
+	return rc;
 }

@@ -7,7 +7,12 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=$ROOT/build/test
-SSLKEY='HKLM\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\SslBindingInfo'
+PARAMS='HKLM\SYSTEM\CurrentControlSet\Services\HTTP\Parameters'
+SSLKEY="$PARAMS\\SslBindingInfo"
+SNIKEY="$PARAMS\\SslSniBindingInfo"
+CCSKEY="$PARAMS\\SslCcsBindingInfo"
+FAULTKEY='HKLM\Software\CertBindStandIn\Faults'
+JOURNALKEY='HKLM\SOFTWARE\CertBind\Journal'
 
 export WINEARCH=win64
 # The stand-in httpapi.dll beside the exe; skip Mono and Gecko installs.
@@ -37,20 +42,34 @@ wine_end() {
 certbind() { wine "$BIN/certbind.exe" "$@"; }
 certmk() { wine "$BIN/certmk.exe" "$@" | tr -d '\r'; }
 
-# Empty LocalMachine\My and \WebHosting; remove every HTTP.sys SSL record.
+# Empty LocalMachine\My and \WebHosting; remove every HTTP.sys SSL record,
+# the stand-in's faults and call log, and certbind's rotation journal.
 reset_state() {
+	local k
 	certmk clear >/dev/null
 	certmk --store WebHosting clear >/dev/null
-	wine reg delete "$SSLKEY" /f >/dev/null 2>&1 || true
+	for k in "$SSLKEY" "$SNIKEY" "$CCSKEY" "$FAULTKEY" "$JOURNALKEY"; do
+		wine reg delete "$k" /f >/dev/null 2>&1 || true
+	done
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
 }
 
-# reg_value ENDPOINT NAME: a value of the record at ENDPOINT, "" if none.
+# reg_value ENDPOINT NAME [TABLE]: a value of the record at ENDPOINT in
+# TABLE (default $SSLKEY), "" if none.
 reg_value() {
-	wine reg query "$SSLKEY\\$1" /v "$2" 2>/dev/null | tr -d '\r' |
+	wine reg query "${3:-$SSLKEY}\\$1" /v "$2" 2>/dev/null | tr -d '\r' |
 	    awk -v n="$2" '$1 == n { print $3 }'
 }
 
-bound_hash() { reg_value "$1" SslCertHash; }
+bound_hash() { reg_value "$1" SslCertHash "${2:-$SSLKEY}"; }
+
+# fault CALL SPEC: make the stand-in fail the next CALLs ("N ERROR"/crash).
+fault() {
+	wine reg add "$FAULTKEY" /v "$1" /t REG_SZ /d "$2" /f >/dev/null
+}
+
+# The stand-in's call log: "MICROSECONDS CALL KIND KEY RESULT" lines.
+calls() { tr -d '\r' <"$WINEPREFIX/drive_c/httpapi-calls.log" 2>/dev/null; }
 
 # --- TAP -------------------------------------------------------------------
 

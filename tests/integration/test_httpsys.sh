@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# test_httpsys.sh - the HTTP.sys adapter end to end, on the real certbind.exe
+# under Wine: every record kind, read-modify-write, the atomic and the
+# Delete-then-Set rotation, rollback, crash repair, ownership, retries.
+#
+# build/test-noupdate holds certbind.exe beside a stand-in without
+# HttpUpdateServiceConfiguration, as on Windows before 10 1703.  The
+# stand-in's call log (calls) shows every call with its time and result.
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT" || exit 1
+if [ -z "${CERTBIND_PREFIX_READY:-}" ]; then
+	wine_boot "$ROOT/build/wineprefix" || exit 1
+	trap wine_end EXIT
+fi
+
+TMP=build/tmp/test_httpsys
+mkdir -p "$TMP"
+OLDWIN=$ROOT/build/test-noupdate/certbind.exe
+APPID=5A3F1D9C2E6B8F4EA0C47D2B95E1F3C6
+OTHER=00112233445566778899AABBCCDDEEFF
+
+add_cert() {   # add_cert NAME [certmk options]
+	local name=$1
+	shift
+	certmk add --cn "$name" --dns "$name" "$@"
+}
+
+certbind_old() { wine "$OLDWIN" "$@"; }
+
+# One policy with a binding of each kind.
+ALL=$TMP/all.yaml
+cat >"$ALL" <<'EOF'
+version: 1
+bindings:
+  - name: ip6
+    endpoint: '[::]:8443'
+    match: { dns: api.example.test }
+  - name: www
+    endpoint: www.example.test:443
+  - name: central
+    endpoint: ccs:443
+    options: { disable_legacy_tls: true }
+EOF
+
+IP=$TMP/ip.yaml
+cat >"$IP" <<'EOF'
+version: 1
+bindings:
+  - name: api
+    endpoint: 0.0.0.0:8443
+    match: { dns: api.example.test }
+EOF
+
+# Every kind is created, then rotated with one Update each and no Delete.
+test_kinds() {
+	local a w a2 w2 out rc
+	reset_state
+	a=$(add_cert api.example.test --not-after 30)
+	w=$(add_cert www.example.test --not-after 30)
+	out=$(certbind apply --config "$ALL" 2>&1); rc=$?
+	expect_eq "kinds: apply exits 0" "$rc" 0
+	expect_eq "kinds: IPv6 record created" "$(bound_hash '[::]:8443')" "$a"
+	expect_eq "kinds: SNI record created under SslSniBindingInfo" \
+	    "$(bound_hash www.example.test:443 "$SNIKEY")" "$w"
+	expect_eq "kinds: SNI record carries certbind's AppId" \
+	    "$(reg_value www.example.test:443 AppId "$SNIKEY")" "$APPID"
+	expect_eq "kinds: ccs record created under SslCcsBindingInfo" \
+	    "$(reg_value 0.0.0.0:443 AppId "$CCSKEY")" "$APPID"
+	expect_eq "kinds: ccs record holds the declared option" \
+	    "$(reg_value 0.0.0.0:443 DefaultFlags "$CCSKEY")" 0x400
+	expect_eq "kinds: ccs record names no certificate" \
+	    "$(bound_hash 0.0.0.0:443 "$CCSKEY")" ""
+
+	a2=$(add_cert api.example.test --not-after 60)
+	w2=$(add_cert www.example.test --not-after 60)
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
+	out=$(certbind apply --config "$ALL" 2>&1); rc=$?
+	expect_eq "kinds: rotation exits 0" "$rc" 0
+	expect_eq "kinds: IPv6 record rotated" "$(bound_hash '[::]:8443')" "$a2"
+	expect_eq "kinds: SNI record rotated" \
+	    "$(bound_hash www.example.test:443 "$SNIKEY")" "$w2"
+	expect_match "kinds: each rotation is one Update" "$(calls)" \
+	    " Update sni www.example.test:443 0$"
+	expect_eq "kinds: no record was ever deleted" \
+	    "$(calls | grep -c ' Delete ')" 0
+	expect_match "kinds: the ccs record is left as it is" "$out" \
+	    "^central: ccs:443 already holds the planned record"
+	out=$(certbind plan --config "$ALL" 2>&1); rc=$?
+	expect_eq "kinds: nothing left to plan" "$rc" 0
+}
+
+# An SNI record made by hand keeps every field the policy does not set.
+test_sni_read_modify_write() {
+	local w w2 k="$SNIKEY\\www.example.test:443"
+	reset_state
+	w=$(add_cert www.example.test --not-after 30)
+	wine reg add "$k" /v SslCertHash /t REG_BINARY /d "$w" /f >/dev/null
+	wine reg add "$k" /v AppId /t REG_BINARY /d "$APPID" /f >/dev/null
+	wine reg add "$k" /v SslCertStoreName /t REG_SZ /d MY /f >/dev/null
+	wine reg add "$k" /v DefaultSslCertCheckMode /t REG_DWORD /d 2 /f >/dev/null
+	wine reg add "$k" /v DefaultSslRevocationFreshnessTime /t REG_DWORD \
+	    /d 600 /f >/dev/null
+	wine reg add "$k" /v DefaultSslRevocationUrlRetrievalTimeout \
+	    /t REG_DWORD /d 5000 /f >/dev/null
+	wine reg add "$k" /v DefaultSslCtlIdentifier /t REG_SZ /d Partners \
+	    /f >/dev/null
+	wine reg add "$k" /v DefaultSslCtlStoreName /t REG_SZ /d CA /f >/dev/null
+	wine reg add "$k" /v DefaultFlags /t REG_DWORD /d 0x412 /f >/dev/null
+	w2=$(add_cert www.example.test --not-after 60)
+	certbind apply --config "$ALL" >/dev/null 2>&1
+	expect_eq "SNI rotation: the hash moved" \
+	    "$(bound_hash www.example.test:443 "$SNIKEY")" "$w2"
+	expect_eq "SNI rotation: check mode kept" \
+	    "$(reg_value www.example.test:443 DefaultSslCertCheckMode "$SNIKEY")" 0x2
+	expect_eq "SNI rotation: revocation freshness kept" \
+	    "$(reg_value www.example.test:443 DefaultSslRevocationFreshnessTime "$SNIKEY")" 0x258
+	expect_eq "SNI rotation: URL retrieval timeout kept" \
+	    "$(reg_value www.example.test:443 DefaultSslRevocationUrlRetrievalTimeout "$SNIKEY")" 0x1388
+	expect_eq "SNI rotation: CTL identifier kept" \
+	    "$(reg_value www.example.test:443 DefaultSslCtlIdentifier "$SNIKEY")" Partners
+	expect_eq "SNI rotation: CTL store kept" \
+	    "$(reg_value www.example.test:443 DefaultSslCtlStoreName "$SNIKEY")" CA
+	expect_eq "SNI rotation: flags kept" \
+	    "$(reg_value www.example.test:443 DefaultFlags "$SNIKEY")" 0x412
+}
+
+# Without Update: Delete then Set, journaled, and nothing left behind.
+test_delete_then_set() {
+	local a b out rc
+	reset_state
+	a=$(add_cert api.example.test --not-after 30)
+	certbind_old apply --config "$IP" >/dev/null 2>&1
+	b=$(add_cert api.example.test --not-after 60)
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
+	out=$(certbind_old apply --config "$IP" 2>&1); rc=$?
+	expect_eq "Delete+Set: apply exits 0" "$rc" 0
+	expect_eq "Delete+Set: the record moved" "$(bound_hash 0.0.0.0:8443)" "$b"
+	expect_match "Delete+Set: Delete, then Set" \
+	    "$(calls | awk '$2 != "Query" { print $2 }' | tr '\n' ' ')" \
+	    "^Delete Set $"
+	expect_eq "Delete+Set: the journal is empty afterwards" \
+	    "$(wine reg query "$JOURNALKEY" 2>/dev/null | grep -c REG_BINARY)" 0
+}
+
+# A failed Set puts the old record back; a failed restore says how to.
+test_rollback() {
+	local a b out rc
+	reset_state
+	a=$(add_cert api.example.test --not-after 30)
+	certbind_old apply --config "$IP" >/dev/null 2>&1
+	b=$(add_cert api.example.test --not-after 60)
+	fault Set "1 1312"
+	out=$(WINEDEBUG=-all,+eventlog certbind_old apply --config "$IP" 2>&1)
+	rc=$?
+	expect_eq "rollback: apply exits 1" "$rc" 1
+	expect_eq "rollback: the old record is back" "$(bound_hash 0.0.0.0:8443)" "$a"
+	expect_match "rollback: error 1312 is explained" "$out" \
+	    "HTTP.sys cannot use the private key of certificate $b \\(missing, or not readable by SYSTEM\\)"
+	expect_match "rollback: the restore is reported" "$out" \
+	    "api: the previous record for 0.0.0.0:8443 was put back"
+
+	fault Set "2 5"
+	out=$(WINEDEBUG=-all,+eventlog certbind_old apply --config "$IP" 2>&1)
+	rc=$?
+	expect_eq "failed restore: apply exits 1" "$rc" 1
+	expect_eq "failed restore: the port is unbound" "$(bound_hash 0.0.0.0:8443)" ""
+	expect_match "failed restore: an Event Log error with the netsh command" \
+	    "$out" "err:eventlog:ReportEventW .*0.0.0.0:8443 IS UNBOUND.*netsh http add sslcert ipport=0.0.0.0:8443 certhash=$a appid=\\{9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6\\} certstorename=MY"
+	out=$(certbind apply --config "$IP" 2>&1); rc=$?
+	expect_eq "failed restore: the next run exits 0" "$rc" 0
+	expect_match "failed restore: the next run puts the record back first" \
+	    "$out" "0.0.0.0:8443: an interrupted rotation had left it unbound"
+	expect_eq "failed restore: and then rotates it" \
+	    "$(bound_hash 0.0.0.0:8443)" "$b"
+}
+
+# Killed between Delete and Set: the next run repairs, then rotates.
+test_crash_repair() {
+	local a b out rc
+	reset_state
+	a=$(add_cert api.example.test --not-after 30)
+	certbind_old apply --config "$IP" >/dev/null 2>&1
+	b=$(add_cert api.example.test --not-after 60)
+	fault Set crash
+	certbind_old apply --config "$IP" >/dev/null 2>&1; rc=$?
+	expect_eq "crash: certbind died inside Set" "$rc" 99
+	expect_eq "crash: the record was deleted" "$(bound_hash 0.0.0.0:8443)" ""
+	expect_eq "crash: the journal holds the old record" \
+	    "$(wine reg query "$JOURNALKEY" 2>/dev/null | grep -c '0.0.0.0:8443')" 1
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
+	out=$(certbind_old plan --config "$IP" 2>&1)
+	expect_eq "crash: plan does not repair" "$(bound_hash 0.0.0.0:8443)" ""
+	out=$(WINEDEBUG=-all,+eventlog certbind_old apply --config "$IP" 2>&1)
+	rc=$?
+	expect_eq "crash: the next run exits 0" "$rc" 0
+	expect_match "crash: the repair is reported" "$out" \
+	    "warn:eventlog:ReportEventW L\"0.0.0.0:8443: an interrupted rotation had left it unbound; the previous record was put back"
+	expect_match "crash: the old record is Set back before anything else" \
+	    "$(calls | awk '$2 != "Query" { print $2 }' | tr '\n' ' ')" \
+	    "^Set Delete Set $"
+	expect_eq "crash: the binding ends on the renewal" \
+	    "$(bound_hash 0.0.0.0:8443)" "$b"
+	expect_eq "crash: the journal is empty" \
+	    "$(wine reg query "$JOURNALKEY" 2>/dev/null | grep -c REG_BINARY)" 0
+}
+
+# Records of another AppId: conflict, or takeover keeping their AppId.
+test_ownership() {
+	local w w2 out rc k="$SNIKEY\\www.example.test:443" p=$TMP/take.yaml
+	reset_state
+	w=$(add_cert www.example.test --not-after 30)
+	wine reg add "$k" /v SslCertHash /t REG_BINARY /d "$w" /f >/dev/null
+	wine reg add "$k" /v AppId /t REG_BINARY /d "$OTHER" /f >/dev/null
+	wine reg add "$k" /v SslCertStoreName /t REG_SZ /d MY /f >/dev/null
+	w2=$(add_cert www.example.test --not-after 60)
+	printf 'version: 1\nbindings:\n  - name: www\n    endpoint: www.example.test:443\n' \
+	    >"$TMP/www.yaml"
+	out=$(certbind apply --config "$TMP/www.yaml" 2>&1); rc=$?
+	expect_eq "conflict: apply exits 3" "$rc" 3
+	expect_eq "conflict: the record is untouched" \
+	    "$(bound_hash www.example.test:443 "$SNIKEY")" "$w"
+	out=$(certbind plan --config "$TMP/www.yaml" 2>&1); rc=$?
+	expect_eq "conflict: plan has nothing to change" "$rc" 0
+	expect_match "conflict: plan says conflict" "$out" "^www \\(www.example.test:443\\): conflict"
+	printf 'version: 1\nbindings:\n  - name: www\n    endpoint: www.example.test:443\n    takeover: true\n' \
+	    >"$p"
+	out=$(certbind apply --config "$p" 2>&1); rc=$?
+	expect_eq "takeover: apply exits 0" "$rc" 0
+	expect_eq "takeover: the hash moved" \
+	    "$(bound_hash www.example.test:443 "$SNIKEY")" "$w2"
+	expect_eq "takeover: the record keeps its AppId" \
+	    "$(reg_value www.example.test:443 AppId "$SNIKEY")" "$OTHER"
+}
+
+# Records no binding declares are never touched, not even read.
+test_undeclared() {
+	local a x k="$SSLKEY\\10.9.9.9:443"
+	reset_state
+	a=$(add_cert api.example.test --not-after 30)
+	x=$(add_cert api.example.test --not-after 90)
+	wine reg add "$k" /v SslCertHash /t REG_BINARY /d "$a" /f >/dev/null
+	wine reg add "$k" /v AppId /t REG_BINARY /d "$APPID" /f >/dev/null
+	certbind apply --config "$IP" >/dev/null 2>&1
+	expect_eq "undeclared: the declared binding took the best certificate" \
+	    "$(bound_hash 0.0.0.0:8443)" "$x"
+	expect_eq "undeclared: the other record still holds its certificate" \
+	    "$(bound_hash 10.9.9.9:443)" "$a"
+	expect_eq "undeclared: no call named it" \
+	    "$(calls | grep -c '10.9.9.9')" 0
+}
+
+# One failing binding does not stop the others; transient errors retry.
+test_failures() {
+	local a w out rc
+	reset_state
+	a=$(add_cert api.example.test --not-after 30)
+	w=$(add_cert www.example.test --not-after 30)
+	fault Set "1 5"
+	out=$(certbind apply --config "$ALL" 2>&1); rc=$?
+	expect_eq "one failure: apply exits 1" "$rc" 1
+	expect_eq "one failure: the failed binding has no record" \
+	    "$(bound_hash '[::]:8443')" ""
+	expect_eq "one failure: the next binding was still created" \
+	    "$(bound_hash www.example.test:443 "$SNIKEY")" "$w"
+	expect_match "one failure: the error names the binding" "$out" \
+	    "^ip6: HttpSetServiceConfiguration failed for \\[::\\]:8443: Access denied \\(error 5\\)"
+	reset_state
+	a=$(add_cert api.example.test --not-after 30)
+	fault Set "2 1450"
+	out=$(certbind apply --config "$IP" 2>&1); rc=$?
+	expect_eq "retry: a transient error is retried until it passes" "$rc" 0
+	expect_eq "retry: the record is there" "$(bound_hash 0.0.0.0:8443)" "$a"
+	expect_eq "retry: three Set calls were made" \
+	    "$(calls | grep -c ' Set ')" 3
+}
+
+test_kinds
+test_sni_read_modify_write
+test_delete_then_set
+test_rollback
+test_crash_repair
+test_ownership
+test_undeclared
+test_failures
+tap_end
