@@ -100,7 +100,7 @@ $(B)/test/certmk.exe: tests/tools/certmk.c
 	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< \
 	    -lcrypt32 -ladvapi32
 
-$(B)/test/httpapi_test.exe: tests/httpapi/httpapi_test.c
+$(B)/test/httpapi_test.exe: tests/httpapi/httpapi_test.c service/httpsys_decl.h
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) -static -o $@ $< -lhttpapi -lws2_32
 

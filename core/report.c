@@ -498,3 +498,116 @@ report_json(const struct plan *plan, int64_t now, unsigned flags)
 	sb_printf(&s, "  ]\n}\n");
 	return sb_finish(&s);
 }
+
+/* --- status --------------------------------------------------------------- */
+
+/* What is wrong with a row, a line each. */
+static void
+row_notes(struct sbuf *s, const struct status_row *row, int64_t now)
+{
+	char date[11], ep[ENDPOINT_TEXT_MAX];
+	size_t i;
+
+	if (row->has_hash && row->cert == NULL)
+		sb_printf(s, "     ! certificate not in the store\n");
+	if (row->expired)
+		sb_printf(s, "     ! certificate expired %s\n",
+		    utc_date(row->cert->not_after, date));
+	if (row->expiring)
+		sb_printf(s, "     ! certificate expires %s, in %lld days\n",
+		    utc_date(row->cert->not_after, date),
+		    (long long)((row->cert->not_after - now) / DAY_SECONDS));
+	if (row->archived)
+		sb_printf(s, "     ! certificate archived\n");
+	if (row->item != NULL && row->item->action == ACTION_CONFLICT)
+		sb_printf(s, "     ! conflict: another AppId owns it\n");
+	if (row->drift)
+		sb_printf(s, "     ! differs from the plan (%s)\n",
+		    action_name(row->item->action));
+	for (i = 0; i < row->nshadowed; i++)
+		sb_printf(s, "     ! takes precedence over SNI binding %s\n",
+		    endpoint_format(&row->shadowed[i]->endpoint, ep, sizeof(ep)));
+}
+
+char *
+report_status_text(const struct status *st, int64_t now)
+{
+	struct sbuf s = { 0 };
+	char ep[ENDPOINT_TEXT_MAX], hex[THUMB_HEX], guid[GUID_TEXT];
+	size_t i;
+
+	for (i = 0; i < st->n; i++) {
+		const struct status_row *row = &st->rows[i];
+		const struct ssl_record *r = row->rec;
+
+		sb_printf(&s, "%-4s %-26s %-40s %s flags 0x%-5x %s\n",
+		    kind_name(r->endpoint.kind),
+		    endpoint_format(&r->endpoint, ep, sizeof(ep)),
+		    record_thumb(r, hex), guid_format(r->app_id, guid),
+		    (unsigned)r->flags,
+		    row->item ? row->item->binding->name : "(not in the policy)");
+		row_notes(&s, row, now);
+	}
+	for (i = 0; i < st->nmissing; i++)
+		sb_printf(&s, "%s (%s): declared, but HTTP.sys has no record "
+		    "(plan: %s)\n", st->missing[i]->binding->name,
+		    endpoint_format(&st->missing[i]->binding->endpoint, ep,
+		    sizeof(ep)), action_name(st->missing[i]->action));
+	sb_printf(&s, "%u SSL binding%s in HTTP.sys\n", (unsigned)st->n,
+	    st->n == 1 ? "" : "s");
+	return sb_finish(&s);
+}
+
+char *
+report_status_json(const struct status *st, int64_t now)
+{
+	struct sbuf s = { 0 };
+	char ep[ENDPOINT_TEXT_MAX], t[21];
+	size_t i, j;
+
+	sb_printf(&s, "{\n  \"time\": \"%s\",\n  \"records\": [",
+	    utc_time(now, t));
+	for (i = 0; i < st->n; i++) {
+		const struct status_row *row = &st->rows[i];
+
+		sb_printf(&s, "%s\n    {\"kind\": \"%s\", \"endpoint\": ",
+		    i ? "," : "", kind_name(row->rec->endpoint.kind));
+		sb_json_string(&s, endpoint_format(&row->rec->endpoint, ep,
+		    sizeof(ep)));
+		sb_printf(&s, ", \"binding\": ");
+		sb_json_string(&s, row->item ? row->item->binding->name : NULL);
+		sb_printf(&s, ",\n     \"record\": ");
+		json_record(&s, row->rec, true);
+		sb_printf(&s, ",\n     \"certificate\": ");
+		json_cert(&s, row->cert);
+		sb_printf(&s, ",\n     \"in_store\": %s, \"expired\": %s, "
+		    "\"expiring\": %s, \"archived\": %s, \"conflict\": %s, "
+		    "\"drift\": ", row->cert || !row->has_hash ? "true" : "false",
+		    row->expired ? "true" : "false",
+		    row->expiring ? "true" : "false",
+		    row->archived ? "true" : "false",
+		    row->item && row->item->action == ACTION_CONFLICT ? "true" :
+		    "false");
+		sb_json_string(&s, row->drift ? action_name(row->item->action) :
+		    NULL);
+		sb_printf(&s, ", \"shadows\": [");
+		for (j = 0; j < row->nshadowed; j++) {
+			sb_printf(&s, "%s", j ? ", " : "");
+			sb_json_string(&s, endpoint_format(&row->shadowed[j]->endpoint,
+			    ep, sizeof(ep)));
+		}
+		sb_printf(&s, "]}");
+	}
+	sb_printf(&s, "%s],\n  \"missing\": [", st->n ? "\n  " : "");
+	for (i = 0; i < st->nmissing; i++) {
+		sb_printf(&s, "%s\n    {\"binding\": ", i ? "," : "");
+		sb_json_string(&s, st->missing[i]->binding->name);
+		sb_printf(&s, ", \"endpoint\": ");
+		sb_json_string(&s, endpoint_format(&st->missing[i]->binding->endpoint,
+		    ep, sizeof(ep)));
+		sb_printf(&s, ", \"plan\": \"%s\"}",
+		    action_name(st->missing[i]->action));
+	}
+	sb_printf(&s, "%s]\n}\n", st->nmissing ? "\n  " : "");
+	return sb_finish(&s);
+}

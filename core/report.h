@@ -13,12 +13,17 @@
 #include <stdint.h>
 
 #include "plan.h"
+#include "status.h"
 
 enum { REPORT_EXPLAIN = 1 };   /* list every candidate and why it lost */
 
 /* The whole plan; a malloc'd string, or NULL when out of memory. */
 char *report_text(const struct plan *plan, int64_t now, unsigned flags);
 char *report_json(const struct plan *plan, int64_t now, unsigned flags);
+
+/* The drift report of `certbind status`. */
+char *report_status_text(const struct status *st, int64_t now);
+char *report_status_json(const struct status *st, int64_t now);
 
 /* One item's decision as a sentence: "api (0.0.0.0:443): update from...". */
 const char *report_item(const struct plan_item *it, char *buf, size_t len);

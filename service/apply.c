@@ -1,6 +1,6 @@
 /*
  * apply.c - the reconcile pipeline, run once: `certbind apply` and
- * `certbind plan`.
+ * `certbind plan` and `certbind status`.
  *
  *   policy file -> struct policy           (policyfile.c, core/policy.c)
  *   LocalMachine\My, \WebHosting -> struct inventory        (store.c)
@@ -8,7 +8,8 @@
  *   -> struct plan                         (core/plan.c, core/select.c)
  *   -> HTTP.sys calls, one per binding     (httpsys.c)
  * apply prints every decision and sends it to the Event Log; plan prints
- * the plan and changes nothing.  A binding whose record cannot be read is
+ * the plan and status every record HTTP.sys has, and neither changes
+ * anything.  A binding whose record cannot be read is
  * reported and skipped; the others go on.
  */
 #include <windows.h>
@@ -20,6 +21,7 @@
 
 #include "../core/plan.h"
 #include "../core/report.h"
+#include "../core/status.h"
 #include "apply.h"
 #include "eventlog.h"
 #include "httpsys.h"
@@ -89,6 +91,27 @@ load_stores(const struct policy *p, struct inventory *inv)
 	return 0;
 }
 
+/* Every record HTTP.sys has, declared or not (status). */
+static int
+read_all_records(struct world *w)
+{
+	char why[256];
+	uint32_t rc;
+
+	w->read_error = calloc(w->policy.nbindings ? w->policy.nbindings : 1,
+	    sizeof(*w->read_error));
+	if (w->read_error == NULL) {
+		say(EV_ERROR, 0, "out of memory");
+		return -1;
+	}
+	if ((rc = httpsys_list(&w->records, &w->nrecords)) != NO_ERROR) {
+		say(EV_ERROR, EV_HTTPSYS_FAILED, "cannot list the HTTP.sys SSL "
+		    "records: %s", win_strerror(rc, why, sizeof(why)));
+		return -1;
+	}
+	return 0;
+}
+
 /* Read the record at every endpoint the policy names. */
 static int
 read_records(struct world *w)
@@ -148,13 +171,17 @@ report_repair(const struct ssl_record *old, uint32_t error, void *arg)
 		    report_netsh(old, netsh, sizeof(netsh)));
 }
 
-/*
- * Policy, stores, records.  0, or -1 after reporting what failed.  With
- * repair, an interrupted rotation is finished first (apply does; plan
- * only looks).
- */
+/* How world_load() reads HTTP.sys. */
+enum reading {
+	READ_DECLARED,         /* the records at the policy's endpoints */
+	READ_ALL,              /* every record (status) */
+	READ_REPAIR            /* finish an interrupted rotation, then as
+	                          READ_DECLARED (apply) */
+};
+
+/* Policy, stores, records.  0, or -1 after reporting what failed. */
 static int
-world_load(const char *path, struct world *w, bool repair)
+world_load(const char *path, struct world *w, enum reading how)
 {
 	struct cb_error err;
 	char text[1024];
@@ -173,9 +200,9 @@ world_load(const char *path, struct world *w, bool repair)
 		    win_strerror(rc, text, sizeof(text)));
 		return -1;
 	}
-	if (repair)
+	if (how == READ_REPAIR)
 		httpsys_repair(report_repair, NULL);
-	rc = read_records(w);
+	rc = how == READ_ALL ? read_all_records(w) : read_records(w);
 	httpsys_close();
 	return rc == 0 ? 0 : -1;
 }
@@ -337,7 +364,7 @@ apply_run(const char *path)
 	int result = APPLY_ERROR;
 
 	evlog_open();
-	if (world_load(path, &w, true) == 0)
+	if (world_load(path, &w, READ_REPAIR) == 0)
 		result = reconcile(&w);
 	world_free(&w);
 	evlog_close();
@@ -357,7 +384,7 @@ plan_run(const char *path, bool json, bool explain)
 	size_t i;
 	int result = PLAN_ERROR;
 
-	if (world_load(path, &w, false) != 0)
+	if (world_load(path, &w, READ_DECLARED) != 0)
 		goto done;
 	for (i = 0; i < w.policy.nbindings; i++)
 		if (w.read_error[i] != 0)
@@ -374,6 +401,44 @@ plan_run(const char *path, bool json, bool explain)
 	else {
 		fputs(text, stdout);
 		result = plan_changes(&plan) > 0 ? PLAN_CHANGES : PLAN_NOTHING;
+	}
+	free(text);
+	plan_free(&plan);
+done:
+	world_free(&w);
+	return result;
+}
+
+/* --- status ------------------------------------------------------------ */
+
+int
+status_run(const char *path, bool json)
+{
+	struct world w;
+	struct plan plan;
+	struct status st;
+	struct cb_error err;
+	int64_t now = (int64_t)time(NULL);
+	char *text = NULL;
+	int result = PLAN_ERROR;
+
+	if (world_load(path, &w, READ_ALL) != 0)
+		goto done;
+	if (plan_build(&w.policy, &w.inv, w.records, w.nrecords, now, &plan,
+	    &err) != 0) {
+		fprintf(stderr, "certbind: %s\n", err.msg);
+		goto done;
+	}
+	if (status_build(&plan, w.records, w.nrecords, now, &st) == 0) {
+		text = json ? report_status_json(&st, now) :
+		    report_status_text(&st, now);
+		status_free(&st);
+	}
+	if (text == NULL)
+		fprintf(stderr, "certbind: out of memory\n");
+	else {
+		fputs(text, stdout);
+		result = 0;
 	}
 	free(text);
 	plan_free(&plan);

@@ -28,4 +28,7 @@ int apply_run(const char *path);
 /* Print what apply would do, as text or JSON; an exit code. */
 int plan_run(const char *path, bool json, bool explain);
 
+/* Print every SSL record HTTP.sys has against the policy; 0 or 1. */
+int status_run(const char *path, bool json);
+
 #endif

@@ -3,6 +3,7 @@
  *
  *   certbind apply --config FILE   bring HTTP.sys in line with the policy
  *   certbind plan --config FILE    say what apply would do, change nothing
+ *   certbind status --config FILE  every HTTP.sys SSL binding, and drift
  *   certbind check --config FILE   check a policy file, change nothing
  *   certbind version
  * Arguments arrive as UTF-16 (wmain) and are passed on as UTF-8.
@@ -31,6 +32,9 @@ static const char usage[] =
     "  plan --config FILE [--json] [--explain]\n"
     "                        say what apply would do; exit 0 nothing to do,\n"
     "                        2 changes pending, 1 error\n"
+    "  status --config FILE [--json]\n"
+    "                        list every SSL binding HTTP.sys has, against the\n"
+    "                        policy and the store; exit 0, or 1 on error\n"
     "  check --config FILE   check a policy; exit 0 valid, 1 invalid\n"
     "  version               print the version\n"
     "  help                  print this text\n"
@@ -65,6 +69,22 @@ static const char plan_usage[] =
     "              why it lost\n"
     "\n"
     "exit status: 0 nothing to change; 2 changes pending; 1 error.\n";
+
+static const char status_usage[] =
+    "usage: certbind status --config FILE [--json]\n"
+    "\n"
+    "Lists every SSL binding HTTP.sys has - ip:port, hostname:port and\n"
+    "ccs:port, declared in the policy or not - with its thumbprint, AppId\n"
+    "and flags, and says where something needs a look: the certificate is\n"
+    "not in the store, has expired, expires within renew_warning_days or is\n"
+    "archived; a declared binding differs from the plan or belongs to\n"
+    "another AppId; an IP-specific binding takes precedence over SNI\n"
+    "bindings on its port; a declared binding has no record.  Changes\n"
+    "nothing.\n"
+    "\n"
+    "  --json      print the report as JSON (layout in README.md)\n"
+    "\n"
+    "exit status: 0 the report was printed; 1 error.\n";
 
 static const char check_usage[] =
     "usage: certbind check --config FILE\n"
@@ -172,6 +192,13 @@ run(int argc, char **argv)
 		}
 		return need_config(&a) ? 1 :
 		    plan_run(a.config, a.json != 0, a.explain != 0);
+	}
+	if (strcmp(a.command, "status") == 0) {
+		if (a.help) {
+			fputs(status_usage, stdout);
+			return 0;
+		}
+		return need_config(&a) ? 1 : status_run(a.config, a.json != 0);
 	}
 	if (strcmp(a.command, "check") == 0) {
 		if (a.help) {

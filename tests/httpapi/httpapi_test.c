@@ -6,12 +6,15 @@
  * If these pass against the stand-in but certbind misbehaves on Windows,
  * the stand-in is wrong: every expectation here is from the documentation
  * of HttpSetServiceConfiguration, HttpUpdateServiceConfiguration,
- * HttpDeleteServiceConfiguration and HttpQueryServiceConfiguration.
+ * HttpDeleteServiceConfiguration and HttpQueryServiceConfiguration, for
+ * IP, SNI and Central Certificate Store records.  The last checks cover
+ * the stand-in's own fault injection, which tests rely on.
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
 #include <http.h>
+#include "../../service/httpsys_decl.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +108,101 @@ query_next(DWORD token, void *buf, ULONG len, ULONG *need)
 	    &q, sizeof(q), buf, len, need, NULL);
 }
 
+/* SNI (hostname:port) and ccs:port records, in their own tables. */
+static void
+test_sni_ccs(void)
+{
+	HTTP_SERVICE_CONFIG_SSL_SNI_SET sni;
+	HTTP_SERVICE_CONFIG_SSL_SNI_QUERY sq;
+	HTTP_SERVICE_CONFIG_SSL_CCS_SET ccs;
+	HTTP_SERVICE_CONFIG_SSL_CCS_QUERY cq;
+	HTTP_SERVICE_CONFIG_SSL_SNI_SET *sgot;
+	HTTP_SERVICE_CONFIG_SSL_CCS_SET *cgot;
+	BYTE hash[20], buf[4096];
+	ULONG rc, need = 0;
+	HKEY key;
+
+	memset(&sni, 0, sizeof(sni));
+	((SOCKADDR_IN *)&sni.KeyDesc.IpPort)->sin_family = AF_INET;
+	((SOCKADDR_IN *)&sni.KeyDesc.IpPort)->sin_port = htons(443);
+	sni.KeyDesc.Host = L"WWW.Example.Test";
+	memset(hash, 0x5A, sizeof(hash));
+	sni.ParamDesc.pSslHash = hash;
+	sni.ParamDesc.SslHashLength = sizeof(hash);
+	sni.ParamDesc.DefaultFlags = 0x10;
+	rc = HttpSetServiceConfiguration(NULL, HttpServiceConfigSslSniCertInfo,
+	    &sni, sizeof(sni), NULL);
+	check(rc == NO_ERROR, "set an SNI record", rc);
+	rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\"
+	    L"Services\\HTTP\\Parameters\\SslSniBindingInfo\\"
+	    L"www.example.test:443", 0, KEY_READ, &key);
+	check(rc == ERROR_SUCCESS, "SNI record kept under SslSniBindingInfo\\"
+	    "www.example.test:443", (ULONG)rc);
+	if (rc == ERROR_SUCCESS)
+		RegCloseKey(key);
+	memset(&sq, 0, sizeof(sq));
+	sq.QueryDesc = HttpServiceConfigQueryExact;
+	sq.KeyDesc = sni.KeyDesc;
+	rc = HttpQueryServiceConfiguration(NULL, HttpServiceConfigSslSniCertInfo,
+	    &sq, sizeof(sq), buf, sizeof(buf), &need, NULL);
+	sgot = (void *)buf;
+	check(rc == NO_ERROR && sgot->KeyDesc.Host != NULL &&
+	    wcscmp(sgot->KeyDesc.Host, L"www.example.test") == 0 &&
+	    ntohs(((SOCKADDR_IN *)&sgot->KeyDesc.IpPort)->sin_port) == 443 &&
+	    sgot->ParamDesc.DefaultFlags == 0x10 &&
+	    memcmp(sgot->ParamDesc.pSslHash, hash, 20) == 0,
+	    "query an SNI record by host and port", rc);
+	sq.QueryDesc = HttpServiceConfigQueryNext;
+	sq.dwToken = 1;
+	rc = HttpQueryServiceConfiguration(NULL, HttpServiceConfigSslSniCertInfo,
+	    &sq, sizeof(sq), buf, sizeof(buf), &need, NULL);
+	check(rc == ERROR_NO_MORE_ITEMS, "SNI query-next ends after one", rc);
+
+	memset(&ccs, 0, sizeof(ccs));
+	((SOCKADDR_IN *)&ccs.KeyDesc.LocalAddress)->sin_family = AF_INET;
+	((SOCKADDR_IN *)&ccs.KeyDesc.LocalAddress)->sin_port = htons(443);
+	ccs.ParamDesc.DefaultFlags = 0x400;
+	rc = HttpSetServiceConfiguration(NULL, HttpServiceConfigSslCcsCertInfo,
+	    &ccs, sizeof(ccs), NULL);
+	check(rc == NO_ERROR, "set a ccs record, which names no certificate", rc);
+	memset(&cq, 0, sizeof(cq));
+	cq.QueryDesc = HttpServiceConfigQueryNext;
+	rc = HttpQueryServiceConfiguration(NULL, HttpServiceConfigSslCcsCertInfo,
+	    &cq, sizeof(cq), buf, sizeof(buf), &need, NULL);
+	cgot = (void *)buf;
+	check(rc == NO_ERROR && cgot->ParamDesc.pSslHash == NULL &&
+	    cgot->ParamDesc.DefaultFlags == 0x400 &&
+	    ntohs(((SOCKADDR_IN *)&cgot->KeyDesc.LocalAddress)->sin_port) == 443,
+	    "enumerate the ccs record", rc);
+	rc = HttpDeleteServiceConfiguration(NULL, HttpServiceConfigSslSniCertInfo,
+	    &sni, sizeof(sni), NULL);
+	check(rc == NO_ERROR, "delete the SNI record", rc);
+	rc = HttpDeleteServiceConfiguration(NULL, HttpServiceConfigSslCcsCertInfo,
+	    &ccs, sizeof(ccs), NULL);
+	check(rc == NO_ERROR, "delete the ccs record", rc);
+}
+
+/* Faults: "N ERROR" fails the next N calls, then calls pass again. */
+static void
+test_faults(struct rec *r)
+{
+	HKEY key;
+	ULONG rc1, rc2, rc3;
+
+	RegCreateKeyExW(HKEY_LOCAL_MACHINE, L"Software\\CertBindStandIn\\Faults",
+	    0, NULL, 0, KEY_ALL_ACCESS, NULL, &key, NULL);
+	RegSetValueExW(key, L"Set", 0, REG_SZ, (const BYTE *)L"2 1450",
+	    7 * sizeof(wchar_t));
+	RegCloseKey(key);
+	rc1 = set(r);
+	rc2 = set(r);
+	rc3 = set(r);
+	check(rc1 == 1450 && rc2 == 1450, "a fault fails the next N calls",
+	    rc1);
+	check(rc3 == NO_ERROR, "and then calls pass again", rc3);
+	del(r);
+}
+
 int
 main(void)
 {
@@ -186,6 +284,8 @@ main(void)
 	check(rc == ERROR_FILE_NOT_FOUND, "query after delete: ERROR_FILE_NOT_FOUND", rc);
 	del(&b);
 	del(&c);
+	test_sni_ccs();
+	test_faults(&a);
 	HttpTerminate(HTTP_INITIALIZE_CONFIG, NULL);
 	printf("1..%d\n", tests);
 	return failures ? 1 : 0;

@@ -42,6 +42,9 @@ bindings:
     options: { disable_legacy_tls: true }
 EOF
 
+printf 'version: 1\nbindings:\n  - name: www\n    endpoint: www.example.test:443\n' \
+    >"$TMP/www-only.yaml"
+
 IP=$TMP/ip.yaml
 cat >"$IP" <<'EOF'
 version: 1
@@ -264,6 +267,11 @@ test_failures() {
 	    "$(bound_hash www.example.test:443 "$SNIKEY")" "$w"
 	expect_match "one failure: the error names the binding" "$out" \
 	    "^ip6: HttpSetServiceConfiguration failed for \\[::\\]:8443: Access denied \\(error 5\\)"
+	wine reg delete "$SNIKEY" /f >/dev/null
+	fault Set "1 87"
+	expect_match "old Windows: ERROR_INVALID_PARAMETER on SNI is explained" \
+	    "$(certbind apply --config "$TMP/www-only.yaml" 2>&1)" \
+	    "this Windows version does not support SNI bindings"
 	reset_state
 	a=$(add_cert api.example.test --not-after 30)
 	fault Set "2 1450"
@@ -274,7 +282,56 @@ test_failures() {
 	    "$(calls | grep -c ' Set ')" 3
 }
 
+# status lists every record of every kind, declared or not, and what is off.
+test_status() {
+	local a w w0 out rc
+	reset_state
+	a=$(add_cert api.example.test --not-after 20)
+	w0=$(add_cert www.example.test --not-after 10)
+	w=$(add_cert www.example.test --not-after 60)
+	certbind apply --config "$ALL" >/dev/null 2>&1
+	wine reg add "$SSLKEY\\10.9.9.9:443" /v SslCertHash /t REG_BINARY \
+	    /d 0011223344556677889900112233445566778899 /f >/dev/null
+	wine reg add "$SSLKEY\\10.9.9.9:443" /v AppId /t REG_BINARY \
+	    /d "$OTHER" /f >/dev/null
+	out=$(certbind status --config "$ALL" 2>&1 | tr -d '\r')
+	rc=${PIPESTATUS[0]}
+	expect_eq "status: exits 0" "$rc" 0
+	expect_match "status: an undeclared IP record is listed" "$out" \
+	    "^ip +10.9.9.9:443 +0011223344556677889900112233445566778899 .*\\(not in the policy\\)"
+	expect_match "status: its certificate is not in the store" "$out" \
+	    "^     ! certificate not in the store"
+	expect_match "status: it takes precedence over the SNI record" "$out" \
+	    "^     ! takes precedence over SNI binding www.example.test:443"
+	expect_match "status: the SNI record is listed" "$out" \
+	    "^sni +www.example.test:443 +$w .* www$"
+	expect_match "status: the ccs record is listed" "$out" \
+	    "^ccs +ccs:443 +\\(no certificate\\) .*flags 0x400 +central$"
+	expect_match "status: the expiring certificate is flagged" "$out" \
+	    "^     ! certificate expires [0-9-]+, in (19|20) days"
+	expect_match "status: the count" "$out" "^4 SSL bindings in HTTP.sys"
+	wine reg add "$SNIKEY\\www.example.test:443" /v SslCertHash \
+	    /t REG_BINARY /d "$w0" /f >/dev/null
+	wine reg delete "$CCSKEY" /f >/dev/null
+	out=$(certbind status --config "$ALL" --json 2>&1)
+	expect_eq "status --json: three records" \
+	    "$(printf '%s' "$out" | json_get 'len(d["records"])')" 3
+	expect_eq "status --json: drift on the changed SNI record" \
+	    "$(printf '%s' "$out" | json_get '[r["drift"] for r in d["records"] if r["kind"] == "sni"][0]')" \
+	    update-hash
+	expect_eq "status --json: the missing ccs record" \
+	    "$(printf '%s' "$out" | json_get 'd["missing"][0]["binding"]')" central
+	expect_eq "status --json: shadows" \
+	    "$(printf '%s' "$out" | json_get '[r["shadows"] for r in d["records"] if r["binding"] is None][0]')" \
+	    "['www.example.test:443']"
+}
+
+json_get() {   # json_get EXPRESSION: evaluate on the JSON from stdin
+	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
+}
+
 test_kinds
+test_status
 test_sni_read_modify_write
 test_delete_then_set
 test_rollback

@@ -11,6 +11,7 @@
 
 #include "plan.h"
 #include "report.h"
+#include "status.h"
 
 #define NAME "api.example.test"
 #define SRV EKU_SERVER_AUTH
@@ -301,10 +302,73 @@ test_report_json(void **state)
 	policy_free(&p);
 }
 
+/* The drift report: declared or not, store state, drift, shadowing. */
+static void
+test_status(void **state)
+{
+	struct inventory inv = { 0 };
+	struct policy p;
+	struct ssl_record recs[4];
+	struct start old = { true, 1 }, gone = { true, 9 };
+	struct plan plan;
+	struct status st;
+	struct cb_error err;
+	const struct status_row *ip, *sni, *other;
+	size_t i;
+
+	(void)state;
+	load_policy("version: 1\nbindings:\n  - name: api\n" EP MATCH
+	    "  - name: www\n    endpoint: www.example.test:443\n"
+	    "  - name: central\n    endpoint: ccs:443\n", &p);
+	make_store(&inv);
+	make_record(&old, &p.bindings[0], &recs[0]);     /* api, cert 1 */
+	make_record(&old, &p.bindings[1], &recs[1]);     /* www, cert 1 */
+	make_record(&gone, &p.bindings[0], &recs[2]);    /* undeclared */
+	endpoint_parse("10.0.0.5:443", &recs[2].endpoint, NULL, 0);
+	make_record(&gone, &p.bindings[0], &recs[3]);    /* other port */
+	endpoint_parse("10.0.0.6:8443", &recs[3].endpoint, NULL, 0);
+	assert_int_equal(plan_build(&p, &inv, recs, 4, NOW, &plan, &err), 0);
+	assert_int_equal(status_build(&plan, recs, 4, NOW, &st), 0);
+	assert_int_equal(st.n, 4);
+	ip = sni = other = NULL;
+	for (i = 0; i < st.n; i++) {
+		const struct endpoint *e = &st.rows[i].rec->endpoint;
+
+		if (e->kind == EP_SNI)
+			sni = &st.rows[i];
+		else if (e->port == 443 && e->addr[0] == 10)
+			other = &st.rows[i];
+		else if (e->addr[0] == 0)
+			ip = &st.rows[i];
+	}
+	assert_non_null(ip);
+	assert_non_null(sni);
+	assert_non_null(other);
+	assert_string_equal(ip->item->binding->name, "api");
+	assert_true(ip->drift);                /* cert 2 is better */
+	assert_true(ip->expiring);             /* cert 1: 10 days left */
+	assert_non_null(ip->cert);
+	assert_int_equal(ip->nshadowed, 0);    /* any-address: no shadowing */
+	assert_non_null(sni->item);
+	assert_true(sni->drift);               /* cert 3 is the one for www */
+	assert_null(other->item);
+	assert_null(other->cert);              /* cert 9 is not in the store */
+	assert_true(other->has_hash);
+	assert_int_equal(other->nshadowed, 1);
+	assert_ptr_equal(other->shadowed[0], sni->rec);
+	assert_int_equal(st.nmissing, 1);
+	assert_string_equal(st.missing[0]->binding->name, "central");
+	status_free(&st);
+	plan_free(&plan);
+	inventory_free(&inv);
+	policy_free(&p);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_undeclared_records),
 		cmocka_unit_test(test_report_text),
 		cmocka_unit_test(test_report_json),

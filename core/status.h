@@ -1,0 +1,48 @@
+/*
+ * status.h - the drift report: every SSL record HTTP.sys has, declared or
+ * not, against the store and the plan.
+ *
+ * status_build() is pure, like plan_build(): from the records HTTP.sys
+ * holds, the plan made from them and the time, it says for each record
+ * which binding declares it, whether its certificate is in the store,
+ * expired, expiring or archived, whether the plan would change it, and
+ * which SNI records an IP-specific record on the same port takes
+ * precedence over.
+ */
+#ifndef CERTBIND_STATUS_H
+#define CERTBIND_STATUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plan.h"
+
+struct status_row {
+	const struct ssl_record *rec;
+	const struct plan_item *item;  /* the binding declaring it, or NULL */
+	const struct cert *cert;       /* its certificate in the store, or NULL */
+	bool has_hash;                 /* the record names a certificate */
+	bool expired, expiring, archived;
+	bool drift;                    /* the plan would change the record */
+	const struct ssl_record **shadowed; /* SNI records this one shadows */
+	size_t nshadowed;
+};
+
+struct status {
+	struct status_row *rows;       /* one per record, in endpoint order */
+	size_t n;
+	const struct plan_item **missing; /* declared, and HTTP.sys has none */
+	size_t nmissing;
+};
+
+/*
+ * records must be every record HTTP.sys has, and plan built from them.
+ * Returns 0, or -1 when out of memory.
+ */
+int status_build(const struct plan *plan, const struct ssl_record *records,
+    size_t nrecords, int64_t now, struct status *out);
+
+void status_free(struct status *st);
+
+#endif
