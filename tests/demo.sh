@@ -44,6 +44,9 @@ echo "certificate $new"
 echo "HTTP.sys still serves the old one until something moves the binding:"
 show_binding
 
+say "certbind plan --explain: what apply will do, and why (changes nothing)"
+certbind plan --config "$POLICY" --explain || [ $? -eq 2 ]   # 2: changes pending
+
 say "certbind apply: the binding follows the renewal"
 certbind apply --config "$POLICY"
 show_binding
