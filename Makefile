@@ -54,8 +54,15 @@ $(B)/win/%.o: %.c $(CORE_HDR) $(SVC_HDR) $(LIBYAML)
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WINFLAGS) -c $< -o $@
 
-$(B)/certbind.exe: $(WIN_OBJ) $(LIBYAML)
-	$(WINCC) $(WINLINK) -o $@ $(WIN_OBJ) $(LIBYAML) $(WINLIBS)
+# The Event Log message table (service/messages.mc), linked into the exe.
+$(B)/win/messages.o: service/messages.mc
+	@mkdir -p $(B)/win/mc
+	$(CROSS)windmc -h $(B)/win/mc -r $(B)/win/mc $<
+	$(CROSS)windres -I$(B)/win/mc $(B)/win/mc/messages.rc -o $@
+
+$(B)/certbind.exe: $(WIN_OBJ) $(B)/win/messages.o $(LIBYAML)
+	$(WINCC) $(WINLINK) -o $@ $(WIN_OBJ) $(B)/win/messages.o $(LIBYAML) \
+	    $(WINLIBS)
 
 # --- tests ----------------------------------------------------------------
 

@@ -220,6 +220,40 @@ plan_free(struct plan *plan)
 	memset(plan, 0, sizeof(*plan));
 }
 
+static void
+sooner(int64_t *next, int64_t t, int64_t now)
+{
+	if (t > now && t < *next)
+		*next = t;
+}
+
+int64_t
+plan_next_event(const struct plan *plan, int64_t now)
+{
+	int64_t next = INT64_MAX;
+	size_t i, j;
+
+	for (i = 0; i < plan->n; i++) {
+		const struct plan_item *it = &plan->items[i];
+		const struct cert *held = it->held;
+
+		for (j = 0; j < it->sel.n; j++)
+			if (it->sel.cands[j].verdict == VERDICT_NOT_YET_VALID)
+				sooner(&next, it->sel.cands[j].cert->not_before, now);
+		if (held == NULL)
+			continue;
+		sooner(&next, held->not_after + 1, now);
+		if (plan->renew_warning_days > 0)
+			sooner(&next, held->not_after -
+			    (int64_t)plan->renew_warning_days * DAY_SECONDS, now);
+		if (it->binding->match.min_days_left > 0)
+			sooner(&next, held->not_after + 1 -
+			    (int64_t)it->binding->match.min_days_left * DAY_SECONDS,
+			    now);
+	}
+	return next;
+}
+
 size_t
 plan_changes(const struct plan *plan)
 {

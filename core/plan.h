@@ -64,6 +64,15 @@ int plan_build(const struct policy *policy, const struct inventory *inv,
 
 void plan_free(struct plan *plan);
 
+/*
+ * The next moment after now at which the plan can change by itself, with
+ * no store or policy change: a candidate becomes valid, a bound
+ * certificate expires or falls below min_days_left, an expiry warning
+ * becomes due.  INT64_MAX when nothing is pending.  The service sets its
+ * timer to this (or to the resync interval, if sooner).
+ */
+int64_t plan_next_event(const struct plan *plan, int64_t now);
+
 /* How many items would change HTTP.sys (create or update). */
 size_t plan_changes(const struct plan *plan);
 

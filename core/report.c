@@ -94,6 +94,16 @@ sb_json_string(struct sbuf *b, const char *s)
 	sb_printf(b, "\"");
 }
 
+/* The head every JSON report shares: its time, then its list opens. */
+static void
+sb_json_head(struct sbuf *s, int64_t now, const char *list)
+{
+	char t[21];
+
+	sb_printf(s, "{\n  \"time\": \"%s\",\n  \"%s\": [", utc_time(now, t),
+	    list);
+}
+
 /* --- sentences -------------------------------------------------------- */
 
 const char *
@@ -562,11 +572,10 @@ char *
 report_status_json(const struct status *st, int64_t now)
 {
 	struct sbuf s = { 0 };
-	char ep[ENDPOINT_TEXT_MAX], t[21];
+	char ep[ENDPOINT_TEXT_MAX];
 	size_t i, j;
 
-	sb_printf(&s, "{\n  \"time\": \"%s\",\n  \"records\": [",
-	    utc_time(now, t));
+	sb_json_head(&s, now, "records");
 	for (i = 0; i < st->n; i++) {
 		const struct status_row *row = &st->rows[i];
 
@@ -609,5 +618,117 @@ report_status_json(const struct status *st, int64_t now)
 		    action_name(st->missing[i]->action));
 	}
 	sb_printf(&s, "%s]\n}\n", st->nmissing ? "\n  " : "");
+	return sb_finish(&s);
+}
+
+/* --- certs ---------------------------------------------------------------- */
+
+static const char *
+eku_text(const struct cert *c)
+{
+	if (!c->has_eku)
+		return "any (no EKU extension)";
+	if (c->eku & EKU_ANY)
+		return "any (anyExtendedKeyUsage)";
+	if (c->eku & EKU_SERVER_AUTH)
+		return "serverAuth";
+	if (c->eku == EKU_CLIENT_AUTH)
+		return "clientAuth only";
+	return "no serverAuth";
+}
+
+/* The names name matching uses: SAN dNSNames, else the CN. */
+static void
+text_names(struct sbuf *s, const struct cert *c)
+{
+	size_t i;
+
+	if (c->ndns == 0) {
+		sb_printf(s, "%s (CN; no SAN dNSName)", c->cn ? c->cn : "none");
+		return;
+	}
+	for (i = 0; i < c->ndns; i++)
+		sb_printf(s, "%s%s", i ? ", " : "", c->dns[i]);
+}
+
+char *
+report_certs_text(const struct inventory *inv, int64_t now)
+{
+	struct sbuf s = { 0 };
+	char hex[THUMB_HEX], nb[11], na[11];
+	size_t i;
+
+	for (i = 0; i < inv->n; i++) {
+		const struct cert *c = &inv->certs[i];
+
+		sb_printf(&s, "%s  LocalMachine\\%s\n", thumb_format(c->thumb, hex),
+		    store_name(c->store));
+		sb_printf(&s, "  subject   %s\n  issuer    %s\n  names     ",
+		    c->subject ? c->subject : "", c->issuer ? c->issuer : "");
+		text_names(&s, c);
+		sb_printf(&s, "\n  valid     %s to %s%s\n", utc_date(c->not_before, nb),
+		    utc_date(c->not_after, na), now > c->not_after ? " (expired)" :
+		    now < c->not_before ? " (not yet valid)" : "");
+		sb_printf(&s, "  key       %s\n  EKU       %s\n",
+		    c->has_key ? "private key present" : "NO PRIVATE KEY",
+		    eku_text(c));
+		if (c->template_name || c->template_oid)
+			sb_printf(&s, "  template  %s%s%s\n",
+			    c->template_name ? c->template_name : "",
+			    c->template_name && c->template_oid ? " " : "",
+			    c->template_oid ? c->template_oid : "");
+		if (c->archived)
+			sb_printf(&s, "  archived\n");
+		if (c->has_renewal)
+			sb_printf(&s, "  renewed by %s\n", thumb_format(c->renewal, hex));
+	}
+	sb_printf(&s, "%u certificate%s\n", (unsigned)inv->n,
+	    inv->n == 1 ? "" : "s");
+	return sb_finish(&s);
+}
+
+char *
+report_certs_json(const struct inventory *inv, int64_t now)
+{
+	struct sbuf s = { 0 };
+	char hex[THUMB_HEX], t[21];
+	size_t i, j;
+
+	sb_json_head(&s, now, "certificates");
+	for (i = 0; i < inv->n; i++) {
+		const struct cert *c = &inv->certs[i];
+
+		sb_printf(&s, "%s\n    {\"thumbprint\": \"%s\", \"store\": \"%s\", "
+		    "\"subject\": ", i ? "," : "", thumb_format(c->thumb, hex),
+		    store_name(c->store));
+		sb_json_string(&s, c->subject);
+		sb_printf(&s, ", \"issuer\": ");
+		sb_json_string(&s, c->issuer);
+		sb_printf(&s, ",\n     \"cn\": ");
+		sb_json_string(&s, c->cn);
+		sb_printf(&s, ", \"dns\": [");
+		for (j = 0; j < c->ndns; j++) {
+			sb_printf(&s, "%s", j ? ", " : "");
+			sb_json_string(&s, c->dns[j]);
+		}
+		sb_printf(&s, "], \"not_before\": \"%s\"",
+		    utc_time(c->not_before, t));
+		sb_printf(&s, ", \"not_after\": \"%s\",\n     \"has_private_key\": "
+		    "%s, \"server_auth\": %s, \"eku\": ", utc_time(c->not_after, t),
+		    c->has_key ? "true" : "false",
+		    !c->has_eku || (c->eku & (EKU_SERVER_AUTH | EKU_ANY)) ?
+		    "true" : "false");
+		sb_json_string(&s, eku_text(c));
+		sb_printf(&s, ", \"archived\": %s, \"template\": ",
+		    c->archived ? "true" : "false");
+		sb_json_string(&s, c->template_name);
+		sb_printf(&s, ", \"template_oid\": ");
+		sb_json_string(&s, c->template_oid);
+		sb_printf(&s, ", \"renewed_by\": ");
+		sb_json_string(&s, c->has_renewal ? thumb_format(c->renewal, hex) :
+		    NULL);
+		sb_printf(&s, "}");
+	}
+	sb_printf(&s, "%s]\n}\n", inv->n ? "\n  " : "");
 	return sb_finish(&s);
 }

@@ -21,6 +21,10 @@ enum { REPORT_EXPLAIN = 1 };   /* list every candidate and why it lost */
 char *report_text(const struct plan *plan, int64_t now, unsigned flags);
 char *report_json(const struct plan *plan, int64_t now, unsigned flags);
 
+/* Every certificate in the inventory as the matcher sees it (`certs`). */
+char *report_certs_text(const struct inventory *inv, int64_t now);
+char *report_certs_json(const struct inventory *inv, int64_t now);
+
 /* The drift report of `certbind status`. */
 char *report_status_text(const struct status *st, int64_t now);
 char *report_status_json(const struct status *st, int64_t now);

@@ -33,29 +33,13 @@
 
 /* What a reconcile reads before it decides. */
 struct world {
-	struct policy policy;
+	const struct policy *policy;
+	struct policy own;             /* the policy, when loaded here */
 	struct inventory inv;
 	struct ssl_record *records;    /* those that exist, nrecords of them */
 	size_t nrecords;
 	uint32_t *read_error;          /* per binding: reading its record */
 };
-
-/* Print a decision (info to stdout, the rest to stderr) and log it. */
-CB_PRINTF(3, 4)
-static void
-say(enum ev_level level, uint32_t id, const char *fmt, ...)
-{
-	char text[MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	fprintf(level == EV_INFO ? stdout : stderr, "%s\n", text);
-	fflush(level == EV_INFO ? stdout : stderr);
-	if (id != 0)
-		evlog_write(level, id, text);
-}
 
 static void
 warn_store(const char *message)
@@ -98,7 +82,7 @@ read_all_records(struct world *w)
 	char why[256];
 	uint32_t rc;
 
-	w->read_error = calloc(w->policy.nbindings ? w->policy.nbindings : 1,
+	w->read_error = calloc(w->policy->nbindings ? w->policy->nbindings : 1,
 	    sizeof(*w->read_error));
 	if (w->read_error == NULL) {
 		say(EV_ERROR, 0, "out of memory");
@@ -116,7 +100,7 @@ read_all_records(struct world *w)
 static int
 read_records(struct world *w)
 {
-	const struct policy *p = &w->policy;
+	const struct policy *p = w->policy;
 	char ep[ENDPOINT_TEXT_MAX], why[256];
 	size_t i;
 
@@ -149,7 +133,7 @@ world_free(struct world *w)
 	free(w->records);
 	free(w->read_error);
 	inventory_free(&w->inv);
-	policy_free(&w->policy);
+	policy_free(&w->own);
 }
 
 /* A record an interrupted rotation left deleted: put back, or not. */
@@ -179,21 +163,15 @@ enum reading {
 	                          READ_DECLARED (apply) */
 };
 
-/* Policy, stores, records.  0, or -1 after reporting what failed. */
+/* Stores and records for policy p.  0, or -1 after reporting. */
 static int
-world_load(const char *path, struct world *w, enum reading how)
+world_read(struct world *w, const struct policy *p, enum reading how)
 {
-	struct cb_error err;
-	char text[1024];
+	char text[256];
 	uint32_t rc;
 
-	memset(w, 0, sizeof(*w));
-	if (policyfile_load(path, &w->policy, &err) != 0) {
-		say(EV_ERROR, EV_POLICY_INVALID, "%s",
-		    cb_error_format(&err, text, sizeof(text)));
-		return -1;
-	}
-	if (load_stores(&w->policy, &w->inv) != 0)
+	w->policy = p;
+	if (load_stores(p, &w->inv) != 0)
 		return -1;
 	if ((rc = httpsys_open()) != NO_ERROR) {
 		say(EV_ERROR, EV_HTTPSYS_FAILED, "HttpInitialize failed: %s",
@@ -205,6 +183,22 @@ world_load(const char *path, struct world *w, enum reading how)
 	rc = how == READ_ALL ? read_all_records(w) : read_records(w);
 	httpsys_close();
 	return rc == 0 ? 0 : -1;
+}
+
+/* Policy, stores, records.  0, or -1 after reporting what failed. */
+static int
+world_load(const char *path, struct world *w, enum reading how)
+{
+	struct cb_error err;
+	char text[1024];
+
+	memset(w, 0, sizeof(*w));
+	if (policyfile_load(path, &w->own, &err) != 0) {
+		say(EV_ERROR, EV_POLICY_INVALID, "%s",
+		    cb_error_format(&err, text, sizeof(text)));
+		return -1;
+	}
+	return world_read(w, &w->own, how);
 }
 
 /* --- apply ------------------------------------------------------------- */
@@ -319,8 +313,64 @@ carry_out(const struct plan_item *it, int64_t now)
 	return APPLY_ERROR;
 }
 
+#define BACKOFF_FIRST 10                  /* seconds, doubled per failure */
+#define BACKOFF_MAX (60 * 60)
+#define WARN_EVERY (24 * 60 * 60)
+
+/* The state of binding name in rs, added when new; NULL without rs. */
+static struct binding_state *
+state_of(struct runstate *rs, const char *name)
+{
+	struct binding_state *v;
+	size_t i;
+
+	if (rs == NULL)
+		return NULL;
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->bindings[i].name, name) == 0)
+			return &rs->bindings[i];
+	if ((v = realloc(rs->bindings, (rs->n + 1) * sizeof(*v))) == NULL)
+		return NULL;
+	rs->bindings = v;
+	memset(&v[rs->n], 0, sizeof(*v));
+	snprintf(v[rs->n].name, sizeof(v[rs->n].name), "%s", name);
+	return &v[rs->n++];
+}
+
+static void
+note_result(struct binding_state *st, int result, int64_t now)
+{
+	int64_t wait = BACKOFF_FIRST;
+	int i;
+
+	if (st == NULL)
+		return;
+	if (result != APPLY_ERROR) {
+		st->failures = 0;
+		st->retry_at = 0;
+		return;
+	}
+	st->failures++;
+	for (i = 1; i < st->failures && wait < BACKOFF_MAX; i++)
+		wait *= 2;
+	st->retry_at = now + (wait < BACKOFF_MAX ? wait : BACKOFF_MAX);
+}
+
+/* Warnings: every time for apply; once a day per binding for the service. */
+static void
+warn_item(const struct plan_item *it, struct binding_state *st, int64_t now)
+{
+	if (it->warnings == 0)
+		return;
+	if (st != NULL && st->warned_at != 0 && now - st->warned_at < WARN_EVERY)
+		return;
+	report_warnings(it, now);
+	if (st != NULL)
+		st->warned_at = now;
+}
+
 static int
-reconcile(struct world *w)
+reconcile(struct world *w, struct runstate *rs, int64_t *next)
 {
 	struct plan plan;
 	struct cb_error err;
@@ -329,11 +379,13 @@ reconcile(struct world *w)
 	int failed = 0, conflict = 0;
 	uint32_t rc;
 
-	if (plan_build(&w->policy, &w->inv, w->records, w->nrecords, now,
+	if (plan_build(w->policy, &w->inv, w->records, w->nrecords, now,
 	    &plan, &err) != 0) {
 		say(EV_ERROR, 0, "%s", err.msg);
 		return APPLY_ERROR;
 	}
+	if (next != NULL)
+		*next = plan_next_event(&plan, now);
 	if ((rc = httpsys_open()) != NO_ERROR) {
 		say(EV_ERROR, EV_HTTPSYS_FAILED, "HttpInitialize failed: %s",
 		    win_strerror(rc, err.msg, sizeof(err.msg)));
@@ -341,20 +393,67 @@ reconcile(struct world *w)
 		return APPLY_ERROR;
 	}
 	for (i = 0; i < plan.n; i++) {
+		const struct plan_item *it = &plan.items[i];
+		struct binding_state *st = state_of(rs, it->binding->name);
 		int r;
 
-		if (w->read_error[i] != 0) {
-			failed = 1;
+		if (st != NULL && st->retry_at > now) {
+			failed = 1;            /* still backing off */
+			if (next != NULL && st->retry_at < *next)
+				*next = st->retry_at;
 			continue;
 		}
-		r = carry_out(&plan.items[i], now);
-		report_warnings(&plan.items[i], now);
+		r = w->read_error[i] != 0 ? APPLY_ERROR : carry_out(it, now);
+		if (r != APPLY_ERROR && w->read_error[i] == 0)
+			warn_item(it, st, now);
+		note_result(st, r, now);
+		if (st != NULL) {
+			st->not_after = it->held ? it->held->not_after : 0;
+			st->as_planned = r == APPLY_OK &&
+			    it->action != ACTION_NO_CANDIDATE;
+		}
+		if (st != NULL && r == APPLY_ERROR && next != NULL &&
+		    st->retry_at < *next)
+			*next = st->retry_at;
+		if (rs != NULL && r == APPLY_OK && (it->action == ACTION_CREATE ||
+		    it->action == ACTION_UPDATE_HASH ||
+		    it->action == ACTION_UPDATE_OPTIONS))
+			rs->rebinds++;
 		failed |= r == APPLY_ERROR;
 		conflict |= r == APPLY_CONFLICT;
 	}
 	httpsys_close();
 	plan_free(&plan);
+	if (rs != NULL) {
+		rs->reconciles++;
+		rs->errors += failed;
+	}
 	return failed ? APPLY_ERROR : conflict ? APPLY_CONFLICT : APPLY_OK;
+}
+
+int
+apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
+{
+	struct world w;
+	int result = APPLY_ERROR;
+
+	memset(&w, 0, sizeof(w));
+	*next = INT64_MAX;
+	if (world_read(&w, p, READ_REPAIR) == 0)
+		result = reconcile(&w, rs, next);
+	else if (rs != NULL) {
+		rs->reconciles++;
+		rs->errors++;
+	}
+	world_free(&w);
+	return result;
+}
+
+void
+runstate_free(struct runstate *rs)
+{
+	free(rs->bindings);
+	memset(rs, 0, sizeof(*rs));
 }
 
 int
@@ -365,7 +464,7 @@ apply_run(const char *path)
 
 	evlog_open();
 	if (world_load(path, &w, READ_REPAIR) == 0)
-		result = reconcile(&w);
+		result = reconcile(&w, NULL, NULL);
 	world_free(&w);
 	evlog_close();
 	return result;
@@ -386,10 +485,10 @@ plan_run(const char *path, bool json, bool explain)
 
 	if (world_load(path, &w, READ_DECLARED) != 0)
 		goto done;
-	for (i = 0; i < w.policy.nbindings; i++)
+	for (i = 0; i < w.policy->nbindings; i++)
 		if (w.read_error[i] != 0)
 			goto done;
-	if (plan_build(&w.policy, &w.inv, w.records, w.nrecords, now, &plan,
+	if (plan_build(w.policy, &w.inv, w.records, w.nrecords, now, &plan,
 	    &err) != 0) {
 		fprintf(stderr, "certbind: %s\n", err.msg);
 		goto done;
@@ -424,7 +523,7 @@ status_run(const char *path, bool json)
 
 	if (world_load(path, &w, READ_ALL) != 0)
 		goto done;
-	if (plan_build(&w.policy, &w.inv, w.records, w.nrecords, now, &plan,
+	if (plan_build(w.policy, &w.inv, w.records, w.nrecords, now, &plan,
 	    &err) != 0) {
 		fprintf(stderr, "certbind: %s\n", err.msg);
 		goto done;
@@ -445,4 +544,41 @@ status_run(const char *path, bool json)
 done:
 	world_free(&w);
 	return result;
+}
+
+/* --- certs ------------------------------------------------------------- */
+
+int
+certs_run(const char *path, bool json)
+{
+	struct policy policy;
+	struct inventory inv = { 0 };
+	struct cb_error err;
+	int64_t now = (int64_t)time(NULL);
+	char *text = NULL, msg[1024];
+	int webhosting = 0;
+
+	/* With a policy, WebHosting is read too when the policy uses it. */
+	if (path != NULL) {
+		if (policyfile_load(path, &policy, &err) != 0) {
+			fprintf(stderr, "%s\n", cb_error_format(&err, msg,
+			    sizeof(msg)));
+			return 1;
+		}
+		webhosting = uses_store(&policy, STORE_WEBHOSTING);
+		policy_free(&policy);
+	}
+	if (store_load(STORE_MY, &inv, warn_store, msg, sizeof(msg)) != 0 ||
+	    (webhosting && store_load(STORE_WEBHOSTING, &inv, warn_store, msg,
+	    sizeof(msg)) != 0)) {
+		fprintf(stderr, "certbind: %s\n", msg);
+		inventory_free(&inv);
+		return 1;
+	}
+	text = json ? report_certs_json(&inv, now) : report_certs_text(&inv, now);
+	if (text != NULL)
+		fputs(text, stdout);
+	free(text);
+	inventory_free(&inv);
+	return text != NULL ? 0 : 1;
 }

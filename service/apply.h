@@ -5,6 +5,10 @@
 #define CERTBIND_APPLY_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/policy.h"
 
 /* Exit codes of `certbind apply`, documented in README.md. */
 enum {
@@ -25,8 +29,39 @@ enum {
 /* Load the policy at path, bring HTTP.sys in line, report; an exit code. */
 int apply_run(const char *path);
 
+/* What the service remembers about a binding between reconciles. */
+struct binding_state {
+	char name[BINDING_NAME_MAX + 1];
+	int failures;                  /* failed attempts in a row */
+	int64_t retry_at;              /* no new attempt before this time */
+	int64_t warned_at;             /* last expiry warning (once a day) */
+	int64_t not_after;             /* the bound certificate's, or 0 */
+	bool as_planned;               /* holds what the plan chose */
+};
+
+/* What the service remembers between reconciles. */
+struct runstate {
+	struct binding_state *bindings;
+	size_t n;
+	uint64_t reconciles, rebinds, errors;   /* totals, for the metrics */
+};
+
+/*
+ * One reconcile of an already loaded policy, for the service: failures
+ * are retried with capped exponential backoff per binding, expiry
+ * warnings go out once a day per binding.  *next is when the plan can
+ * next change by itself (plan_next_event).  An exit code as apply_run's.
+ */
+int apply_once(const struct policy *p, struct runstate *rs, int64_t *next);
+
+void runstate_free(struct runstate *rs);
+
 /* Print what apply would do, as text or JSON; an exit code. */
 int plan_run(const char *path, bool json, bool explain);
+
+/* Print every certificate in LocalMachine\My (and WebHosting when the
+ * policy at path, which may be NULL, uses it) as the matcher sees it. */
+int certs_run(const char *path, bool json);
 
 /* Print every SSL record HTTP.sys has against the policy; 0 or 1. */
 int status_run(const char *path, bool json);

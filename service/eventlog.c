@@ -6,12 +6,27 @@
  * (WINEDEBUG=+eventlog shows it), which is how the tests read it.
  */
 #include <windows.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "eventlog.h"
 #include "wstr.h"
 
 static HANDLE source;
+static bool echo;
+
+void
+evlog_echo(bool on)
+{
+	echo = on;
+}
+
+bool
+evlog_echoing(void)
+{
+	return echo;
+}
 
 void
 evlog_open(void)
@@ -35,12 +50,40 @@ evlog_write(enum ev_level level, uint32_t id, const char *text)
 		EVENTLOG_INFORMATION_TYPE, EVENTLOG_WARNING_TYPE,
 		EVENTLOG_ERROR_TYPE
 	};
+	static const char *const names[] = { "information", "warning",
+	    "error" };
 	wchar_t *wide;
 	LPCWSTR strings[1];
 
+	if (echo) {
+		fprintf(stderr, "certbind[%u] %s: %s\n", (unsigned)id,
+		    names[level], text);
+		fflush(stderr);
+	}
 	if (source == NULL || (wide = wide_from_utf8(text)) == NULL)
 		return;
 	strings[0] = wide;
 	ReportEventW(source, types[level], 0, id, NULL, 1, 0, strings, NULL);
 	free(wide);
 }
+
+/* Print a decision (info to stdout, the rest to stderr) and log it. */
+void
+say(enum ev_level level, uint32_t id, const char *fmt, ...)
+{
+	char text[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (id != 0 && evlog_echoing()) {
+		evlog_write(level, id, text);    /* prints it, with its ID */
+		return;
+	}
+	fprintf(level == EV_INFO ? stdout : stderr, "%s\n", text);
+	fflush(level == EV_INFO ? stdout : stderr);
+	if (id != 0)
+		evlog_write(level, id, text);
+}
+

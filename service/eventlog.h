@@ -2,17 +2,24 @@
  * eventlog.h - certbind's Windows Event Log source, "CertBind".
  *
  * Event IDs are stable: operators filter and alert on them.  They are
- * grouped by hundreds: 1xx a binding changed, 2xx a binding needs a
- * person, 3xx certbind could not do its job.  README.md lists each one.
+ * grouped by hundreds: 1-3 the service itself, 1xx a binding changed, 2xx
+ * a binding needs a person, 3xx certbind could not do its job.  README.md
+ * lists each one; service/messages.mc holds the text Event Viewer shows.
  */
 #ifndef CERTBIND_EVENTLOG_H
 #define CERTBIND_EVENTLOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "../core/error.h"
 
 enum ev_level { EV_INFO, EV_WARNING, EV_ERROR };
 
 enum {
+	EV_STARTED = 1,
+	EV_STOPPED = 2,
+	EV_POLICY_LOADED = 3,
 	EV_BINDING_CREATED = 100,
 	EV_BINDING_UPDATED = 101,
 	EV_NO_CANDIDATE = 200,
@@ -23,7 +30,8 @@ enum {
 	EV_STORE_FAILED = 301,
 	EV_HTTPSYS_FAILED = 302,
 	EV_RESTORE_DONE = 303,
-	EV_RESTORE_FAILED = 304
+	EV_RESTORE_FAILED = 304,
+	EV_SERVICE_SETTING = 305
 };
 
 void evlog_open(void);
@@ -31,5 +39,21 @@ void evlog_close(void);
 
 /* Report one UTF-8 message; a no-op if the source could not be opened. */
 void evlog_write(enum ev_level level, uint32_t id, const char *text);
+
+/*
+ * In the foreground (`certbind run`), or with service.log: stderr, every
+ * event is also printed to stderr as "certbind[ID] level: text".  Under
+ * Wine, where ReportEventW stores nothing, that is where tests read them.
+ */
+void evlog_echo(bool on);
+bool evlog_echoing(void);
+
+/*
+ * Tell a decision: information to stdout, warnings and errors to stderr,
+ * and, when id is not 0, to the Event Log (printed once, with its ID,
+ * when echoing).
+ */
+void say(enum ev_level level, uint32_t id, const char *fmt, ...)
+    CB_PRINTF(3, 4);
 
 #endif

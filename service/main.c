@@ -1,6 +1,7 @@
 /*
  * main.c - the certbind command line.
  *
+ *   certbind run --config FILE     keep HTTP.sys in line, in the foreground
  *   certbind apply --config FILE   bring HTTP.sys in line with the policy
  *   certbind plan --config FILE    say what apply would do, change nothing
  *   certbind status --config FILE  every HTTP.sys SSL binding, and drift
@@ -15,7 +16,10 @@
 
 #include "../core/policy.h"
 #include "apply.h"
+#include "eventlog.h"
 #include "policyfile.h"
+#include "runtime.h"
+#include "svc.h"
 #include "wstr.h"
 
 #define CERTBIND_VERSION "0.1.0"
@@ -27,6 +31,8 @@ static const char usage[] =
     "LocalMachine\\My, as a YAML policy declares.\n"
     "\n"
     "commands:\n"
+    "  run --config FILE     keep the bindings right until Ctrl+C: the service's\n"
+    "                        loop, in the foreground, events on stderr\n"
     "  apply --config FILE   bind each endpoint to the certificate the policy\n"
     "                        selects; exit 0 done, 1 error, 3 conflict\n"
     "  plan --config FILE [--json] [--explain]\n"
@@ -35,11 +41,29 @@ static const char usage[] =
     "  status --config FILE [--json]\n"
     "                        list every SSL binding HTTP.sys has, against the\n"
     "                        policy and the store; exit 0, or 1 on error\n"
+    "  certs [--config FILE] [--json]\n"
+    "                        every certificate in the store as the matcher\n"
+    "                        sees it\n"
     "  check --config FILE   check a policy; exit 0 valid, 1 invalid\n"
+    "  service install [--config FILE] | uninstall | reload\n"
+    "                        register, remove or reload the CertBind service\n"
     "  version               print the version\n"
     "  help                  print this text\n"
     "\n"
     "Run 'certbind COMMAND --help' for one command.\n";
+
+static const char run_usage[] =
+    "usage: certbind run --config FILE\n"
+    "\n"
+    "Runs the service's loop in the foreground until Ctrl+C: reconciles at\n"
+    "once, then again within a moment of any change to LocalMachine\\My (or\n"
+    "WebHosting) or to the policy file, when a certificate becomes valid\n"
+    "or expires, and at least every service.resync_interval.  A policy\n"
+    "that becomes invalid is reported and the previous one keeps running.\n"
+    "Every event is printed to stderr as certbind[ID] level: text.\n"
+    "\n"
+    "exit status: 0 stopped by Ctrl+C; 1 the policy or the watches could\n"
+    "not be set up at the start.\n";
 
 static const char apply_usage[] =
     "usage: certbind apply --config FILE\n"
@@ -86,6 +110,31 @@ static const char status_usage[] =
     "\n"
     "exit status: 0 the report was printed; 1 error.\n";
 
+static const char service_usage[] =
+    "usage: certbind service install [--config FILE]\n"
+    "       certbind service uninstall\n"
+    "       certbind service reload\n"
+    "\n"
+    "install registers the Windows service CertBind (LocalSystem, automatic\n"
+    "delayed start, restarted after 1, 5 and 15 minutes if it fails) to run\n"
+    "the loop of 'certbind run' on FILE (default\n"
+    "C:\\ProgramData\\certbind\\policy.yaml), and the Event Log source\n"
+    "CertBind.  uninstall stops and removes both.  reload asks the running\n"
+    "service to read its policy again (SERVICE_CONTROL_PARAMCHANGE); it also\n"
+    "notices when the file changes.  Run from an elevated prompt.\n"
+    "\n"
+    "exit status: 0 done; 1 failed, with the reason on stderr.\n";
+
+static const char certs_usage[] =
+    "usage: certbind certs [--config FILE] [--json]\n"
+    "\n"
+    "Lists every certificate in LocalMachine\\My (and WebHosting, when the\n"
+    "policy uses it) with what the matcher sees: thumbprint, subject,\n"
+    "issuer, the names it covers, validity, private key, EKU, template,\n"
+    "archived, and the renewal it names.  Changes nothing.\n"
+    "\n"
+    "exit status: 0 listed; 1 error.\n";
+
 static const char check_usage[] =
     "usage: certbind check --config FILE\n"
     "\n"
@@ -96,6 +145,7 @@ static const char check_usage[] =
 
 struct args {
 	const char *command;
+	const char *action;            /* service install|uninstall|... */
 	const char *config;
 	int help;
 	int json;
@@ -114,7 +164,11 @@ parse_args(int argc, char **argv, struct args *a)
 		return -1;
 	}
 	a->command = argv[1];
-	for (i = 2; i < argc; i++) {
+	i = 2;
+	if (strcmp(a->command, "service") == 0 && argc > 2 &&
+	    argv[2][0] != '-' && argv[2][0] != '/')
+		a->action = argv[i++];
+	for (; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "/?") == 0)
 			a->help = 1;
@@ -152,6 +206,38 @@ cmd_check(const char *path)
 	return 0;
 }
 
+static HANDLE run_stop;
+
+static BOOL WINAPI
+on_ctrl(DWORD type)
+{
+	(void)type;
+	SetEvent(run_stop);
+	return TRUE;
+}
+
+static int
+cmd_run(const char *path)
+{
+	struct runtime_io io;
+	int rc;
+
+	memset(&io, 0, sizeof(io));
+	run_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+	io.stop = run_stop;
+	io.reload = CreateEventW(NULL, FALSE, FALSE, NULL);
+	if (io.stop == NULL || io.reload == NULL) {
+		fprintf(stderr, "certbind: cannot create events\n");
+		return 1;
+	}
+	evlog_echo(true);
+	SetConsoleCtrlHandler(on_ctrl, TRUE);
+	rc = runtime_loop(path, &io);
+	CloseHandle(io.reload);
+	CloseHandle(run_stop);
+	return rc;
+}
+
 static int
 need_config(const struct args *a)
 {
@@ -159,6 +245,26 @@ need_config(const struct args *a)
 		return 0;
 	fprintf(stderr, "certbind %s: --config FILE is required\n", a->command);
 	return -1;
+}
+
+static int
+cmd_service(const struct args *a)
+{
+	if (a->help || a->action == NULL) {
+		fputs(service_usage, a->help ? stdout : stderr);
+		return a->help ? 0 : 1;
+	}
+	if (strcmp(a->action, "install") == 0)
+		return svc_install(a->config ? a->config : SVC_DEFAULT_CONFIG);
+	if (strcmp(a->action, "uninstall") == 0)
+		return svc_uninstall();
+	if (strcmp(a->action, "reload") == 0)
+		return svc_reload();
+	if (strcmp(a->action, "run") == 0)
+		return svc_run(a->config ? a->config : SVC_DEFAULT_CONFIG);
+	fprintf(stderr, "certbind service: unknown action '%s' (see "
+	    "'certbind service --help')\n", a->action);
+	return 1;
 }
 
 static int
@@ -185,6 +291,13 @@ run(int argc, char **argv)
 		}
 		return need_config(&a) ? 1 : apply_run(a.config);
 	}
+	if (strcmp(a.command, "run") == 0) {
+		if (a.help) {
+			fputs(run_usage, stdout);
+			return 0;
+		}
+		return need_config(&a) ? 1 : cmd_run(a.config);
+	}
 	if (strcmp(a.command, "plan") == 0) {
 		if (a.help) {
 			fputs(plan_usage, stdout);
@@ -199,6 +312,15 @@ run(int argc, char **argv)
 			return 0;
 		}
 		return need_config(&a) ? 1 : status_run(a.config, a.json != 0);
+	}
+	if (strcmp(a.command, "service") == 0)
+		return cmd_service(&a);
+	if (strcmp(a.command, "certs") == 0) {
+		if (a.help) {
+			fputs(certs_usage, stdout);
+			return 0;
+		}
+		return certs_run(a.config, a.json != 0);
 	}
 	if (strcmp(a.command, "check") == 0) {
 		if (a.help) {

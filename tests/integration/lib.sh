@@ -29,14 +29,26 @@ wine_boot() {   # wine_boot PREFIX
 	# output goes nowhere: it outlives the caller, and an inherited pipe
 	# would keep the caller's reader (`| grep`, $(...)) waiting for it.
 	wineserver -p </dev/null >/dev/null 2>&1 || return 1
-	if ! wineboot -i >"$WINEPREFIX.boot.log" 2>&1; then
-		echo "wineboot failed; see $WINEPREFIX.boot.log" >&2
+	# The first program run in a new prefix makes Wine initialise it.
+	# (`wineboot -i` would do that once on its own and once more as
+	# asked, leaving two services.exe that split the service database.)
+	if ! wine cmd /c exit 0 >"$WINEPREFIX.boot.log" 2>&1; then
+		echo "Wine could not set up $WINEPREFIX; see $WINEPREFIX.boot.log" >&2
 		return 1
 	fi
 }
 
 wine_end() {
 	wineserver -k 2>/dev/null || true
+}
+
+# For a suite: use the prefix tests/run.sh booted, or boot one of its own.
+suite_prefix() {
+	cd "$ROOT" || exit 1
+	if [ -z "${CERTBIND_PREFIX_READY:-}" ]; then
+		wine_boot "$ROOT/build/wineprefix" || exit 1
+		trap wine_end EXIT
+	fi
 }
 
 certbind() { wine "$BIN/certbind.exe" "$@"; }

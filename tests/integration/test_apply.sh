@@ -1,13 +1,7 @@
 #!/usr/bin/env bash
 # test_apply.sh - certbind.exe apply/check under Wine, end to end.
-#
-# Uses the prefix tests/run.sh booted (WINEPREFIX), or boots its own.
 . "$(dirname "$0")/lib.sh"
-cd "$ROOT" || exit 1
-if [ -z "${CERTBIND_PREFIX_READY:-}" ]; then
-	wine_boot "$ROOT/build/wineprefix" || exit 1
-	trap wine_end EXIT
-fi
+suite_prefix
 
 POLICY=tests/integration/policies/api.yaml
 EP=0.0.0.0:8443

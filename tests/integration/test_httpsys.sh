@@ -7,11 +7,7 @@
 # HttpUpdateServiceConfiguration, as on Windows before 10 1703.  The
 # stand-in's call log (calls) shows every call with its time and result.
 . "$(dirname "$0")/lib.sh"
-cd "$ROOT" || exit 1
-if [ -z "${CERTBIND_PREFIX_READY:-}" ]; then
-	wine_boot "$ROOT/build/wineprefix" || exit 1
-	trap wine_end EXIT
-fi
+suite_prefix
 
 TMP=build/tmp/test_httpsys
 mkdir -p "$TMP"

@@ -1,14 +1,8 @@
 #!/usr/bin/env bash
 # test_plan.sh - certbind.exe plan, and the policy keys that reach the store
 # and HTTP.sys (renewal links, templates, WebHosting, options), under Wine.
-#
-# Uses the prefix tests/run.sh booted (WINEPREFIX), or boots its own.
 . "$(dirname "$0")/lib.sh"
-cd "$ROOT" || exit 1
-if [ -z "${CERTBIND_PREFIX_READY:-}" ]; then
-	wine_boot "$ROOT/build/wineprefix" || exit 1
-	trap wine_end EXIT
-fi
+suite_prefix
 
 TMP=build/tmp/test_plan
 mkdir -p "$TMP"
@@ -161,7 +155,32 @@ test_options() {
 	expect_eq "options: nothing left to change" "$rc" 0
 }
 
+# certs shows what the matcher sees in each certificate.
+test_certs() {
+	local a b out
+	reset_state
+	a=$(add_api --not-after 30 --template WebServer)
+	b=$(add_api --not-after 60 --no-key --eku client)
+	certmk renew "$a" "$b"
+	out=$(certbind certs 2>&1 | tr -d '\r')
+	expect_match "certs: lists each certificate with its store" "$out" \
+	    "^$a  LocalMachine\\\\My$"
+	expect_match "certs: the template" "$out" "^  template  WebServer$"
+	expect_match "certs: the renewal link" "$out" "^  renewed by $b$"
+	expect_match "certs: a missing key" "$out" "^  key       NO PRIVATE KEY$"
+	expect_match "certs: the EKU" "$out" "^  EKU       clientAuth only$"
+	expect_match "certs: the count" "$out" "^2 certificates$"
+	out=$(certbind certs --json 2>&1)
+	expect_eq "certs --json: server_auth of the clientAuth one" \
+	    "$(printf '%s' "$out" | json_get "[c['server_auth'] for c in d['certificates'] if c['thumbprint'] == '$b'][0]")" \
+	    False
+	expect_eq "certs --json: renewed_by" \
+	    "$(printf '%s' "$out" | json_get "[c['renewed_by'] for c in d['certificates'] if c['thumbprint'] == '$a'][0]")" \
+	    "$b"
+}
+
 test_plan_cycle
+test_certs
 test_renewal_link
 test_filters
 test_webhosting

@@ -3,7 +3,7 @@
  *
  *   certmk [--store NAME] add --cn NAME [--dns NAME]... [--not-before DAYS]
  *              [--not-after DAYS] [--eku server|client|any|none] [--no-key]
- *              [--template NAME]
+ *              [--template NAME] [--count N]
  *       Creates a self-signed certificate valid from now+not-before to
  *       now+not-after days (defaults -1 and 30), with the given SAN
  *       dNSNames and EKU (default server; none leaves the extension out),
@@ -11,7 +11,8 @@
  *       container: Wine's PFX import puts every key in one shared container,
  *       so a second import would overwrite the first key.  --no-key stores
  *       the certificate alone and deletes the key.  --template adds a
- *       V1 certificate template extension with that name.
+ *       V1 certificate template extension with that name.  --count adds
+ *       N such certificates in one go, as a burst of store writes.
  *   certmk renew OLD NEW      mark OLD renewed by NEW (CERT_RENEWAL_PROP_ID)
  *   certmk del THUMBPRINT     remove one certificate and its key
  *   certmk clear              remove every certificate and key in the store
@@ -38,6 +39,7 @@ struct options {
 	const wchar_t *eku;
 	const wchar_t *template_name;
 	int no_key;
+	long count;                   /* certificates to add, one per line */
 };
 
 static const wchar_t *store_name = L"MY";
@@ -260,7 +262,7 @@ usage(void)
 	fprintf(stderr, "usage: certmk [--store NAME] add --cn NAME "
 	    "[--dns NAME]... [--not-before DAYS]\n"
 	    "                  [--not-after DAYS] [--eku server|client|any|none]"
-	    " [--no-key]\n                  [--template NAME]\n"
+	    " [--no-key]\n                  [--template NAME] [--count N]\n"
 	    "       certmk [--store NAME] renew OLD NEW | del THUMBPRINT |\n"
 	    "                  clear | list\n");
 	return 2;
@@ -430,6 +432,8 @@ wmain(int argc, wchar_t **argv)
 			o.not_after = wcstol(argv[++i], NULL, 10);
 		else if (wcscmp(argv[i], L"--eku") == 0 && more)
 			o.eku = argv[++i];
+		else if (wcscmp(argv[i], L"--count") == 0 && more)
+			o.count = wcstol(argv[++i], NULL, 10);
 		else if (wcscmp(argv[i], L"--template") == 0 && more)
 			o.template_name = argv[++i];
 		else if (wcscmp(argv[i], L"--no-key") == 0)
@@ -437,5 +441,11 @@ wmain(int argc, wchar_t **argv)
 		else
 			return usage();
 	}
-	return o.cn != NULL ? cmd_add(&o) : usage();
+	if (o.cn == NULL)
+		return usage();
+	/* --count N adds N at once: a burst, as a script importing them. */
+	do
+		cmd_add(&o);
+	while (--o.count > 0);
+	return 0;
 }

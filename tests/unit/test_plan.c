@@ -364,10 +364,48 @@ test_status(void **state)
 	policy_free(&p);
 }
 
+/* When the service must wake with no notification. */
+static void
+test_next_event(void **state)
+{
+	struct testcert later = { 7, NAME, { NAME }, NOW + 3 * DAY,
+	    NOW + 200 * DAY, true, SRV };
+	struct inventory inv = { 0 };
+	struct policy p;
+	struct plan plan;
+	struct cb_error err;
+
+	(void)state;
+	load_policy("version: 1\ndefaults: {renew_warning_days: 0}\n"
+	    "bindings:\n  - name: api\n" EP MATCH, &p);
+	make_store(&inv);
+	/* Held: cert 2, expiring NOW + 60 days. */
+	assert_int_equal(plan_build(&p, &inv, NULL, 0, NOW, &plan, &err), 0);
+	assert_int_equal(plan_next_event(&plan, NOW), NOW + 60 * DAY + 1);
+	plan_free(&plan);
+	/* A certificate that becomes valid in 3 days comes first. */
+	add_testcert(&inv, &later);
+	assert_int_equal(plan_build(&p, &inv, NULL, 0, NOW, &plan, &err), 0);
+	assert_int_equal(plan_next_event(&plan, NOW), NOW + 3 * DAY);
+	plan_free(&plan);
+	policy_free(&p);
+	/* An expiry warning due in 40 days (60 left, warn at 20). */
+	load_policy("version: 1\ndefaults: {renew_warning_days: 20}\n"
+	    "bindings:\n  - name: api\n" EP MATCH, &p);
+	inventory_free(&inv);
+	make_store(&inv);
+	assert_int_equal(plan_build(&p, &inv, NULL, 0, NOW, &plan, &err), 0);
+	assert_int_equal(plan_next_event(&plan, NOW), NOW + 40 * DAY);
+	plan_free(&plan);
+	policy_free(&p);
+	inventory_free(&inv);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_next_event),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_undeclared_records),
 		cmocka_unit_test(test_report_text),

@@ -1,0 +1,288 @@
+/*
+ * runtime.c - the service loop; see runtime.h.
+ *
+ * It sleeps in one WaitForMultipleObjects on: stop, reload (PARAMCHANGE),
+ * one waitable timer, the policy file's folder, and the store watches
+ * (watch.c).  There is no polling: the timer is set to the earliest moment
+ * something can change by itself (plan_next_event(): a candidate becomes
+ * valid, a bound certificate expires, a warning falls due) or to the
+ * resync interval, whichever is sooner.
+ *
+ * Debounce: a store write signals before the writer has finished (under
+ * Wine the watcher wakes ~0.7 ms before the writer's call returns), so
+ * after a store event the loop waits for a quiet window of
+ * service.debounce (default 50 ms), starting it again at each further
+ * event, but never for longer than 20 windows or a second, whichever is
+ * longer.  One certificate landing gives one reconcile ~50 ms later; a
+ * burst of a thousand changes gives a handful.
+ *
+ * A policy that fails to load is reported (Event 300, FILE:LINE:COL) and
+ * the last good policy keeps running; nothing is unbound.
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/policy.h"
+#include "apply.h"
+#include "eventlog.h"
+#include "metrics.h"
+#include "policyfile.h"
+#include "runtime.h"
+#include "watch.h"
+#include "winerr.h"
+#include "wstr.h"
+
+struct loop {
+	const char *path;
+	wchar_t *wpath;
+	const struct runtime_io *io;
+	struct policy policy;
+	bool have_policy;
+	FILETIME stamp;                /* last write of the file last read */
+	uint64_t size;
+	bool webhosting;               /* the watch covers WebHosting */
+	struct watch watch;
+	HANDLE timer;
+	struct runstate rs;
+	int64_t next;                  /* the plan's next event, UTC seconds */
+};
+
+static bool
+uses_webhosting(const struct policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nbindings; i++)
+		if (p->bindings[i].store == STORE_WEBHOSTING)
+			return true;
+	return false;
+}
+
+/* The file's last-write time and size; false when it cannot be read. */
+static bool
+file_stamp(const wchar_t *path, FILETIME *t, uint64_t *size)
+{
+	WIN32_FILE_ATTRIBUTE_DATA a;
+
+	if (!GetFileAttributesExW(path, GetFileExInfoStandard, &a))
+		return false;
+	*t = a.ftLastWriteTime;
+	*size = ((uint64_t)a.nFileSizeHigh << 32) | a.nFileSizeLow;
+	return true;
+}
+
+/*
+ * Read the policy when it changed on disk (or always, with force).
+ * 1 a new policy is in force; 0 nothing changed; -1 it is invalid and the
+ * previous one, if any, stays.
+ */
+static int
+load_policy(struct loop *l, bool force)
+{
+	struct policy p;
+	struct cb_error err;
+	char text[1024];
+	FILETIME t = { 0, 0 };
+	uint64_t size = 0;
+	bool seen = file_stamp(l->wpath, &t, &size);
+
+	if (!force && seen && l->size == size &&
+	    CompareFileTime(&t, &l->stamp) == 0)
+		return 0;
+	l->stamp = t;
+	l->size = size;
+	if (policyfile_load(l->path, &p, &err) != 0) {
+		say(EV_ERROR, EV_POLICY_INVALID, "%s%s",
+		    cb_error_format(&err, text, sizeof(text)), l->have_policy ?
+		    " (the policy loaded before stays in force)" : "");
+		return -1;
+	}
+	if (l->have_policy)
+		policy_free(&l->policy);
+	l->policy = p;
+	l->have_policy = true;
+	if (p.service.log == LOG_STDERR)
+		evlog_echo(true);
+	say(EV_INFO, EV_POLICY_LOADED, "%s: policy loaded, %u binding%s",
+	    l->path, (unsigned)p.nbindings, p.nbindings == 1 ? "" : "s");
+	return 1;
+}
+
+static int
+open_watch(struct loop *l)
+{
+	char why[256];
+	DWORD rc;
+
+	l->webhosting = l->have_policy && uses_webhosting(&l->policy);
+	rc = watch_open(&l->watch, l->webhosting, l->wpath);
+	if (rc != 0) {
+		say(EV_ERROR, EV_STORE_FAILED, "cannot watch the certificate "
+		    "stores and %s: %s", l->path, win_strerror(rc, why,
+		    sizeof(why)));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+reconcile(struct loop *l)
+{
+	char why[256];
+	unsigned long rc;
+
+	if (!l->have_policy)
+		return;
+	apply_once(&l->policy, &l->rs, &l->next);
+	if (l->policy.service.metrics_file != NULL &&
+	    (rc = metrics_write(l->policy.service.metrics_file, &l->rs)) != 0)
+		say(EV_WARNING, 0, "cannot write %s: %s",
+		    l->policy.service.metrics_file,
+		    win_strerror((uint32_t)rc, why, sizeof(why)));
+}
+
+/* Sleep until the next event of the plan, or the resync, if sooner. */
+static void
+set_timer(struct loop *l)
+{
+	int64_t resync = l->have_policy ? l->policy.service.resync_ms :
+	    DEFAULT_RESYNC_MS;
+	int64_t now = (int64_t)time(NULL), ms = resync;
+	LARGE_INTEGER due;
+
+	if (l->next != INT64_MAX && l->next > now &&
+	    (l->next - now) * 1000 < resync)
+		ms = (l->next - now) * 1000;
+	else if (l->next <= now)
+		ms = 1000;
+	due.QuadPart = -ms * 10000;        /* relative, in 100 ns */
+	SetWaitableTimer(l->timer, &due, 0, NULL, NULL, FALSE);
+}
+
+/* After a store event: wait for a quiet window, within a cap. */
+static void
+settle(struct loop *l)
+{
+	HANDLE h[WATCH_MAX + 1];
+	DWORD quiet = l->have_policy ? (DWORD)l->policy.service.debounce_ms :
+	    DEFAULT_DEBOUNCE_MS;
+	ULONGLONG cap = quiet * 20 > 1000 ? quiet * 20 : 1000;
+	ULONGLONG start = GetTickCount64();
+	size_t n = 0, i;
+
+	h[n++] = l->io->stop;
+	for (i = l->watch.store_first; i < l->watch.n; i++)
+		h[n++] = l->watch.events[i];
+	for (;;) {
+		ULONGLONG spent = GetTickCount64() - start;
+		DWORD r;
+
+		if (quiet == 0 || spent >= cap)
+			return;
+		r = WaitForMultipleObjects((DWORD)n, h, FALSE,
+		    (DWORD)(cap - spent < quiet ? cap - spent : quiet));
+		if (r == WAIT_TIMEOUT || r == WAIT_OBJECT_0 || r >= WAIT_OBJECT_0 + n)
+			return;
+		watch_rearm(&l->watch, l->watch.store_first + (r - WAIT_OBJECT_0) -
+		    1);
+	}
+}
+
+/* A new policy: watch the stores it uses, then bring HTTP.sys in line. */
+static void
+policy_changed(struct loop *l)
+{
+	if (uses_webhosting(&l->policy) != l->webhosting) {
+		watch_close(&l->watch);
+		if (open_watch(l) != 0)
+			return;
+	}
+	reconcile(l);
+}
+
+static void
+run_loop(struct loop *l)
+{
+	HANDLE h[WATCH_MAX + 3];
+	size_t n, i;
+
+	for (;;) {
+		DWORD r;
+
+		n = 0;
+		h[n++] = l->io->stop;
+		h[n++] = l->io->reload;
+		h[n++] = l->timer;
+		for (i = 0; i < l->watch.n; i++)
+			h[n++] = l->watch.events[i];
+		set_timer(l);
+		r = WaitForMultipleObjects((DWORD)n, h, FALSE, INFINITE);
+		if (r == WAIT_OBJECT_0 || r == WAIT_FAILED)
+			return;
+		if (r == WAIT_OBJECT_0 + 1) {
+			if (load_policy(l, true) > 0)
+				policy_changed(l);
+			continue;
+		}
+		if (r == WAIT_OBJECT_0 + 2) {
+			reconcile(l);
+			continue;
+		}
+		i = r - WAIT_OBJECT_0 - 3;
+		if (i >= l->watch.n)
+			continue;
+		watch_rearm(&l->watch, i);
+		if (i == l->watch.folder_at) {
+			if (load_policy(l, false) > 0)
+				policy_changed(l);
+			continue;
+		}
+		settle(l);
+		if (WaitForSingleObject(l->io->stop, 0) == WAIT_OBJECT_0)
+			return;
+		reconcile(l);
+	}
+}
+
+int
+runtime_loop(const char *path, const struct runtime_io *io)
+{
+	struct loop l;
+	int rc = 1;
+
+	memset(&l, 0, sizeof(l));
+	l.path = path;
+	l.io = io;
+	l.next = INT64_MAX;
+	evlog_open();
+	if ((l.wpath = wide_from_utf8(path)) == NULL)
+		goto done;
+	if (load_policy(&l, true) < 0 && !io->service)
+		goto done;
+	if ((l.timer = CreateWaitableTimerW(NULL, FALSE, NULL)) == NULL ||
+	    open_watch(&l) != 0)
+		goto done;
+	say(EV_INFO, EV_STARTED, "certbind is watching LocalMachine\\My%s and "
+	    "%s", l.webhosting ? " and \\WebHosting" : "", path);
+	if (io->running != NULL)
+		io->running(io->arg);
+	reconcile(&l);
+	run_loop(&l);
+	say(EV_INFO, EV_STOPPED, "certbind stopped after %llu reconcile%s",
+	    (unsigned long long)l.rs.reconciles, l.rs.reconciles == 1 ? "" :
+	    "s");
+	rc = 0;
+done:
+	watch_close(&l.watch);
+	if (l.timer != NULL)
+		CloseHandle(l.timer);
+	if (l.have_policy)
+		policy_free(&l.policy);
+	runstate_free(&l.rs);
+	free(l.wpath);
+	evlog_close();
+	return rc;
+}

@@ -1,0 +1,350 @@
+/*
+ * svc.c - certbind as a Windows service: the Service Control Manager's
+ * side of the runtime loop, and `certbind service install|uninstall|
+ * reload`.
+ *
+ * The service is CertBind: LocalSystem, automatic (delayed) start,
+ * restarted by the SCM after 1, 5 and 15 minutes when it dies, with a
+ * preshutdown notification so that a rotation in progress finishes before
+ * Windows stops.  Its command line is `certbind.exe service run --config
+ * FILE`.  The Event Log source CertBind is registered with certbind.exe as
+ * its message file (the message table from messages.mc).
+ *
+ * Wine 8 stubs part of ChangeServiceConfig2: SERVICE_CONFIG_FAILURE_ACTIONS
+ * returns TRUE and stores nothing, and SERVICE_CONFIG_DELAYED_AUTO_START_INFO
+ * and SERVICE_CONFIG_FAILURE_ACTIONS_FLAG fail with ERROR_INVALID_LEVEL.
+ * install warns about any setting that fails (event 305) and goes on: the
+ * service runs without it.
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "eventlog.h"
+#include "runtime.h"
+#include "svc.h"
+#include "winerr.h"
+#include "wstr.h"
+
+#define SERVICE_NAME L"CertBind"
+#define DISPLAY_NAME L"CertBind - HTTP.sys certificate bindings"
+#define DESCRIPTION L"Keeps the HTTP.sys SSL bindings declared in a policy " \
+    L"file on the right certificate from LocalMachine\\My, and rebinds when " \
+    L"certificates are renewed."
+#define EVENT_KEY L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\" \
+    L"Application\\CertBind"
+#define STOP_WAIT_MS 10000
+#define PRESHUTDOWN_MS 30000
+
+/* --- running under the SCM --------------------------------------------- */
+
+static SERVICE_STATUS_HANDLE status_handle;
+static SERVICE_STATUS status;
+static HANDLE stop_event, reload_event;
+static char *service_config;
+
+static void
+report(DWORD state, DWORD exit_code, DWORD wait_hint)
+{
+	status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+	status.dwCurrentState = state;
+	status.dwWin32ExitCode = exit_code;
+	status.dwWaitHint = wait_hint;
+	status.dwControlsAccepted = state == SERVICE_RUNNING ?
+	    SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_PRESHUTDOWN |
+	    SERVICE_ACCEPT_PARAMCHANGE : 0;
+	if (state == SERVICE_RUNNING || state == SERVICE_STOPPED)
+		status.dwCheckPoint = 0;
+	else
+		status.dwCheckPoint++;
+	SetServiceStatus(status_handle, &status);
+}
+
+static DWORD WINAPI
+on_control(DWORD control, DWORD type, LPVOID data, LPVOID context)
+{
+	(void)type;
+	(void)data;
+	(void)context;
+	switch (control) {
+	case SERVICE_CONTROL_STOP:
+	case SERVICE_CONTROL_PRESHUTDOWN:
+		report(SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_MS);
+		SetEvent(stop_event);
+		return NO_ERROR;
+	case SERVICE_CONTROL_PARAMCHANGE:
+		SetEvent(reload_event);
+		return NO_ERROR;
+	case SERVICE_CONTROL_INTERROGATE:
+		SetServiceStatus(status_handle, &status);
+		return NO_ERROR;
+	default:
+		return ERROR_CALL_NOT_IMPLEMENTED;
+	}
+}
+
+static void
+now_running(void *arg)
+{
+	(void)arg;
+	report(SERVICE_RUNNING, NO_ERROR, 0);
+}
+
+static void WINAPI
+service_main(DWORD argc, LPWSTR *argv)
+{
+	struct runtime_io io;
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	status_handle = RegisterServiceCtrlHandlerExW(SERVICE_NAME, on_control,
+	    NULL);
+	if (status_handle == NULL)
+		return;
+	report(SERVICE_START_PENDING, NO_ERROR, 5000);
+	stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+	reload_event = CreateEventW(NULL, FALSE, FALSE, NULL);
+	if (stop_event == NULL || reload_event == NULL) {
+		report(SERVICE_STOPPED, GetLastError(), 0);
+		return;
+	}
+	memset(&io, 0, sizeof(io));
+	io.stop = stop_event;
+	io.reload = reload_event;
+	io.service = true;
+	io.running = now_running;
+	report(SERVICE_START_PENDING, NO_ERROR, 5000);
+	rc = runtime_loop(service_config, &io);
+	report(SERVICE_STOPPED, rc == 0 ? NO_ERROR : ERROR_SERVICE_SPECIFIC_ERROR,
+	    0);
+}
+
+int
+svc_run(const char *config)
+{
+	SERVICE_TABLE_ENTRYW table[] = {
+		{ SERVICE_NAME, service_main },
+		{ NULL, NULL },
+	};
+	char why[256];
+
+	service_config = (char *)config;
+	if (!StartServiceCtrlDispatcherW(table)) {
+		fprintf(stderr, "certbind service run: not started by the Service "
+		    "Control Manager (%s); use 'certbind run' in a console\n",
+		    win_strerror(GetLastError(), why, sizeof(why)));
+		return 1;
+	}
+	return 0;
+}
+
+/* --- install, uninstall, reload ----------------------------------------- */
+
+static void
+setting(SC_HANDLE svc, DWORD level, void *info, const char *what)
+{
+	char why[256];
+
+	if (!ChangeServiceConfig2W(svc, level, info))
+		say(EV_WARNING, EV_SERVICE_SETTING, "certbind: warning: %s was not "
+		    "set: %s", what, win_strerror(GetLastError(), why,
+		    sizeof(why)));
+}
+
+static void
+configure(SC_HANDLE svc)
+{
+	SERVICE_DESCRIPTIONW desc = { (LPWSTR)DESCRIPTION };
+	SERVICE_DELAYED_AUTO_START_INFO delayed = { TRUE };
+	SC_ACTION actions[3] = {
+		{ SC_ACTION_RESTART, 60 * 1000 },
+		{ SC_ACTION_RESTART, 5 * 60 * 1000 },
+		{ SC_ACTION_RESTART, 15 * 60 * 1000 },
+	};
+	SERVICE_FAILURE_ACTIONSW failure = { 24 * 60 * 60, NULL, NULL, 3,
+	    actions };
+	SERVICE_FAILURE_ACTIONS_FLAG flag = { TRUE };
+	SERVICE_PRESHUTDOWN_INFO pre = { PRESHUTDOWN_MS };
+
+	setting(svc, SERVICE_CONFIG_DESCRIPTION, &desc, "the description");
+	setting(svc, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &delayed,
+	    "delayed automatic start");
+	/* Wine 8: returns TRUE and stores nothing. */
+	setting(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &failure,
+	    "restart on failure (1, 5, 15 minutes)");
+	setting(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag,
+	    "restart on a non-zero exit");
+	setting(svc, SERVICE_CONFIG_PRESHUTDOWN_INFO, &pre,
+	    "the preshutdown timeout");
+}
+
+/* The Event Log source, with certbind.exe as its message file. */
+static LONG
+register_source(const wchar_t *exe)
+{
+	DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE |
+	    EVENTLOG_INFORMATION_TYPE;
+	HKEY key;
+	LONG rc;
+
+	rc = RegCreateKeyExW(HKEY_LOCAL_MACHINE, EVENT_KEY, 0, NULL, 0,
+	    KEY_SET_VALUE, NULL, &key, NULL);
+	if (rc != ERROR_SUCCESS)
+		return rc;
+	rc = RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ,
+	    (const BYTE *)exe, (DWORD)((wcslen(exe) + 1) * sizeof(wchar_t)));
+	if (rc == ERROR_SUCCESS)
+		rc = RegSetValueExW(key, L"TypesSupported", 0, REG_DWORD,
+		    (const BYTE *)&types, sizeof(types));
+	RegCloseKey(key);
+	return rc;
+}
+
+/* An absolute path for the policy: the service does not start in "." */
+static wchar_t *
+full_path(const char *path)
+{
+	wchar_t *w = wide_from_utf8(path), *full;
+	DWORD n;
+
+	if (w == NULL)
+		return NULL;
+	n = GetFullPathNameW(w, 0, NULL, NULL);
+	full = n ? malloc(n * sizeof(wchar_t)) : NULL;
+	if (full != NULL && GetFullPathNameW(w, n, full, NULL) == 0) {
+		free(full);
+		full = NULL;
+	}
+	free(w);
+	return full;
+}
+
+static int
+fail(const char *what, DWORD err)
+{
+	char why[256];
+
+	fprintf(stderr, "certbind: %s: %s\n", what,
+	    win_strerror(err, why, sizeof(why)));
+	return 1;
+}
+
+int
+svc_install(const char *config)
+{
+	wchar_t exe[MAX_PATH], cmd[3 * MAX_PATH], *policy;
+	SC_HANDLE scm, svc;
+	LONG rc;
+
+	if (GetModuleFileNameW(NULL, exe, MAX_PATH) == 0)
+		return fail("cannot find certbind.exe", GetLastError());
+	if ((policy = full_path(config)) == NULL)
+		return fail("bad --config path", ERROR_INVALID_NAME);
+	if (GetFileAttributesW(policy) == INVALID_FILE_ATTRIBUTES)
+		fprintf(stderr, "certbind: warning: %ls does not exist yet; the "
+		    "service waits for it\n", policy);
+	swprintf(cmd, 3 * MAX_PATH, L"\"%ls\" service run --config \"%ls\"",
+	    exe, policy);
+	free(policy);
+	scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CREATE_SERVICE);
+	if (scm == NULL)
+		return fail("cannot open the Service Control Manager (run as "
+		    "an administrator)", GetLastError());
+	svc = CreateServiceW(scm, SERVICE_NAME, DISPLAY_NAME,
+	    SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START,
+	    SERVICE_ERROR_NORMAL, cmd, NULL, NULL, NULL, NULL, NULL);
+	if (svc == NULL) {
+		DWORD e = GetLastError();
+
+		CloseServiceHandle(scm);
+		return fail("cannot create service CertBind", e);
+	}
+	if ((rc = register_source(exe)) != ERROR_SUCCESS) {
+		CloseServiceHandle(svc);
+		CloseServiceHandle(scm);
+		return fail("cannot register the Event Log source CertBind",
+		    (DWORD)rc);
+	}
+	evlog_open();
+	configure(svc);
+	evlog_close();
+	CloseServiceHandle(svc);
+	CloseServiceHandle(scm);
+	printf("service CertBind installed: %ls\n", cmd);
+	printf("start it with: sc start CertBind\n");
+	return 0;
+}
+
+/* Ask a running service to stop and wait for it, up to STOP_WAIT_MS. */
+static void
+stop_service(SC_HANDLE svc)
+{
+	SERVICE_STATUS st;
+	DWORD waited = 0;
+
+	if (!ControlService(svc, SERVICE_CONTROL_STOP, &st))
+		return;
+	while (st.dwCurrentState != SERVICE_STOPPED && waited < STOP_WAIT_MS &&
+	    QueryServiceStatus(svc, &st)) {
+		Sleep(100);
+		waited += 100;
+	}
+}
+
+int
+svc_uninstall(void)
+{
+	SC_HANDLE scm, svc;
+	DWORD e;
+
+	scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+	if (scm == NULL)
+		return fail("cannot open the Service Control Manager (run as "
+		    "an administrator)", GetLastError());
+	svc = OpenServiceW(scm, SERVICE_NAME, SERVICE_STOP | DELETE |
+	    SERVICE_QUERY_STATUS);
+	if (svc == NULL) {
+		e = GetLastError();
+		CloseServiceHandle(scm);
+		return fail("cannot open service CertBind", e);
+	}
+	stop_service(svc);
+	if (!DeleteService(svc)) {
+		e = GetLastError();
+		CloseServiceHandle(svc);
+		CloseServiceHandle(scm);
+		return fail("cannot delete service CertBind", e);
+	}
+	CloseServiceHandle(svc);
+	CloseServiceHandle(scm);
+	RegDeleteKeyW(HKEY_LOCAL_MACHINE, EVENT_KEY);
+	printf("service CertBind removed\n");
+	return 0;
+}
+
+int
+svc_reload(void)
+{
+	SC_HANDLE scm, svc;
+	SERVICE_STATUS st;
+	DWORD e = 0;
+
+	scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+	if (scm == NULL)
+		return fail("cannot open the Service Control Manager",
+		    GetLastError());
+	svc = OpenServiceW(scm, SERVICE_NAME, SERVICE_PAUSE_CONTINUE);
+	if (svc == NULL || !ControlService(svc, SERVICE_CONTROL_PARAMCHANGE,
+	    &st))
+		e = GetLastError();
+	if (svc != NULL)
+		CloseServiceHandle(svc);
+	CloseServiceHandle(scm);
+	if (e != 0)
+		return fail("cannot ask service CertBind to reload", e);
+	printf("service CertBind is reading its policy again\n");
+	return 0;
+}

@@ -1,0 +1,180 @@
+/*
+ * watch.c - store and policy-file change notifications; see watch.h.
+ */
+#include <windows.h>
+#include <wincrypt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "watch.h"
+
+/* The registry keys behind a LocalMachine system store. */
+static const wchar_t *const key_roots[] = {
+	L"SOFTWARE\\Microsoft\\SystemCertificates\\",
+	L"SOFTWARE\\Policies\\Microsoft\\SystemCertificates\\",
+	L"SOFTWARE\\Microsoft\\EnterpriseCertificates\\",
+};
+
+static DWORD
+arm_key(HKEY key, HANDLE event)
+{
+	return (DWORD)RegNotifyChangeKeyValue(key, TRUE,
+	    REG_NOTIFY_CHANGE_NAME | REG_NOTIFY_CHANGE_LAST_SET, event, TRUE);
+}
+
+static DWORD
+add_event(struct watch *w, HANDLE *out)
+{
+	if (w->n == WATCH_MAX)
+		return ERROR_TOO_MANY_OPEN_FILES;
+	*out = CreateEventW(NULL, FALSE, FALSE, NULL);
+	if (*out == NULL)
+		return GetLastError();
+	w->events[w->n++] = *out;
+	return 0;
+}
+
+/*
+ * The system store's key is created when missing: it always exists on
+ * Windows, and in a new Wine prefix it appears only with the first
+ * certificate.  The policy and enterprise keys are watched only where
+ * they exist.
+ */
+static DWORD
+watch_keys(struct watch *w, const wchar_t *store)
+{
+	wchar_t path[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(key_roots) / sizeof(key_roots[0]); i++) {
+		HKEY key;
+		HANDLE ev;
+		LONG rc;
+		DWORD err;
+
+		swprintf(path, 128, L"%ls%ls", key_roots[i], store);
+		if (i == 0)
+			rc = RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, NULL, 0,
+			    KEY_NOTIFY, NULL, &key, NULL);
+		else
+			rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_NOTIFY,
+			    &key);
+		if (rc != ERROR_SUCCESS) {
+			if (i == 0)
+				return (DWORD)rc;
+			continue;
+		}
+		if ((err = add_event(w, &ev)) != 0) {
+			RegCloseKey(key);
+			return err;
+		}
+		w->keys[w->n - 1] = key;
+		if ((err = arm_key(key, ev)) != 0)
+			return err;
+	}
+	return 0;
+}
+
+static DWORD
+watch_store(struct watch *w, size_t slot, const wchar_t *store)
+{
+	HANDLE ev;
+	DWORD err;
+
+	w->stores[slot] = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
+	    CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_READONLY_FLAG, store);
+	if (w->stores[slot] == NULL)
+		return GetLastError();
+	if ((err = add_event(w, &ev)) != 0)
+		return err;
+	w->owner[w->n - 1] = w->stores[slot];
+	/* Wine 8 returns TRUE here and never signals; the keys do. */
+	if (!CertControlStore(w->stores[slot], 0, CERT_STORE_CTRL_NOTIFY_CHANGE,
+	    &ev))
+		return GetLastError();
+	return watch_keys(w, store);
+}
+
+/* The folder part of path ("C:\ProgramData\certbind"), or "." if none. */
+static void
+folder_of(const wchar_t *path, wchar_t *out, size_t cap)
+{
+	const wchar_t *slash = wcsrchr(path, L'\\'), *fwd = wcsrchr(path, L'/');
+	size_t n;
+
+	if (fwd != NULL && (slash == NULL || fwd > slash))
+		slash = fwd;
+	if (slash == NULL) {
+		wcscpy(out, L".");
+		return;
+	}
+	n = (size_t)(slash - path);
+	if (n == 0 || (n == 2 && path[1] == L':'))
+		n++;                   /* keep the root's backslash */
+	if (n >= cap)
+		n = cap - 1;
+	wmemcpy(out, path, n);
+	out[n] = L'\0';
+}
+
+DWORD
+watch_open(struct watch *w, bool webhosting, const wchar_t *policy_path)
+{
+	wchar_t folder[MAX_PATH];
+	DWORD err;
+
+	memset(w, 0, sizeof(*w));
+	folder_of(policy_path, folder, MAX_PATH);
+	w->folder = FindFirstChangeNotificationW(folder, FALSE,
+	    FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_FILE_NAME |
+	    FILE_NOTIFY_CHANGE_SIZE);
+	if (w->folder == INVALID_HANDLE_VALUE) {
+		w->folder = NULL;
+		return GetLastError();
+	}
+	w->folder_at = w->n;
+	w->events[w->n++] = w->folder;
+	w->store_first = w->n;
+	if ((err = watch_store(w, 0, L"MY")) != 0 ||
+	    (webhosting && (err = watch_store(w, 1, L"WebHosting")) != 0)) {
+		watch_close(w);
+		return err;
+	}
+	return 0;
+}
+
+void
+watch_rearm(struct watch *w, size_t i)
+{
+	if (i == w->folder_at && w->folder != NULL) {
+		FindNextChangeNotification(w->folder);
+		return;
+	}
+	if (w->keys[i] != NULL) {
+		arm_key(w->keys[i], w->events[i]);
+		return;
+	}
+	if (w->owner[i] != NULL)
+		CertControlStore(w->owner[i], 0, CERT_STORE_CTRL_RESYNC,
+		    &w->events[i]);
+}
+
+void
+watch_close(struct watch *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		if (w->keys[i] != NULL)
+			RegCloseKey(w->keys[i]);
+		if (w->events[i] == w->folder)
+			FindCloseChangeNotification(w->folder);
+		else if (w->events[i] != NULL)
+			CloseHandle(w->events[i]);
+	}
+	for (i = 0; i < 2; i++)
+		if (w->stores[i] != NULL)
+			CertCloseStore(w->stores[i], 0);
+	memset(w, 0, sizeof(*w));
+}

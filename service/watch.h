@@ -1,0 +1,48 @@
+/*
+ * watch.h - the events that wake the service: certificate store changes
+ * and policy file changes.
+ *
+ * A store is watched two ways, and either may fire:
+ *   - CertControlStore(CERT_STORE_CTRL_NOTIFY_CHANGE), re-armed with
+ *     CERT_STORE_CTRL_RESYNC after each signal (the documented way);
+ *   - RegNotifyChangeKeyValue on the registry keys behind
+ *     LocalMachine\<store>: the system store, and the Group Policy and
+ *     Enterprise physical stores where they exist.  Wine 8 signals only
+ *     these: its CertControlStore returns TRUE and never signals.
+ * The policy file's folder is watched with FindFirstChangeNotificationW;
+ * the caller checks whether the file itself changed.
+ */
+#ifndef CERTBIND_WATCH_H
+#define CERTBIND_WATCH_H
+
+#include <windows.h>
+#include <stdbool.h>
+
+#include "../core/cert.h"
+
+#define WATCH_MAX 16                   /* handles a watch may wait on */
+
+struct watch {
+	HANDLE events[WATCH_MAX];      /* what to wait on, n of them */
+	size_t n;
+	HCERTSTORE stores[2];          /* kept open for CertControlStore */
+	HKEY keys[WATCH_MAX];          /* keys[i] behind events[i], or NULL */
+	HCERTSTORE owner[WATCH_MAX];   /* the store events[i] notifies for */
+	size_t store_first;            /* events[store_first..n) are stores */
+	HANDLE folder;                 /* events[folder_at], or NULL */
+	size_t folder_at;
+};
+
+/*
+ * Watch LocalMachine\My (and \WebHosting when webhosting) and the folder
+ * of policy_path.  Returns 0, or a Win32 error code.
+ */
+DWORD watch_open(struct watch *w, bool webhosting,
+    const wchar_t *policy_path);
+
+/* Re-arm events[i] after it fired. */
+void watch_rearm(struct watch *w, size_t i);
+
+void watch_close(struct watch *w);
+
+#endif
