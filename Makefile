@@ -4,7 +4,7 @@
 #   make check    install what is missing, build, run every test suite
 #   make demo     install what is missing, build, rotate a binding under Wine
 #   make fuzz     run the libFuzzer targets for FUZZ_SECONDS each (default 60)
-#   make bench    print how long planning takes at scale
+#   make bench    print planning time at scale and the service's reaction time
 #   make clean
 #
 # core/ is also compiled natively, with sanitizers, for its unit tests.
@@ -157,7 +157,9 @@ $(B)/bench/bench_plan: tests/bench/bench_plan.c $(CORE_SRC) $(CORE_HDR)
 	$(CC) $(WARN) -O2 -Icore -o $@ $< $(CORE_SRC) -lyaml
 
 bench: bootstrap $(B)/bench/bench_plan
+	@$(MAKE) --no-print-directory all testbin
 	@$(B)/bench/bench_plan
+	@bash tests/bench/bench_watch.sh
 
 clean:
 	rm -rf $(B)

@@ -19,7 +19,10 @@ add_api() { certmk add --cn api.example.test --dns api.example.test "$@"; }
 # notifications can explain a prompt rebind.
 write_policy() {
 	{
-		printf 'version: 1\nservice:\n  resync_interval: 1h\n'
+		# Every certificate here expires within 365 days: each reconcile
+		# would warn, were warnings not once a day per binding.
+		printf 'version: 1\ndefaults:\n  renew_warning_days: 365\n'
+		printf 'service:\n  resync_interval: 1h\n'
 		printf '  debounce: 50ms\n'
 		printf "  metrics_file: '%s\\\\certbind.prom'\n" "$WTMP"
 		printf 'bindings:\n  - name: api\n    endpoint: %s\n' "$EP"
@@ -101,6 +104,9 @@ test_foreground() {
 		    "reconciles before $before, after $after"
 	fi
 	expect_eq "debounce: the best certificate still holds" "$(bound_hash $EP)" "$a"
+
+	expect_eq "run: the expiry warning came once, over $(metric certbind_reconciles_total) reconciles" \
+	    "$(tr -d '\r' <"$TMP/run.err" | grep -c '^certbind\[202\] warning: ')" 1
 
 	kill -INT "$pid"
 	if wait_for sh -c "! kill -0 $pid 2>/dev/null"; then

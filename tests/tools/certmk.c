@@ -12,7 +12,8 @@
  *       so a second import would overwrite the first key.  --no-key stores
  *       the certificate alone and deletes the key.  --template adds a
  *       V1 certificate template extension with that name.  --count adds
- *       N such certificates in one go, as a burst of store writes.
+ *       N such certificates in one go, sharing one key, as a burst of
+ *       store writes.
  *   certmk renew OLD NEW      mark OLD renewed by NEW (CERT_RENEWAL_PROP_ID)
  *   certmk del THUMBPRINT     remove one certificate and its key
  *   certmk clear              remove every certificate and key in the store
@@ -179,16 +180,27 @@ cmd_add(const struct options *o)
 	HCERTSTORE store;
 	BOOL added;
 
-	QueryPerformanceCounter(&now);
-	swprintf(container, 96, L"certmk-%lu-%lld",
-	    (unsigned long)GetCurrentProcessId(), (long long)now.QuadPart);
-	if (!CryptAcquireContextW(&prov, container, MS_ENH_RSA_AES_PROV_W,
-	    PROV_RSA_AES, CRYPT_NEWKEYSET | CRYPT_MACHINE_KEYSET))
-		die("CryptAcquireContext(NEWKEYSET)");
-	if (!CryptGenKey(prov, AT_KEYEXCHANGE, (1024 << 16) | CRYPT_EXPORTABLE,
-	    &key))
-		die("CryptGenKey");
-	CryptDestroyKey(key);
+	/* A burst (--count) shares one key, so that the writes come fast. */
+	static wchar_t shared[96];
+
+	if (o->count > 1 && shared[0] != L'\0') {
+		wcscpy(container, shared);
+		if (!CryptAcquireContextW(&prov, container, MS_ENH_RSA_AES_PROV_W,
+		    PROV_RSA_AES, CRYPT_MACHINE_KEYSET))
+			die("CryptAcquireContext");
+	} else {
+		QueryPerformanceCounter(&now);
+		swprintf(container, 96, L"certmk-%lu-%lld",
+		    (unsigned long)GetCurrentProcessId(), (long long)now.QuadPart);
+		if (!CryptAcquireContextW(&prov, container, MS_ENH_RSA_AES_PROV_W,
+		    PROV_RSA_AES, CRYPT_NEWKEYSET | CRYPT_MACHINE_KEYSET))
+			die("CryptAcquireContext(NEWKEYSET)");
+		if (!CryptGenKey(prov, AT_KEYEXCHANGE, (1024 << 16) |
+		    CRYPT_EXPORTABLE, &key))
+			die("CryptGenKey");
+		CryptDestroyKey(key);
+		wcscpy(shared, container);
+	}
 
 	swprintf(x500, 512, L"CN=%ls", o->cn);
 	name.cbData = 0;
