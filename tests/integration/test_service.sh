@@ -105,6 +105,19 @@ test_foreground() {
 	fi
 	expect_eq "debounce: the best certificate still holds" "$(bound_hash $EP)" "$a"
 
+	# A failed rebind is retried by itself, after a backoff of 10 s.
+	fault Update "1 5"
+	b=$(add_api --not-after 95)
+	if wait_for logged "^certbind\\[302\\] error: api: HttpUpdateServiceConfiguration failed"; then
+		ok "retry: the failed Update is reported"
+	else
+		not_ok "retry: the failed Update is reported"
+	fi
+	expect_eq "retry: the binding is unchanged meanwhile" "$(bound_hash $EP)" "$a"
+	sleep 8
+	if wait_for holds "$b"; then ok "retry: the binding moves on the retry, with no change to wake it"
+	else not_ok "retry: the binding moves on the retry, with no change to wake it"; fi
+
 	expect_eq "run: the expiry warning came once, over $(metric certbind_reconciles_total) reconciles" \
 	    "$(tr -d '\r' <"$TMP/run.err" | grep -c '^certbind\[202\] warning: ')" 1
 
