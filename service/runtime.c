@@ -12,9 +12,13 @@
  * Wine the watcher wakes ~0.7 ms before the writer's call returns), so
  * after a store event the loop waits for a quiet window of
  * service.debounce (default 50 ms), starting it again at each further
- * event, but never for longer than 20 windows or a second, whichever is
- * longer.  One certificate landing gives one reconcile ~50 ms later; a
- * burst of a thousand changes gives a handful.
+ * event, but never for longer than SETTLE_CAP_MS (or 4 windows, if that
+ * is longer).  Changes that keep coming slower than the window (an import
+ * writing one certificate every 100 ms) are a stream too: a store event
+ * within STREAM_MS of the last reconcile gets a window of STREAM_QUIET_MS.
+ * One certificate landing gives one reconcile ~50 ms later; a burst of a
+ * thousand changes gives a handful, and even a store that never stops
+ * changing is reconciled every 10 s.
  *
  * A policy that fails to load is reported (Event 300, FILE:LINE:COL) and
  * the last good policy keeps running; nothing is unbound.
@@ -35,6 +39,10 @@
 #include "winerr.h"
 #include "wstr.h"
 
+#define SETTLE_CAP_MS 10000
+#define STREAM_MS 2000
+#define STREAM_QUIET_MS 1000
+
 struct loop {
 	const char *path;
 	wchar_t *wpath;
@@ -48,6 +56,7 @@ struct loop {
 	HANDLE timer;
 	struct runstate rs;
 	int64_t next;                  /* the plan's next event, UTC seconds */
+	ULONGLONG last_reconcile;      /* GetTickCount64() at its end */
 };
 
 static bool
@@ -137,6 +146,7 @@ reconcile(struct loop *l)
 	if (!l->have_policy)
 		return;
 	apply_once(&l->policy, &l->rs, &l->next);
+	l->last_reconcile = GetTickCount64();
 	if (l->policy.service.metrics_file != NULL &&
 	    (rc = metrics_write(l->policy.service.metrics_file, &l->rs)) != 0)
 		say(EV_WARNING, 0, "cannot write %s: %s",
@@ -169,10 +179,13 @@ settle(struct loop *l)
 	HANDLE h[WATCH_MAX + 1];
 	DWORD quiet = l->have_policy ? (DWORD)l->policy.service.debounce_ms :
 	    DEFAULT_DEBOUNCE_MS;
-	ULONGLONG cap = quiet * 20 > 1000 ? quiet * 20 : 1000;
+	ULONGLONG cap = quiet * 4 > SETTLE_CAP_MS ? quiet * 4 : SETTLE_CAP_MS;
 	ULONGLONG start = GetTickCount64();
 	size_t n = 0, i;
 
+	if (l->last_reconcile != 0 && start - l->last_reconcile < STREAM_MS &&
+	    quiet < STREAM_QUIET_MS)
+		quiet = STREAM_QUIET_MS;
 	h[n++] = l->io->stop;
 	for (i = l->watch.store_first; i < l->watch.n; i++)
 		h[n++] = l->watch.events[i];

@@ -243,9 +243,26 @@ svc_install(const char *config)
 		return fail("cannot find certbind.exe", GetLastError());
 	if ((policy = full_path(config)) == NULL)
 		return fail("bad --config path", ERROR_INVALID_NAME);
-	if (GetFileAttributesW(policy) == INVALID_FILE_ATTRIBUTES)
+	if (GetFileAttributesW(policy) == INVALID_FILE_ATTRIBUTES) {
+		wchar_t *slash = wcsrchr(policy, L'\\');
+		DWORD folder;
+
+		/* The service watches the folder, so that must exist. */
+		if (slash != NULL)
+			*slash = L'\0';
+		folder = GetFileAttributesW(policy);
+		if (slash != NULL)
+			*slash = L'\\';
+		if (folder == INVALID_FILE_ATTRIBUTES ||
+		    !(folder & FILE_ATTRIBUTE_DIRECTORY)) {
+			fprintf(stderr, "certbind: the folder of %ls does not "
+			    "exist; create it and the policy first\n", policy);
+			free(policy);
+			return 1;
+		}
 		fprintf(stderr, "certbind: warning: %ls does not exist yet; the "
 		    "service waits for it\n", policy);
+	}
 	swprintf(cmd, 3 * MAX_PATH, L"\"%ls\" service run --config \"%ls\"",
 	    exe, policy);
 	free(policy);

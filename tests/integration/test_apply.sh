@@ -152,6 +152,12 @@ test_cli() {
 	    "--config FILE is required"
 	out=$(certbind version 2>&1); rc=$?
 	expect_match "version prints the version" "$out" "^certbind [0-9]+\\.[0-9]+\\.[0-9]+"
+	local c
+	for c in apply plan status certs run check service; do
+		out=$(certbind $c --help 2>&1); rc=$?
+		expect_eq "$c --help exits 0" "$rc" 0
+		expect_match "$c --help starts with its usage" "$out" "^usage: certbind $c"
+	done
 }
 
 test_rotation
