@@ -431,12 +431,30 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 	return failed ? APPLY_ERROR : conflict ? APPLY_CONFLICT : APPLY_OK;
 }
 
+/* Forget bindings the policy no longer has (a reload may drop some). */
+static void
+prune_states(struct runstate *rs, const struct policy *p)
+{
+	size_t i, j, kept = 0;
+
+	for (i = 0; i < rs->n; i++) {
+		for (j = 0; j < p->nbindings; j++)
+			if (strcmp(rs->bindings[i].name, p->bindings[j].name) == 0)
+				break;
+		if (j < p->nbindings)
+			rs->bindings[kept++] = rs->bindings[i];
+	}
+	rs->n = kept;
+}
+
 int
 apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 {
 	struct world w;
 	int result = APPLY_ERROR;
 
+	if (rs != NULL)
+		prune_states(rs, p);
 	memset(&w, 0, sizeof(w));
 	*next = INT64_MAX;
 	if (world_read(&w, p, READ_REPAIR) == 0)

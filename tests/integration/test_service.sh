@@ -121,6 +121,17 @@ test_foreground() {
 	expect_eq "run: the expiry warning came once, over $(metric certbind_reconciles_total) reconciles" \
 	    "$(tr -d '\r' <"$TMP/run.err" | grep -c '^certbind\[202\] warning: ')" 1
 
+	# A binding renamed by a reload leaves no stale metrics behind.
+	sed 's/name: api$/name: api2/' "$POLICY" >"$TMP/renamed.yaml"
+	mv "$TMP/renamed.yaml" "$POLICY"
+	if wait_for sh -c "grep -q 'binding=\"api2\"' '$METRICS'"; then
+		ok "metrics: a renamed binding is reported under its new name"
+	else
+		not_ok "metrics: a renamed binding is reported under its new name"
+	fi
+	expect_eq "metrics: and not under the old one" \
+	    "$(grep -c 'binding="api"' "$METRICS")" 0
+
 	kill -INT "$pid"
 	if wait_for sh -c "! kill -0 $pid 2>/dev/null"; then
 		ok "run: Ctrl+C stops it"
