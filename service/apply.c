@@ -117,11 +117,13 @@ read_records(struct world *w)
 		if (rc == NO_ERROR)
 			w->nrecords++;
 		else if (rc != ERROR_FILE_NOT_FOUND) {
+			struct ssl_record key = { .endpoint = p->bindings[i].endpoint };
+
 			w->read_error[i] = rc;
 			say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: cannot read the "
 			    "HTTP.sys record for %s: %s", p->bindings[i].name,
 			    endpoint_format(&p->bindings[i].endpoint, ep,
-			    sizeof(ep)), win_strerror(rc, why, sizeof(why)));
+			    sizeof(ep)), httpsys_strerror(rc, &key, why, sizeof(why)));
 		}
 	}
 	return 0;

@@ -268,6 +268,11 @@ test_failures() {
 	expect_match "old Windows: ERROR_INVALID_PARAMETER on SNI is explained" \
 	    "$(certbind apply --config "$TMP/www-only.yaml" 2>&1)" \
 	    "this Windows version does not support SNI bindings"
+	fault Query "1 87"
+	out=$(certbind plan --config "$TMP/www-only.yaml" 2>&1); rc=$?
+	expect_eq "old Windows: plan exits 1 when the SNI table cannot be read" "$rc" 1
+	expect_match "old Windows: and says why" "$out" \
+	    "^www: cannot read the HTTP.sys record for www.example.test:443: this Windows version does not support SNI bindings"
 	reset_state
 	a=$(add_cert api.example.test --not-after 30)
 	fault Set "2 1450"
