@@ -52,6 +52,7 @@ struct field {
 	uint32_t check_bit;     /* a switch: its DefaultCertCheckMode bit */
 	uint32_t flag_bit;      /* a switch: its DefaultFlags bit */
 	bool inverted;          /* a switch: true clears the bit */
+	unsigned opt;           /* an option: its OPT_* bit in options.set */
 	const struct table *child;  /* a nested mapping's keys */
 	bool list;              /* the value is a list of child mappings */
 };
@@ -575,7 +576,7 @@ read_option_app_id(struct loader *l, const struct ynode *v, void *target,
 {
 	struct options *o = target;
 
-	o->set |= OPT_APP_ID;
+	o->set |= f->opt;
 	return guid_value(l, v, f, o->app_id);
 }
 
@@ -583,7 +584,7 @@ static int
 read_option_store(struct loader *l, const struct ynode *v, void *target,
     const struct field *f)
 {
-	((struct options *)target)->set |= OPT_CERT_STORE;
+	((struct options *)target)->set |= f->opt;
 	return read_store(l, v, target, f);
 }
 
@@ -599,7 +600,7 @@ read_freshness(struct loader *l, const struct ynode *v, void *target,
 		return -1;
 	if (ms % 1000 != 0)
 		return fail(l, v, "options.%s must be whole seconds", f->key);
-	o->set |= OPT_REVOCATION_FRESHNESS;
+	o->set |= f->opt;
 	o->revocation_freshness = (uint32_t)(ms / 1000);
 	o->check_mask |= CHECK_FRESHNESS_TIME;
 	o->check_bits |= ms > 0 ? CHECK_FRESHNESS_TIME : 0;
@@ -615,7 +616,7 @@ read_url_timeout(struct loader *l, const struct ynode *v, void *target,
 
 	if (duration_value(l, v, f, &ms) != 0)
 		return -1;
-	o->set |= OPT_URL_TIMEOUT;
+	o->set |= f->opt;
 	o->url_timeout = (uint32_t)ms;
 	return 0;
 }
@@ -624,10 +625,7 @@ static int
 read_ctl(struct loader *l, const struct ynode *v, void *target,
     const struct field *f)
 {
-	struct options *o = target;
-
-	o->set |= f->offset == offsetof(struct options, ctl_identifier) ?
-	    OPT_CTL_IDENTIFIER : OPT_CTL_STORE;
+	((struct options *)target)->set |= f->opt;
 	return read_string(l, v, target, f);
 }
 
@@ -638,21 +636,24 @@ read_ctl(struct loader *l, const struct ynode *v, void *target,
 
 /* netsh http add sslcert's parameters, in its order, in snake_case. */
 static const struct field options_fields[] = {
-	{ .key = "app_id", .read = read_option_app_id },
+	{ .key = "app_id", .read = read_option_app_id, .opt = OPT_APP_ID },
 	{ .key = "cert_store", .read = read_option_store,
-	  .offset = offsetof(struct options, cert_store) },
+	  .offset = offsetof(struct options, cert_store), .opt = OPT_CERT_STORE },
 	SWITCH_CHECK("verify_client_cert_revocation", CHECK_NO_REVOCATION, true),
 	SWITCH_CHECK("verify_revocation_with_cached_client_cert_only",
 	    CHECK_CACHED_ONLY, false),
 	SWITCH_CHECK("usage_check", CHECK_NO_USAGE, true),
 	{ .key = "revocation_freshness_time", .read = read_freshness,
-	  .min = 0, .max = INT64_C(365) * 24 * 60 * 60 * 1000 },
+	  .min = 0, .max = INT64_C(365) * 24 * 60 * 60 * 1000,
+	  .opt = OPT_REVOCATION_FRESHNESS },
 	{ .key = "url_retrieval_timeout", .read = read_url_timeout,
-	  .min = 0, .max = 60 * 60 * 1000 },
+	  .min = 0, .max = 60 * 60 * 1000, .opt = OPT_URL_TIMEOUT },
 	{ .key = "ssl_ctl_identifier", .read = read_ctl,
-	  .offset = offsetof(struct options, ctl_identifier), .max = 255 },
+	  .offset = offsetof(struct options, ctl_identifier), .max = 255,
+	  .opt = OPT_CTL_IDENTIFIER },
 	{ .key = "ssl_ctl_store_name", .read = read_ctl,
-	  .offset = offsetof(struct options, ctl_store), .max = 63 },
+	  .offset = offsetof(struct options, ctl_store), .max = 63,
+	  .opt = OPT_CTL_STORE },
 	SWITCH_FLAG("ds_mapper_usage", SSL_FLAG_USE_DS_MAPPER),
 	SWITCH_FLAG("client_cert_negotiation", SSL_FLAG_NEGOTIATE_CLIENT_CERT),
 	SWITCH_FLAG("reject", SSL_FLAG_REJECT),
@@ -921,6 +922,18 @@ policy_parse(const char *file, const char *buf, size_t len,
 	else
 		resolve(out);
 	return rc;
+}
+
+bool
+policy_uses_store(const struct policy *p, enum cert_store s)
+{
+	size_t i;
+
+	for (i = 0; i < p->nbindings; i++)
+		if (p->bindings[i].store == s &&
+		    p->bindings[i].endpoint.kind != EP_CCS)
+			return true;
+	return false;
 }
 
 static void

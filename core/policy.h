@@ -111,6 +111,9 @@ int policy_parse(const char *file, const char *buf, size_t len,
 
 void policy_free(struct policy *p);
 
+/* Some binding takes its certificate from store s (ccs ones take none). */
+bool policy_uses_store(const struct policy *p, enum cert_store s);
+
 /*
  * Call fn with the path of every key the loader accepts, such as
  * "defaults.store" or "bindings[].match.dns", for the schema test.

@@ -47,18 +47,6 @@ warn_store(const char *message)
 	say(EV_WARNING, 0, "warning: %s", message);
 }
 
-static bool
-uses_store(const struct policy *p, enum cert_store s)
-{
-	size_t i;
-
-	for (i = 0; i < p->nbindings; i++)
-		if (p->bindings[i].store == s &&
-		    p->bindings[i].endpoint.kind != EP_CCS)
-			return true;
-	return false;
-}
-
 /* The stores the policy uses; My always, so that status can see it. */
 static int
 load_stores(const struct policy *p, struct inventory *inv)
@@ -66,7 +54,7 @@ load_stores(const struct policy *p, struct inventory *inv)
 	char text[512];
 
 	if (store_load(STORE_MY, inv, warn_store, text, sizeof(text)) != 0 ||
-	    (uses_store(p, STORE_WEBHOSTING) &&
+	    (policy_uses_store(p, STORE_WEBHOSTING) &&
 	    store_load(STORE_WEBHOSTING, inv, warn_store, text,
 	    sizeof(text)) != 0)) {
 		say(EV_ERROR, EV_STORE_FAILED, "%s", text);
@@ -492,38 +480,58 @@ apply_run(const char *path)
 
 /* --- plan -------------------------------------------------------------- */
 
+/* Load everything, then plan.  0, or -1 after reporting what failed. */
+static int
+world_plan(const char *path, enum reading how, struct world *w,
+    struct plan *plan, int64_t now)
+{
+	struct cb_error err;
+
+	if (world_load(path, w, how) != 0)
+		return -1;
+	if (plan_build(w->policy, &w->inv, w->records, w->nrecords, now, plan,
+	    &err) != 0) {
+		fprintf(stderr, "certbind: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Print a report from report.c and free it; -1 when it could not be built. */
+static int
+print_report(char *text)
+{
+	if (text == NULL) {
+		fprintf(stderr, "certbind: out of memory\n");
+		return -1;
+	}
+	fputs(text, stdout);
+	free(text);
+	return 0;
+}
+
 int
 plan_run(const char *path, bool json, bool explain)
 {
 	struct world w;
 	struct plan plan;
-	struct cb_error err;
 	int64_t now = (int64_t)time(NULL);
-	char *text;
+	unsigned flags = explain ? REPORT_EXPLAIN : 0;
 	size_t i;
 	int result = PLAN_ERROR;
 
-	if (world_load(path, &w, READ_DECLARED) != 0)
-		goto done;
+	if (world_plan(path, READ_DECLARED, &w, &plan, now) != 0) {
+		world_free(&w);
+		return PLAN_ERROR;
+	}
 	for (i = 0; i < w.policy->nbindings; i++)
 		if (w.read_error[i] != 0)
 			goto done;
-	if (plan_build(w.policy, &w.inv, w.records, w.nrecords, now, &plan,
-	    &err) != 0) {
-		fprintf(stderr, "certbind: %s\n", err.msg);
-		goto done;
-	}
-	text = json ? report_json(&plan, now, explain ? REPORT_EXPLAIN : 0) :
-	    report_text(&plan, now, explain ? REPORT_EXPLAIN : 0);
-	if (text == NULL)
-		fprintf(stderr, "certbind: out of memory\n");
-	else {
-		fputs(text, stdout);
+	if (print_report(json ? report_json(&plan, now, flags) :
+	    report_text(&plan, now, flags)) == 0)
 		result = plan_changes(&plan) > 0 ? PLAN_CHANGES : PLAN_NOTHING;
-	}
-	free(text);
-	plan_free(&plan);
 done:
+	plan_free(&plan);
 	world_free(&w);
 	return result;
 }
@@ -536,32 +544,22 @@ status_run(const char *path, bool json)
 	struct world w;
 	struct plan plan;
 	struct status st;
-	struct cb_error err;
 	int64_t now = (int64_t)time(NULL);
 	char *text = NULL;
 	int result = PLAN_ERROR;
 
-	if (world_load(path, &w, READ_ALL) != 0)
-		goto done;
-	if (plan_build(w.policy, &w.inv, w.records, w.nrecords, now, &plan,
-	    &err) != 0) {
-		fprintf(stderr, "certbind: %s\n", err.msg);
-		goto done;
+	if (world_plan(path, READ_ALL, &w, &plan, now) != 0) {
+		world_free(&w);
+		return PLAN_ERROR;
 	}
 	if (status_build(&plan, w.records, w.nrecords, now, &st) == 0) {
 		text = json ? report_status_json(&st, now) :
 		    report_status_text(&st, now);
 		status_free(&st);
 	}
-	if (text == NULL)
-		fprintf(stderr, "certbind: out of memory\n");
-	else {
-		fputs(text, stdout);
+	if (print_report(text) == 0)
 		result = 0;
-	}
-	free(text);
 	plan_free(&plan);
-done:
 	world_free(&w);
 	return result;
 }
@@ -575,30 +573,20 @@ certs_run(const char *path, bool json)
 	struct inventory inv = { 0 };
 	struct cb_error err;
 	int64_t now = (int64_t)time(NULL);
-	char *text = NULL, msg[1024];
-	int webhosting = 0;
+	char msg[1024];
+	int rc = 1;
 
 	/* With a policy, WebHosting is read too when the policy uses it. */
-	if (path != NULL) {
-		if (policyfile_load(path, &policy, &err) != 0) {
-			fprintf(stderr, "%s\n", cb_error_format(&err, msg,
-			    sizeof(msg)));
-			return 1;
-		}
-		webhosting = uses_store(&policy, STORE_WEBHOSTING);
-		policy_free(&policy);
-	}
-	if (store_load(STORE_MY, &inv, warn_store, msg, sizeof(msg)) != 0 ||
-	    (webhosting && store_load(STORE_WEBHOSTING, &inv, warn_store, msg,
-	    sizeof(msg)) != 0)) {
-		fprintf(stderr, "certbind: %s\n", msg);
-		inventory_free(&inv);
+	memset(&policy, 0, sizeof(policy));
+	if (path != NULL && policyfile_load(path, &policy, &err) != 0) {
+		fprintf(stderr, "%s\n", cb_error_format(&err, msg, sizeof(msg)));
 		return 1;
 	}
-	text = json ? report_certs_json(&inv, now) : report_certs_text(&inv, now);
-	if (text != NULL)
-		fputs(text, stdout);
-	free(text);
+	if (load_stores(&policy, &inv) == 0 &&
+	    print_report(json ? report_certs_json(&inv, now) :
+	    report_certs_text(&inv, now)) == 0)
+		rc = 0;
+	policy_free(&policy);
 	inventory_free(&inv);
-	return text != NULL ? 0 : 1;
+	return rc;
 }

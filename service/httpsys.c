@@ -56,44 +56,24 @@ union query_buf {
 
 static const enum endpoint_kind kinds[] = { EP_IPV4, EP_SNI, EP_CCS };
 
-static HTTP_SERVICE_CONFIG_ID
-config_id(enum endpoint_kind k)
-{
-	switch (k) {
-	case EP_SNI:
-		return HttpServiceConfigSslSniCertInfo;
-	case EP_CCS:
-		return HttpServiceConfigSslCcsCertInfo;
-	default:
-		return HttpServiceConfigSSLCertInfo;
-	}
-}
-
-static ULONG
-set_size(enum endpoint_kind k)
-{
-	switch (k) {
-	case EP_SNI:
-		return sizeof(HTTP_SERVICE_CONFIG_SSL_SNI_SET);
-	case EP_CCS:
-		return sizeof(HTTP_SERVICE_CONFIG_SSL_CCS_SET);
-	default:
-		return sizeof(HTTP_SERVICE_CONFIG_SSL_SET);
-	}
-}
-
-static ULONG
-query_size(enum endpoint_kind k)
-{
-	switch (k) {
-	case EP_SNI:
-		return sizeof(HTTP_SERVICE_CONFIG_SSL_SNI_QUERY);
-	case EP_CCS:
-		return sizeof(HTTP_SERVICE_CONFIG_SSL_CCS_QUERY);
-	default:
-		return sizeof(HTTP_SERVICE_CONFIG_SSL_QUERY);
-	}
-}
+/* Each kind's configuration ID and the sizes of its structures. */
+static const struct {
+	HTTP_SERVICE_CONFIG_ID id;
+	ULONG set_size, query_size;
+} layouts[] = {
+	[EP_IPV4] = { HttpServiceConfigSSLCertInfo,
+	    sizeof(HTTP_SERVICE_CONFIG_SSL_SET),
+	    sizeof(HTTP_SERVICE_CONFIG_SSL_QUERY) },
+	[EP_IPV6] = { HttpServiceConfigSSLCertInfo,
+	    sizeof(HTTP_SERVICE_CONFIG_SSL_SET),
+	    sizeof(HTTP_SERVICE_CONFIG_SSL_QUERY) },
+	[EP_SNI] = { HttpServiceConfigSslSniCertInfo,
+	    sizeof(HTTP_SERVICE_CONFIG_SSL_SNI_SET),
+	    sizeof(HTTP_SERVICE_CONFIG_SSL_SNI_QUERY) },
+	[EP_CCS] = { HttpServiceConfigSslCcsCertInfo,
+	    sizeof(HTTP_SERVICE_CONFIG_SSL_CCS_SET),
+	    sizeof(HTTP_SERVICE_CONFIG_SSL_CCS_QUERY) },
+};
 
 /*
  * Ports are big-endian in a SOCKADDR.  Swapped here rather than with
@@ -355,8 +335,8 @@ query(const struct endpoint *ep, bool next, DWORD token,
 			break;
 		}
 		buf = grown;
-		rc = HttpQueryServiceConfiguration(NULL, config_id(ep->kind), &q,
-		    query_size(ep->kind), buf, size, &need, NULL);
+		rc = HttpQueryServiceConfiguration(NULL, layouts[ep->kind].id, &q,
+		    layouts[ep->kind].query_size, buf, size, &need, NULL);
 		if (rc == ERROR_INSUFFICIENT_BUFFER && need > size)
 			size = need;
 		else if (transient(rc) && tries < RETRIES)
@@ -439,16 +419,17 @@ call(enum op op, const struct ssl_record *r)
 	for (attempt = 0;; attempt++) {
 		switch (op) {
 		case OP_SET:
-			rc = HttpSetServiceConfiguration(NULL, config_id(k), &b.u,
-			    set_size(k), NULL);
+			rc = HttpSetServiceConfiguration(NULL, layouts[k].id, &b.u,
+			    layouts[k].set_size, NULL);
 			break;
 		case OP_UPDATE:
 			if ((update = find_update()) != NULL)
-				rc = update(NULL, config_id(k), &b.u, set_size(k), NULL);
+				rc = update(NULL, layouts[k].id, &b.u,
+				    layouts[k].set_size, NULL);
 			break;
 		case OP_DELETE:
-			rc = HttpDeleteServiceConfiguration(NULL, config_id(k), &b.u,
-			    set_size(k), NULL);
+			rc = HttpDeleteServiceConfiguration(NULL, layouts[k].id, &b.u,
+			    layouts[k].set_size, NULL);
 			break;
 		}
 		if (!transient(rc) || attempt == RETRIES)

@@ -59,17 +59,6 @@ struct loop {
 	ULONGLONG last_reconcile;      /* GetTickCount64() at its end */
 };
 
-static bool
-uses_webhosting(const struct policy *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->nbindings; i++)
-		if (p->bindings[i].store == STORE_WEBHOSTING)
-			return true;
-	return false;
-}
-
 /* The file's last-write time and size; false when it cannot be read. */
 static bool
 file_stamp(const wchar_t *path, FILETIME *t, uint64_t *size)
@@ -126,7 +115,7 @@ open_watch(struct loop *l)
 	char why[256];
 	DWORD rc;
 
-	l->webhosting = l->have_policy && uses_webhosting(&l->policy);
+	l->webhosting = l->have_policy && policy_uses_store(&l->policy, STORE_WEBHOSTING);
 	rc = watch_open(&l->watch, l->webhosting, l->wpath);
 	if (rc != 0) {
 		say(EV_ERROR, EV_STORE_FAILED, "cannot watch the certificate "
@@ -208,7 +197,7 @@ settle(struct loop *l)
 static void
 policy_changed(struct loop *l)
 {
-	if (uses_webhosting(&l->policy) != l->webhosting) {
+	if (policy_uses_store(&l->policy, STORE_WEBHOSTING) != l->webhosting) {
 		watch_close(&l->watch);
 		if (open_watch(l) != 0)
 			return;

@@ -23,6 +23,20 @@ add_cert() {   # add_cert NAME [certmk options]
 
 certbind_old() { wine "$OLDWIN" "$@"; }
 
+# A fresh state where $IP is bound (by the Delete+Set build) to $OLD and
+# a better certificate $NEW has just arrived.
+bound_and_renewed() {
+	reset_state
+	OLD=$(add_cert api.example.test --not-after 30)
+	certbind_old apply --config "$IP" >/dev/null 2>&1
+	NEW=$(add_cert api.example.test --not-after 60)
+}
+
+# The calls that change HTTP.sys, in order, on one line.
+writes() { calls | awk '$2 != "Query" { print $2 }' | tr '\n' ' '; }
+
+journal() { wine reg query "$JOURNALKEY" 2>/dev/null; }
+
 # One policy with a binding of each kind.
 ALL=$TMP/all.yaml
 cat >"$ALL" <<'EOF'
@@ -126,28 +140,26 @@ test_sni_read_modify_write() {
 # Without Update: Delete then Set, journaled, and nothing left behind.
 test_delete_then_set() {
 	local a b out rc
-	reset_state
-	a=$(add_cert api.example.test --not-after 30)
-	certbind_old apply --config "$IP" >/dev/null 2>&1
-	b=$(add_cert api.example.test --not-after 60)
+	bound_and_renewed
+	a=$OLD
+	b=$NEW
 	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
 	out=$(certbind_old apply --config "$IP" 2>&1); rc=$?
 	expect_eq "Delete+Set: apply exits 0" "$rc" 0
 	expect_eq "Delete+Set: the record moved" "$(bound_hash 0.0.0.0:8443)" "$b"
 	expect_match "Delete+Set: Delete, then Set" \
-	    "$(calls | awk '$2 != "Query" { print $2 }' | tr '\n' ' ')" \
+	    "$(writes)" \
 	    "^Delete Set $"
 	expect_eq "Delete+Set: the journal is empty afterwards" \
-	    "$(wine reg query "$JOURNALKEY" 2>/dev/null | grep -c REG_BINARY)" 0
+	    "$(journal | grep -c REG_BINARY)" 0
 }
 
 # A failed Set puts the old record back; a failed restore says how to.
 test_rollback() {
 	local a b out rc
-	reset_state
-	a=$(add_cert api.example.test --not-after 30)
-	certbind_old apply --config "$IP" >/dev/null 2>&1
-	b=$(add_cert api.example.test --not-after 60)
+	bound_and_renewed
+	a=$OLD
+	b=$NEW
 	fault Set "1 1312"
 	out=$(WINEDEBUG=-all,+eventlog certbind_old apply --config "$IP" 2>&1)
 	rc=$?
@@ -176,16 +188,15 @@ test_rollback() {
 # Killed between Delete and Set: the next run repairs, then rotates.
 test_crash_repair() {
 	local a b out rc
-	reset_state
-	a=$(add_cert api.example.test --not-after 30)
-	certbind_old apply --config "$IP" >/dev/null 2>&1
-	b=$(add_cert api.example.test --not-after 60)
+	bound_and_renewed
+	a=$OLD
+	b=$NEW
 	fault Set crash
 	certbind_old apply --config "$IP" >/dev/null 2>&1; rc=$?
 	expect_eq "crash: certbind died inside Set" "$rc" 99
 	expect_eq "crash: the record was deleted" "$(bound_hash 0.0.0.0:8443)" ""
 	expect_eq "crash: the journal holds the old record" \
-	    "$(wine reg query "$JOURNALKEY" 2>/dev/null | grep -c '0.0.0.0:8443')" 1
+	    "$(journal | grep -c '0.0.0.0:8443')" 1
 	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
 	out=$(certbind_old plan --config "$IP" 2>&1)
 	expect_eq "crash: plan does not repair" "$(bound_hash 0.0.0.0:8443)" ""
@@ -195,12 +206,12 @@ test_crash_repair() {
 	expect_match "crash: the repair is reported" "$out" \
 	    "warn:eventlog:ReportEventW L\"0.0.0.0:8443: an interrupted rotation had left it unbound; the previous record was put back"
 	expect_match "crash: the old record is Set back before anything else" \
-	    "$(calls | awk '$2 != "Query" { print $2 }' | tr '\n' ' ')" \
+	    "$(writes)" \
 	    "^Set Delete Set $"
 	expect_eq "crash: the binding ends on the renewal" \
 	    "$(bound_hash 0.0.0.0:8443)" "$b"
 	expect_eq "crash: the journal is empty" \
-	    "$(wine reg query "$JOURNALKEY" 2>/dev/null | grep -c REG_BINARY)" 0
+	    "$(journal | grep -c REG_BINARY)" 0
 }
 
 # Records of another AppId: conflict, or takeover keeping their AppId.
