@@ -307,6 +307,26 @@ endpoint_format(const struct endpoint *ep, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Host names compare ignoring ASCII case, as DNS and HTTP.sys do: a record
+ * HTTP.sys returns as "WWW.Example.test" is the binding's
+ * "www.example.test", and keeps the case it was written with.
+ */
+static int
+host_compare(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+
+		x = x >= 'A' && x <= 'Z' ? (unsigned char)(x - 'A' + 'a') : x;
+		y = y >= 'A' && y <= 'Z' ? (unsigned char)(y - 'A' + 'a') : y;
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (x == '\0')
+			return 0;
+	}
+}
+
 int
 endpoint_compare(const struct endpoint *a, const struct endpoint *b)
 {
@@ -320,7 +340,7 @@ endpoint_compare(const struct endpoint *a, const struct endpoint *b)
 	case EP_IPV6:
 		return memcmp(a->addr, b->addr, 16);
 	case EP_SNI:
-		return strcmp(a->host, b->host);
+		return host_compare(a->host, b->host);
 	case EP_CCS:
 		return 0;
 	}

@@ -24,7 +24,9 @@ enum endpoint_kind { EP_IPV4, EP_IPV6, EP_SNI, EP_CCS };
 struct endpoint {
 	enum endpoint_kind kind;
 	uint8_t addr[16];              /* EP_IPV4: 4 bytes; EP_IPV6: 16 */
-	char host[ENDPOINT_HOST_MAX + 1]; /* EP_SNI: lower-case host name */
+	char host[ENDPOINT_HOST_MAX + 1]; /* EP_SNI: the host name, lower
+	                                     case when parsed, as HTTP.sys
+	                                     holds it when read from there */
 	uint16_t port;
 };
 
@@ -39,7 +41,8 @@ int endpoint_parse(const char *text, struct endpoint *ep, char *why,
 const char *endpoint_format(const struct endpoint *ep, char *buf,
     size_t len);
 
-/* A total order on endpoints (for sorting); 0 when equal. */
+/* A total order on endpoints (for sorting); 0 when equal.  Host names
+ * compare ignoring ASCII case. */
 int endpoint_compare(const struct endpoint *a, const struct endpoint *b);
 
 bool endpoint_equal(const struct endpoint *a, const struct endpoint *b);

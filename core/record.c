@@ -65,16 +65,50 @@ guid_parse(const char *text, uint8_t g[16])
 	return 0;
 }
 
+const char *
+record_store_name(const struct ssl_record *r)
+{
+	return r->store[0] != '\0' ? r->store : "MY";
+}
+
+bool
+record_same_store(const struct ssl_record *a, const struct ssl_record *b)
+{
+	return ascii_equal_nocase(record_store_name(a), record_store_name(b));
+}
+
 bool
 record_same_options(const struct ssl_record *a, const struct ssl_record *b)
 {
-	return ascii_equal_nocase(a->store, b->store) &&
+	return record_same_store(a, b) &&
 	    a->check_mode == b->check_mode &&
 	    a->revocation_freshness == b->revocation_freshness &&
 	    a->url_timeout == b->url_timeout &&
 	    strcmp(a->ctl_identifier, b->ctl_identifier) == 0 &&
 	    ascii_equal_nocase(a->ctl_store, b->ctl_store) &&
 	    a->flags == b->flags;
+}
+
+const char *
+record_fields(const struct ssl_record *r, char *buf, size_t len)
+{
+	char ep[ENDPOINT_TEXT_MAX], guid[GUID_TEXT], hex[2 * RECORD_HASH_MAX + 1];
+	uint32_t i, n = r->hash_len <= RECORD_HASH_MAX ? r->hash_len : 0;
+
+	for (i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02X", r->hash[i]);
+	hex[2 * n] = '\0';
+	snprintf(buf, len, "%s=%s certhash=%s appid=%s certstorename=%s "
+	    "checkmode=0x%x revocationfreshnesstime=%u urlretrievaltimeout=%u "
+	    "sslctlidentifier='%s' sslctlstorename='%s' flags=0x%x",
+	    r->endpoint.kind == EP_SNI ? "hostnameport" :
+	    r->endpoint.kind == EP_CCS ? "ccs" : "ipport",
+	    endpoint_format(&r->endpoint, ep, sizeof(ep)), n ? hex : "(none)",
+	    guid_format(r->app_id, guid), r->store[0] ? r->store : "(none: MY)",
+	    (unsigned)r->check_mode, (unsigned)r->revocation_freshness,
+	    (unsigned)r->url_timeout, r->ctl_identifier, r->ctl_store,
+	    (unsigned)r->flags);
+	return buf;
 }
 
 /* --- encoding -------------------------------------------------------- */
@@ -136,6 +170,10 @@ put_text(struct cursor *c, const char *s)
 	size_t n = strlen(s);
 	uint8_t b[2] = { (uint8_t)n, (uint8_t)(n >> 8) };
 
+	if (n > 0xffff) {
+		c->bad = true;         /* the length would not fit: refuse */
+		return;
+	}
 	put_bytes(c, b, 2);
 	put_bytes(c, s, n);
 }

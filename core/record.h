@@ -17,15 +17,27 @@
 #include "cert.h"
 #include "endpoint.h"
 
+/*
+ * Every text field is kept whole or the record is refused (reported as
+ * unreadable and never written back): nothing is cut short.  Sizes are in
+ * UTF-8 bytes, room for the longest value in UTF-16 code units (one unit
+ * is at most 3 UTF-8 bytes) and the NUL.
+ *   store names   a certificate store is a registry key, and a key name is
+ *                 at most 255 characters ("Registry element size limits",
+ *                 learn.microsoft.com)
+ *   CTL identifier  no documented bound; 1024 characters is certbind's
+ */
 #define RECORD_HASH_MAX 32             /* HTTP.sys takes up to SHA-256 */
-#define RECORD_STORE_MAX 64
-#define RECORD_CTL_MAX 256
+#define RECORD_STORE_CHARS 255
+#define RECORD_CTL_CHARS 1024
+#define RECORD_STORE_MAX (3 * RECORD_STORE_CHARS + 1)
+#define RECORD_CTL_MAX (3 * RECORD_CTL_CHARS + 1)
 
 struct ssl_record {
 	struct endpoint endpoint;
 	uint8_t hash[RECORD_HASH_MAX];
 	uint32_t hash_len;
-	char store[RECORD_STORE_MAX];  /* certificate store name, e.g. "MY" */
+	char store[RECORD_STORE_MAX];  /* certificate store; "" (NULL) is MY */
 	uint8_t app_id[16];            /* GUID, in Windows' memory layout */
 	uint32_t check_mode;           /* DefaultCertCheckMode */
 	uint32_t revocation_freshness; /* seconds */
@@ -76,9 +88,12 @@ bool record_holds(const struct ssl_record *r, const uint8_t thumb[THUMB_LEN]);
 
 /*
  * A record as bytes, for certbind's rotation journal: a versioned layout
- * of explicit little-endian fields, never the struct's memory.
+ * of explicit little-endian fields, never the struct's memory.  Room for
+ * the largest record: fixed fields, then each text with its 2-byte length.
  */
-#define RECORD_ENCODED_MAX 1024
+#define RECORD_ENCODED_MAX (4 + 3 * 4 + 16 + 2 + ENDPOINT_HOST_MAX + \
+    RECORD_HASH_MAX + 16 + 3 * 4 + 3 * 2 + 2 * (RECORD_STORE_MAX - 1) + \
+    RECORD_CTL_MAX - 1 + 4)
 size_t record_encode(const struct ssl_record *r, uint8_t *buf, size_t len);
 
 /* Returns 0, or -1 when buf is not a whole, valid encoding. */
@@ -87,5 +102,21 @@ int record_decode(const uint8_t *buf, size_t len, struct ssl_record *r);
 /* Everything but the endpoint, hash and AppId is the same. */
 bool record_same_options(const struct ssl_record *a,
     const struct ssl_record *b);
+
+/*
+ * The store a record's certificate is read from: HTTP.sys takes a NULL
+ * (here "") store name as "MY" (HTTP_SERVICE_CONFIG_SSL_PARAM).
+ */
+const char *record_store_name(const struct ssl_record *r);
+
+/* Both name the same store: case aside, and "" the same as MY. */
+bool record_same_store(const struct ssl_record *a,
+    const struct ssl_record *b);
+
+/*
+ * Every field of r as "name=value" pairs in netsh's names, for a message
+ * about a record HTTP.sys refused.
+ */
+const char *record_fields(const struct ssl_record *r, char *buf, size_t len);
 
 #endif

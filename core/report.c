@@ -133,8 +133,9 @@ option_changes(const struct ssl_record *a, const struct ssl_record *b,
 {
 	struct sbuf s = { 0 };
 
-	if (strcmp(a->store, b->store) != 0)
-		sb_printf(&s, ", cert store %s -> %s", a->store, b->store);
+	if (!record_same_store(a, b))
+		sb_printf(&s, ", cert store %s -> %s", record_store_name(a),
+		    record_store_name(b));
 	if (a->check_mode != b->check_mode)
 		sb_printf(&s, ", check mode 0x%x -> 0x%x", (unsigned)a->check_mode,
 		    (unsigned)b->check_mode);
@@ -265,45 +266,112 @@ static const struct {
 	{ "disablesessionid", false, SSL_FLAG_DISABLE_SESSION_ID, "enable" },
 };
 
+/*
+ * Why value cannot be given to netsh from both cmd.exe and PowerShell in
+ * double quotes; NULL when it can.  cmd.exe expands %NAME% (and !NAME!
+ * under delayed expansion) inside quotes; PowerShell expands $ and
+ * escapes with ` inside them, and takes the typographic double quotes
+ * for '"'; netsh's own argument splitting (the C runtime's) reads a
+ * backslash before the closing quote as an escaped quote; a '"' or a
+ * control character ends or breaks the command in both.
+ */
+static const char *
+netsh_unsafe(const char *value)
+{
+	static const char *const typographic[] = { "\xe2\x80\x9c",
+	    "\xe2\x80\x9d", "\xe2\x80\x9e" };
+	const char *p;
+	size_t i;
+
+	for (p = value; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return "a control character";
+		if (strchr("\"%!$`", *p) != NULL)
+			return *p == '"' ? "'\"'" : *p == '%' ? "'%'" :
+			    *p == '!' ? "'!'" : *p == '$' ? "'$'" : "'`'";
+		for (i = 0; i < sizeof(typographic) / sizeof(typographic[0]); i++)
+			if (strncmp(p, typographic[i], 3) == 0)
+				return "a typographic double quote";
+	}
+	if (p > value && p[-1] == '\\')
+		return "a final backslash";
+	return NULL;
+}
+
+/*
+ * name="value": every value in double quotes, which cmd.exe and
+ * PowerShell both hand to netsh whole (spaces, braces, & | < > ^ ; and
+ * parentheses included), once netsh_unsafe() has passed it.
+ */
+static void
+netsh_param(struct sbuf *s, const char *name, const char *value,
+    const char **bad_name, const char **bad_why)
+{
+	const char *why = netsh_unsafe(value);
+
+	if (why != NULL && *bad_name == NULL) {
+		*bad_name = name;
+		*bad_why = why;
+	}
+	sb_printf(s, " %s=\"%s\"", name, value);
+}
+
 const char *
 report_netsh(const struct ssl_record *r, char *buf, size_t len)
 {
 	struct sbuf s = { 0 };
 	char ep[ENDPOINT_TEXT_MAX], hex[2 * RECORD_HASH_MAX + 1];
-	char guid[GUID_TEXT];
+	char guid[GUID_TEXT], num[16];
+	const char *bad_name = NULL, *bad_why = NULL;
 	uint32_t i;
 
 	endpoint_format(&r->endpoint, ep, sizeof(ep));
-	if (r->endpoint.kind == EP_CCS)
-		sb_printf(&s, "netsh http add sslcert ccs=%u",
-		    (unsigned)r->endpoint.port);
-	else
-		sb_printf(&s, "netsh http add sslcert %s=%s",
-		    r->endpoint.kind == EP_SNI ? "hostnameport" : "ipport", ep);
+	sb_printf(&s, "netsh http add sslcert");
+	if (r->endpoint.kind == EP_CCS) {
+		snprintf(num, sizeof(num), "%u", (unsigned)r->endpoint.port);
+		netsh_param(&s, "ccs", num, &bad_name, &bad_why);
+	} else {
+		netsh_param(&s, r->endpoint.kind == EP_SNI ? "hostnameport" :
+		    "ipport", ep, &bad_name, &bad_why);
+	}
 	if (r->hash_len > 0 && r->hash_len <= RECORD_HASH_MAX) {
 		for (i = 0; i < r->hash_len; i++)
 			snprintf(hex + 2 * i, 3, "%02X", r->hash[i]);
-		sb_printf(&s, " certhash=%s", hex);
+		netsh_param(&s, "certhash", hex, &bad_name, &bad_why);
 	}
-	sb_printf(&s, " appid=%s", guid_format(r->app_id, guid));
+	netsh_param(&s, "appid", guid_format(r->app_id, guid), &bad_name,
+	    &bad_why);
 	if (r->store[0] != '\0')
-		sb_printf(&s, " certstorename=%s", r->store);
-	if (r->revocation_freshness != 0)
-		sb_printf(&s, " revocationfreshnesstime=%u",
-		    (unsigned)r->revocation_freshness);
-	if (r->url_timeout != 0)
-		sb_printf(&s, " urlretrievaltimeout=%u", (unsigned)r->url_timeout);
+		netsh_param(&s, "certstorename", r->store, &bad_name, &bad_why);
+	if (r->revocation_freshness != 0) {
+		snprintf(num, sizeof(num), "%u", (unsigned)r->revocation_freshness);
+		netsh_param(&s, "revocationfreshnesstime", num, &bad_name,
+		    &bad_why);
+	}
+	if (r->url_timeout != 0) {
+		snprintf(num, sizeof(num), "%u", (unsigned)r->url_timeout);
+		netsh_param(&s, "urlretrievaltimeout", num, &bad_name, &bad_why);
+	}
 	if (r->ctl_identifier[0] != '\0')
-		sb_printf(&s, " sslctlidentifier=%s", r->ctl_identifier);
+		netsh_param(&s, "sslctlidentifier", r->ctl_identifier, &bad_name,
+		    &bad_why);
 	if (r->ctl_store[0] != '\0')
-		sb_printf(&s, " sslctlstorename=%s", r->ctl_store);
+		netsh_param(&s, "sslctlstorename", r->ctl_store, &bad_name,
+		    &bad_why);
 	for (i = 0; i < sizeof(netsh_switches) / sizeof(netsh_switches[0]); i++)
 		if ((netsh_switches[i].check_mode ? r->check_mode : r->flags) &
 		    netsh_switches[i].bit)
-			sb_printf(&s, " %s=%s", netsh_switches[i].name,
-			    netsh_switches[i].when_set);
-	snprintf(buf, len, "%s", s.failed || s.s == NULL ? "(out of memory)" :
-	    s.s);
+			netsh_param(&s, netsh_switches[i].name,
+			    netsh_switches[i].when_set, &bad_name, &bad_why);
+	if (s.failed || s.s == NULL)
+		snprintf(buf, len, "(out of memory)");
+	else if (bad_name != NULL)
+		snprintf(buf, len, "(no command: the %s value holds %s, which "
+		    "cmd.exe and PowerShell cannot both pass to netsh; recreate "
+		    "the record by hand with%s)", bad_name, bad_why,
+		    s.s + strlen("netsh http add sslcert"));
+	else
+		snprintf(buf, len, "%s", s.s);
 	free(s.s);
 	return buf;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "status.h"
 
 #define DAY_SECONDS 86400
@@ -42,7 +43,8 @@ static void
 find_cert(const struct cert *c, void *arg)
 {
 	struct cert_search *s = arg;
-	bool webhosting = s->rec->store[0] == 'W' || s->rec->store[0] == 'w';
+	bool webhosting = ascii_equal_nocase(record_store_name(s->rec),
+	    "WebHosting");
 
 	if (s->found == NULL ||
 	    (c->store == STORE_WEBHOSTING) == webhosting)

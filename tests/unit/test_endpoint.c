@@ -85,11 +85,37 @@ test_equal(void **state)
 	assert_false(endpoint_equal(&a, &b));
 }
 
+/*
+ * A host as HTTP.sys returns it keeps its case and still is the policy's
+ * endpoint; the order stays total (sorting and binary search agree).
+ */
+static void
+test_host_case(void **state)
+{
+	struct endpoint parsed, held, other;
+
+	(void)state;
+	assert_int_equal(endpoint_parse("www.example.test:443", &parsed, NULL,
+	    0), 0);
+	held = parsed;
+	strcpy(held.host, "WWW.Example.test");
+	assert_true(endpoint_equal(&parsed, &held));
+	assert_int_equal(endpoint_compare(&held, &parsed), 0);
+	other = held;
+	strcpy(other.host, "WWW.Example.tesu");
+	assert_true(endpoint_compare(&held, &other) < 0);
+	assert_true(endpoint_compare(&other, &parsed) > 0);
+	strcpy(other.host, "www.example.tes");
+	assert_true(endpoint_compare(&held, &other) > 0);
+	assert_true(endpoint_compare(&other, &held) < 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_equal),
+		cmocka_unit_test(test_host_case),
 	};
 	int failed;
 

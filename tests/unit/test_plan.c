@@ -74,6 +74,8 @@ static const struct row rows[] = {
 	  { true, 2 }, ACTION_UPDATE_OPTIONS, 2, 0x4, 0, 3600, "MY", 0 },
 	{ "store name case does not count as a difference", EP MATCH,
 	  { true, 2, NULL, 0, 0, 0, "My" }, ACTION_NONE, 0, 0, 0, 0, NULL, 0 },
+	{ "no store name is MY to HTTP.sys: nothing", EP MATCH,
+	  { true, 2, NULL, 0, 0, 0, "" }, ACTION_NONE, 0, 0, 0, 0, NULL, 0 },
 	{ "new record carries the declared options", EP MATCH
 	  "    options: {disable_tls12: true, url_retrieval_timeout: 15s}\n",
 	  { false }, ACTION_CREATE, 2, 0, 0x1000, 0, "MY", 0 },
@@ -211,6 +213,36 @@ test_undeclared_records(void **state)
 	assert_int_equal(plan.n, 1);
 	assert_false(plan.items[0].has_current);
 	assert_int_equal(plan.items[0].action, ACTION_CREATE);
+	plan_free(&plan);
+	inventory_free(&inv);
+	policy_free(&p);
+}
+
+/*
+ * A record HTTP.sys holds as "WWW.Example.test:443" is the binding's
+ * www.example.test:443, and a rotation writes it back with its own case.
+ */
+static void
+test_sni_host_case(void **state)
+{
+	struct inventory inv = { 0 };
+	struct policy p;
+	struct ssl_record rec;
+	struct plan plan;
+	struct cb_error err;
+	struct start s = { true, 1 };
+
+	(void)state;
+	load_policy("version: 1\nbindings:\n  - name: api\n"
+	    "    endpoint: " NAME ":443\n", &p);
+	make_store(&inv);
+	make_record(&s, &p.bindings[0], &rec);
+	strcpy(rec.endpoint.host, "API.Example.Test");
+	assert_int_equal(plan_build(&p, &inv, &rec, 1, NOW, &plan, &err), 0);
+	assert_true(plan.items[0].has_current);
+	assert_int_equal(plan.items[0].action, ACTION_UPDATE_HASH);
+	assert_string_equal(plan.items[0].desired.endpoint.host,
+	    "API.Example.Test");
 	plan_free(&plan);
 	inventory_free(&inv);
 	policy_free(&p);
@@ -408,6 +440,7 @@ main(void)
 		cmocka_unit_test(test_next_event),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_undeclared_records),
+		cmocka_unit_test(test_sni_host_case),
 		cmocka_unit_test(test_report_text),
 		cmocka_unit_test(test_report_json),
 	};

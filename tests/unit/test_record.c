@@ -1,7 +1,8 @@
 /*
  * test_record.c - the record helpers: the journal's byte encoding
- * (core/record.c), and the netsh command that recreates a record
- * (core/report.c).
+ * (core/record.c), store names, and the netsh command that recreates a
+ * record (core/report.c), parsed back the way cmd.exe and PowerShell
+ * would hand it to netsh.
  */
 #include "unit.h"
 
@@ -97,22 +98,321 @@ test_netsh(void **state)
 	(void)state;
 	sample("10.0.0.5:443", &r);
 	assert_string_equal(report_netsh(&r, cmd, sizeof(cmd)),
-	    "netsh http add sslcert ipport=10.0.0.5:443 "
-	    "certhash=ABABABABABABABABABABABABABABABABABABABAB "
-	    "appid={9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6} certstorename=MY "
-	    "revocationfreshnesstime=600 urlretrievaltimeout=15000 "
-	    "sslctlidentifier=Partners sslctlstorename=CA "
-	    "verifyclientcertrevocation=disable clientcertnegotiation=enable "
-	    "disablehttp2=enable");
+	    "netsh http add sslcert ipport=\"10.0.0.5:443\" "
+	    "certhash=\"ABABABABABABABABABABABABABABABABABABABAB\" "
+	    "appid=\"{9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6}\" "
+	    "certstorename=\"MY\" "
+	    "revocationfreshnesstime=\"600\" urlretrievaltimeout=\"15000\" "
+	    "sslctlidentifier=\"Partners\" sslctlstorename=\"CA\" "
+	    "verifyclientcertrevocation=\"disable\" "
+	    "clientcertnegotiation=\"enable\" disablehttp2=\"enable\"");
 	sample_plain("www.example.test:443", &r);
 	assert_string_equal(report_netsh(&r, cmd, sizeof(cmd)),
-	    "netsh http add sslcert hostnameport=www.example.test:443 "
-	    "certhash=ABABABABABABABABABABABABABABABABABABABAB "
-	    "appid={9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6} certstorename=MY");
+	    "netsh http add sslcert hostnameport=\"www.example.test:443\" "
+	    "certhash=\"ABABABABABABABABABABABABABABABABABABABAB\" "
+	    "appid=\"{9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6}\" "
+	    "certstorename=\"MY\"");
 	sample_plain("ccs:443", &r);
 	assert_string_equal(report_netsh(&r, cmd, sizeof(cmd)),
-	    "netsh http add sslcert ccs=443 "
-	    "appid={9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6}");
+	    "netsh http add sslcert ccs=\"443\" "
+	    "appid=\"{9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6}\"");
+}
+
+/* Fill a field with n copies of a UTF-8 character, NUL-terminated. */
+static void
+fill(char *field, const char *ch, size_t n)
+{
+	size_t w = strlen(ch), i;
+
+	for (i = 0; i < n; i++)
+		memcpy(field + i * w, ch, w);
+	field[n * w] = '\0';
+}
+
+/*
+ * The longest value each field can hold survives the journal whole: a
+ * store name of 255 three-byte characters, a 1024-character CTL
+ * identifier, a 253-byte host, a SHA-256 hash.
+ */
+static void
+test_long_fields(void **state)
+{
+	static uint8_t buf[RECORD_ENCODED_MAX];
+	struct ssl_record r, back;
+	size_t n;
+
+	(void)state;
+	sample("www.example.test:443", &r);
+	fill(r.endpoint.host, "a", ENDPOINT_HOST_MAX);
+	memset(r.hash, 0xcd, RECORD_HASH_MAX);
+	r.hash_len = RECORD_HASH_MAX;
+	fill(r.store, "\xe2\x82\xac", 255);
+	fill(r.ctl_store, "\xe2\x82\xac", 255);
+	fill(r.ctl_identifier, "\xe2\x82\xac", 1024);
+	n = record_encode(&r, buf, sizeof(buf));
+	assert_int_equal(n, sizeof(buf));
+	assert_int_equal(record_decode(buf, n, &back), 0);
+	assert_string_equal(back.endpoint.host, r.endpoint.host);
+	assert_memory_equal(back.hash, r.hash, RECORD_HASH_MAX);
+	assert_string_equal(back.store, r.store);
+	assert_string_equal(back.ctl_store, r.ctl_store);
+	assert_string_equal(back.ctl_identifier, r.ctl_identifier);
+	assert_int_equal(strlen(back.ctl_identifier), 3 * 1024);
+
+	/* One byte short of room is refused, not cut. */
+	assert_int_equal(record_encode(&r, buf, sizeof(buf) - 1), 0);
+}
+
+/* A record with no store name (NULL to HTTP.sys) is in MY. */
+static void
+test_store_null(void **state)
+{
+	struct ssl_record a, b;
+
+	(void)state;
+	sample("10.0.0.5:443", &a);
+	b = a;
+	a.store[0] = '\0';
+	assert_string_equal(record_store_name(&a), "MY");
+	assert_true(record_same_store(&a, &b));
+	assert_true(record_same_options(&a, &b));
+	assert_true(record_same_options(&b, &a));
+	strcpy(b.store, "my");
+	assert_true(record_same_options(&a, &b));
+	strcpy(b.store, "WebHosting");
+	assert_false(record_same_store(&a, &b));
+	assert_false(record_same_options(&a, &b));
+	assert_string_equal(record_store_name(&b), "WebHosting");
+}
+
+/* --- the netsh command, parsed back ---------------------------------- */
+
+#define MAX_ARGS 32
+
+struct args {
+	char *v[MAX_ARGS];
+	int n;
+};
+
+static void
+args_free(struct args *a)
+{
+	while (a->n > 0)
+		free(a->v[--a->n]);
+}
+
+/*
+ * cmd.exe: it expands %NAME% (and !NAME! with delayed expansion) even
+ * inside double quotes, so neither may appear; then netsh gets the line
+ * and splits it as the C runtime does (CommandLineToArgvW): white space
+ * outside quotes separates, '"' opens and closes quoting, and 2n
+ * backslashes before '"' are n backslashes, 2n+1 are n and a literal '"'.
+ * Returns 0, or -1 when the line would not reach netsh as written.
+ */
+static int
+split_cmd(const char *line, struct args *a)
+{
+	const char *p = line;
+
+	a->n = 0;
+	if (strpbrk(line, "%!") != NULL)
+		return -1;
+	while (*p) {
+		char *arg = malloc(strlen(line) + 1);
+		size_t len = 0;
+		int quoted = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0' || arg == NULL) {
+			free(arg);
+			break;
+		}
+		while (*p && (quoted || (*p != ' ' && *p != '\t'))) {
+			size_t bs = 0;
+
+			while (p[bs] == '\\')
+				bs++;
+			if (p[bs] == '"') {
+				memset(arg + len, '\\', bs / 2);
+				len += bs / 2;
+				if (bs % 2)
+					arg[len++] = '"';
+				else
+					quoted = !quoted;
+				p += bs + 1;
+			} else if (bs > 0) {
+				memset(arg + len, '\\', bs);
+				len += bs;
+				p += bs;
+			} else {
+				arg[len++] = *p++;
+			}
+		}
+		arg[len] = '\0';
+		if (a->n == MAX_ARGS) {
+			free(arg);
+			return -1;
+		}
+		a->v[a->n++] = arg;
+	}
+	return 0;
+}
+
+/*
+ * PowerShell, in argument mode: a bare word runs to white space; inside
+ * it, "..." is an expandable string where '$' and '`' are special and a
+ * '"' (or a typographic double quote) ends it.  Outside quotes the
+ * characters in ps_special start other syntax ({ a script block, $ a
+ * variable, ...).  PowerShell then passes each word's value to netsh
+ * whole.  Returns 0, or -1 for anything but plain words and strings.
+ */
+static int
+split_powershell(const char *line, struct args *a)
+{
+	static const char ps_special[] = "{}()@$`;,|&<>#'";
+	const char *p = line;
+
+	a->n = 0;
+	while (*p) {
+		char *arg = malloc(strlen(line) + 1);
+		size_t len = 0;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '\0' || arg == NULL) {
+			free(arg);
+			break;
+		}
+		while (*p && *p != ' ') {
+			if (*p == '"') {
+				for (p++; *p != '"'; p++) {
+					if (*p == '\0' || *p == '$' || *p == '`' ||
+					    strncmp(p, "\xe2\x80\x9c", 3) == 0 ||
+					    strncmp(p, "\xe2\x80\x9d", 3) == 0 ||
+					    strncmp(p, "\xe2\x80\x9e", 3) == 0) {
+						free(arg);
+						return -1;
+					}
+					arg[len++] = *p;
+				}
+				p++;
+			} else if (strchr(ps_special, *p) != NULL) {
+				free(arg);
+				return -1;
+			} else {
+				arg[len++] = *p++;
+			}
+		}
+		arg[len] = '\0';
+		if (a->n == MAX_ARGS) {
+			free(arg);
+			return -1;
+		}
+		a->v[a->n++] = arg;
+	}
+	return 0;
+}
+
+/* The value of netsh parameter name= in a, or NULL. */
+static const char *
+arg_value(const struct args *a, const char *name)
+{
+	size_t n = strlen(name);
+	int i;
+
+	for (i = 0; i < a->n; i++)
+		if (strncmp(a->v[i], name, n) == 0 && a->v[i][n] == '=')
+			return a->v[i] + n + 1;
+	return NULL;
+}
+
+/* Every field of r comes back from the command, through either shell. */
+static void
+check_parsed(const struct ssl_record *r, const char *cmd,
+    int (*split)(const char *, struct args *))
+{
+	struct args a = { .n = 0 };
+	char ep[ENDPOINT_TEXT_MAX], guid[GUID_TEXT], num[16];
+
+	assert_int_equal(split(cmd, &a), 0);
+	assert_true(a.n >= 4);
+	assert_string_equal(a.v[0], "netsh");
+	assert_string_equal(a.v[1], "http");
+	assert_string_equal(a.v[2], "add");
+	assert_string_equal(a.v[3], "sslcert");
+	assert_string_equal(arg_value(&a, "hostnameport"),
+	    endpoint_format(&r->endpoint, ep, sizeof(ep)));
+	assert_string_equal(arg_value(&a, "certhash"),
+	    "ABABABABABABABABABABABABABABABABABABABAB");
+	assert_string_equal(arg_value(&a, "appid"),
+	    guid_format(r->app_id, guid));
+	assert_string_equal(arg_value(&a, "certstorename"), r->store);
+	snprintf(num, sizeof(num), "%u", (unsigned)r->revocation_freshness);
+	assert_string_equal(arg_value(&a, "revocationfreshnesstime"), num);
+	snprintf(num, sizeof(num), "%u", (unsigned)r->url_timeout);
+	assert_string_equal(arg_value(&a, "urlretrievaltimeout"), num);
+	assert_string_equal(arg_value(&a, "sslctlidentifier"),
+	    r->ctl_identifier);
+	assert_string_equal(arg_value(&a, "sslctlstorename"), r->ctl_store);
+	assert_string_equal(arg_value(&a, "clientcertnegotiation"), "enable");
+	assert_string_equal(arg_value(&a, "disablehttp2"), "enable");
+	args_free(&a);
+}
+
+/* Spaces, braces and shell metacharacters reach netsh whole. */
+static void
+test_netsh_parsed_back(void **state)
+{
+	static const char *ctl_ids[] = { "{Partners CTL}", "Partners & Co (EU)",
+	    "a|b<c>d^e;f", "x{y}z", "back\\slash inside" };
+	struct ssl_record r;
+	char cmd[2048];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(ctl_ids); i++) {
+		sample("www.example.test:443", &r);
+		strcpy(r.store, "My Store");
+		strcpy(r.ctl_store, "Trusted Partners");
+		strcpy(r.ctl_identifier, ctl_ids[i]);
+		report_netsh(&r, cmd, sizeof(cmd));
+		check_parsed(&r, cmd, split_cmd);
+		check_parsed(&r, cmd, split_powershell);
+	}
+}
+
+/*
+ * A value one of the shells would change or cut is never put in a
+ * command: the message says which field and gives the fields instead.
+ */
+static void
+test_netsh_refused(void **state)
+{
+	static const char *bad[] = { "say \"hi\"", "100%", "%PATH%", "$env:x",
+	    "tick`n", "ends\\", "bang!", "line\nbreak",
+	    "smart \xe2\x80\x9cquote\xe2\x80\x9d" };
+	struct ssl_record r;
+	struct args a = { .n = 0 };
+	char cmd[2048];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(bad); i++) {
+		sample("www.example.test:443", &r);
+		strcpy(r.ctl_identifier, bad[i]);
+		report_netsh(&r, cmd, sizeof(cmd));
+		assert_null(strstr(cmd, "netsh http add"));
+		assert_non_null(strstr(cmd, "sslctlidentifier"));
+		/* The other fields are still there for the operator. */
+		assert_non_null(strstr(cmd, "www.example.test:443"));
+	}
+	/* The same value quoted plainly: the shells really would break it. */
+	assert_int_equal(split_cmd("x=\"100%\"", &a), -1);
+	assert_int_equal(split_powershell("x=\"$env:x\"", &a), -1);
+	assert_int_equal(split_cmd("x=\"ends\\\" y=\"z\"", &a), 0);
+	assert_int_equal(a.n, 1);
+	args_free(&a);
 }
 
 int
@@ -122,6 +422,10 @@ main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_netsh),
+		cmocka_unit_test(test_long_fields),
+		cmocka_unit_test(test_store_null),
+		cmocka_unit_test(test_netsh_parsed_back),
+		cmocka_unit_test(test_netsh_refused),
 	};
 
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);
