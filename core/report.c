@@ -165,7 +165,7 @@ report_item(const struct plan_item *it, char *buf, size_t len)
 {
 	const struct binding *b = it->binding;
 	char ep[ENDPOINT_TEXT_MAX], cert[512], hex[THUMB_HEX], guid[GUID_TEXT];
-	char opts[512];
+	char opts[RECORD_TEXT_MAX];
 
 	endpoint_format(&b->endpoint, ep, sizeof(ep));
 	switch (it->action) {
@@ -410,7 +410,7 @@ char *
 report_text(const struct plan *plan, int64_t now, unsigned flags)
 {
 	struct sbuf s = { 0 };
-	char line[2048];
+	char line[REPORT_ITEM_MAX];
 	size_t i, j, changes = plan_changes(plan);
 
 	for (i = 0; i < plan->n; i++) {
@@ -525,7 +525,7 @@ static void
 json_item(struct sbuf *s, const struct plan_item *it, int64_t now,
     unsigned flags)
 {
-	char ep[ENDPOINT_TEXT_MAX], line[2048];
+	char ep[ENDPOINT_TEXT_MAX], line[REPORT_ITEM_MAX];
 	bool writes = it->action == ACTION_CREATE ||
 	    it->action == ACTION_UPDATE_HASH ||
 	    it->action == ACTION_UPDATE_OPTIONS;

@@ -29,7 +29,11 @@ char *report_certs_json(const struct inventory *inv, int64_t now);
 char *report_status_text(const struct status *st, int64_t now);
 char *report_status_json(const struct status *st, int64_t now);
 
-/* One item's decision as a sentence: "api (0.0.0.0:443): update from...". */
+/*
+ * One item's decision as a sentence: "api (0.0.0.0:443): update from...".
+ * REPORT_ITEM_MAX bytes always hold it whole, option changes included.
+ */
+#define REPORT_ITEM_MAX (RECORD_TEXT_MAX + 1024)
 const char *report_item(const struct plan_item *it, char *buf, size_t len);
 
 /* The sentence for one WARN_* bit of an item. */

@@ -111,7 +111,8 @@ read_records(struct world *w)
 			say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: cannot read the "
 			    "HTTP.sys record for %s: %s", p->bindings[i].name,
 			    endpoint_format(&p->bindings[i].endpoint, ep,
-			    sizeof(ep)), httpsys_strerror(rc, &key, why, sizeof(why)));
+			    sizeof(ep)), httpsys_read_strerror(rc, &key.endpoint, why,
+			    sizeof(why)));
 		}
 	}
 	return 0;
@@ -130,7 +131,8 @@ world_free(struct world *w)
 static void
 report_repair(const struct ssl_record *old, uint32_t error, void *arg)
 {
-	char ep[ENDPOINT_TEXT_MAX], why[512], netsh[1024];
+	char ep[ENDPOINT_TEXT_MAX], why[RECORD_TEXT_MAX + 512];
+	char netsh[RECORD_TEXT_MAX];
 
 	(void)arg;
 	endpoint_format(&old->endpoint, ep, sizeof(ep));
@@ -143,6 +145,24 @@ report_repair(const struct ssl_record *old, uint32_t error, void *arg)
 		    "(%s). Recreate it with: %s", ep,
 		    httpsys_strerror(error, old, why, sizeof(why)),
 		    report_netsh(old, netsh, sizeof(netsh)));
+}
+
+/* A journal value that is not an entry: say so, leave it, go on. */
+static void
+report_journal_bad(const char *name, const char *why, void *arg)
+{
+	(void)arg;
+	if (name == NULL)
+		say(EV_ERROR, EV_JOURNAL_UNREADABLE, "the rotation journal "
+		    "(HKLM\\SOFTWARE\\CertBind\\Journal) cannot be read: %s; "
+		    "an interrupted rotation may have left an endpoint unbound",
+		    why);
+	else
+		say(EV_ERROR, EV_JOURNAL_UNREADABLE, "the rotation journal "
+		    "entry '%s' (HKLM\\SOFTWARE\\CertBind\\Journal) cannot "
+		    "be read: %s. It was left in place and the other entries "
+		    "were repaired; if that endpoint has no record, recreate it "
+		    "by hand, then delete the value", name, why);
 }
 
 /* How world_load() reads HTTP.sys. */
@@ -169,7 +189,7 @@ world_read(struct world *w, const struct policy *p, enum reading how)
 		return -1;
 	}
 	if (how == READ_REPAIR)
-		httpsys_repair(report_repair, NULL);
+		httpsys_repair(report_repair, report_journal_bad, NULL);
 	rc = how == READ_ALL ? read_all_records(w) : read_records(w);
 	httpsys_close();
 	return rc == 0 ? 0 : -1;
@@ -232,7 +252,7 @@ static int
 report_replace_failure(const struct plan_item *it,
     const struct replace_result *res, const char *ep)
 {
-	char why[512], netsh[1024];
+	char why[RECORD_TEXT_MAX + 512], netsh[RECORD_TEXT_MAX];
 
 	say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: %s failed for %s: %s",
 	    it->binding->name, res->step, ep,
@@ -253,7 +273,8 @@ report_replace_failure(const struct plan_item *it,
 static int
 carry_out(const struct plan_item *it, int64_t now)
 {
-	char ep[ENDPOINT_TEXT_MAX], cert[512], old[THUMB_HEX], why[1024];
+	char ep[ENDPOINT_TEXT_MAX], cert[512], old[THUMB_HEX];
+	char why[REPORT_ITEM_MAX];
 	struct replace_result res;
 	uint32_t rc;
 

@@ -67,23 +67,36 @@ evlog_write(enum ev_level level, uint32_t id, const char *text)
 	free(wide);
 }
 
-/* Print a decision (info to stdout, the rest to stderr) and log it. */
+/*
+ * Print a decision (info to stdout, the rest to stderr) and log it.  The
+ * text is as long as it needs to be: a record's fields or a netsh command
+ * are never cut short.
+ */
 void
 say(enum ev_level level, uint32_t id, const char *fmt, ...)
 {
-	char text[4096];
+	char *text;
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (text = malloc((size_t)n + 1)) == NULL) {
+		fprintf(stderr, "certbind: out of memory for a message\n");
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	if (id != 0 && evlog_echoing()) {
 		evlog_write(level, id, text);    /* prints it, with its ID */
-		return;
+	} else {
+		fprintf(level == EV_INFO ? stdout : stderr, "%s\n", text);
+		fflush(level == EV_INFO ? stdout : stderr);
+		if (id != 0)
+			evlog_write(level, id, text);
 	}
-	fprintf(level == EV_INFO ? stdout : stderr, "%s\n", text);
-	fflush(level == EV_INFO ? stdout : stderr);
-	if (id != 0)
-		evlog_write(level, id, text);
+	free(text);
 }
 

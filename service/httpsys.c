@@ -20,6 +20,7 @@
 #include <ws2tcpip.h>
 #include <windows.h>
 #include <http.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +30,15 @@
 #include "httpsys_decl.h"
 #include "journal.h"
 #include "winerr.h"
+#include "wstr.h"
 
 #define RETRIES 3                      /* after the first try */
 #define RETRY_MS 100                   /* doubled after each try */
 
-/* A set structure of any kind, with room for what its pointers point at. */
+/*
+ * A set structure of any kind, and what its pointers point at: the text
+ * fields are malloc'd, each as long as its value (set_buf_free()).
+ */
 struct set_buf {
 	union {
 		HTTP_SERVICE_CONFIG_SSL_SET ip;
@@ -41,11 +46,11 @@ struct set_buf {
 		HTTP_SERVICE_CONFIG_SSL_CCS_SET ccs;
 	} u;
 	SOCKADDR_STORAGE addr;
-	wchar_t host[ENDPOINT_HOST_MAX + 1];
+	wchar_t *host;
 	uint8_t hash[RECORD_HASH_MAX];
-	wchar_t store[RECORD_STORE_MAX];
-	wchar_t ctl_identifier[RECORD_CTL_MAX];
-	wchar_t ctl_store[RECORD_STORE_MAX];
+	wchar_t *store;
+	wchar_t *ctl_identifier;
+	wchar_t *ctl_store;
 };
 
 union query_buf {
@@ -133,23 +138,46 @@ from_sockaddr(const SOCKADDR *sa, struct endpoint *ep)
 	return -1;
 }
 
-/* UTF-8 into a fixed wide buffer; NULL for an empty string. */
-static wchar_t *
-to_wide(const char *s, wchar_t *buf, int cap)
+/*
+ * UTF-8 text for HTTP.sys as a malloc'd UTF-16 string, whole; "" is NULL
+ * (no value).  ERROR_NO_UNICODE_TRANSLATION when s is not valid UTF-8.
+ */
+static ULONG
+wide_field(const char *s, wchar_t **out)
 {
-	if (s[0] == '\0' ||
-	    MultiByteToWideChar(CP_UTF8, 0, s, -1, buf, cap) == 0)
-		return NULL;
-	return buf;
+	*out = NULL;
+	if (s[0] == '\0')
+		return NO_ERROR;
+	if ((*out = wide_from_utf8(s)) == NULL)
+		return ERROR_NO_UNICODE_TRANSLATION;
+	return NO_ERROR;
 }
 
-static void
-to_utf8(const wchar_t *s, char *buf, int cap)
+/*
+ * A string HTTP.sys returned into a UTF-8 field of cap bytes, whole, or
+ * an error: never cut short, never "" for a value that did not fit.  NULL
+ * is "".  ERROR_BUFFER_OVERFLOW when it has more than max UTF-16 units or
+ * its UTF-8 does not fit; ERROR_NO_UNICODE_TRANSLATION when it is not
+ * valid UTF-16 (an unpaired surrogate).
+ */
+static ULONG
+field_from_wide(const wchar_t *s, size_t max, char *out, size_t cap)
 {
-	buf[0] = '\0';
-	if (s != NULL && WideCharToMultiByte(CP_UTF8, 0, s, -1, buf, cap,
-	    NULL, NULL) == 0)
-		buf[0] = '\0';
+	size_t n;
+	int got;
+
+	out[0] = '\0';
+	if (s == NULL || (n = wcslen(s)) == 0)
+		return NO_ERROR;
+	if (n > max || cap > INT_MAX)
+		return ERROR_BUFFER_OVERFLOW;
+	got = WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, s, (int)n, out,
+	    (int)cap - 1, NULL, NULL);
+	if (got <= 0)
+		return GetLastError() == ERROR_INSUFFICIENT_BUFFER ?
+		    ERROR_BUFFER_OVERFLOW : ERROR_NO_UNICODE_TRANSLATION;
+	out[got] = '\0';
+	return NO_ERROR;
 }
 
 static HTTP_SERVICE_CONFIG_SSL_PARAM *
@@ -166,17 +194,30 @@ params_of(struct set_buf *b, enum endpoint_kind k)
 }
 
 static void
+set_buf_free(struct set_buf *b)
+{
+	free(b->host);
+	free(b->store);
+	free(b->ctl_identifier);
+	free(b->ctl_store);
+}
+
+/* r as a set structure in b; set_buf_free(b) afterwards, even on error. */
+static ULONG
 to_set(const struct ssl_record *r, struct set_buf *b)
 {
 	const struct endpoint *ep = &r->endpoint;
 	HTTP_SERVICE_CONFIG_SSL_PARAM *p = params_of(b, ep->kind);
+	ULONG rc = NO_ERROR;
 
 	memset(b, 0, sizeof(*b));
+	if (r->hash_len > RECORD_HASH_MAX)
+		return ERROR_INVALID_DATA;
 	switch (ep->kind) {
 	case EP_SNI:
 		to_sockaddr(ep, &b->u.sni.KeyDesc.IpPort);
-		b->u.sni.KeyDesc.Host = to_wide(ep->host, b->host,
-		    ENDPOINT_HOST_MAX + 1);
+		rc = wide_field(ep->host, &b->host);
+		b->u.sni.KeyDesc.Host = b->host;
 		break;
 	case EP_CCS:
 		to_sockaddr(ep, &b->u.ccs.KeyDesc.LocalAddress);
@@ -190,41 +231,57 @@ to_set(const struct ssl_record *r, struct set_buf *b)
 	p->SslHashLength = r->hash_len;
 	p->pSslHash = r->hash_len ? b->hash : NULL;
 	memcpy(&p->AppId, r->app_id, sizeof(p->AppId));
-	p->pSslCertStoreName = to_wide(r->store, b->store, RECORD_STORE_MAX);
+	if (rc == NO_ERROR)
+		rc = wide_field(r->store, &b->store);
+	if (rc == NO_ERROR)
+		rc = wide_field(r->ctl_identifier, &b->ctl_identifier);
+	if (rc == NO_ERROR)
+		rc = wide_field(r->ctl_store, &b->ctl_store);
+	p->pSslCertStoreName = b->store;
 	p->DefaultCertCheckMode = r->check_mode;
 	p->DefaultRevocationFreshnessTime = r->revocation_freshness;
 	p->DefaultRevocationUrlRetrievalTimeout = r->url_timeout;
-	p->pDefaultSslCtlIdentifier = to_wide(r->ctl_identifier,
-	    b->ctl_identifier, RECORD_CTL_MAX);
-	p->pDefaultSslCtlStoreName = to_wide(r->ctl_store, b->ctl_store,
-	    RECORD_STORE_MAX);
+	p->pDefaultSslCtlIdentifier = b->ctl_identifier;
+	p->pDefaultSslCtlStoreName = b->ctl_store;
 	p->DefaultFlags = r->flags;
+	return rc;
 }
 
-static void
+/* The fields every kind shares; an error when one cannot be kept whole. */
+static ULONG
 from_params(const HTTP_SERVICE_CONFIG_SSL_PARAM *p, struct ssl_record *r)
 {
-	r->hash_len = p->SslHashLength <= RECORD_HASH_MAX ?
-	    p->SslHashLength : RECORD_HASH_MAX;
-	if (p->pSslHash != NULL)
+	ULONG rc;
+
+	if (p->pSslHash != NULL && p->SslHashLength > RECORD_HASH_MAX)
+		return ERROR_BUFFER_OVERFLOW;
+	r->hash_len = p->pSslHash != NULL ? p->SslHashLength : 0;
+	if (r->hash_len > 0)
 		memcpy(r->hash, p->pSslHash, r->hash_len);
-	else
-		r->hash_len = 0;
 	memcpy(r->app_id, &p->AppId, sizeof(r->app_id));
-	to_utf8(p->pSslCertStoreName, r->store, RECORD_STORE_MAX);
 	r->check_mode = p->DefaultCertCheckMode;
 	r->revocation_freshness = p->DefaultRevocationFreshnessTime;
 	r->url_timeout = p->DefaultRevocationUrlRetrievalTimeout;
-	to_utf8(p->pDefaultSslCtlIdentifier, r->ctl_identifier, RECORD_CTL_MAX);
-	to_utf8(p->pDefaultSslCtlStoreName, r->ctl_store, RECORD_STORE_MAX);
 	r->flags = p->DefaultFlags;
+	if ((rc = field_from_wide(p->pSslCertStoreName, RECORD_STORE_CHARS,
+	    r->store, sizeof(r->store))) != NO_ERROR ||
+	    (rc = field_from_wide(p->pDefaultSslCtlIdentifier, RECORD_CTL_CHARS,
+	    r->ctl_identifier, sizeof(r->ctl_identifier))) != NO_ERROR)
+		return rc;
+	return field_from_wide(p->pDefaultSslCtlStoreName, RECORD_STORE_CHARS,
+	    r->ctl_store, sizeof(r->ctl_store));
 }
 
-/* A record of kind k as Query returned it in buf. */
-static int
+/*
+ * A record of kind k as Query returned it in buf.  The SNI host is kept
+ * exactly as HTTP.sys holds it (its case too): Update, Delete and the
+ * journal name the record HTTP.sys has, and endpoints compare ignoring
+ * case.
+ */
+static ULONG
 from_output(enum endpoint_kind k, const void *buf, struct ssl_record *r)
 {
-	char *p;
+	ULONG rc;
 
 	memset(r, 0, sizeof(*r));
 	switch (k) {
@@ -234,12 +291,12 @@ from_output(enum endpoint_kind k, const void *buf, struct ssl_record *r)
 		r->endpoint.kind = EP_SNI;
 		r->endpoint.port = net16(((const SOCKADDR_IN *)
 		    &s->KeyDesc.IpPort)->sin_port);
-		to_utf8(s->KeyDesc.Host, r->endpoint.host,
-		    ENDPOINT_HOST_MAX + 1);
-		for (p = r->endpoint.host; *p; p++)
-			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-		from_params(&s->ParamDesc, r);
-		return 0;
+		if ((rc = field_from_wide(s->KeyDesc.Host, ENDPOINT_HOST_MAX,
+		    r->endpoint.host, sizeof(r->endpoint.host))) != NO_ERROR)
+			return rc;
+		if (r->endpoint.host[0] == '\0')
+			return ERROR_INVALID_DATA;
+		return from_params(&s->ParamDesc, r);
 	}
 	case EP_CCS: {
 		const HTTP_SERVICE_CONFIG_SSL_CCS_SET *s = buf;
@@ -247,14 +304,14 @@ from_output(enum endpoint_kind k, const void *buf, struct ssl_record *r)
 		r->endpoint.kind = EP_CCS;
 		r->endpoint.port = net16(((const SOCKADDR_IN *)
 		    &s->KeyDesc.LocalAddress)->sin_port);
-		from_params(&s->ParamDesc, r);
-		return 0;
+		return from_params(&s->ParamDesc, r);
 	}
 	default: {
 		const HTTP_SERVICE_CONFIG_SSL_SET *s = buf;
 
-		from_params(&s->ParamDesc, r);
-		return from_sockaddr(s->KeyDesc.pIpPort, &r->endpoint);
+		if (from_sockaddr(s->KeyDesc.pIpPort, &r->endpoint) != 0)
+			return ERROR_INVALID_DATA;
+		return from_params(&s->ParamDesc, r);
 	}
 	}
 }
@@ -301,7 +358,7 @@ query(const struct endpoint *ep, bool next, DWORD token,
 {
 	union query_buf q;
 	SOCKADDR_STORAGE addr;
-	wchar_t host[ENDPOINT_HOST_MAX + 1];
+	wchar_t *host = NULL;
 	ULONG size = 1024, need = 0, rc = ERROR_NOT_ENOUGH_MEMORY;
 	void *buf = NULL, *grown;
 	int tries;
@@ -312,7 +369,9 @@ query(const struct endpoint *ep, bool next, DWORD token,
 		q.sni.QueryDesc = next ? HttpServiceConfigQueryNext :
 		    HttpServiceConfigQueryExact;
 		to_sockaddr(ep, &q.sni.KeyDesc.IpPort);
-		q.sni.KeyDesc.Host = to_wide(ep->host, host, ENDPOINT_HOST_MAX + 1);
+		if (!next && (rc = wide_field(ep->host, &host)) != NO_ERROR)
+			return rc;
+		q.sni.KeyDesc.Host = host;
 		q.sni.dwToken = token;
 		break;
 	case EP_CCS:
@@ -344,9 +403,10 @@ query(const struct endpoint *ep, bool next, DWORD token,
 		else
 			break;
 	}
-	if (rc == NO_ERROR && from_output(ep->kind, buf, out) != 0)
-		rc = ERROR_INVALID_DATA;
+	if (rc == NO_ERROR)
+		rc = from_output(ep->kind, buf, out);
 	free(buf);
+	free(host);
 	return rc;
 }
 
@@ -412,11 +472,15 @@ call(enum op op, const struct ssl_record *r)
 	enum endpoint_kind k = r->endpoint.kind;
 	http_update_fn update;
 	struct set_buf b;
-	ULONG rc = ERROR_INVALID_FUNCTION;
+	ULONG rc;
 	int attempt;
 
-	to_set(r, &b);
+	if ((rc = to_set(r, &b)) != NO_ERROR) {
+		set_buf_free(&b);
+		return rc;
+	}
 	for (attempt = 0;; attempt++) {
+		rc = ERROR_INVALID_FUNCTION;
 		switch (op) {
 		case OP_SET:
 			rc = HttpSetServiceConfiguration(NULL, layouts[k].id, &b.u,
@@ -433,9 +497,11 @@ call(enum op op, const struct ssl_record *r)
 			break;
 		}
 		if (!transient(rc) || attempt == RETRIES)
-			return rc;
+			break;
 		Sleep(RETRY_MS << attempt);
 	}
+	set_buf_free(&b);
+	return rc;
 }
 
 uint32_t
@@ -477,12 +543,12 @@ httpsys_replace(const struct ssl_record *old, const struct ssl_record *rec,
 }
 
 void
-httpsys_repair(repair_fn report, void *arg)
+httpsys_repair(repair_fn report, journal_bad_fn bad, void *arg)
 {
 	struct ssl_record *pending, now;
 	size_t n, i;
 
-	if (journal_load(&pending, &n) != 0)
+	if (journal_load(&pending, &n, bad, arg) != 0)
 		return;
 	for (i = 0; i < n; i++) {
 		ULONG rc = httpsys_query(&pending[i].endpoint, &now);
@@ -504,23 +570,63 @@ httpsys_repair(repair_fn report, void *arg)
 	free(pending);
 }
 
+/* Messages for the errors of the record path itself, or NULL. */
+static const char *
+record_strerror(uint32_t err)
+{
+	switch (err) {
+	case ERROR_BUFFER_OVERFLOW:
+		return "the record holds a value longer than certbind keeps "
+		    "whole (a store name over 255 characters, a CTL identifier "
+		    "over 1024, a host name over 253 bytes or a hash over 32 "
+		    "bytes); certbind leaves the record as it is";
+	case ERROR_NO_UNICODE_TRANSLATION:
+		return "the record holds text that is not valid Unicode; "
+		    "certbind leaves the record as it is";
+	default:
+		return NULL;
+	}
+}
+
 const char *
 httpsys_strerror(uint32_t err, const struct ssl_record *rec, char *buf,
     size_t len)
 {
-	char hex[THUMB_HEX], why[256];
+	char hex[THUMB_HEX], why[256], fields[RECORD_TEXT_MAX];
 
 	if (err == ERROR_NO_SUCH_LOGON_SESSION && rec->hash_len == THUMB_LEN)
 		snprintf(buf, len, "HTTP.sys cannot use the private key of "
 		    "certificate %s (missing, or not readable by SYSTEM)",
 		    thumb_format(rec->hash, hex));
-	else if (err == ERROR_INVALID_PARAMETER && rec->endpoint.kind == EP_SNI)
+	else if (err == ERROR_INVALID_PARAMETER)
+		/* Which field is not said: flags this Windows does not know
+		 * (see certbind check), a store or CTL that does not exist... */
+		snprintf(buf, len, "HTTP.sys rejected the record: %s",
+		    record_fields(rec, fields, sizeof(fields)));
+	else if (record_strerror(err) != NULL)
+		snprintf(buf, len, "%s", record_strerror(err));
+	else
+		snprintf(buf, len, "%s", win_strerror(err, why, sizeof(why)));
+	return buf;
+}
+
+const char *
+httpsys_read_strerror(uint32_t err, const struct endpoint *ep, char *buf,
+    size_t len)
+{
+	char why[256];
+
+	/* Before Windows Server 2012 HTTP.sys has no SNI or ccs table, and
+	 * a Query of one fails with ERROR_INVALID_PARAMETER. */
+	if (err == ERROR_INVALID_PARAMETER && ep->kind == EP_SNI)
 		snprintf(buf, len, "this Windows version does not support SNI "
 		    "bindings (hostname:port needs Windows Server 2012 or later)");
-	else if (err == ERROR_INVALID_PARAMETER && rec->endpoint.kind == EP_CCS)
+	else if (err == ERROR_INVALID_PARAMETER && ep->kind == EP_CCS)
 		snprintf(buf, len, "this Windows version does not support Central "
 		    "Certificate Store bindings (ccs:port needs Windows Server "
 		    "2012 or later)");
+	else if (record_strerror(err) != NULL)
+		snprintf(buf, len, "%s", record_strerror(err));
 	else
 		snprintf(buf, len, "%s", win_strerror(err, why, sizeof(why)));
 	return buf;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "../core/record.h"
+#include "journal.h"
 
 /* How a replace went, for the caller's report. */
 struct replace_result {
@@ -49,14 +50,26 @@ void httpsys_replace(const struct ssl_record *old,
 /*
  * Finish what an interrupted replace left: each journaled record whose
  * endpoint has no record now is Set back.  report is called for each one
- * put back (error 0) or that could not be (error set).
+ * put back (error 0) or that could not be (error set); bad for each
+ * journal value that cannot be read (journal.h), which is left in place
+ * while the others are repaired.
  */
 typedef void (*repair_fn)(const struct ssl_record *old, uint32_t error,
     void *arg);
-void httpsys_repair(repair_fn report, void *arg);
+void httpsys_repair(repair_fn report, journal_bad_fn bad, void *arg);
 
-/* A message for err from a call on rec, in an operator's terms. */
+/*
+ * A message for err from writing rec (Set, Update, Delete), in an
+ * operator's terms; ERROR_INVALID_PARAMETER lists the fields written.
+ */
 const char *httpsys_strerror(uint32_t err, const struct ssl_record *rec,
+    char *buf, size_t len);
+
+/*
+ * A message for err from reading the record at ep (httpsys_query): a
+ * table this Windows does not have, a record that cannot be kept whole.
+ */
+const char *httpsys_read_strerror(uint32_t err, const struct endpoint *ep,
     char *buf, size_t len);
 
 #endif

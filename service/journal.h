@@ -23,7 +23,21 @@ uint32_t journal_save(const struct ssl_record *r);
 
 void journal_clear(const struct endpoint *ep);
 
-/* Every entry; *out is malloc'd.  0, or -1 when the journal is unreadable. */
-int journal_load(struct ssl_record **out, size_t *n);
+/*
+ * Told about a value under the journal key that is not an entry certbind
+ * can read (name: the value's name, escaped; why: the reason), or, with
+ * name NULL, that the key itself cannot be read.  Such a value is left in
+ * place: it may be the only copy of a record an operator needs.
+ */
+typedef void (*journal_bad_fn)(const char *name, const char *why,
+    void *arg);
+
+/*
+ * Every entry that can be read; *out is malloc'd.  Each value is read on
+ * its own: one that cannot be goes to bad() and the rest still load.
+ * 0, or -1 when the key cannot be read at all (bad() has been told).
+ */
+int journal_load(struct ssl_record **out, size_t *n, journal_bad_fn bad,
+    void *arg);
 
 #endif

@@ -18,7 +18,9 @@
  * under HKLM\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\:
  *   SslBindingInfo\0.0.0.0:443 or \[::]:443, SslSniBindingInfo\host:443,
  *   SslCcsBindingInfo\0.0.0.0:443
- * so `wine reg query` shows what certbind wrote, across processes.
+ * so `wine reg query` shows what certbind wrote, across processes.  As on
+ * Windows, every string comes back whole, however long, and a host name
+ * keeps the case it was set with while lookups ignore case.
  *
  * For tests, beyond Windows:
  *   - Built with -DNO_UPDATE (httpapi-noupdate.def) it lacks
@@ -204,14 +206,13 @@ key_name(int k, const void *key_desc, wchar_t *out)
 	switch (k) {
 	case K_SNI: {
 		const HTTP_SERVICE_CONFIG_SSL_SNI_KEY *s = key_desc;
-		size_t i;
 
+		/* Stored as given: HTTP.sys keeps the host's case, and finds
+		 * it ignoring case (so does the registry, for key names). */
 		if (s->Host == NULL || s->Host[0] == L'\0' ||
 		    wcslen(s->Host) > 253)
 			return -1;
 		swprintf(out, KEY_MAX, L"%ls:%u", s->Host, port_of(&s->IpPort));
-		for (i = 0; out[i]; i++)
-			out[i] = towlower(out[i]);
 		return 0;
 	}
 	case K_CCS: {
@@ -436,34 +437,63 @@ get_value(HKEY key, const wchar_t *name, void *dst, DWORD size)
 	return size;
 }
 
+/*
+ * A REG_SZ value, whole, however long: HTTP.sys returns what it was given.
+ * malloc'd, "" when absent; NULL only without memory.
+ */
+static wchar_t *
+get_string(HKEY key, const wchar_t *name)
+{
+	DWORD size = 0;
+	wchar_t *s;
+
+	if (RegQueryValueExW(key, name, NULL, NULL, NULL, &size) !=
+	    ERROR_SUCCESS)
+		size = 0;
+	if ((s = calloc(size / sizeof(wchar_t) + 1, sizeof(wchar_t))) == NULL)
+		return NULL;
+	if (size > 0 && RegQueryValueExW(key, name, NULL, NULL, (BYTE *)s,
+	    &size) != ERROR_SUCCESS)
+		s[0] = L'\0';
+	return s;
+}
+
 /* One record in the layout Query returns, built in a local buffer. */
 struct record {
 	SOCKADDR_STORAGE addr;
-	wchar_t host[256];
+	wchar_t host[KEY_MAX];
 	BYTE hash[64];
 	DWORD hash_len;
 	GUID app_id;
 	DWORD check_mode, freshness, timeout, flags;
-	wchar_t store[128], ctl_id[256], ctl_store[128];
+	wchar_t *store, *ctl_id, *ctl_store;
 };
 
 static void
+free_record(struct record *r)
+{
+	free(r->store);
+	free(r->ctl_id);
+	free(r->ctl_store);
+}
+
+static ULONG
 read_record(HKEY key, struct record *r)
 {
 	r->hash_len = get_value(key, L"SslCertHash", r->hash, sizeof(r->hash));
 	get_value(key, L"AppId", &r->app_id, sizeof(r->app_id));
-	get_value(key, L"SslCertStoreName", r->store, sizeof(r->store));
+	r->store = get_string(key, L"SslCertStoreName");
 	get_value(key, L"DefaultSslCertCheckMode", &r->check_mode,
 	    sizeof(DWORD));
 	get_value(key, L"DefaultSslRevocationFreshnessTime", &r->freshness,
 	    sizeof(DWORD));
 	get_value(key, L"DefaultSslRevocationUrlRetrievalTimeout", &r->timeout,
 	    sizeof(DWORD));
-	get_value(key, L"DefaultSslCtlIdentifier", r->ctl_id,
-	    sizeof(r->ctl_id));
-	get_value(key, L"DefaultSslCtlStoreName", r->ctl_store,
-	    sizeof(r->ctl_store));
+	r->ctl_id = get_string(key, L"DefaultSslCtlIdentifier");
+	r->ctl_store = get_string(key, L"DefaultSslCtlStoreName");
 	get_value(key, L"DefaultFlags", &r->flags, sizeof(DWORD));
+	return r->store && r->ctl_id && r->ctl_store ? NO_ERROR :
+	    ERROR_NOT_ENOUGH_MEMORY;
 }
 
 static size_t
@@ -551,6 +581,29 @@ nth_key(int k, DWORD token, wchar_t *name)
 	return rc == ERROR_SUCCESS ? NO_ERROR : ERROR_NO_MORE_ITEMS;
 }
 
+/*
+ * The name of the record of kind k that name designates, as it is stored:
+ * a host keeps the case it was set with, whatever case a query uses.
+ */
+static void
+stored_name(int k, wchar_t *name)
+{
+	wchar_t found[KEY_MAX];
+	DWORD i, n;
+	HKEY root;
+
+	if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, kinds[k].root, 0, KEY_READ,
+	    &root) != ERROR_SUCCESS)
+		return;
+	for (i = 0; n = KEY_MAX, RegEnumKeyExW(root, i, found, &n, NULL, NULL,
+	    NULL, NULL) == ERROR_SUCCESS; i++)
+		if (_wcsicmp(found, name) == 0) {
+			wcscpy(name, found);
+			break;
+		}
+	RegCloseKey(root);
+}
+
 /* The query type, key and token of a query structure of kind k. */
 static void
 query_fields(int k, const void *input, HTTP_SERVICE_CONFIG_QUERY_TYPE *type,
@@ -588,7 +641,7 @@ static ULONG
 query(int k, const void *input, PVOID output, ULONG output_len, PULONG ret,
     wchar_t *name)
 {
-	static struct record r;     /* large; one caller at a time in tests */
+	struct record r;
 	HTTP_SERVICE_CONFIG_QUERY_TYPE type;
 	const void *keydesc;
 	DWORD token;
@@ -599,6 +652,7 @@ query(int k, const void *input, PVOID output, ULONG output_len, PULONG ret,
 	if (type == HttpServiceConfigQueryExact) {
 		if (key_name(k, keydesc, name) != 0)
 			return ERROR_INVALID_PARAMETER;
+		stored_name(k, name);
 	} else if (type == HttpServiceConfigQueryNext) {
 		if ((rc = nth_key(k, token, name)) != NO_ERROR)
 			return rc;
@@ -610,15 +664,18 @@ query(int k, const void *input, PVOID output, ULONG output_len, PULONG ret,
 	if (open_record(k, name, KEY_READ, &key) != ERROR_SUCCESS)
 		return ERROR_FILE_NOT_FOUND;
 	memset(&r, 0, sizeof(r));
-	read_record(key, &r);
+	rc = read_record(key, &r);
 	RegCloseKey(key);
-	if (parse_addr_name(name, &r.addr) != 0)
-		return ERROR_INVALID_DATA;
-	if (k == K_SNI) {
-		wcsncpy(r.host, name, 255);
+	if (rc == NO_ERROR && parse_addr_name(name, &r.addr) != 0)
+		rc = ERROR_INVALID_DATA;
+	if (rc == NO_ERROR && k == K_SNI) {
+		wcscpy(r.host, name);
 		*wcsrchr(r.host, L':') = L'\0';
 	}
-	return emit(k, &r, output, output_len, ret);
+	if (rc == NO_ERROR)
+		rc = emit(k, &r, output, output_len, ret);
+	free_record(&r);
+	return rc;
 }
 
 ULONG WINAPI

@@ -176,7 +176,7 @@ test_rollback() {
 	expect_eq "failed restore: apply exits 1" "$rc" 1
 	expect_eq "failed restore: the port is unbound" "$(bound_hash 0.0.0.0:8443)" ""
 	expect_match "failed restore: an Event Log error with the netsh command" \
-	    "$out" "err:eventlog:ReportEventW .*0.0.0.0:8443 IS UNBOUND.*netsh http add sslcert ipport=0.0.0.0:8443 certhash=$a appid=\\{9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6\\} certstorename=MY"
+	    "$out" "err:eventlog:ReportEventW .*0.0.0.0:8443 IS UNBOUND.*netsh http add sslcert ipport=\\\\?\"0.0.0.0:8443\\\\?\" certhash=\\\\?\"$a\\\\?\" appid=\\\\?\"\\{9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6\\}\\\\?\" certstorename=\\\\?\"MY\\\\?\""
 	out=$(certbind apply --config "$IP" 2>&1); rc=$?
 	expect_eq "failed restore: the next run exits 0" "$rc" 0
 	expect_match "failed restore: the next run puts the record back first" \
@@ -276,9 +276,11 @@ test_failures() {
 	    "^ip6: HttpSetServiceConfiguration failed for \\[::\\]:8443: Access denied \\(error 5\\)"
 	wine reg delete "$SNIKEY" /f >/dev/null
 	fault Set "1 87"
-	expect_match "old Windows: ERROR_INVALID_PARAMETER on SNI is explained" \
-	    "$(certbind apply --config "$TMP/www-only.yaml" 2>&1)" \
-	    "this Windows version does not support SNI bindings"
+	out=$(certbind apply --config "$TMP/www-only.yaml" 2>&1)
+	expect_match "a rejected Set lists the fields written, not 'no SNI'" \
+	    "$out" "^www: HttpSetServiceConfiguration failed for www.example.test:443: HTTP.sys rejected the record: hostnameport=www.example.test:443 certhash=$w appid=\\{9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6\\} certstorename=MY .*flags=0x0"
+	expect_eq "a rejected Set does not blame the Windows version" \
+	    "$(printf '%s\n' "$out" | grep -c 'does not support')" 0
 	fault Query "1 87"
 	out=$(certbind plan --config "$TMP/www-only.yaml" 2>&1); rc=$?
 	expect_eq "old Windows: plan exits 1 when the SNI table cannot be read" "$rc" 1
@@ -338,6 +340,155 @@ test_status() {
 	    "['www.example.test:443']"
 }
 
+# reg_text ENDPOINT NAME TABLE: a REG_SZ value whole, spaces included.
+reg_text() {
+	wine reg query "$3\\$1" /v "$2" 2>/dev/null | tr -d '\r' |
+	    sed -n "s/^    $2    REG_SZ    //p"
+}
+
+# A record made by hand (by another tool) at SNI key $1 holding hash $2,
+# the CTL identifier $3 and CTL store $4; no store name unless $5.
+hand_record() {
+	local k="$SNIKEY\\$1"
+	wine reg add "$k" /v SslCertHash /t REG_BINARY /d "$2" /f >/dev/null
+	wine reg add "$k" /v AppId /t REG_BINARY /d "$APPID" /f >/dev/null
+	[ -n "${5:-}" ] && wine reg add "$k" /v SslCertStoreName /t REG_SZ \
+	    /d "$5" /f >/dev/null
+	[ -n "$3" ] && wine reg add "$k" /v DefaultSslCtlIdentifier /t REG_SZ \
+	    /d "$3" /f >/dev/null
+	[ -n "$4" ] && wine reg add "$k" /v DefaultSslCtlStoreName /t REG_SZ \
+	    /d "$4" /f >/dev/null
+	wine reg add "$k" /v DefaultFlags /t REG_DWORD /d 0x2 /f >/dev/null
+}
+
+# N characters: the pattern repeated, cut to length.
+long_text() { local t=""; while [ ${#t} -lt "$1" ]; do t="$t$2"; done; printf '%s' "${t:0:$1}"; }
+
+# Long CTL values survive a rotation byte for byte, with Update and with
+# Delete+Set (through the journal); a longer one than certbind keeps
+# whole is refused and the record left alone.
+test_long_values() {
+	local w w2 out rc id store run
+	id=$(long_text 400 '{Partners CTL 0123456789} ')
+	store=$(long_text 100 'Trusted CTL Store ')
+	for run in update delete-set; do
+		reset_state
+		w=$(add_cert www.example.test --not-after 30)
+		hand_record www.example.test:443 "$w" "$id" "$store" MY
+		w2=$(add_cert www.example.test --not-after 60)
+		if [ $run = update ]; then
+			out=$(certbind apply --config "$TMP/www-only.yaml" 2>&1); rc=$?
+		else
+			out=$(certbind_old apply --config "$TMP/www-only.yaml" 2>&1)
+			rc=$?
+		fi
+		expect_eq "long values ($run): apply exits 0" "$rc" 0
+		expect_eq "long values ($run): the hash moved" \
+		    "$(bound_hash www.example.test:443 "$SNIKEY")" "$w2"
+		expect_eq "long values ($run): the 400-character CTL identifier survives" \
+		    "$(reg_text www.example.test:443 DefaultSslCtlIdentifier "$SNIKEY")" "$id"
+		expect_eq "long values ($run): the 100-character CTL store survives" \
+		    "$(reg_text www.example.test:443 DefaultSslCtlStoreName "$SNIKEY")" "$store"
+	done
+
+	reset_state
+	w=$(add_cert www.example.test --not-after 30)
+	id=$(long_text 1025 'x')
+	hand_record www.example.test:443 "$w" "$id" CA MY
+	add_cert www.example.test --not-after 60 >/dev/null
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
+	out=$(certbind apply --config "$TMP/www-only.yaml" 2>&1); rc=$?
+	expect_eq "too long: apply exits 1" "$rc" 1
+	expect_match "too long: the record is reported, not cut" "$out" \
+	    "^www: cannot read the HTTP.sys record for www.example.test:443: the record holds a value longer than certbind keeps whole"
+	expect_eq "too long: nothing was written" "$(writes)" ""
+	expect_eq "too long: the record still holds its certificate" \
+	    "$(bound_hash www.example.test:443 "$SNIKEY")" "$w"
+	expect_eq "too long: and its CTL identifier" \
+	    "$(reg_text www.example.test:443 DefaultSslCtlIdentifier "$SNIKEY")" "$id"
+}
+
+# A record with no store name is in MY: nothing to rewrite.
+test_null_store() {
+	local w out rc
+	reset_state
+	w=$(add_cert www.example.test --not-after 30)
+	hand_record www.example.test:443 "$w" "" ""
+	out=$(certbind plan --config "$TMP/www-only.yaml" 2>&1); rc=$?
+	expect_eq "no store name: plan has nothing to change" "$rc" 0
+	expect_match "no store name: the record holds the certificate" "$out" \
+	    "^www \\(www.example.test:443\\): holds $w"
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
+	certbind_old apply --config "$TMP/www-only.yaml" >/dev/null 2>&1
+	expect_eq "no store name: apply writes nothing (no Delete+Set)" \
+	    "$(writes)" ""
+}
+
+# A host HTTP.sys holds in capitals keeps them through Update, the
+# journal and a repair.
+test_host_case() {
+	local w w2 out rc
+	reset_state
+	w=$(add_cert www.example.test --not-after 30)
+	hand_record WWW.Example.test:443 "$w" "" "" MY
+	w2=$(add_cert www.example.test --not-after 60)
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
+	out=$(certbind apply --config "$TMP/www-only.yaml" 2>&1); rc=$?
+	expect_eq "host case: apply exits 0" "$rc" 0
+	expect_match "host case: one Update of the record as HTTP.sys names it" \
+	    "$(calls)" " Update sni WWW.Example.test:443 0$"
+	expect_eq "host case: the record keeps its case" \
+	    "$(wine reg query "$SNIKEY" | tr -d '\r' | grep -c '\\WWW.Example.test:443$')" 1
+	expect_eq "host case: and holds the renewal" \
+	    "$(bound_hash WWW.Example.test:443 "$SNIKEY")" "$w2"
+
+	reset_state
+	w=$(add_cert www.example.test --not-after 30)
+	hand_record WWW.Example.test:443 "$w" "" "" MY
+	w2=$(add_cert www.example.test --not-after 60)
+	fault Set crash
+	certbind_old apply --config "$TMP/www-only.yaml" >/dev/null 2>&1
+	expect_eq "host case: the journal holds the host as HTTP.sys had it" \
+	    "$(journal | grep -c '^    WWW.Example.test:443 ')" 1
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
+	out=$(certbind_old apply --config "$TMP/www-only.yaml" 2>&1); rc=$?
+	expect_eq "host case: the repair run exits 0" "$rc" 0
+	expect_match "host case: the repair Sets it back with its case" \
+	    "$(calls)" " Set sni WWW.Example.test:443 0$"
+	expect_eq "host case: the record ends on the renewal" \
+	    "$(bound_hash WWW.Example.test:443 "$SNIKEY")" "$w2"
+}
+
+# Junk beside a real entry: the real one is still repaired.
+test_journal_junk() {
+	local out rc big
+	bound_and_renewed
+	big=$(long_text 16000 'AB')
+	wine reg add "$JOURNALKEY" /v 0-oversized /t REG_BINARY /d "$big" /f >/dev/null
+	wine reg add "$JOURNALKEY" /v 0-short /t REG_BINARY /d 00 /f >/dev/null
+	wine reg add "$JOURNALKEY" /v 0-text /t REG_SZ /d hello /f >/dev/null
+	fault Set crash
+	certbind_old apply --config "$IP" >/dev/null 2>&1
+	expect_eq "journal junk: the rotation was interrupted" \
+	    "$(bound_hash 0.0.0.0:8443)" ""
+	out=$(WINEDEBUG=-all,+eventlog certbind_old apply --config "$IP" 2>&1)
+	rc=$?
+	expect_match "journal junk: the good entry is repaired (event 303)" "$out" \
+	    "warn:eventlog:ReportEventW L\"0.0.0.0:8443: an interrupted rotation had left it unbound; the previous record was put back"
+	expect_eq "journal junk: the binding ends on the renewal" \
+	    "$(bound_hash 0.0.0.0:8443)" "$NEW"
+	expect_match "journal junk: the oversized value is reported by name" "$out" \
+	    "err:eventlog:ReportEventW L\"the rotation journal entry '0-oversized' .*cannot be read: its 8000 bytes are not a record"
+	expect_match "journal junk: the short value is reported by name" "$out" \
+	    "err:eventlog:ReportEventW L\"the rotation journal entry '0-short' .*cannot be read: its 1 bytes"
+	expect_match "journal junk: a value of another type is reported" "$out" \
+	    "the rotation journal entry '0-text' .*not REG_BINARY"
+	expect_eq "journal junk: the junk is left in place" \
+	    "$(journal | grep -c '^    0-')" 3
+	expect_eq "journal junk: the repaired entry is gone" \
+	    "$(journal | grep -c '0.0.0.0:8443')" 0
+}
+
 json_get() {   # json_get EXPRESSION: evaluate on the JSON from stdin
 	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
 }
@@ -351,4 +502,8 @@ test_crash_repair
 test_ownership
 test_undeclared
 test_failures
+test_long_values
+test_null_store
+test_host_case
+test_journal_junk
 tap_end
