@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/flags.h"
 #include "../core/policy.h"
 #include "apply.h"
 #include "eventlog.h"
@@ -194,7 +195,7 @@ cmd_check(const char *path)
 {
 	struct policy policy;
 	struct cb_error err;
-	char text[1024];
+	char text[1024], *notes;
 
 	if (policyfile_load(path, &policy, &err) != 0) {
 		fprintf(stderr, "%s\n", cb_error_format(&err, text, sizeof(text)));
@@ -202,7 +203,14 @@ cmd_check(const char *path)
 	}
 	printf("%s: valid policy with %u binding%s\n", path,
 	    (unsigned)policy.nbindings, policy.nbindings == 1 ? "" : "s");
+	notes = flag_notes(&policy);
 	policy_free(&policy);
+	if (notes == NULL) {
+		fprintf(stderr, "certbind: out of memory\n");
+		return 1;
+	}
+	fputs(notes, stdout);
+	free(notes);
 	return 0;
 }
 

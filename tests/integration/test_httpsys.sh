@@ -340,6 +340,18 @@ test_status() {
 	    "['www.example.test:443']"
 }
 
+# check says which Windows the newer flags need.
+test_check_notes() {
+	local out rc
+	out=$(certbind check --config "$ALL" 2>&1 | tr -d '\r'); rc=$?
+	expect_eq "check notes: the policy is valid" "$rc" 0
+	expect_match "check notes: disable_legacy_tls names its Windows" "$out" \
+	    "^note: disable_legacy_tls \\(used by central\\) needs Windows Server 2019 / Windows 10 1809 \\(build 17763\\) with KB4490481, or later"
+	out=$(certbind check --config "$IP" 2>&1 | tr -d '\r')
+	expect_eq "check notes: none without such flags" \
+	    "$(printf '%s\n' "$out" | grep -c '^note:')" 0
+}
+
 # reg_text ENDPOINT NAME TABLE: a REG_SZ value whole, spaces included.
 reg_text() {
 	wine reg query "$3\\$1" /v "$2" 2>/dev/null | tr -d '\r' |
@@ -506,4 +518,5 @@ test_long_values
 test_null_store
 test_host_case
 test_journal_junk
+test_check_notes
 tap_end
