@@ -140,18 +140,21 @@ test_sni_ccs(void)
 	    "www.example.test:443", (ULONG)rc);
 	if (rc == ERROR_SUCCESS)
 		RegCloseKey(key);
+	/* Found ignoring case, and returned with the case it was set with. */
 	memset(&sq, 0, sizeof(sq));
 	sq.QueryDesc = HttpServiceConfigQueryExact;
 	sq.KeyDesc = sni.KeyDesc;
+	sq.KeyDesc.Host = L"www.example.test";
 	rc = HttpQueryServiceConfiguration(NULL, HttpServiceConfigSslSniCertInfo,
 	    &sq, sizeof(sq), buf, sizeof(buf), &need, NULL);
 	sgot = (void *)buf;
 	check(rc == NO_ERROR && sgot->KeyDesc.Host != NULL &&
-	    wcscmp(sgot->KeyDesc.Host, L"www.example.test") == 0 &&
+	    wcscmp(sgot->KeyDesc.Host, L"WWW.Example.Test") == 0 &&
 	    ntohs(((SOCKADDR_IN *)&sgot->KeyDesc.IpPort)->sin_port) == 443 &&
 	    sgot->ParamDesc.DefaultFlags == 0x10 &&
 	    memcmp(sgot->ParamDesc.pSslHash, hash, 20) == 0,
-	    "query an SNI record by host and port", rc);
+	    "query an SNI record by host and port, in any case; its host "
+	    "comes back as set", rc);
 	sq.QueryDesc = HttpServiceConfigQueryNext;
 	sq.dwToken = 1;
 	rc = HttpQueryServiceConfiguration(NULL, HttpServiceConfigSslSniCertInfo,
@@ -183,6 +186,42 @@ test_sni_ccs(void)
 }
 
 /* Faults: "N ERROR" fails the next N calls, then calls pass again. */
+/*
+ * Strings come back whole however long, and a record set with no store
+ * name comes back with none (NULL: "MY" to HTTP.sys).
+ */
+static void
+test_long_strings(void)
+{
+	static BYTE buf[65536];
+	static wchar_t id[2001], store[301];
+	HTTP_SERVICE_CONFIG_SSL_SET *got = (void *)buf;
+	struct rec r;
+	ULONG rc, need = 0;
+	int i;
+
+	for (i = 0; i < 2000; i++)
+		id[i] = (wchar_t)(L'A' + i % 26);
+	for (i = 0; i < 300; i++)
+		store[i] = (wchar_t)(L'a' + i % 26);
+	make(&r, AF_INET, "10.7.7.7", 443, 0x77);
+	r.set.ParamDesc.pDefaultSslCtlIdentifier = id;
+	r.set.ParamDesc.pDefaultSslCtlStoreName = store;
+	r.set.ParamDesc.pSslCertStoreName = NULL;
+	rc = set(&r);
+	check(rc == NO_ERROR, "set a record with long CTL values, no store", rc);
+	rc = query(&r, buf, sizeof(buf), &need);
+	check(rc == NO_ERROR && got->ParamDesc.pDefaultSslCtlIdentifier != NULL &&
+	    wcscmp(got->ParamDesc.pDefaultSslCtlIdentifier, id) == 0,
+	    "a 2000-character CTL identifier comes back whole", rc);
+	check(rc == NO_ERROR && got->ParamDesc.pDefaultSslCtlStoreName != NULL &&
+	    wcscmp(got->ParamDesc.pDefaultSslCtlStoreName, store) == 0,
+	    "a 300-character CTL store name comes back whole", rc);
+	check(rc == NO_ERROR && got->ParamDesc.pSslCertStoreName == NULL,
+	    "no store name comes back as none", rc);
+	del(&r);
+}
+
 static void
 test_faults(struct rec *r)
 {
@@ -285,6 +324,7 @@ main(void)
 	del(&b);
 	del(&c);
 	test_sni_ccs();
+	test_long_strings();
 	test_faults(&a);
 	HttpTerminate(HTTP_INITIALIZE_CONFIG, NULL);
 	printf("1..%d\n", tests);
