@@ -89,7 +89,7 @@ static int
 read_records(struct world *w)
 {
 	const struct policy *p = w->policy;
-	char ep[ENDPOINT_TEXT_MAX], why[256];
+	char ep[ENDPOINT_TEXT_MAX], why[512];
 	size_t i;
 
 	w->records = calloc(p->nbindings, sizeof(*w->records));
