@@ -163,6 +163,40 @@ test_long_fields(void **state)
 	assert_int_equal(record_encode(&r, buf, sizeof(buf) - 1), 0);
 }
 
+/*
+ * A journal entry whose last text (the CTL store) claims more bytes than
+ * the field holds is refused; one that fits exactly is read whole.
+ */
+static void
+test_text_cap(void **state)
+{
+	static uint8_t buf[RECORD_ENCODED_MAX], big[RECORD_ENCODED_MAX + 8];
+	struct ssl_record r, back;
+	size_t n, at, len;
+
+	(void)state;
+	for (len = RECORD_STORE_MAX - 1; len <= RECORD_STORE_MAX; len++) {
+		sample("10.0.0.5:443", &r);
+		r.ctl_store[0] = '\0';
+		n = record_encode(&r, buf, sizeof(buf));
+		assert_true(n > 6);
+		/* ... [ctl store: 00 00] [flags: 4 bytes] */
+		at = n - 6;
+		memcpy(big, buf, at);
+		big[at] = (uint8_t)len;
+		big[at + 1] = (uint8_t)(len >> 8);
+		memset(big + at + 2, 'a', len);
+		memcpy(big + at + 2 + len, buf + n - 4, 4);
+		if (len < RECORD_STORE_MAX) {
+			assert_int_equal(record_decode(big, at + 6 + len, &back), 0);
+			assert_int_equal(strlen(back.ctl_store), len);
+			assert_int_equal(back.flags, r.flags);
+		} else {
+			assert_int_equal(record_decode(big, at + 6 + len, &back), -1);
+		}
+	}
+}
+
 /* A record with no store name (NULL to HTTP.sys) is in MY. */
 static void
 test_store_null(void **state)
@@ -423,6 +457,7 @@ main(void)
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_netsh),
 		cmocka_unit_test(test_long_fields),
+		cmocka_unit_test(test_text_cap),
 		cmocka_unit_test(test_store_null),
 		cmocka_unit_test(test_netsh_parsed_back),
 		cmocka_unit_test(test_netsh_refused),
