@@ -290,10 +290,6 @@ httpsys_close(void)
 	HttpTerminate(HTTP_INITIALIZE_CONFIG, NULL);
 }
 
-/*
- * The buffer grows on ERROR_INSUFFICIENT_BUFFER; a record can grow between
- * two calls, so that is tried a few times.
- */
 /* The address family of an IP record Query returned in buf, or 0. */
 static unsigned
 family_of(enum endpoint_kind k, const void *buf)
@@ -306,9 +302,11 @@ family_of(enum endpoint_kind k, const void *buf)
 }
 
 /*
- * One query: exact for ep, or the token'th record of ep's kind.  When the
- * record comes back and cannot be parsed (ERROR_INVALID_DATA), *family
- * (may be NULL) gets its address family.
+ * One query: exact for ep, or the token'th record of ep's kind.  The
+ * buffer grows on ERROR_INSUFFICIENT_BUFFER; a record can grow between
+ * two calls, so that is tried a few times.  When the record comes back
+ * and cannot be parsed (ERROR_INVALID_DATA), *family (may be NULL) gets
+ * its address family.
  */
 static ULONG
 query_record(const struct endpoint *ep, bool next, DWORD token,
@@ -400,7 +398,8 @@ grow(void **v, size_t *cap, size_t n, size_t size)
 
 /*
  * What is known of a record that could not be read: the token'th of its
- * kind failed with err, or Query returned it (out) and it did not parse.
+ * kind failed with err, or Query returned it with an address family
+ * (family, else 0) certbind cannot parse.
  */
 static void
 describe_broken(enum endpoint_kind k, DWORD token, ULONG err,

@@ -299,6 +299,18 @@ test_certificate_checks(struct rec *r, update_fn update)
 	    &r->set, sizeof(r->set) - 1, NULL);
 	check(rc == ERROR_INVALID_PARAMETER,
 	    "set with a short structure: ERROR_INVALID_PARAMETER", rc);
+	{
+		HTTP_SERVICE_CONFIG_SSL_QUERY q;
+
+		memset(&q, 0, sizeof(q));
+		q.QueryDesc = HttpServiceConfigQueryExact;
+		q.KeyDesc.pIpPort = (PSOCKADDR)&r->addr;
+		rc = HttpQueryServiceConfiguration(NULL,
+		    HttpServiceConfigSSLCertInfo, &q, sizeof(q) - 1, buf,
+		    sizeof(buf), &need, NULL);
+		check(rc == ERROR_INVALID_PARAMETER,
+		    "query with a short structure: ERROR_INVALID_PARAMETER", rc);
+	}
 	memcpy(r->hash, keyed, 20);
 	del(r);
 }
