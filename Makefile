@@ -90,13 +90,14 @@ STANDIN_SRC := tests/httpapi/httpapi.c service/httpsys_decl.h
 $(B)/test/httpapi.dll: $(STANDIN_SRC) tests/httpapi/httpapi.def
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) -shared -static -o $@ \
-	    tests/httpapi/httpapi.c tests/httpapi/httpapi.def -ladvapi32 -lws2_32
+	    tests/httpapi/httpapi.c tests/httpapi/httpapi.def \
+	    -lcrypt32 -lncrypt -ladvapi32 -lws2_32
 
 $(B)/test-noupdate/httpapi.dll: $(STANDIN_SRC) tests/httpapi/httpapi-noupdate.def
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) -DNO_UPDATE -shared -static -o $@ \
 	    tests/httpapi/httpapi.c tests/httpapi/httpapi-noupdate.def \
-	    -ladvapi32 -lws2_32
+	    -lcrypt32 -lncrypt -ladvapi32 -lws2_32
 
 $(B)/test-noupdate/certbind.exe: $(B)/certbind.exe
 	@mkdir -p $(dir $@)
@@ -109,7 +110,7 @@ $(B)/test/certmk.exe: tests/tools/certmk.c
 
 $(B)/test/httpapi_test.exe: tests/httpapi/httpapi_test.c service/httpsys_decl.h
 	@mkdir -p $(dir $@)
-	$(WINCC) $(WARN) -O2 $(WINDEFS) -static -o $@ $< -lhttpapi -lws2_32
+	$(WINCC) $(WARN) -O2 $(WINDEFS) -static -o $@ $< -lhttpapi -lws2_32 -ladvapi32
 
 testbin: $(TESTBIN)
 

@@ -144,7 +144,8 @@ add_warnings(struct plan_item *it, int warn_days, int64_t now)
 
 static int
 plan_one(struct plan *plan, struct plan_item *it, const struct binding *b,
-    const struct ssl_record *current, int64_t now)
+    const struct ssl_record *current, int64_t now,
+    const struct unusable_list *avoid)
 {
 	const uint8_t *bound = NULL;
 
@@ -155,7 +156,8 @@ plan_one(struct plan *plan, struct plan_item *it, const struct binding *b,
 		if (current->hash_len == THUMB_LEN)
 			bound = current->hash;
 	}
-	if (select_cert(b, &plan->index, bound, now, &it->sel) != 0)
+	if (select_cert_avoiding(b, &plan->index, bound, now, avoid,
+	    &it->sel) != 0)
 		return -1;
 	if (current != NULL && memcmp(current->app_id, b->app_id, 16) != 0 &&
 	    !b->takeover) {
@@ -172,6 +174,16 @@ plan_one(struct plan *plan, struct plan_item *it, const struct binding *b,
 int
 plan_build(const struct policy *policy, const struct inventory *inv,
     const struct ssl_record *records, size_t nrecords, int64_t now,
+    struct plan *out, struct cb_error *err)
+{
+	return plan_build_avoiding(policy, inv, records, nrecords, now, NULL,
+	    out, err);
+}
+
+int
+plan_build_avoiding(const struct policy *policy,
+    const struct inventory *inv, const struct ssl_record *records,
+    size_t nrecords, int64_t now, const struct unusable_list *avoid,
     struct plan *out, struct cb_error *err)
 {
 	const struct ssl_record **sorted;
@@ -198,7 +210,7 @@ plan_build(const struct policy *policy, const struct inventory *inv,
 
 		out->n++;
 		rc = plan_one(out, &out->items[i], b,
-		    find_record(sorted, nrecords, &b->endpoint), now);
+		    find_record(sorted, nrecords, &b->endpoint), now, avoid);
 	}
 	free(sorted);
 	if (rc != 0) {
@@ -206,6 +218,36 @@ plan_build(const struct policy *policy, const struct inventory *inv,
 		return cb_error_set(err, NULL, 0, 0, "out of memory");
 	}
 	return 0;
+}
+
+int
+plan_replan_item(struct plan *plan, size_t i, int64_t now,
+    const struct unusable_list *avoid)
+{
+	struct plan_item *it = &plan->items[i];
+	const struct binding *b = it->binding;
+	struct ssl_record current = it->current;
+	bool had = it->has_current;
+
+	selection_free(&it->sel);
+	memset(it, 0, sizeof(*it));
+	return plan_one(plan, it, b, had ? &current : NULL, now, avoid);
+}
+
+void
+plan_mark_unreadable(struct plan *plan, size_t i, uint32_t error,
+    const char *reason)
+{
+	struct plan_item *it = &plan->items[i];
+
+	it->action = ACTION_UNREADABLE;
+	it->has_current = false;
+	memset(&it->current, 0, sizeof(it->current));
+	memset(&it->desired, 0, sizeof(it->desired));
+	it->held = NULL;
+	it->warnings = 0;
+	it->read_error = error;
+	snprintf(it->read_reason, sizeof(it->read_reason), "%s", reason);
 }
 
 void
@@ -240,6 +282,8 @@ plan_next_event(const struct plan *plan, int64_t now)
 		for (j = 0; j < it->sel.n; j++)
 			if (it->sel.cands[j].verdict == VERDICT_NOT_YET_VALID)
 				sooner(&next, it->sel.cands[j].cert->not_before, now);
+			else if (it->sel.cands[j].verdict == VERDICT_UNUSABLE)
+				sooner(&next, it->sel.cands[j].retry_at, now);
 		if (held == NULL)
 			continue;
 		sooner(&next, held->not_after + 1, now);
@@ -288,6 +332,8 @@ action_name(enum action a)
 		return "conflict";
 	case ACTION_NO_CANDIDATE:
 		return "no-candidate";
+	case ACTION_UNREADABLE:
+		return "unreadable";
 	}
 	return "?";
 }

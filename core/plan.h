@@ -24,7 +24,9 @@ enum action {
 	ACTION_UPDATE_HASH,    /* the record holds another certificate */
 	ACTION_UPDATE_OPTIONS, /* right certificate, other declared options */
 	ACTION_CONFLICT,       /* the record has another AppId: left alone */
-	ACTION_NO_CANDIDATE    /* no certificate qualifies: record kept */
+	ACTION_NO_CANDIDATE,   /* no certificate qualifies: record kept */
+	ACTION_UNREADABLE      /* HTTP.sys has a record certbind cannot
+	                          read: left alone, reported */
 };
 
 /* Warnings a plan item can carry (struct plan_item.warnings). */
@@ -44,6 +46,8 @@ struct plan_item {
 	unsigned warnings;             /* WARN_* */
 	const struct cert *held;       /* the cert bound once the plan is
 	                                  carried out, when it is known */
+	uint32_t read_error;           /* ACTION_UNREADABLE: the Win32 error */
+	char read_reason[256];         /* and what it means */
 };
 
 struct plan {
@@ -62,13 +66,38 @@ int plan_build(const struct policy *policy, const struct inventory *inv,
     const struct ssl_record *records, size_t nrecords, int64_t now,
     struct plan *out, struct cb_error *err);
 
+/*
+ * The same, passing over the certificates avoid lists for a binding
+ * (HTTP.sys refused their key; see unusable.h).  avoid may be NULL.
+ */
+int plan_build_avoiding(const struct policy *policy,
+    const struct inventory *inv, const struct ssl_record *records,
+    size_t nrecords, int64_t now, const struct unusable_list *avoid,
+    struct plan *out, struct cb_error *err);
+
+/*
+ * Plan item i again against the same record, passing over what avoid
+ * lists: after HTTP.sys refused the chosen certificate's key, the next
+ * qualifying one.  Returns 0, or -1 when out of memory.
+ */
+int plan_replan_item(struct plan *plan, size_t i, int64_t now,
+    const struct unusable_list *avoid);
+
+/*
+ * Item i's record exists but could not be read (error, with its meaning
+ * in reason): the item becomes ACTION_UNREADABLE and writes nothing.
+ */
+void plan_mark_unreadable(struct plan *plan, size_t i, uint32_t error,
+    const char *reason);
+
 void plan_free(struct plan *plan);
 
 /*
  * The next moment after now at which the plan can change by itself, with
  * no store or policy change: a candidate becomes valid, a bound
  * certificate expires or falls below min_days_left, an expiry warning
- * becomes due.  INT64_MAX when nothing is pending.  The service sets its
+ * becomes due, a certificate whose key HTTP.sys refused is due to be
+ * tried again.  INT64_MAX when nothing is pending.  The service sets its
  * timer to this (or to the resync interval, if sooner).
  */
 int64_t plan_next_event(const struct plan *plan, int64_t now);
@@ -77,7 +106,7 @@ int64_t plan_next_event(const struct plan *plan, int64_t now);
 size_t plan_changes(const struct plan *plan);
 
 /* "none", "create", "update-hash", "update-options", "conflict",
- * "no-candidate" */
+ * "no-candidate", "unreadable" */
 const char *action_name(enum action a);
 
 #endif

@@ -122,4 +122,17 @@ bool record_same_store(const struct ssl_record *a,
  */
 const char *record_fields(const struct ssl_record *r, char *buf, size_t len);
 
+/*
+ * A record HTTP.sys has and certbind could not read: its kind, its key
+ * as far as it is known, and why.  Listed on its own, never written.
+ */
+struct broken_record {
+	enum endpoint_kind kind;
+	bool has_endpoint;             /* endpoint is the record's key */
+	struct endpoint endpoint;
+	char key[ENDPOINT_TEXT_MAX];   /* the key, or what is known of it */
+	uint32_t error;                /* the Win32 error */
+	char reason[256];              /* what it means */
+};
+
 #endif

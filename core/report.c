@@ -206,6 +206,10 @@ report_item(const struct plan_item *it, char *buf, size_t len)
 		    b->match.dns, it->has_current ? "the record is kept as it is" :
 		    "nothing is bound");
 		break;
+	case ACTION_UNREADABLE:
+		snprintf(buf, len, "%s (%s): the HTTP.sys record cannot be read "
+		    "(%s); left alone", b->name, ep, it->read_reason);
+		break;
 	}
 	return buf;
 }
@@ -411,7 +415,7 @@ report_text(const struct plan *plan, int64_t now, unsigned flags)
 {
 	struct sbuf s = { 0 };
 	char line[REPORT_ITEM_MAX];
-	size_t i, j, changes = plan_changes(plan);
+	size_t i, j, changes = plan_changes(plan), unreadable = 0;
 
 	for (i = 0; i < plan->n; i++) {
 		const struct plan_item *it = &plan->items[i];
@@ -424,7 +428,11 @@ report_text(const struct plan *plan, int64_t now, unsigned flags)
 		if ((flags & REPORT_EXPLAIN) ||
 		    it->action == ACTION_NO_CANDIDATE)
 			text_candidates(&s, it, now, flags & REPORT_EXPLAIN);
+		unreadable += it->action == ACTION_UNREADABLE;
 	}
+	if (unreadable > 0)
+		sb_printf(&s, "%u record%s cannot be read\n", (unsigned)unreadable,
+		    unreadable == 1 ? "" : "s");
 	if (changes == 0)
 		sb_printf(&s, "nothing to change\n");
 	else
@@ -521,6 +529,19 @@ json_candidates(struct sbuf *s, const struct plan_item *it, int64_t now)
 	sb_printf(s, "%s]", it->sel.n ? "\n      " : "");
 }
 
+/* null, or the error that kept an item's record from being read. */
+static void
+json_read_error(struct sbuf *s, const struct plan_item *it)
+{
+	if (it->action != ACTION_UNREADABLE) {
+		sb_printf(s, "null");
+		return;
+	}
+	sb_printf(s, "{\"code\": %u, \"reason\": ", (unsigned)it->read_error);
+	sb_json_string(s, it->read_reason);
+	sb_printf(s, "}");
+}
+
 static void
 json_item(struct sbuf *s, const struct plan_item *it, int64_t now,
     unsigned flags)
@@ -553,7 +574,8 @@ json_item(struct sbuf *s, const struct plan_item *it, int64_t now,
 			sb_json_string(s, report_warning(it, all_warnings[j], now,
 			    line, sizeof(line)));
 		}
-	sb_printf(s, "]");
+	sb_printf(s, "],\n      \"error\": ");
+	json_read_error(s, it);
 	if (flags & REPORT_EXPLAIN)
 		json_candidates(s, it, now);
 	sb_printf(s, "\n    }");
@@ -607,6 +629,41 @@ row_notes(struct sbuf *s, const struct status_row *row, int64_t now)
 		    endpoint_format(&row->shadowed[i]->endpoint, ep, sizeof(ep)));
 }
 
+/* The kind, key and binding of a record that cannot be read, and why. */
+static void
+broken_fields(const struct status_broken *b, const char **kind,
+    const char **key, const char **binding, uint32_t *error,
+    const char **reason, char ep[ENDPOINT_TEXT_MAX])
+{
+	const struct plan_item *it = b->item;
+
+	*binding = it ? it->binding->name : NULL;
+	if (b->rec != NULL) {
+		*kind = kind_name(b->rec->kind);
+		*key = b->rec->key;
+		*error = b->rec->error;
+		*reason = b->rec->reason;
+	} else {
+		*kind = kind_name(it->binding->endpoint.kind);
+		*key = endpoint_format(&it->binding->endpoint, ep,
+		    ENDPOINT_TEXT_MAX);
+		*error = it->read_error;
+		*reason = it->read_reason;
+	}
+}
+
+static void
+text_broken(struct sbuf *s, const struct status_broken *b)
+{
+	const char *kind, *key, *binding, *reason;
+	char ep[ENDPOINT_TEXT_MAX];
+	uint32_t error;
+
+	broken_fields(b, &kind, &key, &binding, &error, &reason, ep);
+	sb_printf(s, "%-4s %-26s cannot be read: %s %s\n", kind, key, reason,
+	    binding ? binding : "(not in the policy)");
+}
+
 char *
 report_status_text(const struct status *st, int64_t now)
 {
@@ -626,14 +683,37 @@ report_status_text(const struct status *st, int64_t now)
 		    row->item ? row->item->binding->name : "(not in the policy)");
 		row_notes(&s, row, now);
 	}
+	for (i = 0; i < st->nbroken; i++)
+		text_broken(&s, &st->broken[i]);
 	for (i = 0; i < st->nmissing; i++)
 		sb_printf(&s, "%s (%s): declared, but HTTP.sys has no record "
 		    "(plan: %s)\n", st->missing[i]->binding->name,
 		    endpoint_format(&st->missing[i]->binding->endpoint, ep,
 		    sizeof(ep)), action_name(st->missing[i]->action));
-	sb_printf(&s, "%u SSL binding%s in HTTP.sys\n", (unsigned)st->n,
+	sb_printf(&s, "%u SSL binding%s in HTTP.sys", (unsigned)st->n,
 	    st->n == 1 ? "" : "s");
+	if (st->nbroken > 0)
+		sb_printf(&s, ", %u that cannot be read", (unsigned)st->nbroken);
+	sb_printf(&s, "\n");
 	return sb_finish(&s);
+}
+
+static void
+json_broken(struct sbuf *s, const struct status_broken *b, size_t i)
+{
+	const char *kind, *key, *binding, *reason;
+	char ep[ENDPOINT_TEXT_MAX];
+	uint32_t error;
+
+	broken_fields(b, &kind, &key, &binding, &error, &reason, ep);
+	sb_printf(s, "%s\n    {\"kind\": \"%s\", \"key\": ", i ? "," : "",
+	    kind);
+	sb_json_string(s, key);
+	sb_printf(s, ", \"binding\": ");
+	sb_json_string(s, binding);
+	sb_printf(s, ", \"error\": %u, \"reason\": ", (unsigned)error);
+	sb_json_string(s, reason);
+	sb_printf(s, "}");
 }
 
 char *
@@ -685,7 +765,10 @@ report_status_json(const struct status *st, int64_t now)
 		sb_printf(&s, ", \"plan\": \"%s\"}",
 		    action_name(st->missing[i]->action));
 	}
-	sb_printf(&s, "%s]\n}\n", st->nmissing ? "\n  " : "");
+	sb_printf(&s, "%s],\n  \"unreadable\": [", st->nmissing ? "\n  " : "");
+	for (i = 0; i < st->nbroken; i++)
+		json_broken(&s, &st->broken[i], i);
+	sb_printf(&s, "%s]\n}\n", st->nbroken ? "\n  " : "");
 	return sb_finish(&s);
 }
 

@@ -10,7 +10,9 @@
  *   6. its EKU allows server authentication (serverAuth, anyExtendedKeyUsage,
  *      or no EKU extension at all, which means any purpose);
  *   7. it passes the binding's filters: match.thumbprints, match.issuer,
- *      match.template and match.min_days_left.
+ *      match.template and match.min_days_left;
+ *   8. HTTP.sys has not refused its key for this binding lately (error
+ *      1312; see unusable.h).
  * Among candidates the one that expires last wins, so that a renewed
  * certificate replaces the old one as soon as it is in the store.  Ties go
  * to the later NotBefore (the newer issue), then to the lower thumbprint,
@@ -176,6 +178,10 @@ verdict_text(enum verdict v, const struct binding *b, const struct cert *c,
 		    (long long)((c->not_after - now) / DAY_SECONDS),
 		    b->match.min_days_left);
 		break;
+	case VERDICT_UNUSABLE:
+		snprintf(buf, len, "HTTP.sys could not use its private key "
+		    "(error 1312)");
+		break;
 	}
 	return buf;
 }
@@ -196,6 +202,7 @@ verdict_name(enum verdict v)
 		[VERDICT_ISSUER] = "issuer",
 		[VERDICT_TEMPLATE] = "template",
 		[VERDICT_DAYS_LEFT] = "days-left",
+		[VERDICT_UNUSABLE] = "unusable",
 	};
 
 	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
@@ -257,6 +264,7 @@ add_candidate(const struct cert *c, void *arg)
 	}
 	s->cands[s->n].cert = c;
 	s->cands[s->n].successor = g->successor;
+	s->cands[s->n].retry_at = 0;
 	s->n++;
 }
 
@@ -359,6 +367,14 @@ int
 select_cert(const struct binding *b, const struct cert_index *ix,
     const uint8_t *bound, int64_t now, struct selection *out)
 {
+	return select_cert_avoiding(b, ix, bound, now, NULL, out);
+}
+
+int
+select_cert_avoiding(const struct binding *b, const struct cert_index *ix,
+    const uint8_t *bound, int64_t now, const struct unusable_list *avoid,
+    struct selection *out)
+{
 	struct gather g = { out, false, false };
 	size_t i;
 
@@ -375,6 +391,9 @@ select_cert(const struct binding *b, const struct cert_index *ix,
 		struct candidate *c = &out->cands[i];
 
 		c->verdict = select_judge(b, c->cert, now, c->successor);
+		if (c->verdict == VERDICT_OK && unusable_now(avoid, b->name,
+		    c->cert->thumb, now, &c->retry_at))
+			c->verdict = VERDICT_UNUSABLE;
 		if (c->verdict == VERDICT_OK &&
 		    (out->chosen == NULL || select_better(c->cert, out->chosen)))
 			out->chosen = c->cert;

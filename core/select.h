@@ -13,6 +13,7 @@
 #include "cert.h"
 #include "index.h"
 #include "policy.h"
+#include "unusable.h"
 
 /* Why a certificate can or cannot serve a binding, in the order checked. */
 enum verdict {
@@ -27,7 +28,9 @@ enum verdict {
 	VERDICT_THUMBPRINT,        /* not in match.thumbprints */
 	VERDICT_ISSUER,            /* issuer does not contain match.issuer */
 	VERDICT_TEMPLATE,          /* not from match.template */
-	VERDICT_DAYS_LEFT          /* expires sooner than match.min_days_left */
+	VERDICT_DAYS_LEFT,         /* expires sooner than match.min_days_left */
+	VERDICT_UNUSABLE           /* qualifies, but HTTP.sys refused its key
+	                              (error 1312) and its backoff runs */
 };
 
 /* One certificate considered for a binding, and how it fared. */
@@ -35,6 +38,7 @@ struct candidate {
 	const struct cert *cert;
 	enum verdict verdict;
 	bool successor;            /* reached by the bound cert's renewal link */
+	int64_t retry_at;          /* VERDICT_UNUSABLE: tried again then */
 };
 
 struct selection {
@@ -73,6 +77,14 @@ const char *select_why_lost(const struct cert *loser,
  */
 int select_cert(const struct binding *b, const struct cert_index *ix,
     const uint8_t *bound, int64_t now, struct selection *out);
+
+/*
+ * The same, passing over the certificates avoid lists for b at time now
+ * (VERDICT_UNUSABLE); avoid may be NULL.
+ */
+int select_cert_avoiding(const struct binding *b, const struct cert_index *ix,
+    const uint8_t *bound, int64_t now, const struct unusable_list *avoid,
+    struct selection *out);
 
 void selection_free(struct selection *s);
 

@@ -103,6 +103,8 @@ match_items(const struct plan *plan, struct status *st)
 		struct status_row key, *row;
 		struct ssl_record probe;
 
+		if (it->action == ACTION_UNREADABLE)
+			continue;               /* see match_broken() */
 		if (!it->has_current) {
 			st->missing[st->nmissing++] = it;
 			continue;
@@ -119,16 +121,49 @@ match_items(const struct plan *plan, struct status *st)
 	}
 }
 
+/*
+ * Broken records, each with the binding that declares it when its key is
+ * known; then the bindings whose record could not be read that no broken
+ * record names.
+ */
+static void
+match_broken(const struct plan *plan, const struct broken_record *broken,
+    size_t nbroken, struct status *st)
+{
+	size_t i, j;
+
+	for (i = 0; i < nbroken; i++) {
+		struct status_broken *row = &st->broken[st->nbroken++];
+
+		row->rec = &broken[i];
+		for (j = 0; j < plan->n && broken[i].has_endpoint; j++)
+			if (endpoint_compare(&plan->items[j].binding->endpoint,
+			    &broken[i].endpoint) == 0)
+				row->item = &plan->items[j];
+	}
+	for (j = 0; j < plan->n; j++) {
+		if (plan->items[j].action != ACTION_UNREADABLE)
+			continue;
+		for (i = 0; i < nbroken; i++)
+			if (st->broken[i].item == &plan->items[j])
+				break;
+		if (i == nbroken)
+			st->broken[st->nbroken++].item = &plan->items[j];
+	}
+}
+
 int
 status_build(const struct plan *plan, const struct ssl_record *records,
-    size_t nrecords, int64_t now, struct status *out)
+    size_t nrecords, const struct broken_record *broken, size_t nbroken,
+    int64_t now, struct status *out)
 {
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	out->rows = calloc(nrecords ? nrecords : 1, sizeof(*out->rows));
 	out->missing = calloc(plan->n ? plan->n : 1, sizeof(*out->missing));
-	if (out->rows == NULL || out->missing == NULL)
+	out->broken = calloc(nbroken + plan->n + 1, sizeof(*out->broken));
+	if (out->rows == NULL || out->missing == NULL || out->broken == NULL)
 		goto fail;
 	for (i = 0; i < nrecords; i++)
 		out->rows[i].rec = &records[i];
@@ -136,6 +171,7 @@ status_build(const struct plan *plan, const struct ssl_record *records,
 	if (nrecords > 1)
 		qsort(out->rows, nrecords, sizeof(*out->rows), by_endpoint);
 	match_items(plan, out);
+	match_broken(plan, broken, nbroken, out);
 	for (i = 0; i < out->n; i++) {
 		judge_cert(plan, &out->rows[i], now);
 		if (find_shadowed(out, &out->rows[i]) != 0)
@@ -156,5 +192,6 @@ status_free(struct status *st)
 		free(st->rows[i].shadowed);
 	free(st->rows);
 	free(st->missing);
+	free(st->broken);
 	memset(st, 0, sizeof(*st));
 }

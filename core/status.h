@@ -29,19 +29,33 @@ struct status_row {
 	size_t nshadowed;
 };
 
+/* A record HTTP.sys has and certbind could not read. */
+struct status_broken {
+	const struct broken_record *rec;   /* NULL: only the binding knows */
+	const struct plan_item *item;  /* the binding declaring it, or NULL */
+};
+
 struct status {
 	struct status_row *rows;       /* one per record, in endpoint order */
 	size_t n;
 	const struct plan_item **missing; /* declared, and HTTP.sys has none */
 	size_t nmissing;
+	struct status_broken *broken;  /* the records that cannot be read, then
+	                                  the declared bindings whose record
+	                                  cannot be read and no broken record
+	                                  names */
+	size_t nbroken;
 };
 
 /*
- * records must be every record HTTP.sys has, and plan built from them.
+ * records must be every record HTTP.sys has, broken those of them that
+ * could not be read, and plan built from the records (its items for
+ * bindings whose record could not be read marked ACTION_UNREADABLE).
  * Returns 0, or -1 when out of memory.
  */
 int status_build(const struct plan *plan, const struct ssl_record *records,
-    size_t nrecords, int64_t now, struct status *out);
+    size_t nrecords, const struct broken_record *broken, size_t nbroken,
+    int64_t now, struct status *out);
 
 void status_free(struct status *st);
 

@@ -9,8 +9,10 @@
  *   -> HTTP.sys calls, one per binding     (httpsys.c)
  * apply prints every decision and sends it to the Event Log; plan prints
  * the plan and status every record HTTP.sys has, and neither changes
- * anything.  A binding whose record cannot be read is
- * reported and skipped; the others go on.
+ * anything.  A record that cannot be read is reported as a row of its own
+ * (action "unreadable") and left alone; the others go on.  A certificate
+ * HTTP.sys refuses (error 1312: it cannot use the private key) is passed
+ * over for that binding and the next qualifying one tried at once.
  */
 #include <windows.h>
 #include <stdarg.h>
@@ -39,6 +41,8 @@ struct world {
 	struct ssl_record *records;    /* those that exist, nrecords of them */
 	size_t nrecords;
 	uint32_t *read_error;          /* per binding: reading its record */
+	struct broken_record *broken;  /* records that cannot be read (status) */
+	size_t nbroken;
 };
 
 static void
@@ -63,6 +67,32 @@ load_stores(const struct policy *p, struct inventory *inv)
 	return 0;
 }
 
+/*
+ * A declared endpoint the listing has no record for: ask for it exactly,
+ * so that a record that is there but cannot be read is told apart from
+ * one that is not there, as plan and apply tell them apart.
+ */
+static void
+check_declared(struct world *w)
+{
+	const struct policy *p = w->policy;
+	struct ssl_record r;
+	size_t i, j;
+
+	for (i = 0; i < p->nbindings; i++) {
+		for (j = 0; j < w->nrecords; j++)
+			if (endpoint_compare(&w->records[j].endpoint,
+			    &p->bindings[i].endpoint) == 0)
+				break;
+		if (j < w->nrecords)
+			continue;
+		w->read_error[i] = httpsys_query(&p->bindings[i].endpoint, &r);
+		if (w->read_error[i] == NO_ERROR ||
+		    w->read_error[i] == ERROR_FILE_NOT_FOUND)
+			w->read_error[i] = 0;
+	}
+}
+
 /* Every record HTTP.sys has, declared or not (status). */
 static int
 read_all_records(struct world *w)
@@ -76,11 +106,13 @@ read_all_records(struct world *w)
 		say(EV_ERROR, 0, "out of memory");
 		return -1;
 	}
-	if ((rc = httpsys_list(&w->records, &w->nrecords)) != NO_ERROR) {
+	if ((rc = httpsys_list(&w->records, &w->nrecords, &w->broken,
+	    &w->nbroken)) != NO_ERROR) {
 		say(EV_ERROR, EV_HTTPSYS_FAILED, "cannot list the HTTP.sys SSL "
 		    "records: %s", win_strerror(rc, why, sizeof(why)));
 		return -1;
 	}
+	check_declared(w);
 	return 0;
 }
 
@@ -123,6 +155,7 @@ world_free(struct world *w)
 {
 	free(w->records);
 	free(w->read_error);
+	free(w->broken);
 	inventory_free(&w->inv);
 	policy_free(&w->own);
 }
@@ -211,6 +244,21 @@ world_load(const char *path, struct world *w, enum reading how)
 	return world_read(w, &w->own, how);
 }
 
+/* Items whose record could not be read: a row of their own, no write. */
+static void
+mark_unreadable(const struct world *w, struct plan *plan)
+{
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < plan->n; i++)
+		if (w->read_error[i] != 0) {
+			plan_mark_unreadable(plan, i, w->read_error[i],
+			    httpsys_read_strerror(w->read_error[i],
+			    &plan->items[i].binding->endpoint, why, sizeof(why)));
+		}
+}
+
 /* --- apply ------------------------------------------------------------- */
 
 /* No candidate: say why each certificate for the name was passed over. */
@@ -269,7 +317,23 @@ report_replace_failure(const struct plan_item *it,
 	return APPLY_ERROR;
 }
 
-/* Carry out one plan item; returns APPLY_OK, APPLY_CONFLICT or APPLY_ERROR. */
+/*
+ * carry_out(): HTTP.sys refused the chosen certificate because it cannot
+ * use its private key (ERROR_NO_SUCH_LOGON_SESSION), and the record is as
+ * it was before the call.
+ */
+#define CARRY_KEY_REFUSED (-2)
+
+static bool
+key_refused(const struct plan_item *it, uint32_t rc)
+{
+	return rc == ERROR_NO_SUCH_LOGON_SESSION && it->sel.chosen != NULL;
+}
+
+/*
+ * Carry out one plan item; returns APPLY_OK, APPLY_CONFLICT, APPLY_ERROR
+ * or CARRY_KEY_REFUSED.
+ */
 static int
 carry_out(const struct plan_item *it, int64_t now)
 {
@@ -292,6 +356,8 @@ carry_out(const struct plan_item *it, int64_t now)
 		say(EV_WARNING, EV_CONFLICT, "%s", report_item(it, why,
 		    sizeof(why)));
 		return APPLY_CONFLICT;
+	case ACTION_UNREADABLE:
+		return APPLY_ERROR;     /* reported when it was read */
 	case ACTION_CREATE:
 		rc = httpsys_create(&it->desired);
 		if (rc != NO_ERROR) {
@@ -299,7 +365,7 @@ carry_out(const struct plan_item *it, int64_t now)
 			    "HttpSetServiceConfiguration failed for %s: %s",
 			    it->binding->name, ep, httpsys_strerror(rc, &it->desired,
 			    why, sizeof(why)));
-			return APPLY_ERROR;
+			return key_refused(it, rc) ? CARRY_KEY_REFUSED : APPLY_ERROR;
 		}
 		say(EV_INFO, EV_BINDING_CREATED, "%s: created %s with %s",
 		    it->binding->name, ep, it->sel.chosen ? report_cert(
@@ -309,8 +375,12 @@ carry_out(const struct plan_item *it, int64_t now)
 	case ACTION_UPDATE_OPTIONS:
 		report_item(it, why, sizeof(why));
 		httpsys_replace(&it->current, &it->desired, &res);
-		if (res.error != NO_ERROR)
-			return report_replace_failure(it, &res, ep);
+		if (res.error != NO_ERROR) {
+			report_replace_failure(it, &res, ep);
+			/* The record is as it was: the next certificate may go. */
+			return key_refused(it, res.error) && (res.used_update ||
+			    res.restored) ? CARRY_KEY_REFUSED : APPLY_ERROR;
+		}
 		if (it->action == ACTION_UPDATE_HASH)
 			say(EV_INFO, EV_BINDING_UPDATED, "%s: updated %s from %s to "
 			    "%s", it->binding->name, ep,
@@ -380,21 +450,63 @@ warn_item(const struct plan_item *it, struct binding_state *st, int64_t now)
 		st->warned_at = now;
 }
 
+/* At most this many certificates are refused in a row for one binding. */
+#define REFUSED_MAX 4
+
+/*
+ * Carry out item i; when HTTP.sys refuses the chosen certificate's key,
+ * pass it over for the binding (unusable.h) and carry out the plan for
+ * the next qualifying one, a few times at most.  A refusal makes the
+ * binding's result an error (the service backs off), even when another
+ * certificate was bound.
+ */
+static int
+carry_out_or_next(struct plan *plan, size_t i, struct unusable_list *avoid,
+    int64_t now)
+{
+	const struct plan_item *it = &plan->items[i];
+	char hex[THUMB_HEX], t[21];
+	int r = carry_out(it, now), refused;
+	int64_t until;
+
+	for (refused = 0; r == CARRY_KEY_REFUSED; refused++) {
+		until = unusable_note(avoid, it->binding->name,
+		    it->sel.chosen->thumb, now);
+		say(EV_WARNING, EV_KEY_REFUSED, "%s: HTTP.sys cannot use the "
+		    "private key of certificate %s (error 1312); it is passed "
+		    "over for this binding until %s%s", it->binding->name,
+		    thumb_format(it->sel.chosen->thumb, hex),
+		    until < 0 ? "the next run" : utc_time(until, t),
+		    refused + 1 < REFUSED_MAX ?
+		    ", and the next qualifying certificate is tried" : "");
+		if (until < 0 || refused + 1 == REFUSED_MAX ||
+		    plan_replan_item(plan, i, now, avoid) != 0)
+			return APPLY_ERROR;
+		r = carry_out(it, now);
+	}
+	if (r == APPLY_OK && it->sel.chosen != NULL)
+		unusable_forget(avoid, it->binding->name, it->sel.chosen->thumb);
+	return refused > 0 ? APPLY_ERROR : r;
+}
+
 static int
 reconcile(struct world *w, struct runstate *rs, int64_t *next)
 {
 	struct plan plan;
 	struct cb_error err;
-	int64_t now = (int64_t)time(NULL);
+	struct unusable_list own = { 0 };
+	struct unusable_list *avoid = rs != NULL ? &rs->unusable : &own;
+	int64_t now = (int64_t)time(NULL), t;
 	size_t i;
 	int failed = 0, conflict = 0;
 	uint32_t rc;
 
-	if (plan_build(w->policy, &w->inv, w->records, w->nrecords, now,
-	    &plan, &err) != 0) {
+	if (plan_build_avoiding(w->policy, &w->inv, w->records, w->nrecords,
+	    now, avoid, &plan, &err) != 0) {
 		say(EV_ERROR, 0, "%s", err.msg);
 		return APPLY_ERROR;
 	}
+	mark_unreadable(w, &plan);
 	if (next != NULL)
 		*next = plan_next_event(&plan, now);
 	if ((rc = httpsys_open()) != NO_ERROR) {
@@ -414,7 +526,7 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 				*next = st->retry_at;
 			continue;
 		}
-		r = w->read_error[i] != 0 ? APPLY_ERROR : carry_out(it, now);
+		r = carry_out_or_next(&plan, i, avoid, now);
 		if (r != APPLY_ERROR && w->read_error[i] == 0)
 			warn_item(it, st, now);
 		note_result(st, r, now);
@@ -434,7 +546,10 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 		conflict |= r == APPLY_CONFLICT;
 	}
 	httpsys_close();
+	if (next != NULL && (t = plan_next_event(&plan, now)) < *next)
+		*next = t;              /* a refused key's retry, if planned */
 	plan_free(&plan);
+	unusable_free(&own);
 	if (rs != NULL) {
 		rs->reconciles++;
 		rs->errors += failed;
@@ -464,8 +579,10 @@ apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 	struct world w;
 	int result = APPLY_ERROR;
 
-	if (rs != NULL)
+	if (rs != NULL) {
 		prune_states(rs, p);
+		unusable_prune(&rs->unusable, p);
+	}
 	memset(&w, 0, sizeof(w));
 	*next = INT64_MAX;
 	if (world_read(&w, p, READ_REPAIR) == 0)
@@ -482,6 +599,7 @@ void
 runstate_free(struct runstate *rs)
 {
 	free(rs->bindings);
+	unusable_free(&rs->unusable);
 	memset(rs, 0, sizeof(*rs));
 }
 
@@ -515,6 +633,7 @@ world_plan(const char *path, enum reading how, struct world *w,
 		fprintf(stderr, "certbind: %s\n", err.msg);
 		return -1;
 	}
+	mark_unreadable(w, plan);
 	return 0;
 }
 
@@ -545,13 +664,13 @@ plan_run(const char *path, bool json, bool explain)
 		world_free(&w);
 		return PLAN_ERROR;
 	}
-	for (i = 0; i < w.policy->nbindings; i++)
-		if (w.read_error[i] != 0)
-			goto done;
 	if (print_report(json ? report_json(&plan, now, flags) :
 	    report_text(&plan, now, flags)) == 0)
 		result = plan_changes(&plan) > 0 ? PLAN_CHANGES : PLAN_NOTHING;
-done:
+	/* Everything was printed; a record that cannot be read is an error. */
+	for (i = 0; i < plan.n; i++)
+		if (plan.items[i].action == ACTION_UNREADABLE)
+			result = PLAN_ERROR;
 	plan_free(&plan);
 	world_free(&w);
 	return result;
@@ -573,13 +692,17 @@ status_run(const char *path, bool json)
 		world_free(&w);
 		return PLAN_ERROR;
 	}
-	if (status_build(&plan, w.records, w.nrecords, now, &st) == 0) {
+	if (status_build(&plan, w.records, w.nrecords, w.broken, w.nbroken, now,
+	    &st) == 0) {
 		text = json ? report_status_json(&st, now) :
 		    report_status_text(&st, now);
+		/* Everything was printed; a record that cannot be read is an
+		 * error, as for plan. */
+		if (print_report(text) == 0)
+			result = st.nbroken > 0 ? PLAN_ERROR : 0;
 		status_free(&st);
-	}
-	if (print_report(text) == 0)
-		result = 0;
+	} else
+		print_report(NULL);
 	plan_free(&plan);
 	world_free(&w);
 	return result;

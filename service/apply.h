@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../core/policy.h"
+#include "../core/unusable.h"
 
 /* Exit codes of `certbind apply`, documented in README.md. */
 enum {
@@ -44,6 +45,7 @@ struct runstate {
 	struct binding_state *bindings;
 	size_t n;
 	uint64_t reconciles, rebinds, errors;   /* totals, for the metrics */
+	struct unusable_list unusable; /* certificates HTTP.sys refused */
 };
 
 /*

@@ -347,14 +347,27 @@ httpsys_close(void)
 	HttpTerminate(HTTP_INITIALIZE_CONFIG, NULL);
 }
 
+/* The address family of an IP record Query returned in buf, or 0. */
+static unsigned
+family_of(enum endpoint_kind k, const void *buf)
+{
+	const HTTP_SERVICE_CONFIG_SSL_SET *s = buf;
+
+	if (k == EP_SNI || k == EP_CCS || s->KeyDesc.pIpPort == NULL)
+		return 0;
+	return s->KeyDesc.pIpPort->sa_family;
+}
+
 /*
  * One query: exact for ep, or the token'th record of ep's kind.  The
  * buffer grows on ERROR_INSUFFICIENT_BUFFER; a record can grow between
- * two calls, so that is tried a few times.
+ * two calls, so that is tried a few times.  When the record comes back
+ * and cannot be parsed (ERROR_INVALID_DATA), *family (may be NULL) gets
+ * its address family.
  */
 static ULONG
-query(const struct endpoint *ep, bool next, DWORD token,
-    struct ssl_record *out)
+query_record(const struct endpoint *ep, bool next, DWORD token,
+    struct ssl_record *out, unsigned *family)
 {
 	union query_buf q;
 	SOCKADDR_STORAGE addr;
@@ -403,11 +416,19 @@ query(const struct endpoint *ep, bool next, DWORD token,
 		else
 			break;
 	}
-	if (rc == NO_ERROR)
-		rc = from_output(ep->kind, buf, out);
+	if (rc == NO_ERROR && (rc = from_output(ep->kind, buf, out)) !=
+	    NO_ERROR && family != NULL)
+		*family = family_of(ep->kind, buf);
 	free(buf);
 	free(host);
 	return rc;
+}
+
+static ULONG
+query(const struct endpoint *ep, bool next, DWORD token,
+    struct ssl_record *out)
+{
+	return query_record(ep, next, token, out, NULL);
 }
 
 uint32_t
@@ -416,39 +437,105 @@ httpsys_query(const struct endpoint *ep, struct ssl_record *out)
 	return query(ep, false, 0, out);
 }
 
-uint32_t
-httpsys_list(struct ssl_record **out, size_t *n)
+/* Grow *v (of *cap elements of size) to hold one more than n. */
+static int
+grow(void **v, size_t *cap, size_t n, size_t size)
 {
-	struct ssl_record *v = NULL, r;
-	size_t cap = 0, k;
+	void *g;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? 2 * *cap : 16;
+	if ((g = realloc(*v, c * size)) == NULL)
+		return -1;
+	*v = g;
+	*cap = c;
+	return 0;
+}
+
+/*
+ * What is known of a record that could not be read: the token'th of its
+ * kind failed with err, or Query returned it with an address family
+ * (family, else 0) certbind cannot parse.
+ */
+static void
+describe_broken(enum endpoint_kind k, DWORD token, ULONG err,
+    unsigned family, struct broken_record *b)
+{
+	char why[200];
+
+	memset(b, 0, sizeof(*b));
+	b->kind = k;
+	b->error = err;
+	if (family != 0) {
+		snprintf(b->key, sizeof(b->key), "(address family %u)", family);
+		snprintf(b->reason, sizeof(b->reason), "its address family %u is "
+		    "neither IPv4 nor IPv6 (error %u)", family, (unsigned)err);
+		return;
+	}
+	snprintf(b->key, sizeof(b->key), "(record %lu of its kind)",
+	    (unsigned long)token + 1);
+	snprintf(b->reason, sizeof(b->reason), "%s",
+	    httpsys_read_strerror(err, &(struct endpoint){ .kind = k }, why,
+	    sizeof(why)));
+}
+
+/*
+ * One table: every record, and those that cannot be read on their own.
+ * A table whose every read fails is a failure of the whole listing.
+ */
+#define BROKEN_IN_A_ROW 16
+
+static ULONG
+list_kind(enum endpoint_kind k, struct ssl_record **v, size_t *n,
+    size_t *cap, struct broken_record **bad, size_t *nbad, size_t *badcap)
+{
+	struct endpoint ep = { .kind = k };
+	struct ssl_record r;
+	DWORD token;
+	ULONG rc;
+	unsigned family;
+	int in_a_row = 0;
+
+	for (token = 0;; token++) {
+		family = 0;
+		rc = query_record(&ep, true, token, &r, &family);
+		/* An older Windows has no table for the kind: nothing in it. */
+		if (rc == ERROR_NO_MORE_ITEMS || (rc == ERROR_FILE_NOT_FOUND &&
+		    token == 0) || (rc == ERROR_INVALID_PARAMETER && token == 0 &&
+		    k != EP_IPV4))
+			return NO_ERROR;
+		/* Deleted since the previous call: gone, not broken. */
+		if (rc == ERROR_FILE_NOT_FOUND && ++in_a_row < BROKEN_IN_A_ROW)
+			continue;
+		if (rc == NO_ERROR) {
+			in_a_row = 0;
+			if (grow((void **)v, cap, *n, sizeof(**v)) != 0)
+				return ERROR_NOT_ENOUGH_MEMORY;
+			(*v)[(*n)++] = r;
+			continue;
+		}
+		if (rc == ERROR_NOT_ENOUGH_MEMORY || ++in_a_row >= BROKEN_IN_A_ROW)
+			return rc;
+		if (grow((void **)bad, badcap, *nbad, sizeof(**bad)) != 0)
+			return ERROR_NOT_ENOUGH_MEMORY;
+		describe_broken(k, token, rc, family, &(*bad)[(*nbad)++]);
+	}
+}
+
+uint32_t
+httpsys_list(struct ssl_record **out, size_t *n, struct broken_record **bad,
+    size_t *nbad)
+{
+	size_t cap = 0, badcap = 0, k;
 	ULONG rc = NO_ERROR;
 
-	*n = 0;
-	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && rc == NO_ERROR;
-	    k++) {
-		struct endpoint ep = { .kind = kinds[k] };
-		DWORD token;
-
-		for (token = 0; (rc = query(&ep, true, token, &r)) == NO_ERROR;
-		    token++) {
-			if (*n == cap) {
-				struct ssl_record *g;
-
-				cap = cap ? 2 * cap : 16;
-				if ((g = realloc(v, cap * sizeof(*v))) == NULL) {
-					free(v);
-					return ERROR_NOT_ENOUGH_MEMORY;
-				}
-				v = g;
-			}
-			v[(*n)++] = r;
-		}
-		/* An older Windows has no table for the kind: nothing in it. */
-		if (rc == ERROR_NO_MORE_ITEMS || rc == ERROR_FILE_NOT_FOUND ||
-		    (rc == ERROR_INVALID_PARAMETER && kinds[k] != EP_IPV4))
-			rc = NO_ERROR;
-	}
-	*out = v;
+	*out = NULL;
+	*bad = NULL;
+	*n = *nbad = 0;
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && rc == NO_ERROR; k++)
+		rc = list_kind(kinds[k], out, n, &cap, bad, nbad, &badcap);
 	return rc;
 }
 

@@ -31,8 +31,14 @@ void httpsys_close(void);
 /* The record at ep, exactly. */
 uint32_t httpsys_query(const struct endpoint *ep, struct ssl_record *out);
 
-/* Every record of every kind; *out is malloc'd, *n records long. */
-uint32_t httpsys_list(struct ssl_record **out, size_t *n);
+/*
+ * Every record of every kind; *out is malloc'd, *n records long.  A
+ * record that cannot be read is listed in *bad (malloc'd, *nbad long)
+ * and the others are read on; the call fails only when a whole table
+ * cannot be read.
+ */
+uint32_t httpsys_list(struct ssl_record **out, size_t *n,
+    struct broken_record **bad, size_t *nbad);
 
 uint32_t httpsys_create(const struct ssl_record *rec);
 

@@ -43,7 +43,7 @@ run_suite "schema" /usr/bin/python3 tests/schema/test_schema.py
 
 if wine_boot "$ROOT/build/wineprefix"; then
 	export CERTBIND_PREFIX_READY=1
-	run_suite "wine/httpapi-stand-in" wine "$BIN/httpapi_test.exe"
+	run_suite "wine/httpapi-stand-in" stand_in_contract
 	reset_state
 	for t in tests/integration/test_*.sh; do
 		case "$t" in */test_imports.sh) continue ;; esac

@@ -7,7 +7,16 @@
  * HttpUpdateServiceConfiguration is not exported.  This DLL is put beside
  * certbind.exe and loaded with WINEDLLOVERRIDES=httpapi=n.  It implements
  * the documented contract for the three SSL record kinds
- * (HttpServiceConfigSSLCertInfo, ...SslSniCertInfo, ...SslCcsCertInfo):
+ * (HttpServiceConfigSSLCertInfo, ...SslSniCertInfo, ...SslCcsCertInfo),
+ * as strictly as Windows wherever certbind depends on it, so that a test
+ * cannot pass on leniency:
+ *   every   ERROR_INVALID_HANDLE before HttpInitialize(HTTP_INITIALIZE_CONFIG)
+ *           or after the matching HttpTerminate; ERROR_INVALID_PARAMETER
+ *           for a short structure, or an SNI or ccs key whose address is
+ *           not the IPv4 wildcard 0.0.0.0
+ *   Set, Update  ERROR_NO_SUCH_LOGON_SESSION when the certificate (hash)
+ *           is not in LocalMachine\<store name> (none or "" is MY) or
+ *           its private key cannot be opened
  *   Set     ERROR_ALREADY_EXISTS if the key has a record
  *   Update  ERROR_FILE_NOT_FOUND if it has none (Windows 10 1703 and later)
  *   Delete  ERROR_FILE_NOT_FOUND if it has none
@@ -30,12 +39,21 @@
  *     next calls fail.  "N ERROR" fails the next N calls with Win32 error
  *     ERROR (decimal); "crash" ends the process inside the call, as a
  *     power cut or a kill would.
+ *   - A REG_SZ value "Unusable" there, a list of thumbprints, makes Set
+ *     and Update fail with ERROR_NO_SUCH_LOGON_SESSION for those
+ *     certificates, as Windows does when the key exists but HTTP.sys
+ *     (SYSTEM) cannot use it.
+ *   - A REG_SZ value "Corrupt" there, naming a record key ("10.0.0.1:443"),
+ *     makes Query return that record with address family 0xBEEF, as a
+ *     record certbind cannot parse.
  *   - Every call is appended to C:\httpapi-calls.log:
  *     "MICROSECONDS CALL KIND KEY RESULT", the time from the system clock.
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
+#include <wincrypt.h>
+#include <ncrypt.h>
 #define HTTPAPI_LINKAGE    /* we define these functions, not import them */
 #include "../../service/httpsys_decl.h"
 #include <stdbool.h>
@@ -146,24 +164,77 @@ fault(const wchar_t *call)
 	return (ULONG)err;
 }
 
-/* --- keys ------------------------------------------------------------- */
+/* A REG_SZ value under the faults key into text; false when absent. */
+static bool
+fault_text(const wchar_t *name, wchar_t *text, DWORD cap)
+{
+	DWORD size = (cap - 1) * sizeof(wchar_t), type;
+	HKEY key;
+	LONG rc;
+
+	if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, FAULTS, 0, KEY_READ, &key) !=
+	    ERROR_SUCCESS)
+		return false;
+	memset(text, 0, cap * sizeof(wchar_t));
+	rc = RegQueryValueExW(key, name, NULL, &type, (BYTE *)text, &size);
+	RegCloseKey(key);
+	return rc == ERROR_SUCCESS && type == REG_SZ;
+}
+
+/* --- initialization --------------------------------------------------- */
+
+/*
+ * The configuration functions need HttpInitialize(HTTP_INITIALIZE_CONFIG)
+ * first; calls may be nested, each matched by an HttpTerminate.  Windows
+ * answers a configuration call made outside that with
+ * ERROR_INVALID_HANDLE (the process has no handle to the configuration
+ * store); Wine's own httpapi.dll checks nothing.
+ */
+static LONG config_users;
 
 ULONG WINAPI
 HttpInitialize(HTTPAPI_VERSION version, ULONG flags, PVOID reserved)
 {
-	(void)version;
 	(void)reserved;
-	if (flags & ~(ULONG)(HTTP_INITIALIZE_CONFIG | HTTP_INITIALIZE_SERVER))
+	if (flags == 0 ||
+	    (flags & ~(ULONG)(HTTP_INITIALIZE_CONFIG | HTTP_INITIALIZE_SERVER)) ||
+	    version.HttpApiMajorVersion < 1 || version.HttpApiMajorVersion > 2)
 		return ERROR_INVALID_PARAMETER;
+	if (flags & HTTP_INITIALIZE_CONFIG)
+		InterlockedIncrement(&config_users);
 	return NO_ERROR;
 }
 
 ULONG WINAPI
 HttpTerminate(ULONG flags, PVOID reserved)
 {
-	(void)flags;
 	(void)reserved;
+	if (flags == 0 ||
+	    (flags & ~(ULONG)(HTTP_INITIALIZE_CONFIG | HTTP_INITIALIZE_SERVER)))
+		return ERROR_INVALID_PARAMETER;
+	if (flags & HTTP_INITIALIZE_CONFIG) {
+		if (config_users == 0)
+			return ERROR_INVALID_PARAMETER;
+		InterlockedDecrement(&config_users);
+	}
 	return NO_ERROR;
+}
+
+static bool
+initialized(void)
+{
+	return config_users > 0;
+}
+
+/* --- keys ------------------------------------------------------------- */
+
+/* SNI and ccs keys carry only a port, on the IPv4 wildcard address. */
+static bool
+is_ipv4_wildcard(const SOCKADDR_STORAGE *ss)
+{
+	const SOCKADDR_IN *in = (const SOCKADDR_IN *)ss;
+
+	return in->sin_family == AF_INET && in->sin_addr.s_addr == 0;
 }
 
 /* "0.0.0.0:443" or "[::1]:443"; 0 on success. */
@@ -210,7 +281,7 @@ key_name(int k, const void *key_desc, wchar_t *out)
 		/* Stored as given: HTTP.sys keeps the host's case, and finds
 		 * it ignoring case (so does the registry, for key names). */
 		if (s->Host == NULL || s->Host[0] == L'\0' ||
-		    wcslen(s->Host) > 253)
+		    wcslen(s->Host) > 253 || !is_ipv4_wildcard(&s->IpPort))
 			return -1;
 		swprintf(out, KEY_MAX, L"%ls:%u", s->Host, port_of(&s->IpPort));
 		return 0;
@@ -218,6 +289,8 @@ key_name(int k, const void *key_desc, wchar_t *out)
 	case K_CCS: {
 		const HTTP_SERVICE_CONFIG_SSL_CCS_KEY *c = key_desc;
 
+		if (!is_ipv4_wildcard(&c->LocalAddress))
+			return -1;
 		swprintf(out, KEY_MAX, L"0.0.0.0:%u", port_of(&c->LocalAddress));
 		return 0;
 	}
@@ -330,6 +403,129 @@ params_of(int k, const void *info)
 	}
 }
 
+/* --- the certificate a record names ------------------------------------ */
+
+/* The key named by CERT_KEY_PROV_INFO_PROP_ID, opened directly. */
+static bool
+open_prov_info_key(PCCERT_CONTEXT ctx)
+{
+	CRYPT_KEY_PROV_INFO *info;
+	DWORD size = 0;
+	bool ok = false;
+
+	if (!CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
+	    NULL, &size) || (info = malloc(size)) == NULL)
+		return false;
+	if (CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
+	    info, &size) && info->dwProvType == 0) {
+		NCRYPT_PROV_HANDLE prov;
+		NCRYPT_KEY_HANDLE key;
+
+		if (NCryptOpenStorageProvider(&prov, info->pwszProvName, 0) ==
+		    ERROR_SUCCESS) {
+			if (NCryptOpenKey(prov, &key, info->pwszContainerName,
+			    info->dwKeySpec, (info->dwFlags & NCRYPT_MACHINE_KEY_FLAG) |
+			    NCRYPT_SILENT_FLAG) == ERROR_SUCCESS) {
+				NCryptFreeObject(key);
+				ok = true;
+			}
+			NCryptFreeObject(prov);
+		}
+	} else if (info->dwProvType != 0) {
+		HCRYPTPROV prov;
+		HCRYPTKEY key;
+
+		if (CryptAcquireContextW(&prov, info->pwszContainerName,
+		    info->pwszProvName, info->dwProvType,
+		    (info->dwFlags & CRYPT_MACHINE_KEYSET) | CRYPT_SILENT)) {
+			if (CryptGetUserKey(prov, info->dwKeySpec, &key)) {
+				CryptDestroyKey(key);
+				ok = true;
+			}
+			CryptReleaseContext(prov, 0);
+		}
+	}
+	free(info);
+	return ok;
+}
+
+/*
+ * The private key can be opened.  Wine 8's CryptAcquireCertificatePrivateKey
+ * drops CRYPT_MACHINE_KEYSET and so fails for every LocalMachine key; the
+ * key named by the certificate's CERT_KEY_PROV_INFO_PROP_ID is then
+ * opened directly, as certbind's store reader does.
+ */
+static bool
+has_usable_key(PCCERT_CONTEXT ctx)
+{
+	HCRYPTPROV_OR_NCRYPT_KEY_HANDLE key;
+	DWORD spec = 0;
+	BOOL must_free = FALSE;
+
+	if (CryptAcquireCertificatePrivateKey(ctx, CRYPT_ACQUIRE_SILENT_FLAG |
+	    CRYPT_ACQUIRE_ALLOW_NCRYPT_KEY_FLAG, NULL, &key, &spec,
+	    &must_free)) {
+		if (must_free && spec == CERT_NCRYPT_KEY_SPEC)
+			NCryptFreeObject(key);
+		else if (must_free)
+			CryptReleaseContext(key, 0);
+		return true;
+	}
+	return open_prov_info_key(ctx);
+}
+
+/* The hash is listed in the "Unusable" fault value (hex, any separators). */
+static bool
+listed_unusable(const BYTE *hash, DWORD len)
+{
+	wchar_t text[1024], hex[2 * 64 + 1];
+	DWORD i;
+
+	if (len > 64 || !fault_text(L"Unusable", text, 1024))
+		return false;
+	for (i = 0; i < len; i++)
+		swprintf(hex + 2 * i, 3, L"%02X", hash[i]);
+	hex[2 * len] = L'\0';
+	for (i = 0; text[i]; i++)
+		text[i] = towupper(text[i]);
+	return wcsstr(text, hex) != NULL;
+}
+
+/*
+ * What HTTP.sys checks of the certificate a Set or Update names: it is
+ * in LocalMachine\<pSslCertStoreName> (NULL or "" meaning MY) and its
+ * private key can be used; ERROR_NO_SUCH_LOGON_SESSION otherwise.
+ */
+static ULONG
+check_certificate(const HTTP_SERVICE_CONFIG_SSL_PARAM *p)
+{
+	const wchar_t *name = p->pSslCertStoreName;
+	CRYPT_HASH_BLOB blob;
+	PCCERT_CONTEXT ctx;
+	HCERTSTORE store;
+	bool ok;
+
+	if (name == NULL || name[0] == L'\0')
+		name = L"MY";
+	if (listed_unusable(p->pSslHash, p->SslHashLength))
+		return ERROR_NO_SUCH_LOGON_SESSION;
+	store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
+	    CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_OPEN_EXISTING_FLAG |
+	    CERT_STORE_READONLY_FLAG, name);
+	if (store == NULL)
+		return ERROR_NO_SUCH_LOGON_SESSION;
+	blob.cbData = p->SslHashLength;
+	blob.pbData = p->pSslHash;
+	ctx = CertFindCertificateInStore(store, X509_ASN_ENCODING, 0,
+	    p->SslHashLength == 20 ? CERT_FIND_SHA1_HASH : CERT_FIND_HASH,
+	    &blob, NULL);
+	ok = ctx != NULL && has_usable_key(ctx);
+	if (ctx != NULL)
+		CertFreeCertificateContext(ctx);
+	CertCloseStore(store, 0);
+	return ok ? NO_ERROR : ERROR_NO_SUCH_LOGON_SESSION;
+}
+
 /* Checks shared by Set, Update and Delete; fills kind and key name. */
 static ULONG
 check_set(HTTP_SERVICE_CONFIG_ID id, const void *info, ULONG len,
@@ -338,6 +534,8 @@ check_set(HTTP_SERVICE_CONFIG_ID id, const void *info, ULONG len,
 	const HTTP_SERVICE_CONFIG_SSL_PARAM *p;
 
 	name[0] = L'\0';
+	if (!initialized())
+		return ERROR_INVALID_HANDLE;
 	if ((*k = kind_of(id)) < 0 || info == NULL ||
 	    len < kinds[*k].set_size)
 		return ERROR_INVALID_PARAMETER;
@@ -347,6 +545,8 @@ check_set(HTTP_SERVICE_CONFIG_ID id, const void *info, ULONG len,
 	if (need_params && kinds[*k].needs_hash && (p->pSslHash == NULL ||
 	    p->SslHashLength == 0 || p->SslHashLength > 64))
 		return ERROR_INVALID_PARAMETER;
+	if (need_params && kinds[*k].needs_hash)
+		return check_certificate(p);
 	return NO_ERROR;
 }
 
@@ -637,6 +837,16 @@ query_fields(int k, const void *input, HTTP_SERVICE_CONFIG_QUERY_TYPE *type,
 	}
 }
 
+/* The "Corrupt" fault names this record. */
+static bool
+is_corrupt(const wchar_t *name)
+{
+	wchar_t text[KEY_MAX];
+
+	return fault_text(L"Corrupt", text, KEY_MAX) &&
+	    _wcsicmp(text, name) == 0;
+}
+
 static ULONG
 query(int k, const void *input, PVOID output, ULONG output_len, PULONG ret,
     wchar_t *name)
@@ -672,6 +882,8 @@ query(int k, const void *input, PVOID output, ULONG output_len, PULONG ret,
 		wcscpy(r.host, name);
 		*wcsrchr(r.host, L':') = L'\0';
 	}
+	if (rc == NO_ERROR && is_corrupt(name))
+		r.addr.ss_family = 0xBEEF;
 	if (rc == NO_ERROR)
 		rc = emit(k, &r, output, output_len, ret);
 	free_record(&r);
@@ -689,7 +901,9 @@ HttpQueryServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
 
 	(void)handle;
 	(void)overlapped;
-	if (k < 0 || input == NULL || input_len < kinds[k].query_size)
+	if (!initialized())
+		rc = ERROR_INVALID_HANDLE;
+	else if (k < 0 || input == NULL || input_len < kinds[k].query_size)
 		rc = ERROR_INVALID_PARAMETER;
 	else
 		rc = query(k, input, output, output_len, ret, name);

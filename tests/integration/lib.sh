@@ -66,6 +66,18 @@ reset_state() {
 	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
 }
 
+# The stand-in's contract test (tests/httpapi/httpapi_test.c), on real
+# certificates: two with a key in My, one without, one in WebHosting.
+stand_in_contract() {
+	local k k2 n w
+	reset_state
+	k=$(certmk add --cn contract.example.test)
+	k2=$(certmk add --cn contract.example.test --not-after 60)
+	n=$(certmk add --cn contract.example.test --no-key)
+	w=$(certmk --store WebHosting add --cn contract.example.test)
+	wine "$BIN/httpapi_test.exe" "$k" "$k2" "$n" "$w"
+}
+
 # reg_value ENDPOINT NAME [TABLE]: a value of the record at ENDPOINT in
 # TABLE (default $SSLKEY), "" if none.
 reg_value() {

@@ -501,6 +501,121 @@ test_journal_junk() {
 	    "$(journal | grep -c '0.0.0.0:8443')" 0
 }
 
+# unusable THUMBPRINT...: HTTP.sys cannot use these certificates' keys.
+unusable() {
+	wine reg add "$FAULTKEY" /v Unusable /t REG_SZ /d "$*" /f >/dev/null
+}
+
+# HTTP.sys refuses the better certificate's key (1312): the next one is
+# bound in the same run, and the refusal is reported with the thumbprint.
+test_refused_key() {
+	local a b c out rc
+	reset_state
+	a=$(add_cert api.example.test --not-after 30)
+	b=$(add_cert api.example.test --not-after 60)
+	unusable "$b"
+	out=$(WINEDEBUG=-all,+eventlog certbind apply --config "$IP" 2>&1); rc=$?
+	expect_eq "refused key: apply exits 1" "$rc" 1
+	expect_eq "refused key: the next certificate is bound" \
+	    "$(bound_hash 0.0.0.0:8443)" "$a"
+	expect_match "refused key: the refusal names the certificate" "$out" \
+	    "warn:eventlog:ReportEventW L\"api: HTTP.sys cannot use the private key of certificate $b \\(error 1312\\); it is passed over for this binding until [0-9T:-]+Z, and the next qualifying certificate is tried"
+	expect_match "refused key: then the other one is created" "$out" \
+	    "^api: created 0.0.0.0:8443 with $a"
+
+	# Bound to a; a renewal c arrives whose key HTTP.sys cannot use.
+	c=$(add_cert api.example.test --not-after 90)
+	unusable "$b" "$c"
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
+	out=$(certbind apply --config "$IP" 2>&1); rc=$?
+	expect_eq "refused update: apply exits 1" "$rc" 1
+	expect_eq "refused update: the record still holds the usable one" \
+	    "$(bound_hash 0.0.0.0:8443)" "$a"
+	expect_eq "refused update: both better certificates were tried" \
+	    "$(calls | awk '$2 == "Update" { print $5 }' | tr '\n' ' ')" \
+	    "1312 1312 "
+	expect_match "refused update: and the binding is left on it" "$out" \
+	    "^api: 0.0.0.0:8443 already holds $a"
+
+	# The same without HttpUpdateServiceConfiguration: Delete, Set
+	# refused, the old record Set back, and no second Delete.
+	unusable "$c"
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
+	out=$(certbind_old apply --config "$IP" 2>&1); rc=$?
+	expect_eq "refused Set: apply exits 1" "$rc" 1
+	expect_eq "refused Set: the record ends on the next one" \
+	    "$(bound_hash 0.0.0.0:8443)" "$b"
+	expect_match "refused Set: Delete, Set refused, restore, then Delete, Set" \
+	    "$(writes)" "^Delete Set Set Delete Set $"
+	expect_eq "refused Set: the journal is empty" \
+	    "$(journal | grep -c REG_BINARY)" 0
+
+	# Every certificate refused: the record is kept, and why is said.
+	reset_state
+	a=$(add_cert api.example.test --not-after 30)
+	unusable "$a"
+	out=$(certbind apply --config "$IP" 2>&1); rc=$?
+	expect_eq "all refused: apply exits 1" "$rc" 1
+	expect_eq "all refused: nothing is bound" "$(bound_hash 0.0.0.0:8443)" ""
+	expect_match "all refused: the certificate's reason is given" "$out" \
+	    "^  $a: HTTP.sys could not use its private key \\(error 1312\\)"
+}
+
+# A record certbind cannot parse is a row of its own; the others go on.
+test_unreadable() {
+	local a w out rc
+	reset_state
+	a=$(add_cert api.example.test --not-after 30)
+	w=$(add_cert www.example.test --not-after 30)
+	certbind apply --config "$ALL" >/dev/null 2>&1
+	wine reg add "$SSLKEY\\10.9.9.9:443" /v SslCertHash /t REG_BINARY \
+	    /d "$a" /f >/dev/null
+	wine reg add "$SSLKEY\\not-an-address" /v SslCertHash /t REG_BINARY \
+	    /d "$a" /f >/dev/null
+	wine reg add "$FAULTKEY" /v Corrupt /t REG_SZ /d 10.9.9.9:443 /f >/dev/null
+	out=$(certbind status --config "$ALL" 2>&1); rc=$?
+	out=$(printf '%s\n' "$out" | tr -d '\r')
+	expect_eq "unreadable: status exits 1 after printing" "$rc" 1
+	expect_match "unreadable: the readable records are listed" "$out" \
+	    "^sni +www.example.test:443 +$w .* www$"
+	expect_match "unreadable: the corrupt record is a row" "$out" \
+	    "^ip +\\(address family 48879\\) +cannot be read: its address family 48879 is neither IPv4 nor IPv6 \\(error 13\\)"
+	expect_match "unreadable: so is the one Query fails on" "$out" \
+	    "^ip +\\(record [0-9]+ of its kind\\) +cannot be read: .*\\(error 13\\)"
+	expect_match "unreadable: the count" "$out" \
+	    "^3 SSL bindings in HTTP.sys, 2 that cannot be read"
+	out=$(certbind status --config "$ALL" --json 2>/dev/null)
+	expect_eq "unreadable: status --json lists them" \
+	    "$(printf '%s' "$out" | json_get '[(r["kind"], r["error"]) for r in d["unreadable"]]')" \
+	    "[('ip', 13), ('ip', 13)]"
+
+	# A declared record that cannot be read: plan shows every binding.
+	wine reg add "$FAULTKEY" /v Corrupt /t REG_SZ /d '[::]:8443' /f >/dev/null
+	out=$(certbind plan --config "$ALL" 2>&1); rc=$?
+	out=$(printf '%s\n' "$out" | tr -d '\r')
+	expect_eq "unreadable: plan exits 1" "$rc" 1
+	expect_match "unreadable: plan shows the broken one as a row" "$out" \
+	    "^ip6 \\(\\[::\\]:8443\\): the HTTP.sys record cannot be read \\(Invalid data \\(error 13\\)\\); left alone"
+	expect_match "unreadable: and the others" "$out" \
+	    "^www \\(www.example.test:443\\): holds $w"
+	out=$(certbind plan --config "$ALL" --json 2>/dev/null)
+	expect_eq "unreadable: plan --json says unreadable, with the error" \
+	    "$(printf '%s' "$out" | json_get '[(b["action"], (b["error"] or {}).get("code")) for b in d["bindings"]]')" \
+	    "[('unreadable', 13), ('none', None), ('none', None)]"
+	out=$(certbind status --config "$ALL" 2>&1 | tr -d '\r')
+	expect_match "unreadable: status names the binding whose record it is" \
+	    "$out" "^ip +\\[::\\]:8443 +cannot be read: Invalid data \\(error 13\\) ip6$"
+	expect_eq "unreadable: and does not call it missing" \
+	    "$(printf '%s\n' "$out" | grep -c 'declared, but HTTP.sys has no record')" 0
+	add_cert www.example.test --not-after 60 >/dev/null
+	out=$(certbind apply --config "$ALL" 2>&1); rc=$?
+	expect_eq "unreadable: apply exits 1" "$rc" 1
+	expect_eq "unreadable: apply leaves that record alone" \
+	    "$(bound_hash '[::]:8443')" "$a"
+	expect_match "unreadable: and rotates the others" "$out" \
+	    "^www: updated www.example.test:443 from $w"
+}
+
 json_get() {   # json_get EXPRESSION: evaluate on the JSON from stdin
 	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
 }
@@ -519,4 +634,6 @@ test_null_store
 test_host_case
 test_journal_junk
 test_check_notes
+test_refused_key
+test_unreadable
 tap_end

@@ -49,7 +49,7 @@ metric() {
 }
 
 test_foreground() {
-	local pid a b before after
+	local pid a b c before after
 	reset_state
 	write_policy
 	WINEDEBUG=-all wine "$BIN/certbind.exe" run --config "$POLICY" \
@@ -117,6 +117,23 @@ test_foreground() {
 	sleep 8
 	if wait_for holds "$b"; then ok "retry: the binding moves on the retry, with no change to wake it"
 	else not_ok "retry: the binding moves on the retry, with no change to wake it"; fi
+
+	# HTTP.sys refuses a renewal's key once (1312): the binding stays on
+	# the certificate it holds, and the refused one is tried again by
+	# itself after its backoff.
+	fault Update "1 1312"
+	c=$(add_api --not-after 99)
+	if wait_for logged "^certbind\\[230\\] warning: api: HTTP.sys cannot use the private key of certificate $c \\(error 1312\\); it is passed over for this binding until "; then
+		ok "refused key: the refusal is reported with event 230"
+	else
+		not_ok "refused key: the refusal is reported with event 230" \
+		    "$(tail -3 "$TMP/run.err")"
+	fi
+	expect_eq "refused key: the binding keeps the usable certificate" \
+	    "$(bound_hash $EP)" "$b"
+	sleep 8
+	if wait_for holds "$c"; then ok "refused key: tried again after its backoff, with no change to wake it"
+	else not_ok "refused key: tried again after its backoff, with no change to wake it"; fi
 
 	expect_eq "run: the expiry warning came once, over $(metric certbind_reconciles_total) reconciles" \
 	    "$(tr -d '\r' <"$TMP/run.err" | grep -c '^certbind\[202\] warning: ')" 1

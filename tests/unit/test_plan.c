@@ -360,7 +360,7 @@ test_status(void **state)
 	make_record(&gone, &p.bindings[0], &recs[3]);    /* other port */
 	endpoint_parse("10.0.0.6:8443", &recs[3].endpoint, NULL, 0);
 	assert_int_equal(plan_build(&p, &inv, recs, 4, NOW, &plan, &err), 0);
-	assert_int_equal(status_build(&plan, recs, 4, NOW, &st), 0);
+	assert_int_equal(status_build(&plan, recs, 4, NULL, 0, NOW, &st), 0);
 	assert_int_equal(st.n, 4);
 	ip = sni = other = NULL;
 	for (i = 0; i < st.n; i++) {
