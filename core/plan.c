@@ -134,8 +134,13 @@ add_warnings(struct plan_item *it, int warn_days, int64_t now)
 {
 	const struct ssl_record *r = &it->current;
 
+	/*
+	 * A conflict's record belongs to another tool: its certificate is
+	 * that tool's business, and the conflict is reported on its own.
+	 */
 	if (it->binding->endpoint.kind != EP_CCS && it->has_current &&
-	    r->hash_len > 0 && it->sel.bound == NULL)
+	    it->action != ACTION_CONFLICT && r->hash_len > 0 &&
+	    it->sel.bound == NULL)
 		it->warnings |= WARN_BOUND_MISSING;
 	if (it->held != NULL && warn_days > 0 &&
 	    it->held->not_after - now < (int64_t)warn_days * DAY_SECONDS)

@@ -80,6 +80,9 @@ static const struct row rows[] = {
 	{ "another AppId: conflict, nothing written", EP MATCH,
 	  { true, 1, OTHER_APP }, ACTION_CONFLICT, 0, 0, 0, 0, NULL,
 	  WARN_EXPIRING },
+	{ "another AppId on a certificate not in the store: conflict only",
+	  EP MATCH, { true, 9, OTHER_APP }, ACTION_CONFLICT, 0, 0, 0, 0, NULL,
+	  0 },
 	{ "another AppId with takeover: update, AppId kept", EP MATCH
 	  "    takeover: true\n",
 	  { true, 1, OTHER_APP }, ACTION_UPDATE_HASH, 2, 0, 0, 0, "MY", 0 },
