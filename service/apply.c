@@ -507,6 +507,17 @@ prune_states(struct runstate *rs, const struct policy *p)
 	rs->n = kept;
 }
 
+/* The writer lock for a reconcile of the loop; as lock_take(). */
+static int
+take_lock(struct writer_lock *lock, const struct runstate *rs)
+{
+	if (rs == NULL)
+		return lock_take(lock, "run", LOCK_TIMEOUT_MS, NULL);
+	return lock_take(lock, rs->command != NULL ? rs->command : "run",
+	    rs->lock_timeout_ms != 0 ? rs->lock_timeout_ms : LOCK_TIMEOUT_MS,
+	    rs->stop);
+}
+
 int
 apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 {
@@ -518,10 +529,7 @@ apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 		prune_states(rs, p);
 	memset(&w, 0, sizeof(w));
 	*next = INT64_MAX;
-	locked = lock_take(&lock, rs != NULL && rs->command != NULL ?
-	    rs->command : "run", rs != NULL && rs->lock_timeout_ms != 0 ?
-	    rs->lock_timeout_ms : LOCK_TIMEOUT_MS, rs != NULL ? rs->stop :
-	    NULL);
+	locked = take_lock(&lock, rs);
 	if (locked > 0)
 		return APPLY_OK;       /* stopping: nothing was looked at */
 	if (locked == 0 && world_read(&w, p, READ_REPAIR) == 0)

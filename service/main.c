@@ -85,11 +85,13 @@ static const char apply_usage[] =
     "\n"
     "Only one certbind changes HTTP.sys at a time (apply, run and the\n"
     "service); another one is waited for, up to --lock-timeout SECONDS\n"
-    "(default 30, \"2s\" is read as 2), and then named.\n"
+    "(default 30; 2 and 2s both mean two seconds), and then named.\n"
     "\n"
     "exit status: 0 every binding is as planned or was left for lack of a\n"
-    "certificate; 1 the policy is invalid (nothing changed) or an HTTP.sys\n"
-    "call failed; 3 nothing failed but a binding was left in conflict.\n";
+    "certificate; 1 the policy is invalid (nothing changed), an HTTP.sys\n"
+    "call failed, or another certbind held the lock past --lock-timeout\n"
+    "(nothing changed); 3 nothing failed but a binding was left in\n"
+    "conflict.\n";
 
 static const char plan_usage[] =
     "usage: certbind plan --config FILE [--json] [--explain]\n"
@@ -207,7 +209,10 @@ parse_args(int argc, char **argv, struct args *a)
 			a->config = argv[++i];
 		else if (strncmp(argv[i], "--config=", 9) == 0)
 			a->config = argv[i] + 9;
-		else if (strcmp(argv[i], "--lock-timeout") == 0 && i + 1 < argc) {
+		/* Only the commands that write HTTP.sys take the lock. */
+		else if (strcmp(argv[i], "--lock-timeout") == 0 && i + 1 < argc &&
+		    (strcmp(a->command, "apply") == 0 ||
+		    strcmp(a->command, "run") == 0)) {
 			if ((a->lock_timeout_ms = parse_seconds(argv[++i])) == 0) {
 				fprintf(stderr, "certbind: --lock-timeout takes 1 to "
 				    "3600 seconds, not '%s'\n", argv[i]);

@@ -102,6 +102,10 @@ test_lock_timeout() {
 	expect_eq "timeout: --lock-timeout 0 is refused" "$rc" 1
 	expect_match "timeout: and says what it takes" "$out" \
 	    "--lock-timeout takes 1 to 3600 seconds"
+	out=$(certbind plan --config "$IP" --lock-timeout 5 2>&1); rc=$?
+	expect_eq "timeout: plan takes no lock, and no --lock-timeout" "$rc" 1
+	expect_match "timeout: and says the option is unknown to it" "$out" \
+	    "unknown option '--lock-timeout'"
 }
 
 # A certbind that dies holding the lock: the one waiting for it gets the
