@@ -56,11 +56,8 @@ watch_keys(struct watch *w, const wchar_t *store)
 
 		swprintf(path, 128, L"%ls%ls", key_roots[i], store);
 		rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_NOTIFY, &key);
-		if (rc != ERROR_SUCCESS) {
-			if (i == 0)
-				return (DWORD)rc;
-			continue;
-		}
+		if (rc != ERROR_SUCCESS)
+			continue;      /* the store lives in the others alone */
 		if ((err = add_event(w, &ev)) != 0) {
 			RegCloseKey(key);
 			return err;
