@@ -1,10 +1,10 @@
 /*
  * lock.c - the HTTP.sys writer lock; see lock.h.
  *
- * A named mutex in the Global\ namespace, so that the service (session 0)
- * and an operator's console (session 1 or later) see the same one.  It is
- * created with a DACL for SYSTEM and Administrators only: creating a
- * Global\ object from an interactive session needs SeCreateGlobalPrivilege,
+ * A named mutex in the Global\ namespace, so that the service and an
+ * operator's console, whose local namespaces differ, see the same one.  It
+ * is created with a DACL for SYSTEM and Administrators only: creating a
+ * Global\ object from an interactive logon needs SeCreateGlobalPrivilege,
  * which administrators and services have, so no other account can create
  * it first or open it to hold it.
  *
