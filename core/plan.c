@@ -134,8 +134,13 @@ add_warnings(struct plan_item *it, int warn_days, int64_t now)
 {
 	const struct ssl_record *r = &it->current;
 
+	/*
+	 * A conflict's record belongs to another tool: its certificate is
+	 * that tool's business, and the conflict is reported on its own.
+	 */
 	if (it->binding->endpoint.kind != EP_CCS && it->has_current &&
-	    r->hash_len > 0 && it->sel.bound == NULL)
+	    it->action != ACTION_CONFLICT && r->hash_len > 0 &&
+	    it->sel.bound == NULL)
 		it->warnings |= WARN_BOUND_MISSING;
 	if (it->held != NULL && warn_days > 0 &&
 	    it->held->not_after - now < (int64_t)warn_days * DAY_SECONDS)
@@ -260,6 +265,39 @@ plan_free(struct plan *plan)
 	free(plan->items);
 	index_free(&plan->index);
 	memset(plan, 0, sizeof(*plan));
+}
+
+bool
+plan_stale(const struct plan_item *it, const struct ssl_record *now)
+{
+	const struct ssl_record *was = &it->current;
+
+	if (now == NULL || !it->has_current)
+		return (now != NULL) != it->has_current;
+	return endpoint_compare(&now->endpoint, &was->endpoint) != 0 ||
+	    now->hash_len != was->hash_len ||
+	    memcmp(now->hash, was->hash, was->hash_len) != 0 ||
+	    memcmp(now->app_id, was->app_id, 16) != 0 ||
+	    !record_same_options(now, was);
+}
+
+int
+plan_redo(struct plan *plan, size_t i, const struct ssl_record *now,
+    int64_t time_now, const struct unusable_list *avoid, struct cb_error *err)
+{
+	struct plan_item *it = &plan->items[i];
+	const struct binding *b = it->binding;
+
+	selection_free(&it->sel);
+	memset(it, 0, sizeof(*it));
+	if (plan_one(plan, it, b, now, time_now, avoid) != 0) {
+		selection_free(&it->sel);
+		memset(it, 0, sizeof(*it));
+		it->binding = b;
+		it->action = ACTION_NO_CANDIDATE;
+		return cb_error_set(err, NULL, 0, 0, "out of memory");
+	}
+	return 0;
 }
 
 static void

@@ -8,6 +8,7 @@
 #ifndef CERTBIND_PLAN_H
 #define CERTBIND_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -91,6 +92,21 @@ void plan_mark_unreadable(struct plan *plan, size_t i, uint32_t error,
     const char *reason);
 
 void plan_free(struct plan *plan);
+
+/*
+ * The record HTTP.sys holds now at item's endpoint (NULL: none) is not
+ * the one the item was planned on: another tool changed it since.
+ */
+bool plan_stale(const struct plan_item *it, const struct ssl_record *now);
+
+/*
+ * Plan item i again, as plan_build() would have, on the record HTTP.sys
+ * holds now (NULL: none).  Returns 0, or -1 when out of memory (the item
+ * is then a no-candidate with nothing to write).
+ */
+int plan_redo(struct plan *plan, size_t i, const struct ssl_record *now,
+    int64_t time_now, const struct unusable_list *avoid,
+    struct cb_error *err);
 
 /*
  * The next moment after now at which the plan can change by itself, with

@@ -27,6 +27,7 @@
 #include "apply.h"
 #include "eventlog.h"
 #include "httpsys.h"
+#include "lock.h"
 #include "policyfile.h"
 #include "store.h"
 #include "winerr.h"
@@ -228,9 +229,9 @@ world_read(struct world *w, const struct policy *p, enum reading how)
 	return rc == 0 ? 0 : -1;
 }
 
-/* Policy, stores, records.  0, or -1 after reporting what failed. */
+/* The policy alone.  0, or -1 after reporting what is wrong with it. */
 static int
-world_load(const char *path, struct world *w, enum reading how)
+world_policy(const char *path, struct world *w)
 {
 	struct cb_error err;
 	char text[1024];
@@ -241,6 +242,15 @@ world_load(const char *path, struct world *w, enum reading how)
 		    cb_error_format(&err, text, sizeof(text)));
 		return -1;
 	}
+	return 0;
+}
+
+/* Policy, stores, records.  0, or -1 after reporting what failed. */
+static int
+world_load(const char *path, struct world *w, enum reading how)
+{
+	if (world_policy(path, w) != 0)
+		return -1;
 	return world_read(w, &w->own, how);
 }
 
@@ -394,6 +404,59 @@ carry_out(const struct plan_item *it, int64_t now)
 	return APPLY_ERROR;
 }
 
+/*
+ * Another tool may have changed the record at item i's endpoint since it
+ * was read: read it again right before writing, and if it differs, plan
+ * the binding again on the record as it is now, so that no stale field
+ * is written back.  (HTTP.sys has no compare-and-swap; this narrows the
+ * window to the time between two calls.)  0, or -1 after reporting.
+ */
+static int
+recheck(struct plan *plan, size_t i, int64_t now,
+    const struct unusable_list *avoid)
+{
+	struct plan_item *it = &plan->items[i];
+	struct ssl_record fresh;
+	struct cb_error err;
+	char ep[ENDPOINT_TEXT_MAX], why[256];
+	uint32_t rc;
+
+	if (it->action != ACTION_CREATE && it->action != ACTION_UPDATE_HASH &&
+	    it->action != ACTION_UPDATE_OPTIONS)
+		return 0;
+	endpoint_format(&it->binding->endpoint, ep, sizeof(ep));
+	rc = httpsys_query(&it->binding->endpoint, &fresh);
+	if (rc != NO_ERROR && rc != ERROR_FILE_NOT_FOUND) {
+		struct ssl_record key = { .endpoint = it->binding->endpoint };
+
+		say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: cannot read the HTTP.sys "
+		    "record for %s again before writing it: %s",
+		    it->binding->name, ep, httpsys_read_strerror(rc,
+		    &key.endpoint, why, sizeof(why)));
+		return -1;
+	}
+	if (!plan_stale(it, rc == NO_ERROR ? &fresh : NULL))
+		return 0;
+	say(EV_INFO, EV_RECORD_CHANGED, "%s: the record for %s changed after "
+	    "certbind read it (another program wrote it); the binding was "
+	    "planned again on the record as it is now", it->binding->name, ep);
+	if (plan_redo(plan, i, rc == NO_ERROR ? &fresh : NULL, now, avoid,
+	    &err) != 0) {
+		say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: %s", it->binding->name,
+		    err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* A stop was requested (the service's stop, or Ctrl+C in `run`). */
+static bool
+stopping(const struct runstate *rs)
+{
+	return rs != NULL && rs->stop != NULL &&
+	    WaitForSingleObject((HANDLE)rs->stop, 0) == WAIT_OBJECT_0;
+}
+
 #define BACKOFF_FIRST 10                  /* seconds, doubled per failure */
 #define BACKOFF_MAX (60 * 60)
 #define WARN_EVERY (24 * 60 * 60)
@@ -517,16 +580,24 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 	}
 	for (i = 0; i < plan.n; i++) {
 		const struct plan_item *it = &plan.items[i];
-		struct binding_state *st = state_of(rs, it->binding->name);
+		struct binding_state *st;
 		int r;
 
+		if (stopping(rs)) {
+			say(EV_INFO, EV_RECONCILE_STOPPED, "stopping: %zu of %zu "
+			    "bindings were left for the next reconcile", plan.n - i,
+			    plan.n);
+			break;
+		}
+		st = state_of(rs, it->binding->name);
 		if (st != NULL && st->retry_at > now) {
 			failed = 1;            /* still backing off */
 			if (next != NULL && st->retry_at < *next)
 				*next = st->retry_at;
 			continue;
 		}
-		r = carry_out_or_next(&plan, i, avoid, now);
+		r = w->read_error[i] != 0 || recheck(&plan, i, now, avoid) != 0 ?
+		    APPLY_ERROR : carry_out_or_next(&plan, i, avoid, now);
 		if (r != APPLY_ERROR && w->read_error[i] == 0)
 			warn_item(it, st, now);
 		note_result(st, r, now);
@@ -573,11 +644,23 @@ prune_states(struct runstate *rs, const struct policy *p)
 	rs->n = kept;
 }
 
+/* The writer lock for a reconcile of the loop; as lock_take(). */
+static int
+take_lock(struct writer_lock *lock, const struct runstate *rs)
+{
+	if (rs == NULL)
+		return lock_take(lock, "run", LOCK_TIMEOUT_MS, NULL);
+	return lock_take(lock, rs->command != NULL ? rs->command : "run",
+	    rs->lock_timeout_ms != 0 ? rs->lock_timeout_ms : LOCK_TIMEOUT_MS,
+	    rs->stop);
+}
+
 int
 apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 {
 	struct world w;
-	int result = APPLY_ERROR;
+	struct writer_lock lock;
+	int result = APPLY_ERROR, locked;
 
 	if (rs != NULL) {
 		prune_states(rs, p);
@@ -585,12 +668,20 @@ apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 	}
 	memset(&w, 0, sizeof(w));
 	*next = INT64_MAX;
-	if (world_read(&w, p, READ_REPAIR) == 0)
+	locked = take_lock(&lock, rs);
+	if (locked > 0)
+		return APPLY_OK;       /* stopping: nothing was looked at */
+	if (locked == 0 && world_read(&w, p, READ_REPAIR) == 0)
 		result = reconcile(&w, rs, next);
-	else if (rs != NULL) {
-		rs->reconciles++;
-		rs->errors++;
+	else {
+		if (rs != NULL) {
+			rs->reconciles++;
+			rs->errors++;
+		}
+		if (locked < 0)        /* another writer: try again soon */
+			*next = (int64_t)time(NULL) + BACKOFF_FIRST;
 	}
+	lock_release(&lock);
 	world_free(&w);
 	return result;
 }
@@ -604,14 +695,20 @@ runstate_free(struct runstate *rs)
 }
 
 int
-apply_run(const char *path)
+apply_run(const char *path, uint32_t lock_timeout_ms)
 {
 	struct world w;
+	struct writer_lock lock;
 	int result = APPLY_ERROR;
 
 	evlog_open();
-	if (world_load(path, &w, READ_REPAIR) == 0)
-		result = reconcile(&w, NULL, NULL);
+	/* A bad policy fails at once; the records are read under the lock. */
+	if (world_policy(path, &w) == 0 &&
+	    lock_take(&lock, "apply", lock_timeout_ms, NULL) == 0) {
+		if (world_read(&w, &w.own, READ_REPAIR) == 0)
+			result = reconcile(&w, NULL, NULL);
+		lock_release(&lock);
+	}
 	world_free(&w);
 	evlog_close();
 	return result;

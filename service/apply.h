@@ -27,8 +27,12 @@ enum {
 	PLAN_CHANGES = 2       /* apply would create or update records */
 };
 
-/* Load the policy at path, bring HTTP.sys in line, report; an exit code. */
-int apply_run(const char *path);
+/*
+ * Load the policy at path, bring HTTP.sys in line, report; an exit code.
+ * Waits up to lock_timeout_ms for another certbind that is changing
+ * HTTP.sys (lock.h).
+ */
+int apply_run(const char *path, uint32_t lock_timeout_ms);
 
 /* What the service remembers about a binding between reconciles. */
 struct binding_state {
@@ -46,13 +50,18 @@ struct runstate {
 	size_t n;
 	uint64_t reconciles, rebinds, errors;   /* totals, for the metrics */
 	struct unusable_list unusable; /* certificates HTTP.sys refused */
+	void *stop;                    /* event: set, stop between bindings */
+	const char *command;           /* "run" or "service", for the lock */
+	uint32_t lock_timeout_ms;      /* wait for another writer this long */
 };
 
 /*
  * One reconcile of an already loaded policy, for the service: failures
  * are retried with capped exponential backoff per binding, expiry
  * warnings go out once a day per binding.  *next is when the plan can
- * next change by itself (plan_next_event).  An exit code as apply_run's.
+ * next change by itself (plan_next_event).  It holds the writer lock
+ * (lock.h) while it reads and writes HTTP.sys, and returns between two
+ * bindings when rs->stop is set.  An exit code as apply_run's.
  */
 int apply_once(const struct policy *p, struct runstate *rs, int64_t *next);
 

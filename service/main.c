@@ -18,6 +18,7 @@
 #include "../core/policy.h"
 #include "apply.h"
 #include "eventlog.h"
+#include "lock.h"
 #include "policyfile.h"
 #include "runtime.h"
 #include "svc.h"
@@ -32,9 +33,11 @@ static const char usage[] =
     "LocalMachine\\My, as a YAML policy declares.\n"
     "\n"
     "commands:\n"
-    "  run --config FILE     keep the bindings right until Ctrl+C: the service's\n"
+    "  run --config FILE [--lock-timeout SECONDS]\n"
+    "                        keep the bindings right until Ctrl+C: the service's\n"
     "                        loop, in the foreground, events on stderr\n"
-    "  apply --config FILE   bind each endpoint to the certificate the policy\n"
+    "  apply --config FILE [--lock-timeout SECONDS]\n"
+    "                        bind each endpoint to the certificate the policy\n"
     "                        selects; exit 0 done, 1 error, 3 conflict\n"
     "  plan --config FILE [--json] [--explain]\n"
     "                        say what apply would do; exit 0 nothing to do,\n"
@@ -54,7 +57,7 @@ static const char usage[] =
     "Run 'certbind COMMAND --help' for one command.\n";
 
 static const char run_usage[] =
-    "usage: certbind run --config FILE\n"
+    "usage: certbind run --config FILE [--lock-timeout SECONDS]\n"
     "\n"
     "Runs the service's loop in the foreground until Ctrl+C: reconciles at\n"
     "once, then again within a moment of any change to LocalMachine\\My (or\n"
@@ -63,11 +66,14 @@ static const char run_usage[] =
     "that becomes invalid is reported and the previous one keeps running.\n"
     "Every event is printed to stderr as certbind[ID] level: text.\n"
     "\n"
+    "  --lock-timeout SECONDS  how long a reconcile waits for another\n"
+    "              certbind that is changing HTTP.sys (default 30)\n"
+    "\n"
     "exit status: 0 stopped by Ctrl+C; 1 the policy or the watches could\n"
     "not be set up at the start.\n";
 
 static const char apply_usage[] =
-    "usage: certbind apply --config FILE\n"
+    "usage: certbind apply --config FILE [--lock-timeout SECONDS]\n"
     "\n"
     "Reads the policy, picks for each binding the certificate in\n"
     "LocalMachine\\My (or WebHosting) that covers its name, is valid now,\n"
@@ -78,9 +84,15 @@ static const char apply_usage[] =
     "alone unless the binding says takeover: true.  Every change is\n"
     "reported to the Event Log (source CertBind).\n"
     "\n"
+    "Only one certbind changes HTTP.sys at a time (apply, run and the\n"
+    "service); another one is waited for, up to --lock-timeout SECONDS\n"
+    "(default 30; 2 and 2s both mean two seconds), and then named.\n"
+    "\n"
     "exit status: 0 every binding is as planned or was left for lack of a\n"
-    "certificate; 1 the policy is invalid (nothing changed) or an HTTP.sys\n"
-    "call failed; 3 nothing failed but a binding was left in conflict.\n";
+    "certificate; 1 the policy is invalid (nothing changed), an HTTP.sys\n"
+    "call failed, or another certbind held the lock past --lock-timeout\n"
+    "(nothing changed); 3 nothing failed but a binding was left in\n"
+    "conflict.\n";
 
 static const char plan_usage[] =
     "usage: certbind plan --config FILE [--json] [--explain]\n"
@@ -151,7 +163,23 @@ struct args {
 	int help;
 	int json;
 	int explain;
+	uint32_t lock_timeout_ms;
 };
+
+/* "30" or "30s", 1 to 3600 seconds, as milliseconds; 0 if malformed. */
+static uint32_t
+parse_seconds(const char *text)
+{
+	unsigned long n = 0;
+	const char *p;
+
+	for (p = text; *p >= '0' && *p <= '9' && n <= 3600; p++)
+		n = n * 10 + (unsigned long)(*p - '0');
+	if (p == text || (*p != '\0' && strcmp(p, "s") != 0) || n == 0 ||
+	    n > 3600)
+		return 0;
+	return (uint32_t)n * 1000;
+}
 
 /* Returns 0, or -1 after printing what is wrong. */
 static int
@@ -160,6 +188,7 @@ parse_args(int argc, char **argv, struct args *a)
 	int i;
 
 	memset(a, 0, sizeof(*a));
+	a->lock_timeout_ms = LOCK_TIMEOUT_MS;
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return -1;
@@ -181,6 +210,16 @@ parse_args(int argc, char **argv, struct args *a)
 			a->config = argv[++i];
 		else if (strncmp(argv[i], "--config=", 9) == 0)
 			a->config = argv[i] + 9;
+		/* Only the commands that write HTTP.sys take the lock. */
+		else if (strcmp(argv[i], "--lock-timeout") == 0 && i + 1 < argc &&
+		    (strcmp(a->command, "apply") == 0 ||
+		    strcmp(a->command, "run") == 0)) {
+			if ((a->lock_timeout_ms = parse_seconds(argv[++i])) == 0) {
+				fprintf(stderr, "certbind: --lock-timeout takes 1 to "
+				    "3600 seconds, not '%s'\n", argv[i]);
+				return -1;
+			}
+		}
 		else {
 			fprintf(stderr, "certbind: unknown option '%s' "
 			    "(see 'certbind %s --help')\n", argv[i], a->command);
@@ -225,7 +264,7 @@ on_ctrl(DWORD type)
 }
 
 static int
-cmd_run(const char *path)
+cmd_run(const char *path, uint32_t lock_timeout_ms)
 {
 	struct runtime_io io;
 	int rc;
@@ -234,6 +273,7 @@ cmd_run(const char *path)
 	run_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
 	io.stop = run_stop;
 	io.reload = CreateEventW(NULL, FALSE, FALSE, NULL);
+	io.lock_timeout_ms = lock_timeout_ms;
 	if (io.stop == NULL || io.reload == NULL) {
 		fprintf(stderr, "certbind: cannot create events\n");
 		return 1;
@@ -297,14 +337,16 @@ run(int argc, char **argv)
 			fputs(apply_usage, stdout);
 			return 0;
 		}
-		return need_config(&a) ? 1 : apply_run(a.config);
+		return need_config(&a) ? 1 : apply_run(a.config,
+		    a.lock_timeout_ms);
 	}
 	if (strcmp(a.command, "run") == 0) {
 		if (a.help) {
 			fputs(run_usage, stdout);
 			return 0;
 		}
-		return need_config(&a) ? 1 : cmd_run(a.config);
+		return need_config(&a) ? 1 : cmd_run(a.config,
+		    a.lock_timeout_ms);
 	}
 	if (strcmp(a.command, "plan") == 0) {
 		if (a.help) {

@@ -259,6 +259,10 @@ runtime_loop(const char *path, const struct runtime_io *io)
 	l.path = path;
 	l.io = io;
 	l.next = INT64_MAX;
+	/* A reconcile stops between bindings when asked to. */
+	l.rs.stop = io->stop;
+	l.rs.command = io->service ? "service" : "run";
+	l.rs.lock_timeout_ms = io->lock_timeout_ms;
 	evlog_open();
 	if ((l.wpath = wide_from_utf8(path)) == NULL)
 		goto done;

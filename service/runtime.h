@@ -7,12 +7,14 @@
 
 #include <windows.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* What the loop needs from whoever runs it. */
 struct runtime_io {
 	HANDLE stop;           /* set: finish the current step and return */
 	HANDLE reload;         /* set: read the policy again (PARAMCHANGE) */
 	bool service;          /* under the SCM: a bad policy at start waits */
+	uint32_t lock_timeout_ms;     /* wait for another writer (lock.h) */
 	void (*running)(void *arg);   /* called once the loop is running */
 	void *arg;
 };

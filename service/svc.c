@@ -10,6 +10,13 @@
  * FILE`.  The Event Log source CertBind is registered with certbind.exe as
  * its message file (the message table from messages.mc).
  *
+ * One thread talks to the SCM: service_main runs the loop in a thread of
+ * its own and reports every state itself, advancing dwCheckPoint every
+ * CHECKPOINT_MS while it starts or stops, as the SCM expects within
+ * dwWaitHint; the control handler only sets events.  A reconcile checks
+ * the stop event between bindings, so a stop does not wait for a long
+ * reconcile to end.
+ *
  * Wine 8 stubs part of ChangeServiceConfig2: SERVICE_CONFIG_FAILURE_ACTIONS
  * returns TRUE and stores nothing, and SERVICE_CONFIG_DELAYED_AUTO_START_INFO
  * and SERVICE_CONFIG_FAILURE_ACTIONS_FLAG fail with ERROR_INVALID_LEVEL.
@@ -37,20 +44,28 @@
     L"Application\\CertBind"
 #define STOP_WAIT_MS 10000
 #define PRESHUTDOWN_MS 30000
+#define CHECKPOINT_MS 1000             /* a pending state reports this often */
+#define PENDING_HINT_MS 3000           /* dwWaitHint: a few checkpoints */
 
 /* --- running under the SCM --------------------------------------------- */
 
 static SERVICE_STATUS_HANDLE status_handle;
 static SERVICE_STATUS status;
-static HANDLE stop_event, reload_event;
+static HANDLE stop_event, reload_event, running_event;
 static char *service_config;
 
+/*
+ * Tell the SCM the service's state; only service_main's thread calls
+ * this.  specific is dwServiceSpecificExitCode, which the SCM reads when
+ * exit_code is ERROR_SERVICE_SPECIFIC_ERROR.
+ */
 static void
-report(DWORD state, DWORD exit_code, DWORD wait_hint)
+report(DWORD state, DWORD exit_code, DWORD specific, DWORD wait_hint)
 {
 	status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
 	status.dwCurrentState = state;
 	status.dwWin32ExitCode = exit_code;
+	status.dwServiceSpecificExitCode = specific;
 	status.dwWaitHint = wait_hint;
 	status.dwControlsAccepted = state == SERVICE_RUNNING ?
 	    SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_PRESHUTDOWN |
@@ -68,17 +83,17 @@ on_control(DWORD control, DWORD type, LPVOID data, LPVOID context)
 	(void)type;
 	(void)data;
 	(void)context;
+	/* Events only: service_main's thread does the reporting. */
 	switch (control) {
 	case SERVICE_CONTROL_STOP:
 	case SERVICE_CONTROL_PRESHUTDOWN:
-		report(SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_MS);
 		SetEvent(stop_event);
 		return NO_ERROR;
 	case SERVICE_CONTROL_PARAMCHANGE:
 		SetEvent(reload_event);
 		return NO_ERROR;
 	case SERVICE_CONTROL_INTERROGATE:
-		SetServiceStatus(status_handle, &status);
+		/* The SCM knows the state last reported; nothing to do. */
 		return NO_ERROR;
 	default:
 		return ERROR_CALL_NOT_IMPLEMENTED;
@@ -89,14 +104,49 @@ static void
 now_running(void *arg)
 {
 	(void)arg;
-	report(SERVICE_RUNNING, NO_ERROR, 0);
+	SetEvent(running_event);
+}
+
+static DWORD WINAPI
+loop_thread(LPVOID arg)
+{
+	return (DWORD)runtime_loop(service_config, arg);
+}
+
+/*
+ * Report the loop's progress until its thread ends: RUNNING when it says
+ * so, STOP_PENDING once a stop is asked for, and a new checkpoint every
+ * CHECKPOINT_MS while starting or stopping.  The loop's exit code.
+ */
+static DWORD
+supervise(HANDLE thread)
+{
+	HANDLE h[3] = { thread, running_event, stop_event };
+	DWORD state = SERVICE_START_PENDING, code = 1, r;
+
+	for (;;) {
+		r = WaitForMultipleObjects(state == SERVICE_STOP_PENDING ? 1 : 3,
+		    h, FALSE, state == SERVICE_RUNNING ? INFINITE : CHECKPOINT_MS);
+		if (r == WAIT_OBJECT_0 || r == WAIT_FAILED)
+			break;
+		if (r == WAIT_OBJECT_0 + 1)
+			state = SERVICE_RUNNING;
+		else if (r == WAIT_OBJECT_0 + 2)
+			state = SERVICE_STOP_PENDING;
+		report(state, NO_ERROR, 0, state == SERVICE_RUNNING ? 0 :
+		    PENDING_HINT_MS);
+	}
+	if (r == WAIT_FAILED || !GetExitCodeThread(thread, &code))
+		code = 1;
+	return code;
 }
 
 static void WINAPI
 service_main(DWORD argc, LPWSTR *argv)
 {
-	struct runtime_io io;
-	int rc;
+	static struct runtime_io io;
+	HANDLE thread;
+	DWORD rc;
 
 	(void)argc;
 	(void)argv;
@@ -104,11 +154,13 @@ service_main(DWORD argc, LPWSTR *argv)
 	    NULL);
 	if (status_handle == NULL)
 		return;
-	report(SERVICE_START_PENDING, NO_ERROR, 5000);
+	report(SERVICE_START_PENDING, NO_ERROR, 0, PENDING_HINT_MS);
 	stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
 	reload_event = CreateEventW(NULL, FALSE, FALSE, NULL);
-	if (stop_event == NULL || reload_event == NULL) {
-		report(SERVICE_STOPPED, GetLastError(), 0);
+	running_event = CreateEventW(NULL, FALSE, FALSE, NULL);
+	if (stop_event == NULL || reload_event == NULL ||
+	    running_event == NULL) {
+		report(SERVICE_STOPPED, GetLastError(), 0, 0);
 		return;
 	}
 	memset(&io, 0, sizeof(io));
@@ -116,10 +168,16 @@ service_main(DWORD argc, LPWSTR *argv)
 	io.reload = reload_event;
 	io.service = true;
 	io.running = now_running;
-	report(SERVICE_START_PENDING, NO_ERROR, 5000);
-	rc = runtime_loop(service_config, &io);
-	report(SERVICE_STOPPED, rc == 0 ? NO_ERROR : ERROR_SERVICE_SPECIFIC_ERROR,
-	    0);
+	thread = CreateThread(NULL, 0, loop_thread, &io, 0, NULL);
+	if (thread == NULL) {
+		report(SERVICE_STOPPED, GetLastError(), 0, 0);
+		return;
+	}
+	rc = supervise(thread);
+	CloseHandle(thread);
+	/* The loop's own code (1: it could not be set up) for the SCM. */
+	report(SERVICE_STOPPED, rc == 0 ? NO_ERROR :
+	    ERROR_SERVICE_SPECIFIC_ERROR, rc, 0);
 }
 
 int

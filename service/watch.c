@@ -35,11 +35,12 @@ add_event(struct watch *w, HANDLE *out)
 	return 0;
 }
 
+/* Where the system stores' keys are, to see a missing one appear. */
+#define STORES_KEY L"SOFTWARE\\Microsoft\\SystemCertificates"
+
 /*
- * The system store's key is created when missing: it always exists on
- * Windows, and in a new Wine prefix it appears only with the first
- * certificate.  The policy and enterprise keys are watched only where
- * they exist.
+ * The keys behind an existing store: the system store's, and the policy
+ * and enterprise keys where they exist.
  */
 static DWORD
 watch_keys(struct watch *w, const wchar_t *store)
@@ -54,17 +55,9 @@ watch_keys(struct watch *w, const wchar_t *store)
 		DWORD err;
 
 		swprintf(path, 128, L"%ls%ls", key_roots[i], store);
-		if (i == 0)
-			rc = RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, NULL, 0,
-			    KEY_NOTIFY, NULL, &key, NULL);
-		else
-			rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_NOTIFY,
-			    &key);
-		if (rc != ERROR_SUCCESS) {
-			if (i == 0)
-				return (DWORD)rc;
-			continue;
-		}
+		rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_NOTIFY, &key);
+		if (rc != ERROR_SUCCESS)
+			continue;      /* the store lives in the others alone */
 		if ((err = add_event(w, &ev)) != 0) {
 			RegCloseKey(key);
 			return err;
@@ -76,16 +69,57 @@ watch_keys(struct watch *w, const wchar_t *store)
 	return 0;
 }
 
+/*
+ * Store does not exist: watch the key of the system stores (its direct
+ * subkeys only) until it does; watch_rearm() then watches the store.
+ */
+static DWORD
+await_store(struct watch *w, const wchar_t *store)
+{
+	HKEY key;
+	HANDLE ev;
+	DWORD err;
+	LONG rc;
+
+	rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, STORES_KEY, 0, KEY_NOTIFY, &key);
+	if (rc != ERROR_SUCCESS)
+		return (DWORD)rc;
+	if ((err = add_event(w, &ev)) != 0) {
+		RegCloseKey(key);
+		return err;
+	}
+	w->keys[w->n - 1] = key;
+	w->awaited[w->n - 1] = store;
+	return (DWORD)RegNotifyChangeKeyValue(key, FALSE,
+	    REG_NOTIFY_CHANGE_NAME, ev, TRUE);
+}
+
+/*
+ * Open the store as it is (CERT_STORE_OPEN_EXISTING_FLAG: without it,
+ * CertOpenStore creates a missing store, and a watch must not change the
+ * server it watches).  NULL with the error in GetLastError().
+ */
+static HCERTSTORE
+open_existing(const wchar_t *store)
+{
+	return CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
+	    CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_READONLY_FLAG |
+	    CERT_STORE_OPEN_EXISTING_FLAG, store);
+}
+
 static DWORD
 watch_store(struct watch *w, size_t slot, const wchar_t *store)
 {
 	HANDLE ev;
 	DWORD err;
 
-	w->stores[slot] = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
-	    CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_READONLY_FLAG, store);
-	if (w->stores[slot] == NULL)
-		return GetLastError();
+	w->stores[slot] = open_existing(store);
+	if (w->stores[slot] == NULL) {
+		err = GetLastError();
+		if (err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND)
+			return await_store(w, store);
+		return err;
+	}
 	if ((err = add_event(w, &ev)) != 0)
 		return err;
 	w->owner[w->n - 1] = w->stores[slot];
@@ -149,6 +183,22 @@ watch_rearm(struct watch *w, size_t i)
 {
 	if (i == w->folder_at && w->folder != NULL) {
 		FindNextChangeNotification(w->folder);
+		return;
+	}
+	if (w->awaited[i] != NULL) {
+		const wchar_t *store = w->awaited[i];
+		HCERTSTORE s = open_existing(store);
+
+		if (s == NULL) {       /* another store changed: wait on */
+			RegNotifyChangeKeyValue(w->keys[i], FALSE,
+			    REG_NOTIFY_CHANGE_NAME, w->events[i], TRUE);
+			return;
+		}
+		/* Created: watch it, and leave this event unarmed from now on.
+		 * Should that fail, the resync still finds its changes. */
+		CertCloseStore(s, 0);
+		w->awaited[i] = NULL;
+		watch_store(w, wcscmp(store, L"MY") == 0 ? 0 : 1, store);
 		return;
 	}
 	if (w->keys[i] != NULL) {

@@ -9,6 +9,10 @@
  *     LocalMachine\<store>: the system store, and the Group Policy and
  *     Enterprise physical stores where they exist.  Wine 8 signals only
  *     these: its CertControlStore returns TRUE and never signals.
+ * A store that does not exist (WebHosting exists only where IIS created
+ * it; in a new Wine prefix even My appears only with its first
+ * certificate) is not created: the key that holds the system stores is
+ * watched instead, and the store's own watches are added once it appears.
  * The policy file's folder is watched with FindFirstChangeNotificationW;
  * the caller checks whether the file itself changed.
  */
@@ -28,6 +32,8 @@ struct watch {
 	HCERTSTORE stores[2];          /* kept open for CertControlStore */
 	HKEY keys[WATCH_MAX];          /* keys[i] behind events[i], or NULL */
 	HCERTSTORE owner[WATCH_MAX];   /* the store events[i] notifies for */
+	const wchar_t *awaited[WATCH_MAX];  /* events[i] waits for this store
+	                                       to be created, or NULL */
 	size_t store_first;            /* events[store_first..n) are stores */
 	HANDLE folder;                 /* events[folder_at], or NULL */
 	size_t folder_at;

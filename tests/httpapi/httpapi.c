@@ -38,7 +38,9 @@
  *     Delete, Query) under HKLM\Software\CertBindStandIn\Faults makes the
  *     next calls fail.  "N ERROR" fails the next N calls with Win32 error
  *     ERROR (decimal); "crash" ends the process inside the call, as a
- *     power cut or a kill would.
+ *     power cut or a kill would; "delay MS" makes the next call do its
+ *     work, log it, and then sleep MS milliseconds before it returns, so
+ *     that a test can act between a call and the caller's next one.
  *   - A REG_SZ value "Unusable" there, a list of thumbprints, makes Set
  *     and Update fail with ERROR_NO_SUCH_LOGON_SESSION for those
  *     certificates, as Windows does when the key exists but HTTP.sys
@@ -106,6 +108,9 @@ kind_of(HTTP_SERVICE_CONFIG_ID id)
 
 /* --- the call log and fault injection ---------------------------------- */
 
+static DWORD delay_ms;          /* a "delay" fault taken by this call */
+
+/* Log the call, then sleep if a "delay" fault was taken. */
 static void
 log_call(const char *call, int kind, const wchar_t *key, ULONG rc)
 {
@@ -122,6 +127,10 @@ log_call(const char *call, int kind, const wchar_t *key, ULONG rc)
 	    kind >= 0 ? kinds[kind].name : "?", key && key[0] ? key : L"-",
 	    (unsigned long)rc);
 	fclose(f);
+	if (delay_ms != 0) {
+		Sleep(delay_ms);
+		delay_ms = 0;
+	}
 }
 
 /* The error the next call of this name must fail with; 0 for none. */
@@ -147,6 +156,12 @@ fault(const wchar_t *call)
 		RegFlushKey(key);
 		RegCloseKey(key);
 		TerminateProcess(GetCurrentProcess(), 99);
+	}
+	if (swscanf(text, L"delay %lu", &n) == 1) {
+		RegDeleteValueW(key, call);
+		RegCloseKey(key);
+		delay_ms = (DWORD)n;
+		return 0;
 	}
 	if (swscanf(text, L"%lu %lu", &n, &err) != 2 || n == 0) {
 		RegDeleteValueW(key, call);

@@ -82,6 +82,9 @@ static const struct row rows[] = {
 	{ "another AppId: conflict, nothing written", EP MATCH,
 	  { true, 1, OTHER_APP }, ACTION_CONFLICT, 0, 0, 0, 0, NULL,
 	  WARN_EXPIRING },
+	{ "another AppId on a certificate not in the store: conflict only",
+	  EP MATCH, { true, 9, OTHER_APP }, ACTION_CONFLICT, 0, 0, 0, 0, NULL,
+	  0 },
 	{ "another AppId with takeover: update, AppId kept", EP MATCH
 	  "    takeover: true\n",
 	  { true, 1, OTHER_APP }, ACTION_UPDATE_HASH, 2, 0, 0, 0, "MY", 0 },
@@ -433,11 +436,127 @@ test_next_event(void **state)
 	inventory_free(&inv);
 }
 
+/* A change by another tool between the read and the write. */
+enum change { NO_CHANGE, HASH, APP_ID, FLAGS, CTL_STORE, PORT, GONE };
+
+static const struct {
+	enum change change;
+	bool stale;
+} stale_rows[] = {
+	{ NO_CHANGE, false }, { HASH, true }, { APP_ID, true }, { FLAGS, true },
+	{ CTL_STORE, true }, { PORT, true }, { GONE, true },
+};
+
+static void
+change_record(struct ssl_record *r, enum change c)
+{
+	switch (c) {
+	case HASH:
+		r->hash[THUMB_LEN - 1] ^= 1;
+		break;
+	case APP_ID:
+		r->app_id[15] ^= 1;
+		break;
+	case FLAGS:
+		r->flags |= 0x2;
+		break;
+	case CTL_STORE:
+		strcpy(r->ctl_store, "CA");
+		break;
+	case PORT:
+		r->endpoint.port++;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Any field another tool changes makes the item stale; none, none. */
+static void
+test_stale(void **state)
+{
+	const struct start old = { true, 1 };
+	struct inventory inv = { 0 };
+	struct policy p;
+	struct ssl_record rec, now;
+	struct plan plan;
+	struct cb_error err;
+	size_t i;
+
+	(void)state;
+	load_policy("version: 1\nbindings:\n  - name: api\n" EP MATCH, &p);
+	make_store(&inv);
+	make_record(&old, &p.bindings[0], &rec);
+	assert_int_equal(plan_build(&p, &inv, &rec, 1, NOW, &plan, &err), 0);
+	for (i = 0; i < NROWS(stale_rows); i++) {
+		now = rec;
+		change_record(&now, stale_rows[i].change);
+		assert_int_equal(plan_stale(&plan.items[0],
+		    stale_rows[i].change == GONE ? NULL : &now),
+		    stale_rows[i].stale);
+	}
+	plan_free(&plan);
+	/* Planned with no record: one that appeared since is a change. */
+	assert_int_equal(plan_build(&p, &inv, NULL, 0, NOW, &plan, &err), 0);
+	assert_false(plan_stale(&plan.items[0], NULL));
+	assert_true(plan_stale(&plan.items[0], &rec));
+	plan_free(&plan);
+	policy_free(&p);
+	inventory_free(&inv);
+}
+
+/* Planned again, an item writes the fields as they are now. */
+static void
+test_redo(void **state)
+{
+	const struct start old = { true, 1 };
+	const struct start other = { true, 1, OTHER_APP };
+	const struct start done = { true, 2 };
+	struct inventory inv = { 0 };
+	struct policy p;
+	struct ssl_record rec, now;
+	struct plan plan;
+	struct cb_error err;
+
+	(void)state;
+	load_policy("version: 1\nbindings:\n  - name: api\n" EP MATCH, &p);
+	make_store(&inv);
+	make_record(&old, &p.bindings[0], &rec);
+	assert_int_equal(plan_build(&p, &inv, &rec, 1, NOW, &plan, &err), 0);
+	assert_int_equal(plan.items[0].action, ACTION_UPDATE_HASH);
+	assert_int_equal(plan.items[0].desired.flags, 0);
+
+	now = rec;
+	now.flags = 0x2;               /* client certificates, set since */
+	assert_int_equal(plan_redo(&plan, 0, &now, NOW, NULL, &err), 0);
+	assert_int_equal(plan.items[0].action, ACTION_UPDATE_HASH);
+	assert_int_equal(plan.items[0].desired.flags, 0x2);
+	assert_int_equal(plan.items[0].desired.hash[0], 2);
+	assert_ptr_equal(plan.items[0].binding, &p.bindings[0]);
+
+	make_record(&other, &p.bindings[0], &now);
+	assert_int_equal(plan_redo(&plan, 0, &now, NOW, NULL, &err), 0);
+	assert_int_equal(plan.items[0].action, ACTION_CONFLICT);
+
+	make_record(&done, &p.bindings[0], &now);
+	assert_int_equal(plan_redo(&plan, 0, &now, NOW, NULL, &err), 0);
+	assert_int_equal(plan.items[0].action, ACTION_NONE);
+
+	assert_int_equal(plan_redo(&plan, 0, NULL, NOW, NULL, &err), 0);
+	assert_int_equal(plan.items[0].action, ACTION_CREATE);
+	assert_int_equal(plan.items[0].desired.hash[0], 2);
+	plan_free(&plan);
+	policy_free(&p);
+	inventory_free(&inv);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_next_event),
+		cmocka_unit_test(test_stale),
+		cmocka_unit_test(test_redo),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_undeclared_records),
 		cmocka_unit_test(test_sni_host_case),
