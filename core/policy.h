@@ -92,6 +92,7 @@ struct service_conf {
 	int64_t debounce_ms;           /* quiet time after a store change */
 	enum log_target log;
 	char *metrics_file;            /* Prometheus text file, or NULL */
+	int metrics_line, metrics_col; /* where the policy names it */
 };
 
 struct policy {

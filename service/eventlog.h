@@ -2,7 +2,7 @@
  * eventlog.h - certbind's Windows Event Log source, "CertBind".
  *
  * Event IDs are stable: operators filter and alert on them.  They are
- * grouped by hundreds: 1-3 the service itself, 1xx a binding changed, 2xx
+ * grouped by hundreds: 1-19 the service itself, 1xx a binding changed, 2xx
  * a binding needs a person, 3xx certbind could not do its job.  README.md
  * lists each one; service/messages.mc holds the text Event Viewer shows.
  */
@@ -20,18 +20,27 @@ enum {
 	EV_STARTED = 1,
 	EV_STOPPED = 2,
 	EV_POLICY_LOADED = 3,
+	EV_ALREADY_HOLDS = 10,
+	EV_WATCH_RESTORED = 11,
 	EV_BINDING_CREATED = 100,
 	EV_BINDING_UPDATED = 101,
 	EV_NO_CANDIDATE = 200,
 	EV_CONFLICT = 201,
 	EV_EXPIRING = 202,
 	EV_BOUND_MISSING = 203,
+	EV_CERT_SKIPPED = 225,
+	EV_METRICS_FAILED = 226,
+	EV_METRICS_FOREIGN = 227,
+	EV_WATCH_LOST = 228,
+	EV_POLICY_ACL = 229,
 	EV_POLICY_INVALID = 300,
 	EV_STORE_FAILED = 301,
 	EV_HTTPSYS_FAILED = 302,
 	EV_RESTORE_DONE = 303,
 	EV_RESTORE_FAILED = 304,
-	EV_SERVICE_SETTING = 305
+	EV_SERVICE_SETTING = 305,
+	EV_INTERNAL = 315,
+	EV_POLICY_INSECURE = 316
 };
 
 void evlog_open(void);
@@ -50,8 +59,9 @@ bool evlog_echoing(void);
 
 /*
  * Tell a decision: information to stdout, warnings and errors to stderr,
- * and, when id is not 0, to the Event Log (printed once, with its ID,
- * when echoing).
+ * and to the Event Log (printed once, with its ID, when echoing).  Every
+ * call names an EV_* ID that README.md documents; tests/integration/
+ * test_imports.sh checks that.
  */
 void say(enum ev_level level, uint32_t id, const char *fmt, ...)
     CB_PRINTF(3, 4);

@@ -3,6 +3,12 @@
  *
  * Reading stops one byte past the size limit, so a huge or endless file is
  * refused (by core/, which words the error) without reading it all.
+ *
+ * service.metrics_file is then checked against the policy file itself:
+ * core/winpath.c compares the two as text, and here the file system says
+ * what text cannot (a folder at the path, the policy reached by a short
+ * 8.3 name, a hard link or a symbolic link): two paths name the same file
+ * when their volume and file id are the same.
  */
 #include <windows.h>
 #include <errno.h>
@@ -10,9 +16,116 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/winpath.h"
 #include "../core/yaml_tree.h"
+#include "longpath.h"
 #include "policyfile.h"
+#include "winerr.h"
 #include "wstr.h"
+
+/*
+ * The volume and file id of an existing file or folder.  FileIdInfo
+ * (128-bit ids, which ReFS needs) is tried first; Windows before 8 and
+ * Wine 8 answer only GetFileInformationByHandle's 64-bit index.
+ */
+static bool
+file_id(const wchar_t *path, uint64_t *volume, uint8_t id[16])
+{
+	BY_HANDLE_FILE_INFORMATION bh;
+	FILE_ID_INFO fi;
+	HANDLE h;
+	bool ok = false;
+
+	h = CreateFileW(path, FILE_READ_ATTRIBUTES, FILE_SHARE_READ |
+	    FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+	    FILE_FLAG_BACKUP_SEMANTICS, NULL);
+	if (h == INVALID_HANDLE_VALUE)
+		return false;
+	memset(id, 0, 16);
+	if (GetFileInformationByHandleEx(h, FileIdInfo, &fi, sizeof(fi))) {
+		*volume = fi.VolumeSerialNumber;
+		memcpy(id, &fi.FileId, 16);
+		ok = true;
+	} else if (GetFileInformationByHandle(h, &bh)) {
+		*volume = bh.dwVolumeSerialNumber;
+		memcpy(id, &bh.nFileIndexLow, 4);
+		memcpy(id + 4, &bh.nFileIndexHigh, 4);
+		ok = true;
+	}
+	CloseHandle(h);
+	return ok;
+}
+
+static bool
+same_file(const wchar_t *a, const wchar_t *b)
+{
+	uint64_t va, vb;
+	uint8_t ia[16], ib[16];
+
+	return file_id(a, &va, ia) && file_id(b, &vb, ib) && va == vb &&
+	    memcmp(ia, ib, 16) == 0;
+}
+
+/* Why metrics (\\?\ form) may not be written, from the file system. */
+static const char *
+metrics_clash(const wchar_t *metrics, const wchar_t *policy)
+{
+	DWORD attr = GetFileAttributesW(metrics);
+	wchar_t *tmp;
+	bool clash;
+
+	if (attr != INVALID_FILE_ATTRIBUTES &&
+	    (attr & FILE_ATTRIBUTE_DIRECTORY))
+		return "is a folder";
+	if (same_file(metrics, policy))
+		return "is the policy file itself, under another name (a short "
+		    "8.3 name or a link)";
+	if ((tmp = longpath_append(metrics, L".tmp")) == NULL)
+		return "cannot be checked: out of memory";
+	clash = same_file(tmp, policy);
+	free(tmp);
+	return clash ? "would replace the policy file with its temporary "
+	    "file (FILE.tmp)" : NULL;
+}
+
+/* service.metrics_file must not be, or replace, the policy at path. */
+static int
+check_metrics(const char *path, const struct policy *p,
+    struct cb_error *err)
+{
+	const struct service_conf *s = &p->service;
+	wchar_t *wpath = NULL, *full = NULL, *wmetrics = NULL;
+	char *ufull = NULL, why[512], text[256];
+	const char *clash = NULL;
+	DWORD e = 0;
+	int rc = 0;
+
+	if (s->metrics_file == NULL)
+		return 0;
+	if ((wpath = wide_from_utf8(path)) == NULL ||
+	    (full = longpath_full(wpath, &e)) == NULL ||
+	    (ufull = utf8_from_wide(full)) == NULL ||
+	    (wmetrics = longpath_from_utf8(s->metrics_file, &e)) == NULL) {
+		snprintf(why, sizeof(why), "cannot be checked against %s: %s",
+		    path, win_strerror(e ? e : ERROR_NOT_ENOUGH_MEMORY, text,
+		    sizeof(text)));
+		rc = -1;
+	} else if (winpath_check_metrics(s->metrics_file, ufull, why,
+	    sizeof(why)) != 0)
+		rc = -1;
+	else if ((clash = metrics_clash(wmetrics, full)) != NULL) {
+		snprintf(why, sizeof(why), "%s", clash);
+		rc = -1;
+	}
+	if (rc != 0)
+		cb_error_set(err, path, s->metrics_line, s->metrics_col,
+		    "service.metrics_file %s", why);
+	free(wpath);
+	free(full);
+	free(ufull);
+	free(wmetrics);
+	return rc;
+}
 
 int
 policyfile_load(const char *path, struct policy *out, struct cb_error *err)
@@ -43,5 +156,9 @@ policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 		rc = policy_parse(path, buf, len, out, err);
 	fclose(f);
 	free(buf);
+	if (rc == 0 && check_metrics(path, out, err) != 0) {
+		policy_free(out);
+		rc = -1;
+	}
 	return rc;
 }

@@ -129,7 +129,7 @@ open_watch(struct loop *l)
 static void
 reconcile(struct loop *l)
 {
-	char why[256];
+	char why[1024];
 	unsigned long rc;
 
 	if (!l->have_policy)
@@ -137,10 +137,10 @@ reconcile(struct loop *l)
 	apply_once(&l->policy, &l->rs, &l->next);
 	l->last_reconcile = GetTickCount64();
 	if (l->policy.service.metrics_file != NULL &&
-	    (rc = metrics_write(l->policy.service.metrics_file, &l->rs)) != 0)
-		say(EV_WARNING, 0, "cannot write %s: %s",
-		    l->policy.service.metrics_file,
-		    win_strerror((uint32_t)rc, why, sizeof(why)));
+	    (rc = metrics_write(l->policy.service.metrics_file, &l->rs, why,
+	    sizeof(why))) != 0)
+		say(EV_WARNING, rc == METRICS_NOT_OURS ? EV_METRICS_FOREIGN :
+		    EV_METRICS_FAILED, "%s", why);
 }
 
 /* Sleep until the next event of the plan, or the resync, if sooner. */
