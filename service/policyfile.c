@@ -18,52 +18,18 @@
 
 #include "../core/winpath.h"
 #include "../core/yaml_tree.h"
+#include "fileid.h"
 #include "longpath.h"
 #include "policyfile.h"
 #include "winerr.h"
 #include "wstr.h"
 
-/*
- * The volume and file id of an existing file or folder.  FileIdInfo
- * (128-bit ids, which ReFS needs) is tried first; Windows before 8 and
- * Wine 8 answer only GetFileInformationByHandle's 64-bit index.
- */
-static bool
-file_id(const wchar_t *path, uint64_t *volume, uint8_t id[16])
-{
-	BY_HANDLE_FILE_INFORMATION bh;
-	FILE_ID_INFO fi;
-	HANDLE h;
-	bool ok = false;
-
-	h = CreateFileW(path, FILE_READ_ATTRIBUTES, FILE_SHARE_READ |
-	    FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
-	    FILE_FLAG_BACKUP_SEMANTICS, NULL);
-	if (h == INVALID_HANDLE_VALUE)
-		return false;
-	memset(id, 0, 16);
-	if (GetFileInformationByHandleEx(h, FileIdInfo, &fi, sizeof(fi))) {
-		*volume = fi.VolumeSerialNumber;
-		memcpy(id, &fi.FileId, 16);
-		ok = true;
-	} else if (GetFileInformationByHandle(h, &bh)) {
-		*volume = bh.dwVolumeSerialNumber;
-		memcpy(id, &bh.nFileIndexLow, 4);
-		memcpy(id + 4, &bh.nFileIndexHigh, 4);
-		ok = true;
-	}
-	CloseHandle(h);
-	return ok;
-}
-
 static bool
 same_file(const wchar_t *a, const wchar_t *b)
 {
-	uint64_t va, vb;
-	uint8_t ia[16], ib[16];
+	struct file_id x, y;
 
-	return file_id(a, &va, ia) && file_id(b, &vb, ib) && va == vb &&
-	    memcmp(ia, ib, 16) == 0;
+	return file_id_of(a, &x) && file_id_of(b, &y) && file_id_equal(&x, &y);
 }
 
 /* Why metrics (\\?\ form) may not be written, from the file system. */
