@@ -460,6 +460,19 @@ static const struct field defaults_fields[] = {
 static const struct table defaults_table = { "defaults", "defaults.",
 	defaults_fields, sizeof(defaults_fields) / sizeof(defaults_fields[0]) };
 
+/* Set or not: when it is not, the default depends on how certbind runs. */
+static int
+read_secure_policy(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct service_conf *s = target;
+
+	if (read_bool(l, v, target, f) != 0)
+		return -1;
+	s->secure_policy_set = true;
+	return 0;
+}
+
 static const struct field service_fields[] = {
 	{ .key = "resync_interval", .read = read_duration,
 	  .offset = offsetof(struct service_conf, resync_ms),
@@ -471,6 +484,8 @@ static const struct field service_fields[] = {
 	  .offset = offsetof(struct service_conf, log) },
 	{ .key = "metrics_file", .read = read_metrics_file,
 	  .offset = offsetof(struct service_conf, metrics_file) },
+	{ .key = "require_secure_policy", .read = read_secure_policy,
+	  .offset = offsetof(struct service_conf, require_secure_policy) },
 };
 
 static const struct table service_table = { "service", "service.",

@@ -20,9 +20,18 @@
 #include "../core/yaml_tree.h"
 #include "fileid.h"
 #include "longpath.h"
+#include "policyacl.h"
 #include "policyfile.h"
 #include "winerr.h"
 #include "wstr.h"
+
+static bool service_mode;
+
+void
+policyfile_service_mode(bool on)
+{
+	service_mode = on;
+}
 
 static bool
 same_file(const wchar_t *a, const wchar_t *b)
@@ -125,6 +134,11 @@ policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 	if (rc == 0 && check_metrics(path, out, err) != 0) {
 		policy_free(out);
 		rc = -1;
+	}
+	if (rc == 0 && policyacl_check(path, out->service.secure_policy_set ?
+	    out->service.require_secure_policy : service_mode, err) != 0) {
+		policy_free(out);
+		rc = POLICYFILE_INSECURE;
 	}
 	return rc;
 }

@@ -99,14 +99,16 @@ load_policy(struct loop *l, bool force)
 	FILETIME t = { 0, 0 };
 	uint64_t size = 0;
 	bool seen = file_stamp(l->wpath, &t, &size);
+	int rc;
 
 	if (!force && seen && l->size == size &&
 	    CompareFileTime(&t, &l->stamp) == 0)
 		return 0;
 	l->stamp = t;
 	l->size = size;
-	if (policyfile_load(l->path, &p, &err) != 0) {
-		say(EV_ERROR, EV_POLICY_INVALID, "%s%s",
+	if ((rc = policyfile_load(l->path, &p, &err)) != 0) {
+		say(EV_ERROR, rc == POLICYFILE_INSECURE ? EV_POLICY_INSECURE :
+		    EV_POLICY_INVALID, "%s%s",
 		    cb_error_format(&err, text, sizeof(text)), l->have_policy ?
 		    " (the policy loaded before stays in force)" : "");
 		return -1;
@@ -339,6 +341,7 @@ runtime_loop(const char *path, const struct runtime_io *io)
 	l.path = path;
 	l.io = io;
 	l.next = INT64_MAX;
+	policyfile_service_mode(io->service);
 	evlog_open();
 	if ((l.wpath = wide_from_utf8(path)) == NULL)
 		goto done;
