@@ -2,6 +2,7 @@
  * longpath.c - paths of any length for the file APIs; see longpath.h.
  */
 #include <windows.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -64,6 +65,31 @@ longpath_full(const wchar_t *path, DWORD *err)
 		free(out);
 		n = got;
 	}
+}
+
+wchar_t *
+longpath_whole(const wchar_t *path, DWORD *err)
+{
+	wchar_t *full = longpath_full(path, err), *out;
+	size_t n;
+
+	if (full == NULL)
+		return NULL;
+	n = wcslen(full);
+	if (n < MAX_PATH - 12 || wcsncmp(full, L"\\\\?\\", 4) == 0 ||
+	    wcsncmp(full, L"\\\\.\\", 4) == 0)
+		return full;
+	if ((out = malloc((n + 8) * sizeof(wchar_t))) == NULL) {
+		free(full);
+		*err = ERROR_NOT_ENOUGH_MEMORY;
+		return NULL;
+	}
+	if (full[0] == L'\\' && full[1] == L'\\')
+		swprintf(out, n + 8, L"\\\\?\\UNC%ls", full + 1);
+	else
+		swprintf(out, n + 8, L"\\\\?\\%ls", full);
+	free(full);
+	return out;
 }
 
 wchar_t *

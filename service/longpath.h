@@ -26,6 +26,14 @@ wchar_t *longpath_from_utf8(const char *path, DWORD *err);
  */
 wchar_t *longpath_full(const wchar_t *path, DWORD *err);
 
+/*
+ * path (UTF-16, relative or absolute) in a form every file API takes
+ * whole: its full path, with the \\?\ prefix when it is too long for the
+ * plain form (MAX_PATH less room for a file name in a folder).  NULL with
+ * *err set; the caller frees the result.
+ */
+wchar_t *longpath_whole(const wchar_t *path, DWORD *err);
+
 /* s followed by suffix, as a new string; NULL when out of memory. */
 wchar_t *longpath_append(const wchar_t *s, const wchar_t *suffix);
 

@@ -105,14 +105,21 @@ check_metrics(const char *path, const struct policy *p,
 int
 policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 {
-	wchar_t *wpath = wide_from_utf8(path);
+	wchar_t *given = wide_from_utf8(path), *wpath;
+	DWORD code = 0;
 	FILE *f;
-	char *buf;
+	char *buf, text[256];
 	size_t len;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	f = wpath ? _wfopen(wpath, L"rb") : NULL;
+	wpath = given != NULL ? longpath_whole(given, &code) : NULL;
+	free(given);
+	if (wpath == NULL)
+		return cb_error_set(err, path, 0, 0, "cannot open: %s",
+		    win_strerror(code ? code : ERROR_NO_UNICODE_TRANSLATION,
+		    text, sizeof(text)));
+	f = _wfopen(wpath, L"rb");
 	free(wpath);
 	if (f == NULL)
 		return cb_error_set(err, path, 0, 0, "cannot open: %s",

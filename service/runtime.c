@@ -41,6 +41,7 @@
 #include "../core/policy.h"
 #include "apply.h"
 #include "eventlog.h"
+#include "longpath.h"
 #include "metrics.h"
 #include "policyfile.h"
 #include "runtime.h"
@@ -331,6 +332,22 @@ run_loop(struct loop *l)
 	}
 }
 
+/* The policy's path as the file APIs take it whole, or NULL (said). */
+static wchar_t *
+whole_path(const char *path)
+{
+	wchar_t *given = wide_from_utf8(path), *whole;
+	char why[256];
+	DWORD err = ERROR_NO_UNICODE_TRANSLATION;
+
+	whole = given != NULL ? longpath_whole(given, &err) : NULL;
+	free(given);
+	if (whole == NULL)
+		say(EV_ERROR, EV_POLICY_INVALID, "%s: %s", path,
+		    win_strerror(err, why, sizeof(why)));
+	return whole;
+}
+
 int
 runtime_loop(const char *path, const struct runtime_io *io)
 {
@@ -343,7 +360,7 @@ runtime_loop(const char *path, const struct runtime_io *io)
 	l.next = INT64_MAX;
 	policyfile_service_mode(io->service);
 	evlog_open();
-	if ((l.wpath = wide_from_utf8(path)) == NULL)
+	if ((l.wpath = whole_path(path)) == NULL)
 		goto done;
 	if (load_policy(&l, true) < 0 && !io->service)
 		goto done;

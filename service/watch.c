@@ -108,7 +108,7 @@ static wchar_t *
 folder_of(const wchar_t *path)
 {
 	DWORD err;
-	wchar_t *full = longpath_full(path, &err), *slash, *out;
+	wchar_t *full = longpath_whole(path, &err), *slash;
 	size_t n;
 
 	if (full == NULL)
@@ -121,18 +121,10 @@ folder_of(const wchar_t *path)
 	n = (size_t)(slash - full);
 	if (n == 2 && full[1] == L':')
 		n++;                   /* keep the root's backslash */
+	if (n == 6 && wcsncmp(full, L"\\\\?\\", 4) == 0 && full[5] == L':')
+		n++;                   /* \\?\C:\ */
 	full[n] = L'\0';
-	if (n < MAX_PATH - 1 || wcsncmp(full, L"\\\\?\\", 4) == 0)
-		return full;
-	out = malloc((n + 8) * sizeof(wchar_t));
-	if (out != NULL) {
-		if (full[0] == L'\\' && full[1] == L'\\')
-			swprintf(out, n + 8, L"\\\\?\\UNC%ls", full + 1);
-		else
-			swprintf(out, n + 8, L"\\\\?\\%ls", full);
-	}
-	free(full);
-	return out;
+	return full;
 }
 
 /* Watch the policy's folder in slot folder_at, and note which it is. */
