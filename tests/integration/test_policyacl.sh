@@ -42,6 +42,7 @@ wait_for() {   # wait_for SECONDS COMMAND...
 
 test_check() {
 	local out rc
+	reset_state
 	write_policy
 	out=$(certbind check --config "$POLICY" 2>&1); rc=$?
 	expect_eq "check: a policy only its owner may write passes" "$rc" 0
