@@ -139,7 +139,37 @@ test_install() {
 	chmod o-w "$TMP/open"
 }
 
+svc_state() { wine sc query CertBind 2>/dev/null | tr -d '\r' | awk '/STATE/ { print $4 }'; }
+is_state() { [ "$(svc_state)" = "$1" ]; }
+
+# Under the Service Control Manager require_secure_policy defaults to true.
+test_service_default() {
+	local a out rc
+	reset_state
+	a=$(certmk add --cn api.example.test --dns api.example.test --not-after 30)
+	write_policy '' 666
+	out=$(certbind service install --config "$POLICY" 2>&1); rc=$?
+	expect_eq "service: install of an insecure policy succeeds" "$rc" 0
+	expect_match "service: with a warning naming the account" "$out" \
+	    "warning: the policy file may be changed by Everyone"
+	wine sc start CertBind >/dev/null
+	wait_for 10 is_state RUNNING
+	sleep 3
+	expect_eq "service: refuses the policy by default, so binds nothing" \
+	    "$(bound_hash $EP)" ""
+	write_policy
+	if wait_for 10 holds "$a"; then
+		ok "service: once only administrators may change it, it is applied"
+	else
+		not_ok "service: once only administrators may change it, it is applied"
+	fi
+	wine sc stop CertBind >/dev/null
+	wait_for 10 is_state STOPPED
+	certbind service uninstall >/dev/null 2>&1
+}
+
 test_check
 test_run
 test_install
+test_service_default
 tap_end
