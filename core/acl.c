@@ -95,7 +95,12 @@ map_generic(uint32_t r)
 	    R_GENERIC_EXECUTE);
 }
 
-/* A SID string or alias from s (n chars) to out as "S-1-...". */
+/*
+ * A SID string or alias from s (n chars) to out: "S-1-..." for a SID
+ * and the aliases of fixed SIDs; other aliases (LA, DA, EA and the rest,
+ * whose SIDs depend on the machine or domain) stay as they are, for
+ * is_admin() to judge.
+ */
 static int
 parse_sid(const char *s, size_t n, char out[ACL_SID_MAX + 1])
 {
@@ -107,7 +112,11 @@ parse_sid(const char *s, size_t n, char out[ACL_SID_MAX + 1])
 				strcpy(out, sid_aliases[i].sid);
 				return 0;
 			}
-		return -1;
+		if (!isupper((unsigned char)s[0]) || !isupper((unsigned char)s[1]))
+			return -1;
+		memcpy(out, s, 2);
+		out[2] = '\0';
+		return 0;
 	}
 	if (n < 4 || n > ACL_SID_MAX || strncmp(s, "S-1-", 4) != 0)
 		return -1;
@@ -321,7 +330,8 @@ trusted(const char *sid, const struct sd *sd,
 	bool owner_ok = sd->owner[0] != '\0' && (well_known_admin(sd->owner) ||
 	    (is_admin != NULL && is_admin(sd->owner, arg)));
 
-	if (well_known_admin(sid))
+	if (well_known_admin(sid) || (strncmp(sid, "S-1-3-", 6) != 0 &&
+	    is_admin != NULL && is_admin(sid, arg)))
 		return true;
 	/* OWNER RIGHTS (and CREATOR OWNER, were it left un-inherited) is the
 	 * owner. */

@@ -39,9 +39,11 @@ struct acl_finding {
 };
 
 /*
- * May anyone but SYSTEM, Administrators, TrustedInstaller, or the owner
- * when the owner is one of those or is_admin(owner) says it is an
- * administrator, change the object sddl describes?  For a folder
+ * May anyone but SYSTEM, Administrators, TrustedInstaller, an account
+ * is_admin() says is an administrator, or the owner when it is one of
+ * those, change the object sddl describes?  is_admin gets a SID string,
+ * or a two-letter SDDL alias whose SID depends on the machine or domain
+ * (LA, DA, EA, DU, ...); it may be NULL.  For a folder
  * (folder true) that means creating or deleting files in it too.
  * Inherit-only ACEs are skipped: they do not apply to the object.
  *

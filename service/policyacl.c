@@ -53,39 +53,53 @@ policyacl_sddl(const wchar_t *path, unsigned long *code)
 	return out;
 }
 
-/*
- * An owner other than the built-in ones counts as an administrator only
- * when it is the account certbind runs as and that account is one: the
- * members of a group cannot be listed with what ships in advapi32.
- */
+/* The account certbind runs as is sid, and it is an administrator. */
 static bool
-is_admin(const char *sid, void *arg)
+running_admin(PSID sid)
 {
 	HANDLE token;
 	BYTE buf[256];
-	DWORD n;
-	LPWSTR mine = NULL;
-	char *u = NULL;
-	BOOL member = FALSE;
+	DWORD n, size;
 	BYTE admins[SECURITY_MAX_SID_SIZE];
-	DWORD size = sizeof(admins);
+	BOOL member = FALSE;
 	bool same = false;
 
-	(void)arg;
 	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
 		return false;
-	if (GetTokenInformation(token, TokenUser, buf, sizeof(buf), &n) &&
-	    ConvertSidToStringSidW(((TOKEN_USER *)buf)->User.Sid, &mine) &&
-	    (u = utf8_from_wide(mine)) != NULL)
-		same = strcmp(u, sid) == 0;
+	if (GetTokenInformation(token, TokenUser, buf, sizeof(buf), &n))
+		same = EqualSid(((TOKEN_USER *)buf)->User.Sid, sid);
 	CloseHandle(token);
-	free(u);
-	if (mine != NULL)
-		LocalFree(mine);
+	size = sizeof(admins);
 	if (!same || !CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL,
 	    admins, &size))
 		return false;
 	return CheckTokenMembership(NULL, admins, &member) && member;
+}
+
+/*
+ * An account counts as an administrator when it is the machine's or the
+ * domain's Administrator account, Domain Admins or Enterprise Admins, or
+ * the account certbind runs as when that one is an administrator.  Who
+ * else is in Administrators cannot be listed with what advapi32 offers,
+ * so other members count as anyone else.
+ */
+static bool
+is_admin(const char *sid, void *arg)
+{
+	wchar_t *w = wide_from_utf8(sid);
+	PSID psid = NULL;
+	bool admin = false;
+
+	(void)arg;
+	if (w != NULL && ConvertStringSidToSidW(w, &psid))
+		admin = IsWellKnownSid(psid, WinAccountAdministratorSid) ||
+		    IsWellKnownSid(psid, WinAccountDomainAdminsSid) ||
+		    IsWellKnownSid(psid, WinAccountEnterpriseAdminsSid) ||
+		    running_admin(psid);
+	if (psid != NULL)
+		LocalFree(psid);
+	free(w);
+	return admin;
 }
 
 /* "BUILTIN\Users (S-1-5-32-545)", or the SID alone. */

@@ -85,7 +85,13 @@ static const struct row rows[] = {
 	{ "decimal rights", "O:BAD:(A;;2;;;BU)", false, 1, "S-1-5-32-545",
 	  "FILE_WRITE_DATA" },
 	{ "an unknown right letter", "O:BAD:(A;;ZZ;;;BU)", false, -1 },
-	{ "an unknown alias", "O:BAD:(A;;FA;;;XX)", false, -1 },
+	{ "an administrator account by SID", "O:BAD:(A;;FA;;;" ADMIN_USER ")",
+	  false, 0 },
+	{ "Domain Admins by alias, an administrator here", "O:DAD:(A;;FA;;;DA)",
+	  false, 0 },
+	{ "Domain Users by alias", "O:BAD:(A;;FA;;;DU)", false, 1, "DU",
+	  "FILE_WRITE_DATA|FILE_APPEND_DATA|DELETE|WRITE_DAC|WRITE_OWNER" },
+	{ "not an alias", "O:BAD:(A;;FA;;;xx)", false, -1 },
 	{ "an unclosed ACE", "O:BAD:(A;;FA;;;BU", false, -1 },
 	{ "garbage", "hello", false, -1 },
 	{ "a SID too long", "O:BAD:(A;;FA;;;S-1-5-21-"
@@ -106,7 +112,7 @@ static bool
 is_admin(const char *sid, void *arg)
 {
 	(void)arg;
-	return strcmp(sid, ADMIN_USER) == 0;
+	return strcmp(sid, ADMIN_USER) == 0 || strcmp(sid, "DA") == 0;
 }
 
 static void
