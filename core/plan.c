@@ -16,9 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "due.h"
 #include "plan.h"
-
-#define DAY_SECONDS 86400
 
 static int
 by_endpoint(const void *x, const void *y)
@@ -143,7 +142,7 @@ add_warnings(struct plan_item *it, int warn_days, int64_t now)
 	    it->sel.bound == NULL)
 		it->warnings |= WARN_BOUND_MISSING;
 	if (it->held != NULL && warn_days > 0 &&
-	    it->held->not_after - now < (int64_t)warn_days * DAY_SECONDS)
+	    due(cert_warning_from(it->held, warn_days), now))
 		it->warnings |= WARN_EXPIRING;
 }
 
@@ -319,19 +318,19 @@ plan_next_event(const struct plan *plan, int64_t now)
 
 		for (j = 0; j < it->sel.n; j++)
 			if (it->sel.cands[j].verdict == VERDICT_NOT_YET_VALID)
-				sooner(&next, it->sel.cands[j].cert->not_before, now);
+				sooner(&next, cert_valid_from(it->sel.cands[j].cert),
+				    now);
 			else if (it->sel.cands[j].verdict == VERDICT_UNUSABLE)
 				sooner(&next, it->sel.cands[j].retry_at, now);
 		if (held == NULL)
 			continue;
-		sooner(&next, held->not_after + 1, now);
+		sooner(&next, cert_expired_from(held), now);
 		if (plan->renew_warning_days > 0)
-			sooner(&next, held->not_after -
-			    (int64_t)plan->renew_warning_days * DAY_SECONDS, now);
+			sooner(&next, cert_warning_from(held,
+			    plan->renew_warning_days), now);
 		if (it->binding->match.min_days_left > 0)
-			sooner(&next, held->not_after + 1 -
-			    (int64_t)it->binding->match.min_days_left * DAY_SECONDS,
-			    now);
+			sooner(&next, cert_short_from(held,
+			    it->binding->match.min_days_left), now);
 	}
 	return next;
 }

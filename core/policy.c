@@ -22,6 +22,7 @@
 #include "ascii.h"
 #include "policy.h"
 #include "record.h"
+#include "winpath.h"
 #include "yaml_tree.h"
 
 #define MAX_FIELDS 32
@@ -413,23 +414,38 @@ read_log(struct loader *l, const struct ynode *v, void *target,
 	return 0;
 }
 
-/* C:\dir\file or \\server\share\file: a service has no useful cwd. */
+/*
+ * C:\dir\file or \\server\share\file: a service has no useful cwd.  A
+ * file the service writes, so no device, data stream or folder either
+ * (core/winpath.c).
+ */
 static int
 read_abs_path(struct loader *l, const struct ynode *v, void *target,
     const struct field *f)
 {
 	char **out = AT(char *, target, f);
+	char why[256];
 	const char *p;
 
 	if (copy_string(l, v, out, f) != 0)
 		return -1;
 	p = *out;
-	if ((isalpha((unsigned char)p[0]) && p[1] == ':' &&
-	    (p[2] == '\\' || p[2] == '/')) ||
-	    (p[0] == '\\' && p[1] == '\\' && p[2] != '\0'))
+	if (winpath_check_metrics(p, NULL, why, sizeof(why)) == 0)
 		return 0;
-	return fail(l, v, "%s%s must be an absolute path such as "
-	    "C:\\ProgramData\\certbind\\certbind.prom", l->prefix, f->key);
+	return fail(l, v, "%s%s %s", l->prefix, f->key, why);
+}
+
+/* Where the metrics file is, and where the policy says so (policyfile.c
+ * compares it with the policy file's own path). */
+static int
+read_metrics_file(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct service_conf *s = target;
+
+	s->metrics_line = v->line;
+	s->metrics_col = v->col;
+	return read_abs_path(l, v, target, f);
 }
 
 static const struct field defaults_fields[] = {
@@ -444,6 +460,19 @@ static const struct field defaults_fields[] = {
 static const struct table defaults_table = { "defaults", "defaults.",
 	defaults_fields, sizeof(defaults_fields) / sizeof(defaults_fields[0]) };
 
+/* Set or not: when it is not, the default depends on how certbind runs. */
+static int
+read_secure_policy(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct service_conf *s = target;
+
+	if (read_bool(l, v, target, f) != 0)
+		return -1;
+	s->secure_policy_set = true;
+	return 0;
+}
+
 static const struct field service_fields[] = {
 	{ .key = "resync_interval", .read = read_duration,
 	  .offset = offsetof(struct service_conf, resync_ms),
@@ -453,8 +482,10 @@ static const struct field service_fields[] = {
 	  .min = 0, .max = 10 * 1000 },
 	{ .key = "log", .read = read_log,
 	  .offset = offsetof(struct service_conf, log) },
-	{ .key = "metrics_file", .read = read_abs_path,
+	{ .key = "metrics_file", .read = read_metrics_file,
 	  .offset = offsetof(struct service_conf, metrics_file) },
+	{ .key = "require_secure_policy", .read = read_secure_policy,
+	  .offset = offsetof(struct service_conf, require_secure_policy) },
 };
 
 static const struct table service_table = { "service", "service.",

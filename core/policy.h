@@ -92,6 +92,10 @@ struct service_conf {
 	int64_t debounce_ms;           /* quiet time after a store change */
 	enum log_target log;
 	char *metrics_file;            /* Prometheus text file, or NULL */
+	int metrics_line, metrics_col; /* where the policy names it */
+	bool require_secure_policy;    /* refuse a policy others may change */
+	bool secure_policy_set;        /* ... said so; else by mode: true for
+	                                  the service, false in a console */
 };
 
 struct policy {

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "due.h"
 #include "select.h"
 
 #define DAY_SECONDS 86400
@@ -101,9 +102,9 @@ select_judge(const struct binding *b, const struct cert *c, int64_t now,
 		return VERDICT_STORE;
 	if (c->archived)
 		return VERDICT_ARCHIVED;
-	if (now < c->not_before)
+	if (!due(cert_valid_from(c), now))
 		return VERDICT_NOT_YET_VALID;
-	if (now > c->not_after)
+	if (due(cert_expired_from(c), now))
 		return VERDICT_EXPIRED;
 	if (!c->has_key)
 		return VERDICT_NO_KEY;
@@ -117,7 +118,7 @@ select_judge(const struct binding *b, const struct cert *c, int64_t now,
 	if (m->template != NULL && !template_matches(m->template, c))
 		return VERDICT_TEMPLATE;
 	if (m->min_days_left > 0 &&
-	    c->not_after - now < (int64_t)m->min_days_left * DAY_SECONDS)
+	    due(cert_short_from(c, m->min_days_left), now))
 		return VERDICT_DAYS_LEFT;
 	return VERDICT_OK;
 }

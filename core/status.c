@@ -13,9 +13,8 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "due.h"
 #include "status.h"
-
-#define DAY_SECONDS 86400
 
 static int
 by_endpoint(const void *x, const void *y)
@@ -63,10 +62,9 @@ judge_cert(const struct plan *plan, struct status_row *row, int64_t now)
 	row->cert = s.found;
 	if (s.found == NULL)
 		return;
-	row->expired = s.found->not_after < now;
+	row->expired = due(cert_expired_from(s.found), now);
 	row->expiring = !row->expired && plan->renew_warning_days > 0 &&
-	    s.found->not_after - now <
-	    (int64_t)plan->renew_warning_days * DAY_SECONDS;
+	    due(cert_warning_from(s.found, plan->renew_warning_days), now);
 	row->archived = s.found->archived;
 }
 

@@ -49,7 +49,7 @@ struct world {
 static void
 warn_store(const char *message)
 {
-	say(EV_WARNING, 0, "warning: %s", message);
+	say(EV_WARNING, EV_CERT_SKIPPED, "warning: %s", message);
 }
 
 /* The stores the policy uses; My always, so that status can see it. */
@@ -104,7 +104,7 @@ read_all_records(struct world *w)
 	w->read_error = calloc(w->policy->nbindings ? w->policy->nbindings : 1,
 	    sizeof(*w->read_error));
 	if (w->read_error == NULL) {
-		say(EV_ERROR, 0, "out of memory");
+		say(EV_ERROR, EV_INTERNAL, "out of memory");
 		return -1;
 	}
 	if ((rc = httpsys_list(&w->records, &w->nrecords, &w->broken,
@@ -128,7 +128,7 @@ read_records(struct world *w)
 	w->records = calloc(p->nbindings, sizeof(*w->records));
 	w->read_error = calloc(p->nbindings, sizeof(*w->read_error));
 	if (w->records == NULL || w->read_error == NULL) {
-		say(EV_ERROR, 0, "out of memory");
+		say(EV_ERROR, EV_INTERNAL, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < p->nbindings; i++) {
@@ -355,7 +355,7 @@ carry_out(const struct plan_item *it, int64_t now)
 	endpoint_format(&it->binding->endpoint, ep, sizeof(ep));
 	switch (it->action) {
 	case ACTION_NONE:
-		say(EV_INFO, 0, "%s: %s already holds %s", it->binding->name, ep,
+		say(EV_INFO, EV_ALREADY_HOLDS, "%s: %s already holds %s", it->binding->name, ep,
 		    it->sel.chosen ? report_cert(it->sel.chosen, cert,
 		    sizeof(cert)) : "the planned record");
 		return APPLY_OK;
@@ -500,6 +500,20 @@ note_result(struct binding_state *st, int result, int64_t now)
 	st->retry_at = now + (wait < BACKOFF_MAX ? wait : BACKOFF_MAX);
 }
 
+/*
+ * The NotAfter of the certificate HTTP.sys holds for it after carrying it
+ * out, for the metrics.  it->held is what the plan binds; when carrying it
+ * out failed, the record is as it was (an Update changes nothing when it
+ * fails, a Delete+Set is rolled back), so it holds what it held before.
+ */
+static int64_t
+held_not_after(const struct plan_item *it, int result)
+{
+	const struct cert *c = result == APPLY_ERROR ? it->sel.bound : it->held;
+
+	return c != NULL ? c->not_after : 0;
+}
+
 /* Warnings: every time for apply; once a day per binding for the service. */
 static void
 warn_item(const struct plan_item *it, struct binding_state *st, int64_t now)
@@ -566,7 +580,7 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 
 	if (plan_build_avoiding(w->policy, &w->inv, w->records, w->nrecords,
 	    now, avoid, &plan, &err) != 0) {
-		say(EV_ERROR, 0, "%s", err.msg);
+		say(EV_ERROR, EV_INTERNAL, "%s", err.msg);
 		return APPLY_ERROR;
 	}
 	mark_unreadable(w, &plan);
@@ -602,7 +616,7 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 			warn_item(it, st, now);
 		note_result(st, r, now);
 		if (st != NULL) {
-			st->not_after = it->held ? it->held->not_after : 0;
+			st->not_after = held_not_after(it, r);
 			st->as_planned = r == APPLY_OK &&
 			    it->action != ACTION_NO_CANDIDATE;
 		}

@@ -2,7 +2,7 @@
  * eventlog.h - certbind's Windows Event Log source, "CertBind".
  *
  * Event IDs are stable: operators filter and alert on them.  They are
- * grouped by hundreds: 1-3 the service itself, 1xx a binding changed, 2xx
+ * grouped by hundreds: 1-19 the service itself, 1xx a binding changed, 2xx
  * a binding needs a person, 3xx certbind could not do its job.  README.md
  * lists each one; service/messages.mc holds the text Event Viewer shows.
  */
@@ -22,6 +22,8 @@ enum {
 	EV_POLICY_LOADED = 3,
 	EV_RECORD_CHANGED = 4,
 	EV_RECONCILE_STOPPED = 5,
+	EV_ALREADY_HOLDS = 10,
+	EV_WATCH_RESTORED = 11,
 	EV_BINDING_CREATED = 100,
 	EV_BINDING_UPDATED = 101,
 	EV_NO_CANDIDATE = 200,
@@ -30,6 +32,11 @@ enum {
 	EV_BOUND_MISSING = 203,
 	EV_LOCK_WAIT = 220,
 	EV_LOCK_ABANDONED = 221,
+	EV_CERT_SKIPPED = 225,
+	EV_METRICS_FAILED = 226,
+	EV_METRICS_FOREIGN = 227,
+	EV_WATCH_LOST = 228,
+	EV_POLICY_ACL = 229,
 	EV_KEY_REFUSED = 230,
 	EV_POLICY_INVALID = 300,
 	EV_STORE_FAILED = 301,
@@ -38,7 +45,9 @@ enum {
 	EV_RESTORE_FAILED = 304,
 	EV_SERVICE_SETTING = 305,
 	EV_JOURNAL_UNREADABLE = 306,
-	EV_LOCK_FAILED = 310
+	EV_LOCK_FAILED = 310,
+	EV_INTERNAL = 315,
+	EV_POLICY_INSECURE = 316
 };
 
 void evlog_open(void);
@@ -57,8 +66,9 @@ bool evlog_echoing(void);
 
 /*
  * Tell a decision: information to stdout, warnings and errors to stderr,
- * and, when id is not 0, to the Event Log (printed once, with its ID,
- * when echoing).
+ * and to the Event Log (printed once, with its ID, when echoing).  Every
+ * call names an EV_* ID that README.md documents; tests/integration/
+ * test_imports.sh checks that.
  */
 void say(enum ev_level level, uint32_t id, const char *fmt, ...)
     CB_PRINTF(3, 4);

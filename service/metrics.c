@@ -2,24 +2,37 @@
  * metrics.c - write service.metrics_file; see metrics.h.
  *
  * The file is Prometheus' text exposition format:
+ *   # certbind metrics file                                first line, always
  *   certbind_certificate_not_after_seconds{binding="api"}  NotAfter, UTC
  *   certbind_binding_as_planned{binding="api"}             1 or 0
  *   certbind_reconciles_total, certbind_rebinds_total, certbind_errors_total
  * Binding names are [A-Za-z0-9._-]+, so labels need no escaping.
+ *
+ * A LocalSystem service that replaces whatever file a policy names could
+ * be made to destroy any file on the machine; certbind replaces only a
+ * file whose first line it wrote (METRICS_MARKER, or the first line of
+ * the files certbind wrote before the marker existed).
  */
 #include <windows.h>
+#include <fcntl.h>
+#include <io.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "longpath.h"
 #include "metrics.h"
-#include "wstr.h"
+#include "winerr.h"
+
+#define METRICS_MARKER "# certbind metrics file"
+#define OLD_FIRST_LINE "# HELP certbind_certificate_not_after_seconds "
 
 static void
 write_all(FILE *f, const struct runstate *rs)
 {
 	size_t i;
 
+	fprintf(f, METRICS_MARKER "\n");
 	fprintf(f, "# HELP certbind_certificate_not_after_seconds NotAfter of "
 	    "the certificate a binding holds, in seconds since 1970.\n"
 	    "# TYPE certbind_certificate_not_after_seconds gauge\n");
@@ -48,31 +61,106 @@ write_all(FILE *f, const struct runstate *rs)
 	    (unsigned long long)rs->rebinds, (unsigned long long)rs->errors);
 }
 
-unsigned long
-metrics_write(const char *path, const struct runstate *rs)
+static bool
+starts_line(const char *buf, const char *line)
 {
-	char tmp[MAX_PATH + 8];
-	wchar_t *wtmp, *wpath;
-	FILE *f;
-	DWORD rc = 0;
+	size_t n = strlen(line);
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	wtmp = wide_from_utf8(tmp);
-	wpath = wide_from_utf8(path);
-	if (wtmp == NULL || wpath == NULL) {
-		rc = ERROR_NOT_ENOUGH_MEMORY;
-		goto done;
+	return strncmp(buf, line, n) == 0 && (buf[n] == '\n' ||
+	    buf[n] == '\r' || line[n - 1] == ' ');
+}
+
+/*
+ * What is at path: 0 nothing; 1 a file certbind wrote; -1 anything else
+ * (another file, a folder, a link, or something that cannot be read).
+ */
+static int
+whose(const wchar_t *path)
+{
+	DWORD attr = GetFileAttributesW(path), n = 0;
+	char buf[128];
+	HANDLE h;
+	BOOL read;
+
+	if (attr == INVALID_FILE_ATTRIBUTES)
+		return GetLastError() == ERROR_FILE_NOT_FOUND ||
+		    GetLastError() == ERROR_PATH_NOT_FOUND ? 0 : -1;
+	if (attr & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT))
+		return -1;
+	h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE |
+	    FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h == INVALID_HANDLE_VALUE)
+		return -1;
+	read = ReadFile(h, buf, sizeof(buf) - 1, &n, NULL);
+	CloseHandle(h);
+	if (!read)
+		return -1;
+	buf[n] = '\0';
+	return starts_line(buf, METRICS_MARKER) ||
+	    starts_line(buf, OLD_FIRST_LINE) ? 1 : -1;
+}
+
+/* Write the metrics to tmp, a file that is not there or is ours. */
+static DWORD
+write_tmp(const wchar_t *tmp, bool replace, const struct runstate *rs)
+{
+	HANDLE h;
+	FILE *f;
+	int fd;
+
+	h = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, replace ? CREATE_ALWAYS :
+	    CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h == INVALID_HANDLE_VALUE)
+		return GetLastError();
+	if ((fd = _open_osfhandle((intptr_t)h, _O_WRONLY | _O_BINARY)) < 0) {
+		CloseHandle(h);
+		return ERROR_TOO_MANY_OPEN_FILES;
 	}
-	if ((f = _wfopen(wtmp, L"wb")) == NULL) {
-		rc = GetLastError() ? GetLastError() : ERROR_ACCESS_DENIED;
-		goto done;
+	if ((f = _fdopen(fd, "wb")) == NULL) {
+		_close(fd);
+		return ERROR_TOO_MANY_OPEN_FILES;
 	}
 	write_all(f, rs);
-	if (fclose(f) != 0)
-		rc = ERROR_WRITE_FAULT;
-	else if (!MoveFileExW(wtmp, wpath, MOVEFILE_REPLACE_EXISTING |
+	if (ferror(f)) {
+		fclose(f);
+		return ERROR_WRITE_FAULT;
+	}
+	return fclose(f) != 0 ? ERROR_WRITE_FAULT : 0;
+}
+
+unsigned long
+metrics_write(const char *path, const struct runstate *rs, char *why,
+    size_t len)
+{
+	wchar_t *wpath, *wtmp = NULL;
+	DWORD rc = 0;
+	int tmp_is, target_is;
+	char text[256];
+
+	if ((wpath = longpath_from_utf8(path, &rc)) == NULL ||
+	    (wtmp = longpath_append(wpath, L".tmp")) == NULL) {
+		rc = rc ? rc : ERROR_NOT_ENOUGH_MEMORY;
+		snprintf(why, len, "cannot write %s: %s", path,
+		    win_strerror(rc, text, sizeof(text)));
+		goto done;
+	}
+	tmp_is = whose(wtmp);
+	target_is = whose(wpath);
+	if (tmp_is < 0 || target_is < 0) {
+		rc = METRICS_NOT_OURS;
+		snprintf(why, len, "%s was not written: %s%s is not a file "
+		    "certbind wrote (its first line is not \"" METRICS_MARKER
+		    "\"), and certbind replaces no other file", path, path,
+		    tmp_is < 0 ? ".tmp" : "");
+		goto done;
+	}
+	if ((rc = write_tmp(wtmp, tmp_is > 0, rs)) == 0 &&
+	    !MoveFileExW(wtmp, wpath, MOVEFILE_REPLACE_EXISTING |
 	    MOVEFILE_WRITE_THROUGH))
 		rc = GetLastError();
+	if (rc != 0)
+		snprintf(why, len, "cannot write %s: %s", path,
+		    win_strerror(rc, text, sizeof(text)));
 done:
 	free(wtmp);
 	free(wpath);

@@ -5,13 +5,21 @@
 #ifndef CERTBIND_METRICS_H
 #define CERTBIND_METRICS_H
 
+#include <stddef.h>
+
 #include "apply.h"
 
+/* metrics_write's result when a file certbind did not write is in the
+ * way, at path or at its temporary name path.tmp; it is left alone. */
+#define METRICS_NOT_OURS ERROR_FILE_EXISTS
+
 /*
- * Write the metrics for rs to path, replacing the old file atomically
- * (a temporary file beside it, then MoveFileEx), so the collector never
- * reads half a file.  Returns 0, or a Win32 error code.
+ * Write the metrics for rs to path (absolute, of any length), replacing
+ * the old file atomically (path.tmp, then MoveFileEx), so the collector
+ * never reads half a file.  Returns 0, or a Win32 error code with the
+ * sentence to report in why.
  */
-unsigned long metrics_write(const char *path, const struct runstate *rs);
+unsigned long metrics_write(const char *path, const struct runstate *rs,
+    char *why, size_t len);
 
 #endif

@@ -3,6 +3,12 @@
  *
  * Reading stops one byte past the size limit, so a huge or endless file is
  * refused (by core/, which words the error) without reading it all.
+ *
+ * service.metrics_file is then checked against the policy file itself:
+ * core/winpath.c compares the two as text, and here the file system says
+ * what text cannot (a folder at the path, the policy reached by a short
+ * 8.3 name, a hard link or a symbolic link): two paths name the same file
+ * when their volume and file id are the same.
  */
 #include <windows.h>
 #include <errno.h>
@@ -10,21 +16,110 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/winpath.h"
 #include "../core/yaml_tree.h"
+#include "fileid.h"
+#include "longpath.h"
+#include "policyacl.h"
 #include "policyfile.h"
+#include "winerr.h"
 #include "wstr.h"
+
+static bool service_mode;
+
+void
+policyfile_service_mode(bool on)
+{
+	service_mode = on;
+}
+
+static bool
+same_file(const wchar_t *a, const wchar_t *b)
+{
+	struct file_id x, y;
+
+	return file_id_of(a, &x) && file_id_of(b, &y) && file_id_equal(&x, &y);
+}
+
+/* Why metrics (\\?\ form) may not be written, from the file system. */
+static const char *
+metrics_clash(const wchar_t *metrics, const wchar_t *policy)
+{
+	DWORD attr = GetFileAttributesW(metrics);
+	wchar_t *tmp;
+	bool clash;
+
+	if (attr != INVALID_FILE_ATTRIBUTES &&
+	    (attr & FILE_ATTRIBUTE_DIRECTORY))
+		return "is a folder";
+	if (same_file(metrics, policy))
+		return "is the policy file itself, under another name (a short "
+		    "8.3 name or a link)";
+	if ((tmp = longpath_append(metrics, L".tmp")) == NULL)
+		return "cannot be checked: out of memory";
+	clash = same_file(tmp, policy);
+	free(tmp);
+	return clash ? "would replace the policy file with its temporary "
+	    "file (FILE.tmp)" : NULL;
+}
+
+/* service.metrics_file must not be, or replace, the policy at path. */
+static int
+check_metrics(const char *path, const struct policy *p,
+    struct cb_error *err)
+{
+	const struct service_conf *s = &p->service;
+	wchar_t *wpath = NULL, *full = NULL, *wmetrics = NULL;
+	char *ufull = NULL, why[512], text[256];
+	const char *clash = NULL;
+	DWORD e = 0;
+	int rc = 0;
+
+	if (s->metrics_file == NULL)
+		return 0;
+	if ((wpath = wide_from_utf8(path)) == NULL ||
+	    (full = longpath_full(wpath, &e)) == NULL ||
+	    (ufull = utf8_from_wide(full)) == NULL ||
+	    (wmetrics = longpath_from_utf8(s->metrics_file, &e)) == NULL) {
+		snprintf(why, sizeof(why), "cannot be checked against %s: %s",
+		    path, win_strerror(e ? e : ERROR_NOT_ENOUGH_MEMORY, text,
+		    sizeof(text)));
+		rc = -1;
+	} else if (winpath_check_metrics(s->metrics_file, ufull, why,
+	    sizeof(why)) != 0)
+		rc = -1;
+	else if ((clash = metrics_clash(wmetrics, full)) != NULL) {
+		snprintf(why, sizeof(why), "%s", clash);
+		rc = -1;
+	}
+	if (rc != 0)
+		cb_error_set(err, path, s->metrics_line, s->metrics_col,
+		    "service.metrics_file %s", why);
+	free(wpath);
+	free(full);
+	free(ufull);
+	free(wmetrics);
+	return rc;
+}
 
 int
 policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 {
-	wchar_t *wpath = wide_from_utf8(path);
+	wchar_t *given = wide_from_utf8(path), *wpath;
+	DWORD code = 0;
 	FILE *f;
-	char *buf;
+	char *buf, text[256];
 	size_t len;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	f = wpath ? _wfopen(wpath, L"rb") : NULL;
+	wpath = given != NULL ? longpath_whole(given, &code) : NULL;
+	free(given);
+	if (wpath == NULL)
+		return cb_error_set(err, path, 0, 0, "cannot open: %s",
+		    win_strerror(code ? code : ERROR_NO_UNICODE_TRANSLATION,
+		    text, sizeof(text)));
+	f = _wfopen(wpath, L"rb");
 	free(wpath);
 	if (f == NULL)
 		return cb_error_set(err, path, 0, 0, "cannot open: %s",
@@ -43,5 +138,14 @@ policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 		rc = policy_parse(path, buf, len, out, err);
 	fclose(f);
 	free(buf);
+	if (rc == 0 && check_metrics(path, out, err) != 0) {
+		policy_free(out);
+		rc = -1;
+	}
+	if (rc == 0 && policyacl_check(path, out->service.secure_policy_set ?
+	    out->service.require_secure_policy : service_mode, err) != 0) {
+		policy_free(out);
+		rc = POLICYFILE_INSECURE;
+	}
 	return rc;
 }

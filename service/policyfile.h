@@ -4,13 +4,26 @@
 #ifndef CERTBIND_POLICYFILE_H
 #define CERTBIND_POLICYFILE_H
 
+#include <stdbool.h>
+
 #include "../core/policy.h"
 
+/* policyfile_load's result for a policy others may change (policyacl.h). */
+#define POLICYFILE_INSECURE (-2)
+
 /*
- * Load and check the policy at path (UTF-8).  Returns 0, or -1 with err
- * filled: I/O errors name the file, policy errors FILE:LINE:COL.
+ * Load and check the policy at path (UTF-8), and who may change it
+ * (policyacl.h).  Returns 0, or -1 with err filled: I/O errors name the
+ * file, policy errors FILE:LINE:COL; or POLICYFILE_INSECURE with err
+ * filled when service.require_secure_policy refuses it.
  */
 int policyfile_load(const char *path, struct policy *out,
     struct cb_error *err);
+
+/*
+ * How certbind runs, for service.require_secure_policy's default: true
+ * under the Service Control Manager, false (the default) in a console.
+ */
+void policyfile_service_mode(bool on);
 
 #endif

@@ -22,6 +22,14 @@
  *
  * A policy that fails to load is reported (Event 300, FILE:LINE:COL) and
  * the last good policy keeps running; nothing is unbound.
+ *
+ * The folder watch dies with its folder.  At each wake-up (the folder,
+ * the stores, the timer) the loop checks that the policy's path still
+ * leads to the folder watched; when it does not (deleted, replaced, renamed
+ * away) it says so (event 228), drops the watch and looks for the folder
+ * again on a second timer, 1 s and doubling to 60 s (core/backoff.c),
+ * until it is back; then it watches it and reads the policy again (event
+ * 11).  Meanwhile the last good policy keeps running.
  */
 #include <windows.h>
 #include <stdio.h>
@@ -29,9 +37,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/backoff.h"
 #include "../core/policy.h"
 #include "apply.h"
 #include "eventlog.h"
+#include "longpath.h"
 #include "metrics.h"
 #include "policyfile.h"
 #include "runtime.h"
@@ -42,6 +52,8 @@
 #define SETTLE_CAP_MS 10000
 #define STREAM_MS 2000
 #define STREAM_QUIET_MS 1000
+#define FOLDER_RETRY_FIRST_MS 1000
+#define FOLDER_RETRY_MAX_MS 60000
 
 struct loop {
 	const char *path;
@@ -54,6 +66,8 @@ struct loop {
 	bool webhosting;               /* the watch covers WebHosting */
 	struct watch watch;
 	HANDLE timer;
+	HANDLE retry;                  /* looking for a lost policy folder */
+	unsigned folder_tries;         /* looks since it was lost */
 	struct runstate rs;
 	int64_t next;                  /* the plan's next event, UTC seconds */
 	ULONGLONG last_reconcile;      /* GetTickCount64() at its end */
@@ -86,14 +100,16 @@ load_policy(struct loop *l, bool force)
 	FILETIME t = { 0, 0 };
 	uint64_t size = 0;
 	bool seen = file_stamp(l->wpath, &t, &size);
+	int rc;
 
 	if (!force && seen && l->size == size &&
 	    CompareFileTime(&t, &l->stamp) == 0)
 		return 0;
 	l->stamp = t;
 	l->size = size;
-	if (policyfile_load(l->path, &p, &err) != 0) {
-		say(EV_ERROR, EV_POLICY_INVALID, "%s%s",
+	if ((rc = policyfile_load(l->path, &p, &err)) != 0) {
+		say(EV_ERROR, rc == POLICYFILE_INSECURE ? EV_POLICY_INSECURE :
+		    EV_POLICY_INVALID, "%s%s",
 		    cb_error_format(&err, text, sizeof(text)), l->have_policy ?
 		    " (the policy loaded before stays in force)" : "");
 		return -1;
@@ -129,7 +145,7 @@ open_watch(struct loop *l)
 static void
 reconcile(struct loop *l)
 {
-	char why[256];
+	char why[1024];
 	unsigned long rc;
 
 	if (!l->have_policy)
@@ -137,10 +153,10 @@ reconcile(struct loop *l)
 	apply_once(&l->policy, &l->rs, &l->next);
 	l->last_reconcile = GetTickCount64();
 	if (l->policy.service.metrics_file != NULL &&
-	    (rc = metrics_write(l->policy.service.metrics_file, &l->rs)) != 0)
-		say(EV_WARNING, 0, "cannot write %s: %s",
-		    l->policy.service.metrics_file,
-		    win_strerror((uint32_t)rc, why, sizeof(why)));
+	    (rc = metrics_write(l->policy.service.metrics_file, &l->rs, why,
+	    sizeof(why))) != 0)
+		say(EV_WARNING, rc == METRICS_NOT_OURS ? EV_METRICS_FOREIGN :
+		    EV_METRICS_FAILED, "%s", why);
 }
 
 /* Sleep until the next event of the plan, or the resync, if sooner. */
@@ -193,6 +209,60 @@ settle(struct loop *l)
 	}
 }
 
+static void
+retry_folder_later(struct loop *l)
+{
+	LARGE_INTEGER due;
+
+	due.QuadPart = -(LONGLONG)backoff_ms(l->folder_tries++,
+	    FOLDER_RETRY_FIRST_MS, FOLDER_RETRY_MAX_MS) * 10000;
+	SetWaitableTimer(l->retry, &due, 0, NULL, NULL, FALSE);
+}
+
+/* The policy's folder is gone or another one: stop watching it. */
+static void
+folder_lost(struct loop *l)
+{
+	watch_folder_drop(&l->watch);
+	l->folder_tries = 0;
+	say(EV_WARNING, EV_WATCH_LOST, "the folder of %s was deleted, "
+	    "replaced or renamed: changes to the policy are not seen until it "
+	    "is back; certbind looks for it again, every %u s at first and "
+	    "every %u s at most (the policy loaded before stays in force)",
+	    l->path, FOLDER_RETRY_FIRST_MS / 1000, FOLDER_RETRY_MAX_MS / 1000);
+	retry_folder_later(l);
+}
+
+/* The folder watch fired, or it is time to look: is it still the one? */
+static bool
+folder_still_there(struct loop *l)
+{
+	if (l->watch.folder == NULL)
+		return false;
+	if (watch_folder_same(&l->watch, l->wpath))
+		return true;
+	folder_lost(l);
+	return false;
+}
+
+static void policy_changed(struct loop *l);
+
+/* Look for a lost policy folder; once it is back, read the policy. */
+static void
+folder_retry(struct loop *l)
+{
+	if (l->watch.folder != NULL)
+		return;
+	if (watch_folder_open(&l->watch, l->wpath) != 0) {
+		retry_folder_later(l);
+		return;
+	}
+	say(EV_INFO, EV_WATCH_RESTORED, "the folder of %s is back and watched "
+	    "again; the policy is read again", l->path);
+	if (load_policy(l, true) > 0)
+		policy_changed(l);
+}
+
 /* A new policy: watch the stores it uses, then bring HTTP.sys in line. */
 static void
 policy_changed(struct loop *l)
@@ -208,16 +278,18 @@ policy_changed(struct loop *l)
 static void
 run_loop(struct loop *l)
 {
-	HANDLE h[WATCH_MAX + 3];
+	HANDLE h[WATCH_MAX + 4];
 	size_t n, i;
 
 	for (;;) {
 		DWORD r;
+		bool rearmed;
 
 		n = 0;
 		h[n++] = l->io->stop;
 		h[n++] = l->io->reload;
 		h[n++] = l->timer;
+		h[n++] = l->retry;
 		for (i = 0; i < l->watch.n; i++)
 			h[n++] = l->watch.events[i];
 		set_timer(l);
@@ -229,15 +301,26 @@ run_loop(struct loop *l)
 				policy_changed(l);
 			continue;
 		}
+		/* Any wake-up: is the folder watched still the policy's? */
+		if (l->watch.folder != NULL)
+			folder_still_there(l);
 		if (r == WAIT_OBJECT_0 + 2) {
 			reconcile(l);
 			continue;
 		}
-		i = r - WAIT_OBJECT_0 - 3;
+		if (r == WAIT_OBJECT_0 + 3) {
+			folder_retry(l);
+			continue;
+		}
+		i = r - WAIT_OBJECT_0 - 4;
 		if (i >= l->watch.n)
 			continue;
-		watch_rearm(&l->watch, i);
+		rearmed = watch_rearm(&l->watch, i);
 		if (i == l->watch.folder_at) {
+			if (!rearmed && l->watch.folder != NULL)
+				folder_lost(l);
+			if (!folder_still_there(l))
+				continue;
 			if (load_policy(l, false) > 0)
 				policy_changed(l);
 			continue;
@@ -247,6 +330,22 @@ run_loop(struct loop *l)
 			return;
 		reconcile(l);
 	}
+}
+
+/* The policy's path as the file APIs take it whole, or NULL (said). */
+static wchar_t *
+whole_path(const char *path)
+{
+	wchar_t *given = wide_from_utf8(path), *whole;
+	char why[256];
+	DWORD err = ERROR_NO_UNICODE_TRANSLATION;
+
+	whole = given != NULL ? longpath_whole(given, &err) : NULL;
+	free(given);
+	if (whole == NULL)
+		say(EV_ERROR, EV_POLICY_INVALID, "%s: %s", path,
+		    win_strerror(err, why, sizeof(why)));
+	return whole;
 }
 
 int
@@ -263,12 +362,14 @@ runtime_loop(const char *path, const struct runtime_io *io)
 	l.rs.stop = io->stop;
 	l.rs.command = io->service ? "service" : "run";
 	l.rs.lock_timeout_ms = io->lock_timeout_ms;
+	policyfile_service_mode(io->service);
 	evlog_open();
-	if ((l.wpath = wide_from_utf8(path)) == NULL)
+	if ((l.wpath = whole_path(path)) == NULL)
 		goto done;
 	if (load_policy(&l, true) < 0 && !io->service)
 		goto done;
 	if ((l.timer = CreateWaitableTimerW(NULL, FALSE, NULL)) == NULL ||
+	    (l.retry = CreateWaitableTimerW(NULL, FALSE, NULL)) == NULL ||
 	    open_watch(&l) != 0)
 		goto done;
 	say(EV_INFO, EV_STARTED, "certbind is watching LocalMachine\\My%s and "
@@ -285,6 +386,8 @@ done:
 	watch_close(&l.watch);
 	if (l.timer != NULL)
 		CloseHandle(l.timer);
+	if (l.retry != NULL)
+		CloseHandle(l.retry);
 	if (l.have_policy)
 		policy_free(&l.policy);
 	runstate_free(&l.rs);

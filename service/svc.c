@@ -30,6 +30,7 @@
 #include <wchar.h>
 
 #include "eventlog.h"
+#include "policyacl.h"
 #include "runtime.h"
 #include "svc.h"
 #include "winerr.h"
@@ -290,40 +291,133 @@ fail(const char *what, DWORD err)
 	return 1;
 }
 
+/*
+ * The path of certbind.exe, whole: GetModuleFileNameW cuts the name
+ * short, with ERROR_INSUFFICIENT_BUFFER, when the buffer is too small.
+ */
+static wchar_t *
+exe_path(void)
+{
+	DWORD cap = MAX_PATH, n;
+	wchar_t *buf = NULL, *grown;
+
+	for (;;) {
+		if ((grown = realloc(buf, cap * sizeof(wchar_t))) == NULL) {
+			free(buf);
+			return NULL;
+		}
+		buf = grown;
+		n = GetModuleFileNameW(NULL, buf, cap);
+		if (n == 0) {
+			free(buf);
+			return NULL;
+		}
+		if (n < cap)
+			return buf;
+		if (cap >= 32768) {
+			free(buf);
+			return NULL;
+		}
+		cap *= 2;
+	}
+}
+
+/*
+ * A policy that does not exist yet: the service watches its folder, so
+ * the folder must exist (install creates it, writable by administrators
+ * only, when its parent exists), and no one but administrators may
+ * create files there, or someone else could write the policy first.
+ */
+static int
+missing_policy(wchar_t *policy)
+{
+	wchar_t *slash = wcsrchr(policy, L'\\');
+	char why[1024];
+	DWORD folder, rc;
+	int judged;
+
+	if (slash == NULL)
+		return 0;
+	*slash = L'\0';
+	folder = GetFileAttributesW(policy);
+	if (folder == INVALID_FILE_ATTRIBUTES) {
+		if ((rc = policyacl_create_folder(policy)) != 0) {
+			fprintf(stderr, "certbind: cannot create the folder %ls "
+			    "(create it and the policy first): %s\n", policy,
+			    win_strerror(rc, why, sizeof(why)));
+			*slash = L'\\';
+			return 1;
+		}
+		printf("created %ls, which only SYSTEM and Administrators may "
+		    "change\n", policy);
+	} else if (!(folder & FILE_ATTRIBUTE_DIRECTORY)) {
+		fprintf(stderr, "certbind: %ls is not a folder\n", policy);
+		*slash = L'\\';
+		return 1;
+	} else if ((judged = policyacl_folder(policy, why, sizeof(why))) != 0) {
+		fprintf(stderr, "certbind: %ls does not exist, and %s: %s; "
+		    "create the policy first, or give the folder an ACL that "
+		    "lets only administrators change it\n", slash + 1,
+		    judged > 0 ? "someone else could create it" :
+		    "who may create it is unknown", why);
+		*slash = L'\\';
+		return 1;
+	}
+	*slash = L'\\';
+	fprintf(stderr, "certbind: warning: %ls does not exist yet; the "
+	    "service waits for it\n", policy);
+	return 0;
+}
+
+static int create_service(const wchar_t *exe, const wchar_t *cmd);
+
 int
 svc_install(const char *config)
 {
-	wchar_t exe[MAX_PATH], cmd[3 * MAX_PATH], *policy;
-	SC_HANDLE scm, svc;
-	LONG rc;
+	wchar_t *exe, *cmd, *policy;
+	size_t len;
+	int rc;
 
-	if (GetModuleFileNameW(NULL, exe, MAX_PATH) == 0)
+	if ((exe = exe_path()) == NULL)
 		return fail("cannot find certbind.exe", GetLastError());
-	if ((policy = full_path(config)) == NULL)
+	if ((policy = full_path(config)) == NULL) {
+		free(exe);
 		return fail("bad --config path", ERROR_INVALID_NAME);
+	}
 	if (GetFileAttributesW(policy) == INVALID_FILE_ATTRIBUTES) {
-		wchar_t *slash = wcsrchr(policy, L'\\');
-		DWORD folder;
-
-		/* The service watches the folder, so that must exist. */
-		if (slash != NULL)
-			*slash = L'\0';
-		folder = GetFileAttributesW(policy);
-		if (slash != NULL)
-			*slash = L'\\';
-		if (folder == INVALID_FILE_ATTRIBUTES ||
-		    !(folder & FILE_ATTRIBUTE_DIRECTORY)) {
-			fprintf(stderr, "certbind: the folder of %ls does not "
-			    "exist; create it and the policy first\n", policy);
+		if (missing_policy(policy) != 0) {
+			free(exe);
 			free(policy);
 			return 1;
 		}
-		fprintf(stderr, "certbind: warning: %ls does not exist yet; the "
-		    "service waits for it\n", policy);
+	} else {
+		struct cb_error err;
+
+		/* Warn now about what the service will refuse. */
+		policyacl_check(config, false, &err);
 	}
-	swprintf(cmd, 3 * MAX_PATH, L"\"%ls\" service run --config \"%ls\"",
-	    exe, policy);
+	len = wcslen(exe) + wcslen(policy) + 40;
+	if ((cmd = malloc(len * sizeof(wchar_t))) == NULL) {
+		free(exe);
+		free(policy);
+		return fail("cannot install", ERROR_NOT_ENOUGH_MEMORY);
+	}
+	swprintf(cmd, len, L"\"%ls\" service run --config \"%ls\"", exe,
+	    policy);
 	free(policy);
+	rc = create_service(exe, cmd);
+	free(exe);
+	free(cmd);
+	return rc;
+}
+
+/* Register the service to run cmd, and the event source exe. */
+static int
+create_service(const wchar_t *exe, const wchar_t *cmd)
+{
+	SC_HANDLE scm, svc;
+	LONG rc;
+
 	scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CREATE_SERVICE);
 	if (scm == NULL)
 		return fail("cannot open the Service Control Manager (run as "

@@ -5,8 +5,11 @@
 #include <wincrypt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <wchar.h>
 
+#include "fileid.h"
+#include "longpath.h"
 #include "watch.h"
 
 /* The registry keys behind a LocalMachine system store. */
@@ -130,45 +133,107 @@ watch_store(struct watch *w, size_t slot, const wchar_t *store)
 	return watch_keys(w, store);
 }
 
-/* The folder part of path ("C:\ProgramData\certbind"), or "." if none. */
-static void
-folder_of(const wchar_t *path, wchar_t *out, size_t cap)
+/*
+ * The folder of path, whole and absolute ("C:\ProgramData\certbind"),
+ * with the \\?\ prefix when it is too long for the plain form; NULL when
+ * out of memory or the path cannot be resolved.
+ */
+static wchar_t *
+folder_of(const wchar_t *path)
 {
-	const wchar_t *slash = wcsrchr(path, L'\\'), *fwd = wcsrchr(path, L'/');
+	DWORD err;
+	wchar_t *full = longpath_whole(path, &err), *slash;
 	size_t n;
 
-	if (fwd != NULL && (slash == NULL || fwd > slash))
-		slash = fwd;
+	if (full == NULL)
+		return NULL;
+	slash = wcsrchr(full, L'\\');
 	if (slash == NULL) {
-		wcscpy(out, L".");
-		return;
+		free(full);
+		return NULL;
 	}
-	n = (size_t)(slash - path);
-	if (n == 0 || (n == 2 && path[1] == L':'))
+	n = (size_t)(slash - full);
+	if (n == 2 && full[1] == L':')
 		n++;                   /* keep the root's backslash */
-	if (n >= cap)
-		n = cap - 1;
-	wmemcpy(out, path, n);
-	out[n] = L'\0';
+	if (n == 6 && wcsncmp(full, L"\\\\?\\", 4) == 0 && full[5] == L':')
+		n++;                   /* \\?\C:\ */
+	full[n] = L'\0';
+	return full;
+}
+
+/* Watch the policy's folder in slot folder_at, and note which it is. */
+DWORD
+watch_folder_open(struct watch *w, const wchar_t *policy_path)
+{
+	wchar_t *folder = folder_of(policy_path);
+	HANDLE h;
+	DWORD err;
+
+	if (folder == NULL)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	h = FindFirstChangeNotificationW(folder, FALSE,
+	    FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_FILE_NAME |
+	    FILE_NOTIFY_CHANGE_SIZE);
+	if (h == INVALID_HANDLE_VALUE) {
+		err = GetLastError();
+		free(folder);
+		return err ? err : ERROR_PATH_NOT_FOUND;
+	}
+	if (!file_id_of(folder, &w->folder_id)) {
+		err = GetLastError();
+		FindCloseChangeNotification(h);
+		free(folder);
+		return err ? err : ERROR_PATH_NOT_FOUND;
+	}
+	free(folder);
+	if (w->events[w->folder_at] != NULL)
+		CloseHandle(w->events[w->folder_at]);   /* the stand-in */
+	w->folder = h;
+	w->events[w->folder_at] = h;
+	return 0;
+}
+
+/*
+ * Stop watching a folder that went away.  An event that is never set
+ * holds its slot, so that the slots of the store watches stay put.
+ */
+void
+watch_folder_drop(struct watch *w)
+{
+	if (w->folder == NULL)
+		return;
+	FindCloseChangeNotification(w->folder);
+	w->folder = NULL;
+	w->events[w->folder_at] = CreateEventW(NULL, TRUE, FALSE, NULL);
+}
+
+bool
+watch_folder_same(const struct watch *w, const wchar_t *policy_path)
+{
+	wchar_t *folder = folder_of(policy_path);
+	struct file_id now;
+	bool same;
+
+	if (folder == NULL || w->folder == NULL)
+		same = false;
+	else
+		same = file_id_of(folder, &now) && file_id_equal(&now,
+		    &w->folder_id);
+	free(folder);
+	return same;
 }
 
 DWORD
 watch_open(struct watch *w, bool webhosting, const wchar_t *policy_path)
 {
-	wchar_t folder[MAX_PATH];
 	DWORD err;
 
 	memset(w, 0, sizeof(*w));
-	folder_of(policy_path, folder, MAX_PATH);
-	w->folder = FindFirstChangeNotificationW(folder, FALSE,
-	    FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_FILE_NAME |
-	    FILE_NOTIFY_CHANGE_SIZE);
-	if (w->folder == INVALID_HANDLE_VALUE) {
-		w->folder = NULL;
-		return GetLastError();
+	w->folder_at = w->n++;
+	if ((err = watch_folder_open(w, policy_path)) != 0) {
+		memset(w, 0, sizeof(*w));
+		return err;
 	}
-	w->folder_at = w->n;
-	w->events[w->n++] = w->folder;
 	w->store_first = w->n;
 	if ((err = watch_store(w, 0, L"MY")) != 0 ||
 	    (webhosting && (err = watch_store(w, 1, L"WebHosting")) != 0)) {
@@ -178,36 +243,32 @@ watch_open(struct watch *w, bool webhosting, const wchar_t *policy_path)
 	return 0;
 }
 
-void
+bool
 watch_rearm(struct watch *w, size_t i)
 {
-	if (i == w->folder_at && w->folder != NULL) {
-		FindNextChangeNotification(w->folder);
-		return;
-	}
+	if (i == w->folder_at)
+		return w->folder != NULL && FindNextChangeNotification(w->folder);
 	if (w->awaited[i] != NULL) {
 		const wchar_t *store = w->awaited[i];
 		HCERTSTORE s = open_existing(store);
 
-		if (s == NULL) {       /* another store changed: wait on */
-			RegNotifyChangeKeyValue(w->keys[i], FALSE,
-			    REG_NOTIFY_CHANGE_NAME, w->events[i], TRUE);
-			return;
-		}
+		if (s == NULL)         /* another store changed: wait on */
+			return RegNotifyChangeKeyValue(w->keys[i], FALSE,
+			    REG_NOTIFY_CHANGE_NAME, w->events[i], TRUE) ==
+			    ERROR_SUCCESS;
 		/* Created: watch it, and leave this event unarmed from now on.
 		 * Should that fail, the resync still finds its changes. */
 		CertCloseStore(s, 0);
 		w->awaited[i] = NULL;
 		watch_store(w, wcscmp(store, L"MY") == 0 ? 0 : 1, store);
-		return;
+		return true;
 	}
-	if (w->keys[i] != NULL) {
-		arm_key(w->keys[i], w->events[i]);
-		return;
-	}
+	if (w->keys[i] != NULL)
+		return arm_key(w->keys[i], w->events[i]) == 0;
 	if (w->owner[i] != NULL)
-		CertControlStore(w->owner[i], 0, CERT_STORE_CTRL_RESYNC,
+		return CertControlStore(w->owner[i], 0, CERT_STORE_CTRL_RESYNC,
 		    &w->events[i]);
+	return true;
 }
 
 void

@@ -40,4 +40,58 @@ if [ -n "$text" ] && python3 -c "import sys; d = open(sys.argv[1], 'rb').read();
 else
 	not_ok "the message table is linked into certbind.exe"
 fi
+
+# Every message the service emits goes to the Event Log with a documented
+# ID: each say() in service/ names an EV_* constant (never 0 or a bare
+# number), and each EV_* has a MessageId in messages.mc and a row in
+# README.md's Event Log table.
+ids=$(sed -n 's/^\t\(EV_[A-Z_]*\) = \([0-9]*\),\{0,1\}$/\1=\2/p' \
+    "$ROOT/service/eventlog.h")
+readme_ids=$(sed -n '/^### Event Log$/,/^## /p' "$ROOT/README.md" |
+    sed -n 's/^| \([0-9][0-9]*\) |.*/\1/p')
+# The ID is the argument before the format string; it may be a choice
+# between IDs (a ? EV_X : EV_Y), each of which must be documented.
+calls=$(perl -0777 -ne 'while (/\bsay\(\s*([^,()]*?)\s*,\s*(.*?)\s*,\s*"/sg) {
+	my ($l, $i) = ($1, $2); next if $l =~ /^enum /; $i =~ s/\s+/ /g;
+	print "$ARGV\t$i\n"; }' "$ROOT"/service/*.c)
+[ -n "$calls" ] || not_ok "say() calls are found in service/"
+before=$T_FAILED
+while IFS=$'\t' read -r file expr; do
+	[ -n "$file" ] || continue
+	file=${file#"$ROOT/"}
+	names=$(printf '%s\n' "$expr" | grep -o 'EV_[A-Z_]*')
+	if [ -z "$names" ] ||
+	    printf '%s\n' "$expr" | grep -Eq '(^|[^A-Za-z_0-9])[0-9]+([^A-Za-z_0-9]|$)'; then
+		not_ok "$file: say() with ID '$expr': every message needs a named event ID"
+		continue
+	fi
+	for id in $names; do
+		num=$(printf '%s\n' "$ids" | sed -n "s/^$id=//p")
+		if [ -z "$num" ]; then
+			not_ok "$file: say() with $id, which eventlog.h does not define"
+		elif [ "$num" = 0 ]; then
+			not_ok "$file: say() with $id = 0: it never reaches the Event Log"
+		elif ! grep -q "^MessageId=$num\$" "$ROOT/service/messages.mc"; then
+			not_ok "$file: $id ($num) has no message in messages.mc"
+		elif ! printf '%s\n' "$readme_ids" | grep -qx "$num"; then
+			not_ok "$file: $id ($num) has no row in README.md's Event Log table"
+		fi
+	done
+done <<EOF_CALLS
+$(printf '%s\n' "$calls" | sort -u)
+EOF_CALLS
+[ "$T_FAILED" -eq "$before" ] &&
+    ok "every say() in service/ uses an event ID with a message and a README row"
+before=$T_FAILED
+for entry in $ids; do
+	num=${entry#*=}
+	printf '%s\n' "$readme_ids" | grep -qx "$num" ||
+	    not_ok "event ${entry%=*} ($num) has no row in README.md's Event Log table"
+done
+for num in $readme_ids; do
+	printf '%s\n' "$ids" | grep -q "=$num\$" ||
+	    not_ok "README.md's Event Log table lists $num, which eventlog.h does not define"
+done
+[ "$T_FAILED" -eq "$before" ] &&
+    ok "README.md's Event Log table and eventlog.h list the same IDs"
 tap_end

@@ -550,6 +550,93 @@ test_redo(void **state)
 	inventory_free(&inv);
 }
 
+/*
+ * Each kind of wake-up at its exact second: plan at t0, wake at
+ * t = plan_next_event(t0), and the plan at t must differ from the plan a
+ * second earlier in the way the row says, with the next event after t.
+ */
+struct wake {
+	const char *name;
+	const char *defaults;        /* defaults: {...} */
+	const char *match_extra;     /* more match keys */
+	struct testcert certs[2];
+	int64_t want_t;              /* the wake-up, from NOW */
+	uint8_t chosen_before, chosen_at;   /* thumbprint byte, 0: none */
+	unsigned warn_before, warn_at;      /* WARN_* */
+};
+
+static const struct wake wakes[] = {
+	{ "a certificate becomes valid", "renew_warning_days: 0", "",
+	  { { 2, NAME, { NAME }, NOW - 10 * DAY, NOW + 60 * DAY, true, SRV },
+	    { 7, NAME, { NAME }, NOW + 3 * DAY, NOW + 200 * DAY, true, SRV } },
+	  3 * DAY, 2, 7, 0, 0 },
+	{ "the bound certificate expires", "renew_warning_days: 0", "",
+	  { { 1, NAME, { NAME }, NOW - 80 * DAY, NOW + 10 * DAY, true, SRV } },
+	  10 * DAY + 1, 1, 0, 0, 0 },
+	{ "an expiry warning falls due", "renew_warning_days: 20", "",
+	  { { 2, NAME, { NAME }, NOW - 10 * DAY, NOW + 60 * DAY, true, SRV } },
+	  40 * DAY, 2, 2, 0, WARN_EXPIRING },
+	{ "the chosen certificate falls below min_days_left",
+	  "renew_warning_days: 0", ", min_days_left: 30",
+	  { { 2, NAME, { NAME }, NOW - 10 * DAY, NOW + 60 * DAY, true, SRV },
+	    { 1, NAME, { NAME }, NOW - 80 * DAY, NOW + 10 * DAY, true, SRV } },
+	  30 * DAY + 1, 2, 0, 0, 0 },
+};
+
+static const char *
+wake_name(const void *row)
+{
+	return ((const struct wake *)row)->name;
+}
+
+static void
+plan_at(const struct policy *p,
+    const struct inventory *inv, int64_t t, uint8_t *chosen,
+    unsigned *warnings, int64_t *next)
+{
+	struct plan plan;
+	struct cb_error err;
+
+	assert_int_equal(plan_build(p, inv, NULL, 0, t, &plan, &err), 0);
+	*chosen = plan.items[0].sel.chosen ? plan.items[0].sel.chosen->thumb[0] :
+	    0;
+	*warnings = plan.items[0].warnings;
+	*next = plan_next_event(&plan, t);
+	plan_free(&plan);
+}
+
+static void
+test_wake(void **state)
+{
+	const struct wake *w = *state;
+	struct inventory inv = { 0 };
+	struct policy p;
+	char yaml[512];
+	uint8_t chosen;
+	unsigned warnings;
+	int64_t t, next;
+	size_t i;
+
+	snprintf(yaml, sizeof(yaml), "version: 1\ndefaults: {%s}\n"
+	    "bindings:\n  - name: api\n" EP "    match: {dns: " NAME "%s}\n",
+	    w->defaults, w->match_extra);
+	load_policy(yaml, &p);
+	for (i = 0; i < 2 && w->certs[i].id != 0; i++)
+		add_testcert(&inv, &w->certs[i]);
+	plan_at(&p, &inv, NOW, &chosen, &warnings, &t);
+	assert_int_equal(t, NOW + w->want_t);
+	plan_at(&p, &inv, t - 1, &chosen, &warnings, &next);
+	assert_int_equal(chosen, w->chosen_before);
+	assert_int_equal(warnings, w->warn_before);
+	assert_int_equal(next, t);
+	plan_at(&p, &inv, t, &chosen, &warnings, &next);
+	assert_int_equal(chosen, w->chosen_at);
+	assert_int_equal(warnings, w->warn_at);
+	assert_true(next > t);
+	inventory_free(&inv);
+	policy_free(&p);
+}
+
 int
 main(void)
 {
@@ -567,6 +654,8 @@ main(void)
 
 	failed = run_rows("plan", test_row, (void *)rows, sizeof(rows[0]),
 	    NROWS(rows), row_name);
+	failed += run_rows("wake-ups", test_wake, (void *)wakes,
+	    sizeof(wakes[0]), NROWS(wakes), wake_name);
 	failed += cmocka_run_group_tests_name("plan and report", fixed, NULL,
 	    NULL);
 	return failed ? 1 : 0;

@@ -187,7 +187,12 @@ static const struct row rows[] = {
 	{ "relative metrics file", "version: 1\n"
 	  "service: {metrics_file: certbind.prom}\n",
 	  "2:25: service.metrics_file must be an absolute path such as "
-	  "C:\\ProgramData\\certbind\\certbind.prom" },
+	  "C:\\ProgramData\\certbind\\certbind.prom or "
+	  "\\\\server\\share\\certbind.prom" },
+	{ "metrics file in a data stream", "version: 1\n"
+	  "service: {metrics_file: 'C:\\x\\policy.yaml::$DATA'}\n",
+	  "2:25: service.metrics_file contains ':' after the drive (a data "
+	  "stream or a device)" },
 	{ "yes is not a boolean", HEAD
 	  "  - name: a\n    endpoint: 0.0.0.0:1\n    match: {dns: a.test}\n"
 	  "    takeover: yes\n",

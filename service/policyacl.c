@@ -1,0 +1,229 @@
+/*
+ * policyacl.c - read the policy's security descriptors and judge them;
+ * see policyacl.h.
+ *
+ * The descriptor is read with GetNamedSecurityInfoW (owner and DACL) and
+ * handed to core/acl.c as SDDL, so the judgement is the one the unit
+ * tests check.  Wine 8 keeps a descriptor only for files whose security
+ * was set through Win32; for others it makes one up (owner and a DACL
+ * for the current user, SYSTEM and Administrators), so under Wine this
+ * shows the plumbing, not Windows' inheritance.
+ */
+#include <windows.h>
+#include <aclapi.h>
+#include <sddl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/acl.h"
+#include "eventlog.h"
+#include "longpath.h"
+#include "policyacl.h"
+#include "winerr.h"
+#include "wstr.h"
+
+char *
+policyacl_sddl(const wchar_t *path, unsigned long *code)
+{
+	PSECURITY_DESCRIPTOR sd = NULL;
+	LPWSTR text = NULL;
+	char *out;
+	DWORD rc;
+
+	rc = GetNamedSecurityInfoW(path, SE_FILE_OBJECT,
+	    OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, NULL, NULL,
+	    NULL, NULL, &sd);
+	if (rc != ERROR_SUCCESS) {
+		*code = rc;
+		return NULL;
+	}
+	if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(sd,
+	    SDDL_REVISION_1, OWNER_SECURITY_INFORMATION |
+	    DACL_SECURITY_INFORMATION, &text, NULL)) {
+		*code = GetLastError();
+		LocalFree(sd);
+		return NULL;
+	}
+	out = utf8_from_wide(text);
+	if (out == NULL)
+		*code = ERROR_NOT_ENOUGH_MEMORY;
+	LocalFree(text);
+	LocalFree(sd);
+	return out;
+}
+
+/* The account certbind runs as is sid, and it is an administrator. */
+static bool
+running_admin(PSID sid)
+{
+	HANDLE token;
+	BYTE buf[256];
+	DWORD n, size;
+	BYTE admins[SECURITY_MAX_SID_SIZE];
+	BOOL member = FALSE;
+	bool same = false;
+
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+		return false;
+	if (GetTokenInformation(token, TokenUser, buf, sizeof(buf), &n))
+		same = EqualSid(((TOKEN_USER *)buf)->User.Sid, sid);
+	CloseHandle(token);
+	size = sizeof(admins);
+	if (!same || !CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL,
+	    admins, &size))
+		return false;
+	return CheckTokenMembership(NULL, admins, &member) && member;
+}
+
+/*
+ * An account counts as an administrator when it is the machine's or the
+ * domain's Administrator account, Domain Admins or Enterprise Admins, or
+ * the account certbind runs as when that one is an administrator.  Who
+ * else is in Administrators cannot be listed with what advapi32 offers,
+ * so other members count as anyone else.
+ */
+static bool
+is_admin(const char *sid, void *arg)
+{
+	wchar_t *w = wide_from_utf8(sid);
+	PSID psid = NULL;
+	bool admin = false;
+
+	(void)arg;
+	if (w != NULL && ConvertStringSidToSidW(w, &psid))
+		admin = IsWellKnownSid(psid, WinAccountAdministratorSid) ||
+		    IsWellKnownSid(psid, WinAccountDomainAdminsSid) ||
+		    IsWellKnownSid(psid, WinAccountEnterpriseAdminsSid) ||
+		    running_admin(psid);
+	if (psid != NULL)
+		LocalFree(psid);
+	free(w);
+	return admin;
+}
+
+/* "BUILTIN\Users (S-1-5-32-545)", or the SID alone. */
+static void
+account_name(const char *sid, char *out, size_t len)
+{
+	wchar_t *wsid = wide_from_utf8(sid), name[256], domain[256];
+	DWORD nn = 256, dn = 256;
+	SID_NAME_USE use;
+	PSID psid = NULL;
+
+	if (wsid != NULL && ConvertStringSidToSidW(wsid, &psid) &&
+	    LookupAccountSidW(NULL, psid, name, &nn, domain, &dn, &use))
+		snprintf(out, len, "%ls%s%ls (%s)", domain, dn ? "\\" : "", name,
+		    sid);
+	else
+		snprintf(out, len, "%s", sid);
+	if (psid != NULL)
+		LocalFree(psid);
+	free(wsid);
+}
+
+/*
+ * Judge one object.  0 secure; 1 someone else may write (sentence in
+ * why); -1 cannot be judged (sentence in why).
+ */
+static int
+judge(const wchar_t *wpath, const char *what, bool folder, char *why,
+    size_t len)
+{
+	struct acl_finding f;
+	unsigned long code = 0;
+	char *sddl = policyacl_sddl(wpath, &code), text[256], who[512],
+	    rights[256];
+	int rc;
+
+	if (sddl == NULL) {
+		snprintf(why, len, "cannot read the security of %s: %s", what,
+		    win_strerror((uint32_t)code, text, sizeof(text)));
+		return -1;
+	}
+	rc = acl_judge(sddl, folder, is_admin, NULL, &f, text, sizeof(text));
+	if (rc < 0)
+		snprintf(why, len, "cannot judge the security of %s (%s): %s",
+		    what, sddl, text);
+	else if (rc > 0) {
+		account_name(f.sid, who, sizeof(who));
+		snprintf(why, len, "%s may be changed by %s, which is not SYSTEM, "
+		    "Administrators, TrustedInstaller or an administrator owner "
+		    "(%s)", what, who, acl_rights_text(f.rights, folder, rights,
+		    sizeof(rights)));
+	}
+	free(sddl);
+	return rc;
+}
+
+/* The folder of full, a new string. */
+static wchar_t *
+folder_of(const wchar_t *full)
+{
+	const wchar_t *slash = wcsrchr(full, L'\\');
+	size_t n = slash != NULL ? (size_t)(slash - full) : 0;
+	wchar_t *out = malloc((n + 2) * sizeof(wchar_t));
+
+	if (out == NULL)
+		return NULL;
+	wmemcpy(out, full, n);
+	if (n == 2 && full[1] == L':')
+		out[n++] = L'\\';
+	out[n] = L'\0';
+	return out;
+}
+
+int
+policyacl_folder(const wchar_t *folder, char *why, size_t len)
+{
+	return judge(folder, "the folder", true, why, len);
+}
+
+DWORD
+policyacl_create_folder(const wchar_t *folder)
+{
+	SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };
+	DWORD rc = 0;
+
+	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
+	    POLICY_FOLDER_SDDL, SDDL_REVISION_1, &sa.lpSecurityDescriptor,
+	    NULL))
+		return GetLastError();
+	if (!CreateDirectoryW(folder, &sa))
+		rc = GetLastError();
+	LocalFree(sa.lpSecurityDescriptor);
+	return rc;
+}
+
+int
+policyacl_check(const char *path, bool require, struct cb_error *err)
+{
+	wchar_t *wpath = wide_from_utf8(path), *full = NULL, *folder = NULL;
+	char why[1024], what[64];
+	DWORD code = 0;
+	int rc = 0, i;
+
+	if (wpath == NULL || (full = longpath_full(wpath, &code)) == NULL ||
+	    (folder = folder_of(full)) == NULL) {
+		snprintf(why, sizeof(why), "cannot read the security of %s: %s",
+		    path, win_strerror(code ? code : ERROR_NOT_ENOUGH_MEMORY,
+		    what, sizeof(what)));
+		rc = -1;
+	}
+	for (i = 0; i < 2 && rc == 0; i++) {
+		snprintf(what, sizeof(what), i == 0 ? "the policy file" :
+		    "its folder");
+		rc = judge(i == 0 ? full : folder, what, i == 1, why,
+		    sizeof(why));
+	}
+	free(wpath);
+	free(full);
+	free(folder);
+	if (rc == 0)
+		return 0;
+	if (require)
+		return cb_error_set(err, path, 0, 0, "%s; the policy is not "
+		    "loaded (service.require_secure_policy)", why);
+	say(EV_WARNING, EV_POLICY_ACL, "%s: warning: %s", path, why);
+	return 0;
+}

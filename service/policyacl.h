@@ -1,0 +1,55 @@
+/*
+ * policyacl.h - who may change the policy file and its folder.
+ *
+ * The policy is a security boundary: it decides which certificate serves
+ * a port and where a LocalSystem service writes.  At every load the DACLs
+ * of the file and its folder are read and judged (core/acl.c); anyone but
+ * SYSTEM, Administrators, TrustedInstaller or an administrator owner who
+ * may write the file, or create or delete files in the folder, is
+ * reported (event 229), and with service.require_secure_policy the policy
+ * is refused.
+ */
+#ifndef CERTBIND_POLICYACL_H
+#define CERTBIND_POLICYACL_H
+
+#include <windows.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/error.h"
+
+/*
+ * Judge the policy file at path and its folder.  Returns 0 when no one
+ * else may change them, or when someone may and require is false (a
+ * warning, event 229, is reported); -1 with err set when someone may and
+ * require is true, or the security descriptors cannot be read and
+ * require is true.
+ */
+int policyacl_check(const char *path, bool require, struct cb_error *err);
+
+/*
+ * The DACL `service install` gives a policy folder it creates: full
+ * control for SYSTEM and Administrators, read for Users, nothing
+ * inherited from the parent (ProgramData lets Users create files).
+ */
+#define POLICY_FOLDER_SDDL \
+	L"D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FRFX;;;BU)"
+
+/* Create folder (its parent must exist) with POLICY_FOLDER_SDDL; 0 or a
+ * Win32 error. */
+DWORD policyacl_create_folder(const wchar_t *folder);
+
+/*
+ * Judge a folder alone: 0 only administrators may create files in it;
+ * 1 someone else may, or -1 it cannot be judged, with the sentence in
+ * why.
+ */
+int policyacl_folder(const wchar_t *folder, char *why, size_t len);
+
+/*
+ * The SDDL of the DACL (and owner) for path, as certbind judges it; NULL
+ * with *code set on failure.  For `certbind check`'s messages and tests.
+ */
+char *policyacl_sddl(const wchar_t *path, unsigned long *code);
+
+#endif
