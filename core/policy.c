@@ -404,9 +404,10 @@ read_log(struct loader *l, const struct ynode *v, void *target,
 {
 	enum log_target *out = AT(enum log_target, target, f);
 
-	if (v->kind == YNODE_SCALAR && strcmp(v->text, "eventlog") == 0)
+	if (v->kind == YNODE_SCALAR && ascii_equal_nocase(v->text, "eventlog"))
 		*out = LOG_EVENTLOG;
-	else if (v->kind == YNODE_SCALAR && strcmp(v->text, "stderr") == 0)
+	else if (v->kind == YNODE_SCALAR &&
+	    ascii_equal_nocase(v->text, "stderr"))
 		*out = LOG_STDERR;
 	else
 		return fail(l, v, "service.log must be eventlog or stderr");

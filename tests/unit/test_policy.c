@@ -239,6 +239,26 @@ static const struct row rows[] = {
 	  "  - name: a\n    endpoint: 0.0.0.0:1\n    match: {dns: a.test}\n"
 	  "    options: [disable_http2]\n",
 	  "6:14: expected a mapping (key: value) for options" },
+	{ "CCS is the ccs keyword", HEAD
+	  "  - name: a\n    endpoint: CCS:443\n    match: {dns: a.test}\n",
+	  "5:12: a ccs endpoint takes its certificates from the Central "
+	  "Certificate Store; match does not apply to it" },
+	{ "ccs and CCS are one endpoint", HEAD
+	  "  - name: a\n    endpoint: ccs:443\n"
+	  "  - name: b\n    endpoint: CCS:443\n",
+	  "6:15: endpoint ccs:443 is already bound by 'a' (line 3)" },
+	{ "host names differing in case are one endpoint", HEAD
+	  "  - name: a\n    endpoint: WWW.example.test:443\n"
+	  "  - name: b\n    endpoint: www.example.test:443\n",
+	  "6:15: endpoint www.example.test:443 is already bound by 'a' "
+	  "(line 3)" },
+	{ "log keyword in capitals", HEAD
+	  "  - name: a\n    endpoint: ccs:443\nservice: {log: StdErr}\n",
+	  NULL },
+	{ "trailing dot on an SNI host", HEAD
+	  "  - name: a\n    endpoint: www.example.test.:443\n",
+	  "4:15: endpoint 'www.example.test.:443': remove the trailing dot: "
+	  "HTTP.sys keys SNI bindings by the name without it" },
 	{ "complex key refused", "? [a]\n: 1\n",
 	  "1:3: a mapping key must be a plain name" },
 };
