@@ -259,6 +259,29 @@ static const struct row rows[] = {
 	  "  - name: a\n    endpoint: www.example.test.:443\n",
 	  "4:15: endpoint 'www.example.test.:443': remove the trailing dot: "
 	  "HTTP.sys keys SNI bindings by the name without it" },
+	{ "NUL escape in an endpoint", HEAD
+	  "  - name: a\n    endpoint: \"0.0.0.0:443\\0.junk\"\n"
+	  "    match: {dns: a.test}\n",
+	  "4:15: a NUL character (\\0) is not allowed in a policy" },
+	{ "NUL escape in a mapping key", HEAD
+	  "  - \"name\\0junk\": a\n    endpoint: ccs:443\n",
+	  "3:5: a NUL character (\\0) is not allowed in a policy" },
+	{ "NUL escape in cert_store", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n    match: {dns: a.test}\n"
+	  "    options: {cert_store: \"My\\0WebHosting\"}\n",
+	  "6:27: a NUL character (\\0) is not allowed in a policy" },
+	{ "NUL escape in a thumbprint", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
+	  "    match: {dns: a.test, thumbprints: "
+	  "[\"0101010101010101010101010101010101010101\\0ff\"]}\n",
+	  "5:40: a NUL character (\\0) is not allowed in a policy" },
+	{ "NUL escape in app_id", HEAD
+	  "  - name: a\n    endpoint: ccs:1\n"
+	  "defaults: {app_id: \"{11111111-2222-3333-4444-555555555555}\\0\"}\n",
+	  "5:20: a NUL character (\\0) is not allowed in a policy" },
+	{ "NUL escape in log", HEAD
+	  "  - name: a\n    endpoint: ccs:1\nservice: {log: \"stderr\\0x\"}\n",
+	  "5:16: a NUL character (\\0) is not allowed in a policy" },
 	{ "complex key refused", "? [a]\n: 1\n",
 	  "1:3: a mapping key must be a plain name" },
 };
@@ -417,6 +440,69 @@ test_too_large(void **state)
 	free(big);
 }
 
+/* A policy in UTF-16 or UTF-32, and UTF-8 with its optional mark. */
+struct encoding_row {
+	const char *name;
+	const char *bom;
+	size_t bomlen;
+	int unit;           /* bytes per character: 1, 2 or 4 */
+	bool big_endian;
+	const char *want;   /* error after "t.yaml:", or NULL when it loads */
+};
+
+static const struct encoding_row encoding_rows[] = {
+	{ "UTF-8", "", 0, 1, false, NULL },
+	{ "UTF-8 with a byte order mark", "\xef\xbb\xbf", 3, 1, false, NULL },
+	{ "UTF-16LE with a byte order mark", "\xff\xfe", 2, 2, false,
+	  "1:1: the policy is UTF-16 text (it starts with a UTF-16 byte order "
+	  "mark); save it as UTF-8" },
+	{ "UTF-16BE with a byte order mark", "\xfe\xff", 2, 2, true,
+	  "1:1: the policy is UTF-16 text (it starts with a UTF-16 byte order "
+	  "mark); save it as UTF-8" },
+	{ "UTF-32LE with a byte order mark", "\xff\xfe\0\0", 4, 4, false,
+	  "1:1: the policy is UTF-32 text (it starts with a UTF-32 byte order "
+	  "mark); save it as UTF-8" },
+	{ "UTF-32BE with a byte order mark", "\0\0\xfe\xff", 4, 4, true,
+	  "1:1: the policy is UTF-32 text (it starts with a UTF-32 byte order "
+	  "mark); save it as UTF-8" },
+	{ "UTF-16LE without a mark", "", 0, 2, false,
+	  "1:2: control characters are not allowed (the policy must be UTF-8 "
+	  "text)" },
+};
+
+static const char *
+encoding_row_name(const void *row)
+{
+	return ((const struct encoding_row *)row)->name;
+}
+
+static void
+test_encoding(void **state)
+{
+	const struct encoding_row *r = *state;
+	const char *y = HEAD "  - name: a\n    endpoint: ccs:443\n";
+	size_t n = strlen(y), len = r->bomlen, i;
+	char *buf = calloc(r->bomlen + n * (size_t)r->unit, 1), got[600];
+	struct policy p;
+	struct cb_error err;
+	int rc;
+
+	assert_non_null(buf);
+	memcpy(buf, r->bom, r->bomlen);
+	for (i = 0; i < n; i++, len += (size_t)r->unit)
+		buf[len + (r->big_endian ? (size_t)r->unit - 1 : 0)] = y[i];
+	rc = policy_parse("t.yaml", buf, len, &p, &err);
+	free(buf);
+	if (r->want == NULL) {
+		assert_int_equal(rc, 0);
+		policy_free(&p);
+		return;
+	}
+	assert_int_equal(rc, -1);
+	cb_error_format(&err, got, sizeof(got));
+	assert_string_equal(got + strlen("t.yaml:"), r->want);
+}
+
 /* An alias bomb fails at its first anchor, before any expansion. */
 static void
 test_alias_bomb(void **state)
@@ -446,6 +532,9 @@ main(void)
 
 	failed = run_rows("policy table", test_row, (void *)rows, sizeof(rows[0]),
 	    NROWS(rows), row_name);
+	failed += run_rows("policy encodings", test_encoding,
+	    (void *)encoding_rows, sizeof(encoding_rows[0]),
+	    NROWS(encoding_rows), encoding_row_name);
 	failed += cmocka_run_group_tests_name("policy", fixed, NULL, NULL);
 	return failed ? 1 : 0;
 }
