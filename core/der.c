@@ -232,13 +232,13 @@ der_string_text(const struct der_string *s)
 	char *out;
 
 	if (unit == 0)
-		return text_escape((const char *)s->p, s->n, true);
+		return text_escape((const char *)s->p, s->n, TEXT_BACKSLASH);
 	/* 2 bytes of UCS-2 make at most 3 of UTF-8; 4 of UCS-4 at most 4. */
 	utf8 = malloc(2 * s->n + 4);
 	if (utf8 == NULL)
 		return NULL;
 	n = ucs_to_utf8(s->p, s->n, unit, utf8);
-	out = text_escape((const char *)utf8, n, true);
+	out = text_escape((const char *)utf8, n, TEXT_BACKSLASH);
 	free(utf8);
 	return out;
 }

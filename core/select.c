@@ -34,6 +34,7 @@
 
 #include "ascii.h"
 #include "select.h"
+#include "text.h"
 
 #define DAY_SECONDS 86400
 #define RENEWAL_HOPS 8             /* a renewal chain is followed this far */
@@ -124,7 +125,7 @@ const char *
 verdict_text(enum verdict v, const struct binding *b, const struct cert *c,
     int64_t now, char *buf, size_t len)
 {
-	char date[11];
+	char date[11], *quoted = NULL;    /* a policy value, escaped */
 
 	switch (v) {
 	case VERDICT_OK:
@@ -161,14 +162,16 @@ verdict_text(enum verdict v, const struct binding *b, const struct cert *c,
 		snprintf(buf, len, "not in match.thumbprints");
 		break;
 	case VERDICT_ISSUER:
+		quoted = text_escape_str(b->match.issuer, 0);
 		snprintf(buf, len, "issuer '%s' does not contain '%s'",
-		    c->issuer ? c->issuer : "", b->match.issuer);
+		    c->issuer ? c->issuer : "", quoted ? quoted : "?");
 		break;
 	case VERDICT_TEMPLATE:
+		quoted = text_escape_str(b->match.template, 0);
 		snprintf(buf, len, "template is %s, not %s",
 		    c->template_name ? c->template_name :
 		    c->template_oid ? c->template_oid : "none",
-		    b->match.template);
+		    quoted ? quoted : "?");
 		break;
 	case VERDICT_DAYS_LEFT:
 		snprintf(buf, len, "expires %s, %lld days from now, fewer than "
@@ -177,6 +180,7 @@ verdict_text(enum verdict v, const struct binding *b, const struct cert *c,
 		    b->match.min_days_left);
 		break;
 	}
+	free(quoted);
 	return buf;
 }
 

@@ -61,7 +61,7 @@ is_control(uint32_t cp)
  * NULL.  Returns the escaped length.
  */
 static size_t
-escape(const char *p, size_t n, bool backslash, char *out)
+escape(const char *p, size_t n, unsigned flags, char *out)
 {
 	const unsigned char *s = (const unsigned char *)p;
 	size_t i = 0, used = 0, len, k;
@@ -69,7 +69,8 @@ escape(const char *p, size_t n, bool backslash, char *out)
 
 	while (i < n) {
 		len = utf8_len(s + i, n - i, &cp);
-		if (len == 0 || is_control(cp)) {
+		if (len == 0 || (is_control(cp) &&
+		    !(cp == '\n' && (flags & TEXT_KEEP_NEWLINE)))) {
 			/* A control character as its bytes, like bad UTF-8. */
 			for (k = 0; k < (len ? len : 1); k++, used += 4)
 				if (out != NULL)
@@ -77,7 +78,7 @@ escape(const char *p, size_t n, bool backslash, char *out)
 			i += len ? len : 1;
 			continue;
 		}
-		if (backslash && cp == '\\') {
+		if ((flags & TEXT_BACKSLASH) && cp == '\\') {
 			if (out != NULL)
 				memcpy(out + used, "\\\\", 2);
 			used += 2;
@@ -92,28 +93,28 @@ escape(const char *p, size_t n, bool backslash, char *out)
 }
 
 char *
-text_escape(const char *p, size_t n, bool backslash)
+text_escape(const char *p, size_t n, unsigned flags)
 {
-	size_t len = escape(p, n, backslash, NULL);
+	size_t len = escape(p, n, flags, NULL);
 	char *out = malloc(len + 1);
 
 	if (out == NULL)
 		return NULL;
-	escape(p, n, backslash, out);
+	escape(p, n, flags, out);
 	out[len] = '\0';
 	return out;
 }
 
 char *
-text_escape_str(const char *s, bool backslash)
+text_escape_str(const char *s, unsigned flags)
 {
-	return text_escape(s, strlen(s), backslash);
+	return text_escape(s, strlen(s), flags);
 }
 
 bool
-text_needs_escape(const char *s)
+text_needs_escape(const char *s, unsigned flags)
 {
 	size_t n = strlen(s);
 
-	return escape(s, n, false, NULL) != n;
+	return escape(s, n, flags, NULL) != n;
 }

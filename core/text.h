@@ -14,18 +14,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+enum {
+	TEXT_BACKSLASH = 1 << 0,       /* write a backslash as "\\" too */
+	TEXT_KEEP_NEWLINE = 1 << 1     /* leave '\n' as it is */
+};
+
 /*
  * A malloc'ed C string holding the n bytes at p, with every control
  * character (C0, DEL, C1), NUL and byte that is not part of valid UTF-8
- * written as \xHH.  With backslash set, a backslash is written "\\" too,
- * so that the escaped form is unambiguous.  NULL when out of memory.
+ * written as \xHH.  TEXT_BACKSLASH makes the escaped form unambiguous
+ * (names read from certificates); TEXT_KEEP_NEWLINE is for messages laid
+ * out on several lines on purpose.  NULL when out of memory.
  */
-char *text_escape(const char *p, size_t n, bool backslash);
+char *text_escape(const char *p, size_t n, unsigned flags);
 
-/* The same, in place of a C string: NULL when out of memory. */
-char *text_escape_str(const char *s, bool backslash);
+/* The same for a C string. */
+char *text_escape_str(const char *s, unsigned flags);
 
-/* s needs escaping (it holds a control character or invalid UTF-8). */
-bool text_needs_escape(const char *s);
+/* s would change under text_escape_str(s, flags). */
+bool text_needs_escape(const char *s, unsigned flags);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../core/text.h"
 #include "eventlog.h"
 #include "wstr.h"
 
@@ -67,16 +68,35 @@ evlog_write(enum ev_level level, uint32_t id, const char *text)
 	free(wide);
 }
 
+static void say_text(enum ev_level level, uint32_t id, const char *text);
+
 /* Print a decision (info to stdout, the rest to stderr) and log it. */
 void
 say(enum ev_level level, uint32_t id, const char *fmt, ...)
 {
-	char text[4096];
+	char raw[4096], *text;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/*
+	 * Messages quote names from certificates, HTTP.sys and the policy:
+	 * a control character in one is shown as \xHH, so that it cannot
+	 * rewrite a terminal or forge a line.  Line breaks certbind puts in
+	 * a message itself are kept.
+	 */
+	text = text_escape_str(raw, TEXT_KEEP_NEWLINE);
+	if (text == NULL)
+		text = raw;
+	say_text(level, id, text);
+	if (text != raw)
+		free(text);
+}
+
+static void
+say_text(enum ev_level level, uint32_t id, const char *text)
+{
 	if (id != 0 && evlog_echoing()) {
 		evlog_write(level, id, text);    /* prints it, with its ID */
 		return;

@@ -6,6 +6,7 @@
  */
 #include <windows.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,22 @@
 #include "../core/yaml_tree.h"
 #include "policyfile.h"
 #include "wstr.h"
+
+/*
+ * Opening a directory fails with EACCES on Windows ("Permission denied"),
+ * which sends an operator looking at ACLs; say what it is instead.
+ */
+static bool
+is_directory(const wchar_t *wpath)
+{
+	DWORD attr;
+
+	if (wpath == NULL)
+		return false;
+	attr = GetFileAttributesW(wpath);
+	return attr != INVALID_FILE_ATTRIBUTES &&
+	    (attr & FILE_ATTRIBUTE_DIRECTORY) != 0;
+}
 
 int
 policyfile_load(const char *path, struct policy *out, struct cb_error *err)
@@ -24,6 +41,11 @@ policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (is_directory(wpath)) {
+		free(wpath);
+		return cb_error_set(err, path, 0, 0, "is a directory, not a "
+		    "policy file");
+	}
 	f = wpath ? _wfopen(wpath, L"rb") : NULL;
 	free(wpath);
 	if (f == NULL)

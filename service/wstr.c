@@ -31,14 +31,14 @@ text_from_wide(const wchar_t *s, size_t n)
 	int len;
 
 	if (n == 0)
-		return text_escape("", 0, true);
+		return text_escape("", 0, TEXT_BACKSLASH);
 	if (n > INT_MAX / 4)
 		return NULL;
 	len = WideCharToMultiByte(CP_UTF8, 0, s, (int)n, NULL, 0, NULL, NULL);
 	if (len <= 0 || (utf8 = malloc((size_t)len)) == NULL)
 		return NULL;
 	WideCharToMultiByte(CP_UTF8, 0, s, (int)n, utf8, len, NULL, NULL);
-	out = text_escape(utf8, (size_t)len, true);
+	out = text_escape(utf8, (size_t)len, TEXT_BACKSLASH);
 	free(utf8);
 	return out;
 }

@@ -30,7 +30,7 @@ check_string(const struct der_string *s)
 	text = der_string_text(s);
 	if (text == NULL)
 		abort();
-	if (text_needs_escape(text))
+	if (text_needs_escape(text, 0))
 		abort();
 	if (memchr(s->p, '\0', s->n) != NULL &&
 	    (name_matches(text, "a.example.test") ||

@@ -282,6 +282,14 @@ static const struct row rows[] = {
 	{ "NUL escape in log", HEAD
 	  "  - name: a\n    endpoint: ccs:1\nservice: {log: \"stderr\\0x\"}\n",
 	  "5:16: a NUL character (\\0) is not allowed in a policy" },
+	{ "control character in a quoted value is printed escaped", HEAD
+	  "  - name: \"a\\e[2Jb\"\n    endpoint: 0.0.0.0:1\n",
+	  "3:11: name 'a\\x1b[2Jb' may hold only letters, digits, '.', '_' "
+	  "and '-'" },
+	{ "control character in a key is printed escaped",
+	  "version: 1\n\"ver\\tsion\": 1\n",
+	  "2:1: unknown key 'ver\\x09sion' in the policy (did you mean "
+	  "'version'?)" },
 	{ "complex key refused", "? [a]\n: 1\n",
 	  "1:3: a mapping key must be a plain name" },
 };

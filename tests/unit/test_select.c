@@ -277,6 +277,36 @@ test_reasons(void **state)
 	policy_free(&p);
 }
 
+/* A policy value quoted in a reason shows its control characters escaped. */
+static void
+test_reason_escapes_policy_value(void **state)
+{
+	struct testcert t[] = {
+		GOODX(1, 99, "CN=Fabrikam CA", "WebServer"),
+		GOODX(2, 99, "CN=Contoso CA", "WebServer"),
+	};
+	struct inventory inv = { 0 };
+	struct policy p, q;
+	char buf[256];
+
+	(void)state;
+	one_binding("    endpoint: 0.0.0.0:443\n    match:\n"
+	    "      dns: " NAME "\n      issuer: \"con\\ttoso\\e[2J\"\n", &p);
+	one_binding("    endpoint: 0.0.0.0:443\n    match:\n"
+	    "      dns: " NAME "\n      template: \"Web\\nServer\"\n", &q);
+	add_testcert(&inv, &t[0]);
+	add_testcert(&inv, &t[1]);
+	assert_string_equal(verdict_text(VERDICT_ISSUER, &p.bindings[0],
+	    &inv.certs[0], NOW, buf, sizeof(buf)),
+	    "issuer 'CN=Fabrikam CA' does not contain 'con\\x09toso\\x1b[2J'");
+	assert_string_equal(verdict_text(VERDICT_TEMPLATE, &q.bindings[0],
+	    &inv.certs[1], NOW, buf, sizeof(buf)),
+	    "template is WebServer, not Web\\x0aServer");
+	inventory_free(&inv);
+	policy_free(&p);
+	policy_free(&q);
+}
+
 /* Why a qualifying certificate lost, for --explain. */
 static void
 test_why_lost(void **state)
@@ -425,6 +455,7 @@ main(void)
 {
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_reason_escapes_policy_value),
 		cmocka_unit_test(test_why_lost),
 		cmocka_unit_test(test_index_agrees_with_scan),
 		cmocka_unit_test(test_thumb_dates_guid),

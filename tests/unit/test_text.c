@@ -9,27 +9,29 @@ struct row {
 	const char *name;
 	const char *in;
 	size_t len;           /* bytes of in; 0: strlen */
-	bool backslash;
+	unsigned flags;
 	const char *want;
 };
 
 static const struct row rows[] = {
-	{ "plain ASCII", "api.example.test", 0, true, "api.example.test" },
-	{ "embedded NUL", "good.example.test\0.evil.test", 28, true,
+	{ "plain ASCII", "api.example.test", 0, TEXT_BACKSLASH, "api.example.test" },
+	{ "embedded NUL", "good.example.test\0.evil.test", 28, TEXT_BACKSLASH,
 	  "good.example.test\\x00.evil.test" },
-	{ "trailing NUL", "a\0", 2, true, "a\\x00" },
-	{ "escape and newline", "a\x1b[2Jb\nc", 0, true, "a\\x1b[2Jb\\x0ac" },
-	{ "tab and DEL", "a\tb\x7f", 0, true, "a\\x09b\\x7f" },
-	{ "C1 control", "a\xc2\x85" "b", 0, true, "a\\xc2\\x85b" },
-	{ "UTF-8 kept", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x92", 0, true,
+	{ "trailing NUL", "a\0", 2, TEXT_BACKSLASH, "a\\x00" },
+	{ "escape and newline", "a\x1b[2Jb\nc", 0, TEXT_BACKSLASH, "a\\x1b[2Jb\\x0ac" },
+	{ "tab and DEL", "a\tb\x7f", 0, TEXT_BACKSLASH, "a\\x09b\\x7f" },
+	{ "C1 control", "a\xc2\x85" "b", 0, TEXT_BACKSLASH, "a\\xc2\\x85b" },
+	{ "UTF-8 kept", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x92", 0, TEXT_BACKSLASH,
 	  "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x92" },
-	{ "invalid UTF-8", "a\xff\xc3" "b", 0, true, "a\\xff\\xc3b" },
-	{ "overlong NUL", "a\xc0\x80" "b", 0, true, "a\\xc0\\x80b" },
-	{ "surrogate", "\xed\xa0\x80", 0, true, "\\xed\\xa0\\x80" },
-	{ "truncated sequence", "\xe2\x82", 0, true, "\\xe2\\x82" },
-	{ "backslash escaped", "C:\\x00", 0, true, "C:\\\\x00" },
-	{ "backslash kept", "C:\\dir\\f\x01", 0, false, "C:\\dir\\f\\x01" },
-	{ "empty", "", 0, true, "" },
+	{ "invalid UTF-8", "a\xff\xc3" "b", 0, TEXT_BACKSLASH, "a\\xff\\xc3b" },
+	{ "overlong NUL", "a\xc0\x80" "b", 0, TEXT_BACKSLASH, "a\\xc0\\x80b" },
+	{ "surrogate", "\xed\xa0\x80", 0, TEXT_BACKSLASH, "\\xed\\xa0\\x80" },
+	{ "truncated sequence", "\xe2\x82", 0, TEXT_BACKSLASH, "\\xe2\\x82" },
+	{ "backslash escaped", "C:\\x00", 0, TEXT_BACKSLASH, "C:\\\\x00" },
+	{ "backslash kept", "C:\\dir\\f\x01", 0, 0, "C:\\dir\\f\\x01" },
+	{ "newline kept", "a\n  b\rc\x1b", 0, TEXT_KEEP_NEWLINE,
+	  "a\n  b\\x0dc\\x1b" },
+	{ "empty", "", 0, TEXT_BACKSLASH, "" },
 };
 
 static const char *
@@ -43,12 +45,12 @@ test_row(void **state)
 {
 	const struct row *r = *state;
 	size_t n = r->len ? r->len : strlen(r->in);
-	char *got = text_escape(r->in, n, r->backslash);
+	char *got = text_escape(r->in, n, r->flags);
 
 	assert_non_null(got);
 	assert_string_equal(got, r->want);
 	/* Escaped text never needs escaping again. */
-	assert_false(text_needs_escape(got));
+	assert_false(text_needs_escape(got, r->flags & ~TEXT_BACKSLASH));
 	free(got);
 }
 
@@ -56,10 +58,13 @@ static void
 test_needs_escape(void **state)
 {
 	(void)state;
-	assert_false(text_needs_escape("C:\\ProgramData\\certbind"));
-	assert_false(text_needs_escape("caf\xc3\xa9"));
-	assert_true(text_needs_escape("a\x1b"));
-	assert_true(text_needs_escape("a\xff"));
+	assert_false(text_needs_escape("C:\\ProgramData\\certbind", 0));
+	assert_true(text_needs_escape("C:\\ProgramData", TEXT_BACKSLASH));
+	assert_false(text_needs_escape("caf\xc3\xa9", 0));
+	assert_true(text_needs_escape("a\x1b", 0));
+	assert_true(text_needs_escape("a\xff", 0));
+	assert_true(text_needs_escape("a\nb", 0));
+	assert_false(text_needs_escape("a\nb", TEXT_KEEP_NEWLINE));
 }
 
 int
