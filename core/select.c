@@ -10,7 +10,11 @@
  *   6. its EKU allows server authentication (serverAuth, anyExtendedKeyUsage,
  *      or no EKU extension at all, which means any purpose);
  *   7. it passes the binding's filters: match.thumbprints, match.issuer,
- *      match.template and match.min_days_left.
+ *      match.issuer_thumbprints, match.template and match.min_days_left.
+ *      match.issuer is only a text filter on the issuer DN, which anyone
+ *      making a self-signed certificate can write; issuer_thumbprints is
+ *      the trust check: the certificate must chain (store.c builds the
+ *      chain with CertGetCertificateChain) to one of those CAs.
  * Among candidates the one that expires last wins, so that a renewed
  * certificate replaces the old one as soon as it is in the store.  Ties go
  * to the later NotBefore (the newer issue), then to the lower thumbprint,
@@ -77,6 +81,20 @@ template_matches(const char *want, const struct cert *c)
 	    ascii_equal_nocase(c->template_name, want);
 }
 
+/* One of the certificates above c in its chain is one of the listed CAs. */
+static bool
+issuer_listed(const struct match *m, const struct cert *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->nissuers; i++)
+		for (j = 0; j < m->nissuer_thumbprints; j++)
+			if (memcmp(c->issuers[i], m->issuer_thumbprints[j],
+			    THUMB_LEN) == 0)
+				return true;
+	return false;
+}
+
 static bool
 thumb_listed(const struct match *m, const struct cert *c)
 {
@@ -113,6 +131,8 @@ select_judge(const struct binding *b, const struct cert *c, int64_t now,
 	if (m->issuer != NULL &&
 	    (c->issuer == NULL || !contains_nocase(c->issuer, m->issuer)))
 		return VERDICT_ISSUER;
+	if (m->nissuer_thumbprints > 0 && !issuer_listed(m, c))
+		return VERDICT_ISSUER_THUMBPRINT;
 	if (m->template != NULL && !template_matches(m->template, c))
 		return VERDICT_TEMPLATE;
 	if (m->min_days_left > 0 &&
@@ -166,6 +186,10 @@ verdict_text(enum verdict v, const struct binding *b, const struct cert *c,
 		snprintf(buf, len, "issuer '%s' does not contain '%s'",
 		    c->issuer ? c->issuer : "", quoted ? quoted : "?");
 		break;
+	case VERDICT_ISSUER_THUMBPRINT:
+		snprintf(buf, len, "does not chain to a CA in "
+		    "match.issuer_thumbprints");
+		break;
 	case VERDICT_TEMPLATE:
 		quoted = text_escape_str(b->match.template, 0);
 		snprintf(buf, len, "template is %s, not %s",
@@ -198,6 +222,7 @@ verdict_name(enum verdict v)
 		[VERDICT_EKU] = "eku",
 		[VERDICT_THUMBPRINT] = "thumbprint",
 		[VERDICT_ISSUER] = "issuer",
+		[VERDICT_ISSUER_THUMBPRINT] = "issuer-thumbprint",
 		[VERDICT_TEMPLATE] = "template",
 		[VERDICT_DAYS_LEFT] = "days-left",
 	};

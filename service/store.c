@@ -287,6 +287,50 @@ has_private_key(PCCERT_CONTEXT ctx)
 	return open_key_from_prov_info(ctx);
 }
 
+/*
+ * The certificates above ctx in the chain Windows builds from the
+ * machine's stores (HCCE_LOCAL_MACHINE: Root, CA, My, ...), for
+ * match.issuer_thumbprints.  Revocation is not checked (no
+ * CERT_CHAIN_REVOCATION_* flag) and nothing is fetched from the network
+ * (CERT_CHAIN_DISABLE_AIA): the chain is what the machine holds.  The walk
+ * stops below the first certificate whose signature does not verify, since
+ * a CA above a broken link vouches for nothing under it.  No chain leaves
+ * the list empty, which no issuer_thumbprints entry matches.
+ */
+static int
+read_issuers(PCCERT_CONTEXT ctx, struct cert *c)
+{
+	CERT_CHAIN_PARA para;
+	PCCERT_CHAIN_CONTEXT chain = NULL;
+	PCERT_SIMPLE_CHAIN simple;
+	DWORD i, size;
+
+	memset(&para, 0, sizeof(para));
+	para.cbSize = sizeof(para);
+	if (!CertGetCertificateChain(HCCE_LOCAL_MACHINE, ctx, NULL, NULL, &para,
+	    CERT_CHAIN_DISABLE_AIA, NULL, &chain))
+		return 0;
+	if (chain->cChain == 0 || chain->rgpChain[0]->cElement < 2) {
+		CertFreeCertificateChain(chain);
+		return 0;
+	}
+	simple = chain->rgpChain[0];
+	c->issuers = calloc(simple->cElement - 1, sizeof(*c->issuers));
+	for (i = 1; c->issuers != NULL && i < simple->cElement; i++) {
+		if (simple->rgpElement[i - 1]->TrustStatus.dwErrorStatus &
+		    CERT_TRUST_IS_NOT_SIGNATURE_VALID)
+			break;
+		size = THUMB_LEN;
+		if (!CertGetCertificateContextProperty(
+		    simple->rgpElement[i]->pCertContext, CERT_SHA1_HASH_PROP_ID,
+		    c->issuers[c->nissuers], &size) || size != THUMB_LEN)
+			break;
+		c->nissuers++;
+	}
+	CertFreeCertificateChain(chain);
+	return c->issuers != NULL ? 0 : -1;
+}
+
 /* Fill c from ctx; -1 when the certificate cannot be read faithfully. */
 static int
 read_cert(PCCERT_CONTEXT ctx, struct cert *c)
@@ -311,6 +355,8 @@ read_cert(PCCERT_CONTEXT ctx, struct cert *c)
 	if (bad)
 		return -1;
 	read_renewal(ctx, c);
+	if (read_issuers(ctx, c) != 0)
+		return -1;
 	c->archived = is_archived(ctx);
 	c->has_key = has_private_key(ctx);
 	return 0;

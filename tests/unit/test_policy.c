@@ -227,6 +227,23 @@ static const struct row rows[] = {
 	  "    match: {dns: a.test, thumbprints: "
 	  "0101010101010101010101010101010101010101}\n",
 	  "5:39: match.thumbprints must be a list of at least one thumbprint" },
+	{ "issuer_thumbprints", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
+	  "    match: {dns: a.test, issuer_thumbprints: "
+	  "['0101010101010101010101010101010101010101', "
+	  "'02:02:02:02:02:02:02:02:02:02:02:02:02:02:02:02:02:02:02:02']}\n",
+	  NULL },
+	{ "issuer_thumbprints must be a list", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
+	  "    match: {dns: a.test, issuer_thumbprints: "
+	  "0101010101010101010101010101010101010101}\n",
+	  "5:46: match.issuer_thumbprints must be a list of at least one "
+	  "thumbprint" },
+	{ "bad issuer thumbprint", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
+	  "    match: {dns: a.test, issuer_thumbprints: [abc]}\n",
+	  "5:47: a thumbprint must be 40 hex digits (spaces and colons are "
+	  "ignored)" },
 	{ "min_days_left not a number", HEAD
 	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
 	  "    match: {dns: a.test, min_days_left: ten}\n",
@@ -428,6 +445,7 @@ test_keys(void **state)
 	assert_non_null(strstr(all, "\ndefaults.renew_warning_days\n"));
 	assert_non_null(strstr(all, "\nservice.metrics_file\n"));
 	assert_non_null(strstr(all, "\nbindings[].match.thumbprints\n"));
+	assert_non_null(strstr(all, "\nbindings[].match.issuer_thumbprints\n"));
 	assert_non_null(strstr(all, "\nbindings[].options.disable_session_id\n"));
 	assert_non_null(strstr(all, "\nbindings[].takeover\n"));
 }
