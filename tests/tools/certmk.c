@@ -4,7 +4,7 @@
  *   certmk [--store NAME] add --cn NAME [--dns NAME]... [--not-before DAYS]
  *              [--not-after DAYS] [--eku server|client|any|none] [--no-key]
  *              [--template NAME] [--count N] [--raw-cn TEXT]
- *              [--raw-dns TEXT]
+ *              [--raw-dns TEXT] [--ca] [--issuer THUMBPRINT]
  *       Creates a self-signed certificate valid from now+not-before to
  *       now+not-after days (defaults -1 and 30), with the given SAN
  *       dNSNames and EKU (default server; none leaves the extension out),
@@ -17,7 +17,10 @@
  *       store writes.  --raw-cn (in place of --cn) and --raw-dns take
  *       ASCII with C escapes (\0, \xHH, \\) and encode the subject CN or
  *       a SAN dNSName themselves, byte for byte, so that a name can hold a
- *       NUL: good.example.test\0.evil.test.
+ *       NUL: good.example.test\0.evil.test.  --ca marks the certificate
+ *       a CA (basicConstraints cA).  --issuer has the certificate issued
+ *       (signed) by that certificate of LocalMachine\My, with its key,
+ *       instead of self-signed.
  *   certmk renew OLD NEW      mark OLD renewed by NEW (CERT_RENEWAL_PROP_ID)
  *   certmk del THUMBPRINT     remove one certificate and its key
  *   certmk clear              remove every certificate and key in the store
@@ -45,6 +48,8 @@ struct options {
 	long not_before, not_after;   /* days from now */
 	const wchar_t *eku;
 	const wchar_t *template_name;
+	const wchar_t *issuer;        /* thumbprint of the issuing CA */
+	int ca;
 	int no_key;
 	long count;                   /* certificates to add, one per line */
 };
@@ -243,6 +248,13 @@ make_extensions(const struct options *o, CERT_EXTENSION *ext)
 		ext[n].fCritical = FALSE;
 		encode(X509_ENHANCED_KEY_USAGE, &eku, &ext[n++].Value);
 	}
+	if (o->ca) {
+		CERT_BASIC_CONSTRAINTS2_INFO bc = { TRUE, FALSE, 0 };
+
+		ext[n].pszObjId = szOID_BASIC_CONSTRAINTS2;
+		ext[n].fCritical = TRUE;
+		encode(X509_BASIC_CONSTRAINTS2, &bc, &ext[n++].Value);
+	}
 	if (o->template_name != NULL) {
 		CERT_NAME_VALUE v;
 
@@ -257,6 +269,92 @@ make_extensions(const struct options *o, CERT_EXTENSION *ext)
 	return n;
 }
 
+static PCCERT_CONTEXT find_cert(HCERTSTORE store, const wchar_t *hex);
+
+/* The CSP handle of a stored certificate's key (Wine: see store.c). */
+static HCRYPTPROV
+cert_key(PCCERT_CONTEXT ctx, DWORD *spec)
+{
+	CRYPT_KEY_PROV_INFO *kpi;
+	HCRYPTPROV prov;
+	DWORD size = 0;
+
+	if (!CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
+	    NULL, &size) || (kpi = malloc(size)) == NULL ||
+	    !CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
+	    kpi, &size))
+		die("CertGetCertificateContextProperty(KEY_PROV_INFO)");
+	if (!CryptAcquireContextW(&prov, kpi->pwszContainerName,
+	    kpi->pwszProvName, kpi->dwProvType,
+	    kpi->dwFlags & CRYPT_MACHINE_KEYSET))
+		die("CryptAcquireContext(issuer)");
+	*spec = kpi->dwKeySpec;
+	free(kpi);
+	return prov;
+}
+
+/*
+ * A certificate for the key in prov, issued by the CA whose thumbprint is
+ * ca_hex (in LocalMachine\My) and signed with the CA's key.
+ */
+static PCCERT_CONTEXT
+issue(const wchar_t *ca_hex, HCRYPTPROV prov, CERT_NAME_BLOB *name,
+    CRYPT_KEY_PROV_INFO *kpi, SYSTEMTIME *start, SYSTEMTIME *end,
+    CERT_EXTENSIONS *exts)
+{
+	const wchar_t *saved = store_name;
+	CRYPT_ALGORITHM_IDENTIFIER alg = { szOID_RSA_SHA256RSA, { 0, NULL } };
+	CERT_PUBLIC_KEY_INFO *pub;
+	PCCERT_CONTEXT ca, ctx;
+	HCERTSTORE store;
+	HCRYPTPROV ca_prov;
+	CERT_INFO info;
+	LARGE_INTEGER serial;
+	DWORD size = 0, spec;
+	BYTE *der;
+
+	store_name = L"MY";
+	store = open_my();
+	store_name = saved;
+	ca = find_cert(store, ca_hex);
+	ca_prov = cert_key(ca, &spec);
+	if (!CryptExportPublicKeyInfo(prov, AT_KEYEXCHANGE, X509_ASN_ENCODING,
+	    NULL, &size) || (pub = malloc(size)) == NULL ||
+	    !CryptExportPublicKeyInfo(prov, AT_KEYEXCHANGE, X509_ASN_ENCODING,
+	    pub, &size))
+		die("CryptExportPublicKeyInfo");
+	memset(&info, 0, sizeof(info));
+	QueryPerformanceCounter(&serial);
+	info.dwVersion = CERT_V3;
+	info.SerialNumber.cbData = sizeof(serial.QuadPart);
+	info.SerialNumber.pbData = (BYTE *)&serial.QuadPart;
+	info.SignatureAlgorithm = alg;
+	info.Issuer = ca->pCertInfo->Subject;
+	SystemTimeToFileTime(start, &info.NotBefore);
+	SystemTimeToFileTime(end, &info.NotAfter);
+	info.Subject = *name;
+	info.SubjectPublicKeyInfo = *pub;
+	info.cExtension = exts->cExtension;
+	info.rgExtension = exts->rgExtension;
+	size = 0;
+	if (!CryptSignAndEncodeCertificate(ca_prov, spec, X509_ASN_ENCODING,
+	    X509_CERT_TO_BE_SIGNED, &info, &alg, NULL, NULL, &size) ||
+	    (der = malloc(size)) == NULL ||
+	    !CryptSignAndEncodeCertificate(ca_prov, spec, X509_ASN_ENCODING,
+	    X509_CERT_TO_BE_SIGNED, &info, &alg, NULL, der, &size))
+		die("CryptSignAndEncodeCertificate");
+	ctx = CertCreateCertificateContext(X509_ASN_ENCODING, der, size);
+	if (ctx == NULL || !CertSetCertificateContextProperty(ctx,
+	    CERT_KEY_PROV_INFO_PROP_ID, 0, kpi))
+		die("CertCreateCertificateContext");
+	free(der);
+	free(pub);
+	CryptReleaseContext(ca_prov, 0);
+	CertFreeCertificateContext(ca);
+	CertCloseStore(store, 0);
+	return ctx;
+}
+
 static int
 cmd_add(const struct options *o)
 {
@@ -265,7 +363,7 @@ cmd_add(const struct options *o)
 	HCRYPTPROV prov;
 	HCRYPTKEY key;
 	CERT_NAME_BLOB name;
-	CERT_EXTENSION ext[3];
+	CERT_EXTENSION ext[4];
 	CERT_EXTENSIONS exts;
 	CRYPT_KEY_PROV_INFO kpi;
 	SYSTEMTIME start, end;
@@ -320,8 +418,11 @@ cmd_add(const struct options *o)
 	kpi.dwKeySpec = AT_KEYEXCHANGE;
 	start = days_from_now(o->not_before);
 	end = days_from_now(o->not_after);
-	ctx = CertCreateSelfSignCertificate(prov, &name, 0, &kpi, NULL, &start,
-	    &end, &exts);
+	if (o->issuer != NULL)
+		ctx = issue(o->issuer, prov, &name, &kpi, &start, &end, &exts);
+	else
+		ctx = CertCreateSelfSignCertificate(prov, &name, 0, &kpi, NULL,
+		    &start, &end, &exts);
 	if (ctx == NULL)
 		die("CertCreateSelfSignCertificate");
 	CryptReleaseContext(prov, 0);
@@ -374,6 +475,7 @@ usage(void)
 	    "                  [--not-after DAYS] [--eku server|client|any|none]"
 	    " [--no-key]\n                  [--template NAME] [--count N]"
 	    " [--raw-cn TEXT] [--raw-dns TEXT]\n"
+	    "                  [--ca] [--issuer THUMBPRINT]\n"
 	    "       certmk [--store NAME] renew OLD NEW | del THUMBPRINT |\n"
 	    "                  clear | list\n");
 	return 2;
@@ -553,6 +655,10 @@ wmain(int argc, wchar_t **argv)
 			o.template_name = argv[++i];
 		else if (wcscmp(argv[i], L"--no-key") == 0)
 			o.no_key = 1;
+		else if (wcscmp(argv[i], L"--ca") == 0)
+			o.ca = 1;
+		else if (wcscmp(argv[i], L"--issuer") == 0 && more)
+			o.issuer = argv[++i];
 		else
 			return usage();
 	}
