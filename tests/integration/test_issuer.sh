@@ -42,6 +42,12 @@ test_issuer_thumbprints() {
 	certbind apply --config $POLICY >/dev/null 2>&1
 	expect_eq "issuer_thumbprints: the CA-issued certificate is bound" \
 	    "$(bound_hash $EP)" "$real"
+	out=$(certbind certs --config $POLICY 2>&1)
+	expect_match "certs shows the issuing CA in the chain" "$out" \
+	    "^  chain     $ca\\b"
+	out=$(certbind certs --json --config $POLICY 2>&1)
+	expect_match "certs --json lists the chain" "$out" \
+	    "\"issuer_chain\": \[\"$ca\"\]"
 	out=$(certbind plan --explain --json --config $POLICY 2>&1)
 	expect_match "issuer_thumbprints: --json names the verdict" "$out" \
 	    '"verdict": "issuer-thumbprint"'
