@@ -41,7 +41,9 @@ name_text(const CERT_NAME_BLOB *name)
 
 	n = CertNameToStrW(X509_ASN_ENCODING, (CERT_NAME_BLOB *)name,
 	    CERT_X500_NAME_STR, NULL, 0);
-	if (n <= 1 || (buf = malloc(n * sizeof(wchar_t))) == NULL)
+	if (n <= 1)
+		return text_from_wide(L"", 0);    /* an empty name */
+	if ((buf = malloc(n * sizeof(wchar_t))) == NULL)
 		return NULL;
 	n = CertNameToStrW(X509_ASN_ENCODING, (CERT_NAME_BLOB *)name,
 	    CERT_X500_NAME_STR, buf, n);
@@ -397,7 +399,7 @@ store_load(enum cert_store which, struct inventory *inv, store_warn_fn warn,
 	while ((ctx = CertEnumCertificatesInStore(store, ctx)) != NULL) {
 		if (read_cert(ctx, &c) != 0) {
 			snprintf(msg, sizeof(msg), "certificate %s in "
-			    "LocalMachine\\%ls skipped: its extensions cannot be "
+			    "LocalMachine\\%ls skipped: its names or extensions cannot be "
 			    "decoded", thumb_format(c.thumb, hex), name);
 			if (warn != NULL)
 				warn(msg);
