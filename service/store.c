@@ -399,8 +399,8 @@ store_load(enum cert_store which, struct inventory *inv, store_warn_fn warn,
 	while ((ctx = CertEnumCertificatesInStore(store, ctx)) != NULL) {
 		if (read_cert(ctx, &c) != 0) {
 			snprintf(msg, sizeof(msg), "certificate %s in "
-			    "LocalMachine\\%ls skipped: its names or extensions cannot be "
-			    "decoded", thumb_format(c.thumb, hex), name);
+			    "LocalMachine\\%ls skipped: its names or extensions "
+			    "cannot be decoded", thumb_format(c.thumb, hex), name);
 			if (warn != NULL)
 				warn(msg);
 		} else {
