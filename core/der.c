@@ -213,7 +213,8 @@ ucs_to_utf8(const uint8_t *p, size_t n, size_t unit, uint8_t *out)
 			uint32_t lo = (uint32_t)p[i] << 8 | p[i + 1];
 
 			if (lo >= 0xdc00 && lo <= 0xdfff) {
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				    (lo - 0xdc00);
 				i += 2;
 			}
 		}

@@ -211,8 +211,9 @@ parse_host_part(const char *host, size_t hlen, struct endpoint *ep,
 	if (hlen > 1 && ep->host[hlen - 1] == '.') {
 		ep->host[hlen - 1] = '\0';
 		if (hostname_valid(ep->host))
-			return why_set(why, whylen, "remove the trailing dot: "
-			    "HTTP.sys keys SNI bindings by the name without it");
+			return why_set(why, whylen, "remove the trailing "
+			    "dot: HTTP.sys keys SNI bindings by the name "
+			    "without it");
 	}
 	if (!hostname_valid(ep->host))
 		return why_set(why, whylen,
