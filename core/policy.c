@@ -180,9 +180,6 @@ copy_string(struct loader *l, const struct ynode *v, char **out,
 	if (v->kind != YNODE_SCALAR || v->len == 0)
 		return fail(l, v, "expected a non-empty string for %s%s",
 		    l->prefix, f->key);
-	if (strlen(v->text) != v->len)
-		return fail(l, v, "%s%s contains a NUL character", l->prefix,
-		    f->key);
 	*out = malloc(v->len + 1);
 	if (*out == NULL)
 		return fail(l, NULL, "out of memory");
