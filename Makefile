@@ -127,7 +127,7 @@ demo: bootstrap
 # libFuzzer targets, built with clang together with libyaml's own sources
 # so that the parser is instrumented too.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := policy names
+FUZZ_TARGETS := policy names der
 YAML_SRCDIR  := $(B)/libyaml/src/libyaml-0.2.5
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all -Icore -I$(YAML_SRCDIR)/include \

@@ -28,3 +28,23 @@ ascii_equal_nocase(const char *a, const char *b)
 			return false;
 	return *a == *b;
 }
+
+int
+ascii_compare_nocase(const char *a, const char *b)
+{
+	for (; *a && lower((unsigned char)*a) == lower((unsigned char)*b);
+	    a++, b++)
+		;
+	return lower((unsigned char)*a) - lower((unsigned char)*b);
+}
+
+bool
+ascii_nequal_nocase(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+			return false;
+	return true;
+}

@@ -36,6 +36,7 @@ cert_clear(struct cert *c)
 	free(c->cn);
 	free(c->template_name);
 	free(c->template_oid);
+	free(c->issuers);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -64,6 +65,18 @@ inventory_add(struct inventory *inv, const struct cert *c)
 	d->template_oid = dup_or_null(c->template_oid, &failed);
 	d->dns = NULL;
 	d->ndns = 0;
+	d->issuers = NULL;
+	d->nissuers = 0;
+	if (c->nissuers > 0) {
+		d->issuers = malloc(c->nissuers * sizeof(*d->issuers));
+		if (d->issuers == NULL)
+			failed = true;
+		else {
+			memcpy(d->issuers, c->issuers,
+			    c->nissuers * sizeof(*d->issuers));
+			d->nissuers = c->nissuers;
+		}
+	}
 	if (c->ndns > 0) {
 		d->dns = calloc(c->ndns, sizeof(char *));
 		if (d->dns == NULL)

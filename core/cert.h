@@ -43,6 +43,13 @@ struct cert {
 	char *template_oid;            /* certificate template OID, or NULL */
 	bool has_renewal;              /* CERT_RENEWAL_PROP_ID is set: */
 	uint8_t renewal[THUMB_LEN];    /* the thumbprint of its successor */
+	/*
+	 * The thumbprints of the certificates above it in the chain Windows
+	 * builds from the machine's stores, issuer first, as far as each
+	 * signature checks out; none when no chain could be built.
+	 */
+	uint8_t (*issuers)[THUMB_LEN];
+	size_t nissuers;
 };
 
 struct inventory {

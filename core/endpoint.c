@@ -191,7 +191,8 @@ parse_host_part(const char *host, size_t hlen, struct endpoint *ep,
 {
 	size_t i;
 
-	if (hlen == 3 && strncmp(host, "ccs", 3) == 0) {
+	/* Keywords, like host names, are case-insensitive: CCS is ccs. */
+	if (hlen == 3 && ascii_nequal_nocase(host, "ccs", 3)) {
 		ep->kind = EP_CCS;
 		return 0;
 	}
@@ -207,6 +208,13 @@ parse_host_part(const char *host, size_t hlen, struct endpoint *ep,
 	for (i = 0; i < hlen; i++)
 		ep->host[i] = (char)tolower((unsigned char)host[i]);
 	ep->host[hlen] = '\0';
+	if (hlen > 1 && ep->host[hlen - 1] == '.') {
+		ep->host[hlen - 1] = '\0';
+		if (hostname_valid(ep->host))
+			return why_set(why, whylen, "remove the trailing "
+			    "dot: HTTP.sys keys SNI bindings by the name "
+			    "without it");
+	}
 	if (!hostname_valid(ep->host))
 		return why_set(why, whylen,
 		    "invalid host name (letters, digits, '-' and '.')");
@@ -251,13 +259,31 @@ endpoint_parse(const char *text, struct endpoint *ep, char *why,
 	return 0;
 }
 
-/* RFC 5952: lower case, longest run (>1) of zero words as "::". */
+/* ::ffff:0:0/96, an IPv4-mapped address (RFC 4291 section 2.5.5.2). */
+static bool
+ipv4_mapped(const uint8_t a[16])
+{
+	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+
+	return memcmp(a, prefix, sizeof(prefix)) == 0;
+}
+
+/*
+ * RFC 5952: lower case, longest run (>1) of zero words as "::"; an
+ * IPv4-mapped address ends in dotted decimal (section 5).
+ */
 static void
 format_ipv6(const uint8_t a[16], char *buf, size_t len)
 {
 	int best = -1, bestlen = 0, w;
 	size_t used = 0;
 
+	if (ipv4_mapped(a)) {
+		snprintf(buf, len, "::ffff:%u.%u.%u.%u", a[12], a[13], a[14],
+		    a[15]);
+		return;
+	}
 	for (w = 0; w < 8;) {
 		int run = 0;
 

@@ -3,9 +3,27 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
+#include "text.h"
+
+/*
+ * Messages quote policy values and file names, which may hold control
+ * characters (a YAML "\e" escape, say): they are printed as \xHH so that
+ * an error can never rewrite the operator's terminal or the log.
+ */
+static void
+escape_in_place(char *buf, size_t len)
+{
+	char *e;
+
+	if (!text_needs_escape(buf, 0) || (e = text_escape_str(buf, 0)) == NULL)
+		return;
+	snprintf(buf, len, "%s", e);
+	free(e);
+}
 
 int
 cb_error_vset(struct cb_error *err, const char *file, int line, int col,
@@ -17,6 +35,8 @@ cb_error_vset(struct cb_error *err, const char *file, int line, int col,
 	err->line = line;
 	err->col = col;
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	escape_in_place(err->file, sizeof(err->file));
+	escape_in_place(err->msg, sizeof(err->msg));
 	return -1;
 }
 

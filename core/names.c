@@ -10,6 +10,10 @@
  *    one non-empty label, it needs at least two labels after it
  *    ("*.test" covers nothing), and it never matches an A-label ("xn--"),
  *    since the Unicode form the user typed may not be what it covers.
+ *  - A name holding anything but letters, digits, '-', '.' and the
+ *    wildcard '*' never matches (RFC 1123 LDH): store.c writes a NUL or
+ *    control character in a certificate's name as \xHH, so
+ *    "good.example.test\x00.evil.test" is never good.example.test.
  */
 #include <ctype.h>
 #include <string.h>
@@ -47,6 +51,23 @@ count_labels(const char *s, size_t n)
 	return labels;
 }
 
+/* Only LDH characters, dots and (when wild) '*'. */
+static bool
+ldh_only(const char *s, size_t n, bool wild)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    (wild && c == '*')))
+			return false;
+	}
+	return true;
+}
+
 bool
 name_matches(const char *presented, const char *host)
 {
@@ -54,7 +75,8 @@ name_matches(const char *presented, const char *host)
 	const char *hdot;
 	size_t first;
 
-	if (plen == 0 || hlen == 0)
+	if (plen == 0 || hlen == 0 || !ldh_only(presented, plen, true) ||
+	    !ldh_only(host, hlen, false))
 		return false;
 	if (memchr(presented, '*', plen) == NULL)
 		return plen == hlen && equal_nocase(presented, host, plen);

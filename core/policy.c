@@ -181,9 +181,6 @@ copy_string(struct loader *l, const struct ynode *v, char **out,
 	if (v->kind != YNODE_SCALAR || v->len == 0)
 		return fail(l, v, "expected a non-empty string for %s%s",
 		    l->prefix, f->key);
-	if (strlen(v->text) != v->len)
-		return fail(l, v, "%s%s contains a NUL character", l->prefix,
-		    f->key);
 	*out = malloc(v->len + 1);
 	if (*out == NULL)
 		return fail(l, NULL, "out of memory");
@@ -405,9 +402,10 @@ read_log(struct loader *l, const struct ynode *v, void *target,
 {
 	enum log_target *out = AT(enum log_target, target, f);
 
-	if (v->kind == YNODE_SCALAR && strcmp(v->text, "eventlog") == 0)
+	if (v->kind == YNODE_SCALAR && ascii_equal_nocase(v->text, "eventlog"))
 		*out = LOG_EVENTLOG;
-	else if (v->kind == YNODE_SCALAR && strcmp(v->text, "stderr") == 0)
+	else if (v->kind == YNODE_SCALAR &&
+	    ascii_equal_nocase(v->text, "stderr"))
 		*out = LOG_STDERR;
 	else
 		return fail(l, v, "service.log must be eventlog or stderr");
@@ -531,19 +529,18 @@ read_match_dns(struct loader *l, const struct ynode *v, void *target,
 	return 0;
 }
 
+/* A list of thumbprints for match.KEY, as out and *n. */
 static int
-read_thumbprints(struct loader *l, const struct ynode *v, void *target,
-    const struct field *f)
+thumb_list(struct loader *l, const struct ynode *v, const char *key,
+    uint8_t (**out)[THUMB_LEN], size_t *n)
 {
-	struct match *m = target;
 	size_t i;
 
-	(void)f;
 	if (v->kind != YNODE_SEQ || v->n == 0)
-		return fail(l, v, "match.thumbprints must be a list of at least "
-		    "one thumbprint");
-	m->thumbprints = calloc(v->n, sizeof(*m->thumbprints));
-	if (m->thumbprints == NULL)
+		return fail(l, v, "match.%s must be a list of at least one "
+		    "thumbprint", key);
+	*out = calloc(v->n, sizeof(**out));
+	if (*out == NULL)
 		return fail(l, NULL, "out of memory");
 	for (i = 0; i < v->n; i++) {
 		const struct ynode *t = v->items[i];
@@ -553,13 +550,31 @@ read_thumbprints(struct loader *l, const struct ynode *v, void *target,
 			    "left-to-right mark (U+200E), as the Certificates "
 			    "snap-in copies it; type the thumbprint again",
 			    t->text);
-		if (t->kind != YNODE_SCALAR ||
-		    thumb_parse(t->text, m->thumbprints[i]) != 0)
+		if (t->kind != YNODE_SCALAR || thumb_parse(t->text, (*out)[i]) != 0)
 			return fail(l, t, "a thumbprint must be 40 hex digits "
 			    "(spaces and colons are ignored)");
-		m->nthumbprints++;
+		(*n)++;
 	}
 	return 0;
+}
+
+static int
+read_thumbprints(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct match *m = target;
+
+	return thumb_list(l, v, f->key, &m->thumbprints, &m->nthumbprints);
+}
+
+static int
+read_issuer_thumbprints(struct loader *l, const struct ynode *v,
+    void *target, const struct field *f)
+{
+	struct match *m = target;
+
+	return thumb_list(l, v, f->key, &m->issuer_thumbprints,
+	    &m->nissuer_thumbprints);
 }
 
 static const struct field match_fields[] = {
@@ -567,6 +582,7 @@ static const struct field match_fields[] = {
 	{ .key = "issuer", .read = read_string,
 	  .offset = offsetof(struct match, issuer), .max = 1024 },
 	{ .key = "thumbprints", .read = read_thumbprints },
+	{ .key = "issuer_thumbprints", .read = read_issuer_thumbprints },
 	{ .key = "template", .read = read_string,
 	  .offset = offsetof(struct match, template), .max = 256 },
 	{ .key = "min_days_left", .read = read_int,
@@ -916,6 +932,7 @@ policy_free(struct policy *p)
 		free(b->match.dns);
 		free(b->match.issuer);
 		free(b->match.thumbprints);
+		free(b->match.issuer_thumbprints);
 		free(b->match.template);
 		free(b->options.ctl_identifier);
 		free(b->options.ctl_store);

@@ -30,9 +30,12 @@
 struct match {
 	char *dns;                     /* name to cover, lower case; for SNI
 	                                  endpoints the host by default */
-	char *issuer;                  /* substring of the issuer DN, or NULL */
+	char *issuer;                  /* substring of the issuer DN, or NULL:
+	                                  a text filter, not a trust check */
 	uint8_t (*thumbprints)[THUMB_LEN]; /* allow-list, or NULL for any */
 	size_t nthumbprints;
+	uint8_t (*issuer_thumbprints)[THUMB_LEN]; /* CAs it must chain to */
+	size_t nissuer_thumbprints;
 	char *template;                /* template name or OID, or NULL */
 	int min_days_left;             /* 0: no minimum */
 };

@@ -802,6 +802,21 @@ text_names(struct sbuf *s, const struct cert *c)
 		sb_printf(s, "%s%s", i ? ", " : "", c->dns[i]);
 }
 
+/* The CAs above the certificate, for match.issuer_thumbprints. */
+static void
+text_chain(struct sbuf *s, const struct cert *c)
+{
+	char hex[THUMB_HEX];
+	size_t i;
+
+	if (c->nissuers == 0)
+		return;
+	sb_printf(s, "  chain    ");
+	for (i = 0; i < c->nissuers; i++)
+		sb_printf(s, " %s", thumb_format(c->issuers[i], hex));
+	sb_printf(s, "\n");
+}
+
 char *
 report_certs_text(const struct inventory *inv, int64_t now)
 {
@@ -832,6 +847,7 @@ report_certs_text(const struct inventory *inv, int64_t now)
 			sb_printf(&s, "  archived\n");
 		if (c->has_renewal)
 			sb_printf(&s, "  renewed by %s\n", thumb_format(c->renewal, hex));
+		text_chain(&s, c);
 	}
 	sb_printf(&s, "%u certificate%s\n", (unsigned)inv->n,
 	    inv->n == 1 ? "" : "s");
@@ -878,7 +894,11 @@ report_certs_json(const struct inventory *inv, int64_t now)
 		sb_printf(&s, ", \"renewed_by\": ");
 		sb_json_string(&s, c->has_renewal ? thumb_format(c->renewal, hex) :
 		    NULL);
-		sb_printf(&s, "}");
+		sb_printf(&s, ",\n     \"issuer_chain\": [");
+		for (j = 0; j < c->nissuers; j++)
+			sb_printf(&s, "%s\"%s\"", j ? ", " : "",
+			    thumb_format(c->issuers[j], hex));
+		sb_printf(&s, "]}");
 	}
 	sb_printf(&s, "%s]\n}\n", inv->n ? "\n  " : "");
 	return sb_finish(&s);

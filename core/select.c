@@ -10,7 +10,11 @@
  *   6. its EKU allows server authentication (serverAuth, anyExtendedKeyUsage,
  *      or no EKU extension at all, which means any purpose);
  *   7. it passes the binding's filters: match.thumbprints, match.issuer,
- *      match.template and match.min_days_left;
+ *      match.issuer_thumbprints, match.template and match.min_days_left.
+ *      match.issuer is only a text filter on the issuer DN, which anyone
+ *      making a self-signed certificate can write; issuer_thumbprints is
+ *      the trust check: the certificate must chain (store.c builds the
+ *      chain with CertGetCertificateChain) to one of those CAs;
  *   8. HTTP.sys has not refused its key for this binding lately (error
  *      1312; see unusable.h).
  * Among candidates the one that expires last wins, so that a renewed
@@ -37,6 +41,7 @@
 #include "ascii.h"
 #include "due.h"
 #include "select.h"
+#include "text.h"
 
 #define DAY_SECONDS 86400
 #define RENEWAL_HOPS 8             /* a renewal chain is followed this far */
@@ -79,6 +84,20 @@ template_matches(const char *want, const struct cert *c)
 	    ascii_equal_nocase(c->template_name, want);
 }
 
+/* One of the certificates above c in its chain is one of the listed CAs. */
+static bool
+issuer_listed(const struct match *m, const struct cert *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->nissuers; i++)
+		for (j = 0; j < m->nissuer_thumbprints; j++)
+			if (memcmp(c->issuers[i], m->issuer_thumbprints[j],
+			    THUMB_LEN) == 0)
+				return true;
+	return false;
+}
+
 static bool
 thumb_listed(const struct match *m, const struct cert *c)
 {
@@ -115,6 +134,8 @@ select_judge(const struct binding *b, const struct cert *c, int64_t now,
 	if (m->issuer != NULL &&
 	    (c->issuer == NULL || !contains_nocase(c->issuer, m->issuer)))
 		return VERDICT_ISSUER;
+	if (m->nissuer_thumbprints > 0 && !issuer_listed(m, c))
+		return VERDICT_ISSUER_THUMBPRINT;
 	if (m->template != NULL && !template_matches(m->template, c))
 		return VERDICT_TEMPLATE;
 	if (m->min_days_left > 0 &&
@@ -127,7 +148,7 @@ const char *
 verdict_text(enum verdict v, const struct binding *b, const struct cert *c,
     int64_t now, char *buf, size_t len)
 {
-	char date[11];
+	char date[11], *quoted = NULL;    /* a policy value, escaped */
 
 	switch (v) {
 	case VERDICT_OK:
@@ -164,14 +185,20 @@ verdict_text(enum verdict v, const struct binding *b, const struct cert *c,
 		snprintf(buf, len, "not in match.thumbprints");
 		break;
 	case VERDICT_ISSUER:
+		quoted = text_escape_str(b->match.issuer, 0);
 		snprintf(buf, len, "issuer '%s' does not contain '%s'",
-		    c->issuer ? c->issuer : "", b->match.issuer);
+		    c->issuer ? c->issuer : "", quoted ? quoted : "?");
+		break;
+	case VERDICT_ISSUER_THUMBPRINT:
+		snprintf(buf, len, "does not chain to a CA in "
+		    "match.issuer_thumbprints");
 		break;
 	case VERDICT_TEMPLATE:
+		quoted = text_escape_str(b->match.template, 0);
 		snprintf(buf, len, "template is %s, not %s",
 		    c->template_name ? c->template_name :
 		    c->template_oid ? c->template_oid : "none",
-		    b->match.template);
+		    quoted ? quoted : "?");
 		break;
 	case VERDICT_DAYS_LEFT:
 		snprintf(buf, len, "expires %s, %lld days from now, fewer than "
@@ -184,6 +211,7 @@ verdict_text(enum verdict v, const struct binding *b, const struct cert *c,
 		    "(error 1312)");
 		break;
 	}
+	free(quoted);
 	return buf;
 }
 
@@ -201,6 +229,7 @@ verdict_name(enum verdict v)
 		[VERDICT_EKU] = "eku",
 		[VERDICT_THUMBPRINT] = "thumbprint",
 		[VERDICT_ISSUER] = "issuer",
+		[VERDICT_ISSUER_THUMBPRINT] = "issuer-thumbprint",
 		[VERDICT_TEMPLATE] = "template",
 		[VERDICT_DAYS_LEFT] = "days-left",
 		[VERDICT_UNUSABLE] = "unusable",

@@ -27,6 +27,8 @@ enum verdict {
 	VERDICT_EKU,               /* EKU does not allow server authentication */
 	VERDICT_THUMBPRINT,        /* not in match.thumbprints */
 	VERDICT_ISSUER,            /* issuer does not contain match.issuer */
+	VERDICT_ISSUER_THUMBPRINT, /* chains to no CA in
+	                              match.issuer_thumbprints */
 	VERDICT_TEMPLATE,          /* not from match.template */
 	VERDICT_DAYS_LEFT,         /* expires sooner than match.min_days_left */
 	VERDICT_UNUSABLE           /* qualifies, but HTTP.sys refused its key

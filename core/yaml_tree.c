@@ -163,6 +163,13 @@ on_scalar(struct builder *b, const yaml_event_t *ev)
 	if (ev->data.scalar.tag != NULL)
 		return fail_at(b, &ev->start_mark,
 		    "tags (!name) are not allowed in a policy");
+	/*
+	 * "\0" is a valid YAML escape, but every consumer of a scalar takes
+	 * it as a C string and would see it cut short there.
+	 */
+	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length) != NULL)
+		return fail_at(b, &ev->start_mark,
+		    "a NUL character (\\0) is not allowed in a policy");
 	n = node_new(YNODE_SCALAR, &ev->start_mark);
 	if (n == NULL ||
 	    (n->text = malloc(ev->data.scalar.length + 1)) == NULL) {
@@ -234,6 +241,41 @@ on_event(struct builder *b, const yaml_event_t *ev)
 	}
 }
 
+/*
+ * libyaml picks its encoding from a byte order mark alone (no mark is
+ * UTF-8, so a UTF-16 file without one fails as bad UTF-8), and would
+ * decode UTF-16 after one.  The policy is
+ * documented as UTF-8 only, so a file that starts with another encoding's
+ * mark is refused by name.  (UTF-32 marks are tested first: FF FE 00 00
+ * begins with the UTF-16LE one.)
+ */
+static const struct {
+	const char *bom;
+	size_t len;
+	const char *name;
+} foreign_boms[] = {
+	{ "\xff\xfe\0\0", 4, "UTF-32" },
+	{ "\0\0\xfe\xff", 4, "UTF-32" },
+	{ "\xff\xfe", 2, "UTF-16" },
+	{ "\xfe\xff", 2, "UTF-16" },
+};
+
+static int
+check_encoding(const char *name, const char *buf, size_t len,
+    struct cb_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(foreign_boms) / sizeof(foreign_boms[0]); i++)
+		if (len >= foreign_boms[i].len &&
+		    memcmp(buf, foreign_boms[i].bom, foreign_boms[i].len) == 0)
+			return cb_error_set(err, name, 1, 1, "the policy is %s "
+			    "text (it starts with a %s byte order mark); save it "
+			    "as UTF-8", foreign_boms[i].name,
+			    foreign_boms[i].name);
+	return 0;
+}
+
 struct ynode *
 ytree_parse(const char *name, const char *buf, size_t len,
     struct cb_error *err)
@@ -253,6 +295,8 @@ ytree_parse(const char *name, const char *buf, size_t len,
 		    YTREE_MAX_BYTES);
 		return NULL;
 	}
+	if (check_encoding(name, buf, len, err) != 0)
+		return NULL;
 	if (!yaml_parser_initialize(&parser)) {
 		cb_error_set(err, name, 0, 0, "out of memory");
 		return NULL;

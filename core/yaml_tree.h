@@ -26,7 +26,7 @@ enum ynode_kind { YNODE_SCALAR, YNODE_MAP, YNODE_SEQ };
 struct ynode {
 	enum ynode_kind kind;
 	int line, col;          /* 1-based position of the node's start */
-	char *text;             /* scalar value, NUL-terminated (UTF-8) */
+	char *text;             /* scalar value, UTF-8; never holds a NUL */
 	size_t len;             /* scalar length in bytes */
 	bool plain;             /* unquoted scalar: may be a bool or number */
 	struct ynode **items;   /* map: key, value, key, value...; seq: items */

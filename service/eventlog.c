@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../core/text.h"
 #include "eventlog.h"
 #include "wstr.h"
 
@@ -67,6 +68,8 @@ evlog_write(enum ev_level level, uint32_t id, const char *text)
 	free(wide);
 }
 
+static void say_text(enum ev_level level, uint32_t id, const char *text);
+
 /*
  * Print a decision (info to stdout, the rest to stderr) and log it.  The
  * text is as long as it needs to be: a record's fields or a netsh command
@@ -75,28 +78,42 @@ evlog_write(enum ev_level level, uint32_t id, const char *text)
 void
 say(enum ev_level level, uint32_t id, const char *fmt, ...)
 {
-	char *text;
+	char *raw, *text;
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (text = malloc((size_t)n + 1)) == NULL) {
+	if (n < 0 || (raw = malloc((size_t)n + 1)) == NULL) {
 		fprintf(stderr, "certbind: out of memory for a message\n");
 		return;
 	}
 	va_start(ap, fmt);
-	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	vsnprintf(raw, (size_t)n + 1, fmt, ap);
 	va_end(ap);
+	/*
+	 * Messages quote names from certificates, HTTP.sys and the policy:
+	 * a control character in one is shown as \xHH, so that it cannot
+	 * rewrite a terminal or forge a line.  Line breaks certbind puts in
+	 * a message itself are kept.
+	 */
+	text = text_escape_str(raw, TEXT_KEEP_NEWLINE);
+	say_text(level, id, text != NULL ? text : raw);
+	free(text);
+	free(raw);
+}
+
+static void
+say_text(enum ev_level level, uint32_t id, const char *text)
+{
 	if (id != 0 && evlog_echoing()) {
 		evlog_write(level, id, text);    /* prints it, with its ID */
-	} else {
-		fprintf(level == EV_INFO ? stdout : stderr, "%s\n", text);
-		fflush(level == EV_INFO ? stdout : stderr);
-		if (id != 0)
-			evlog_write(level, id, text);
+		return;
 	}
-	free(text);
+	fprintf(level == EV_INFO ? stdout : stderr, "%s\n", text);
+	fflush(level == EV_INFO ? stdout : stderr);
+	if (id != 0)
+		evlog_write(level, id, text);
 }
 

@@ -12,6 +12,7 @@
  */
 #include <windows.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,22 @@ check_metrics(const char *path, const struct policy *p,
 	return rc;
 }
 
+/*
+ * Opening a directory fails with EACCES on Windows ("Permission denied"),
+ * which sends an operator looking at ACLs; say what it is instead.
+ */
+static bool
+is_directory(const wchar_t *wpath)
+{
+	DWORD attr;
+
+	if (wpath == NULL)
+		return false;
+	attr = GetFileAttributesW(wpath);
+	return attr != INVALID_FILE_ATTRIBUTES &&
+	    (attr & FILE_ATTRIBUTE_DIRECTORY) != 0;
+}
+
 int
 policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 {
@@ -119,6 +136,11 @@ policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 		return cb_error_set(err, path, 0, 0, "cannot open: %s",
 		    win_strerror(code ? code : ERROR_NO_UNICODE_TRANSLATION,
 		    text, sizeof(text)));
+	if (is_directory(wpath)) {
+		free(wpath);
+		return cb_error_set(err, path, 0, 0, "is a directory, not a "
+		    "policy file");
+	}
 	f = _wfopen(wpath, L"rb");
 	free(wpath);
 	if (f == NULL)

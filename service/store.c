@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/der.h"
 #include "store.h"
 #include "winerr.h"
 #include "wstr.h"
@@ -26,27 +27,49 @@ unix_time(const FILETIME *ft)
 	return (t - INT64_C(116444736000000000)) / 10000000;
 }
 
+/*
+ * A DN as text, sized from the length CertNameToStrW returns (which
+ * counts the terminating NUL), so that nothing is cut at a fixed size and
+ * a NUL inside a value shows as \x00.
+ */
 static char *
 name_text(const CERT_NAME_BLOB *name)
 {
-	wchar_t buf[1024];
+	wchar_t *buf;
+	DWORD n;
+	char *out;
 
-	CertNameToStrW(X509_ASN_ENCODING, (CERT_NAME_BLOB *)name,
-	    CERT_X500_NAME_STR, buf, 1024);
-	return utf8_from_wide(buf);
+	n = CertNameToStrW(X509_ASN_ENCODING, (CERT_NAME_BLOB *)name,
+	    CERT_X500_NAME_STR, NULL, 0);
+	if (n <= 1)
+		return text_from_wide(L"", 0);    /* an empty name */
+	if ((buf = malloc(n * sizeof(wchar_t))) == NULL)
+		return NULL;
+	n = CertNameToStrW(X509_ASN_ENCODING, (CERT_NAME_BLOB *)name,
+	    CERT_X500_NAME_STR, buf, n);
+	out = n >= 1 ? text_from_wide(buf, n - 1) : NULL;
+	free(buf);
+	return out;
 }
 
-static char *
-common_name(PCCERT_CONTEXT ctx)
+/*
+ * The subject CN, read from the encoded name with its length: the
+ * CertGetNameString result is NUL-terminated, so a CN holding a NUL would
+ * come back cut short.  -1 when the name does not decode.
+ */
+static int
+common_name(PCCERT_CONTEXT ctx, char **cn)
 {
-	wchar_t buf[512];
-	DWORD n;
+	const CERT_NAME_BLOB *name = &ctx->pCertInfo->Subject;
+	struct der_string s;
+	int rc;
 
-	n = CertGetNameStringW(ctx, CERT_NAME_ATTR_TYPE, 0,
-	    (void *)szOID_COMMON_NAME, buf, 512);
-	if (n <= 1)
-		return NULL;
-	return utf8_from_wide(buf);
+	*cn = NULL;
+	rc = der_name_cn(name->pbData, name->cbData, &s);
+	if (rc <= 0)
+		return rc;
+	*cn = der_string_text(&s);
+	return *cn != NULL ? 0 : -1;
 }
 
 /* Decode one extension; NULL when absent. *bad is set if it won't decode. */
@@ -71,25 +94,41 @@ decode_extension(PCCERT_CONTEXT ctx, const char *oid, LPCSTR type,
 }
 
 static int
+add_dns_name(const struct der_string *name, void *arg)
+{
+	struct cert *c = arg;
+	char **dns, *text;
+
+	dns = realloc(c->dns, (c->ndns + 1) * sizeof(*dns));
+	if (dns == NULL)
+		return -1;
+	c->dns = dns;
+	if ((text = der_string_text(name)) == NULL)
+		return -1;
+	c->dns[c->ndns++] = text;
+	return 0;
+}
+
+/*
+ * SAN dNSNames, read from the extension's encoding with their lengths:
+ * CryptDecodeObjectEx gives each as a NUL-terminated pwszDNSName, which
+ * loses everything after a NUL inside the name.
+ */
+static int
 read_dns_names(PCCERT_CONTEXT ctx, struct cert *c, BOOL *bad)
 {
-	CERT_ALT_NAME_INFO *san;
-	DWORD i;
+	PCERT_EXTENSION ext;
 
-	san = decode_extension(ctx, szOID_SUBJECT_ALT_NAME2,
-	    X509_ALTERNATE_NAME, bad);
-	if (san == NULL)
-		return *bad ? -1 : 0;
-	c->dns = calloc(san->cAltEntry ? san->cAltEntry : 1, sizeof(char *));
-	for (i = 0; c->dns != NULL && i < san->cAltEntry; i++) {
-		if (san->rgAltEntry[i].dwAltNameChoice != CERT_ALT_NAME_DNS_NAME)
-			continue;
-		c->dns[c->ndns] = utf8_from_wide(san->rgAltEntry[i].pwszDNSName);
-		if (c->dns[c->ndns] != NULL)
-			c->ndns++;
+	ext = CertFindExtension(szOID_SUBJECT_ALT_NAME2,
+	    ctx->pCertInfo->cExtension, ctx->pCertInfo->rgExtension);
+	if (ext == NULL)
+		return 0;
+	if (der_san_dns(ext->Value.pbData, ext->Value.cbData, add_dns_name,
+	    c) < 0) {
+		*bad = TRUE;
+		return -1;
 	}
-	LocalFree(san);
-	return c->dns != NULL ? 0 : -1;
+	return 0;
 }
 
 static void
@@ -137,15 +176,18 @@ read_template(PCCERT_CONTEXT ctx, struct cert *c, BOOL *bad)
 		info = CryptFindOIDInfo(CRYPT_OID_INFO_OID_KEY, v2->pszObjId,
 		    CRYPT_TEMPLATE_OID_GROUP_ID);
 		if (info != NULL && info->pwszName != NULL)
-			c->template_name = utf8_from_wide(info->pwszName);
+			c->template_name = text_from_wide(info->pwszName,
+			    wcslen(info->pwszName));
 		LocalFree(v2);
 	}
 	v1 = decode_extension(ctx, szOID_ENROLL_CERTTYPE_EXTENSION,
 	    X509_UNICODE_ANY_STRING, bad);
 	if (v1 != NULL) {
+		/* A counted UTF-16 string: cbData bytes, no NUL needed. */
 		if (c->template_name == NULL)
-			c->template_name = utf8_from_wide(
-			    (const wchar_t *)v1->Value.pbData);
+			c->template_name = text_from_wide(
+			    (const wchar_t *)v1->Value.pbData,
+			    v1->Value.cbData / sizeof(wchar_t));
 		LocalFree(v1);
 	}
 }
@@ -247,6 +289,50 @@ has_private_key(PCCERT_CONTEXT ctx)
 	return open_key_from_prov_info(ctx);
 }
 
+/*
+ * The certificates above ctx in the chain Windows builds from the
+ * machine's stores (HCCE_LOCAL_MACHINE: Root, CA, My, ...), for
+ * match.issuer_thumbprints.  Revocation is not checked (no
+ * CERT_CHAIN_REVOCATION_* flag) and nothing is fetched from the network
+ * (CERT_CHAIN_DISABLE_AIA): the chain is what the machine holds.  The walk
+ * stops below the first certificate whose signature does not verify, since
+ * a CA above a broken link vouches for nothing under it.  No chain leaves
+ * the list empty, which no issuer_thumbprints entry matches.
+ */
+static int
+read_issuers(PCCERT_CONTEXT ctx, struct cert *c)
+{
+	CERT_CHAIN_PARA para;
+	PCCERT_CHAIN_CONTEXT chain = NULL;
+	PCERT_SIMPLE_CHAIN simple;
+	DWORD i, size;
+
+	memset(&para, 0, sizeof(para));
+	para.cbSize = sizeof(para);
+	if (!CertGetCertificateChain(HCCE_LOCAL_MACHINE, ctx, NULL, NULL, &para,
+	    CERT_CHAIN_DISABLE_AIA, NULL, &chain))
+		return 0;
+	if (chain->cChain == 0 || chain->rgpChain[0]->cElement < 2) {
+		CertFreeCertificateChain(chain);
+		return 0;
+	}
+	simple = chain->rgpChain[0];
+	c->issuers = calloc(simple->cElement - 1, sizeof(*c->issuers));
+	for (i = 1; c->issuers != NULL && i < simple->cElement; i++) {
+		if (simple->rgpElement[i - 1]->TrustStatus.dwErrorStatus &
+		    CERT_TRUST_IS_NOT_SIGNATURE_VALID)
+			break;
+		size = THUMB_LEN;
+		if (!CertGetCertificateContextProperty(
+		    simple->rgpElement[i]->pCertContext, CERT_SHA1_HASH_PROP_ID,
+		    c->issuers[c->nissuers], &size) || size != THUMB_LEN)
+			break;
+		c->nissuers++;
+	}
+	CertFreeCertificateChain(chain);
+	return c->issuers != NULL ? 0 : -1;
+}
+
 /* Fill c from ctx; -1 when the certificate cannot be read faithfully. */
 static int
 read_cert(PCCERT_CONTEXT ctx, struct cert *c)
@@ -260,7 +346,8 @@ read_cert(PCCERT_CONTEXT ctx, struct cert *c)
 		return -1;
 	c->subject = name_text(&ctx->pCertInfo->Subject);
 	c->issuer = name_text(&ctx->pCertInfo->Issuer);
-	c->cn = common_name(ctx);
+	if (common_name(ctx, &c->cn) != 0)
+		return -1;
 	c->not_before = unix_time(&ctx->pCertInfo->NotBefore);
 	c->not_after = unix_time(&ctx->pCertInfo->NotAfter);
 	if (read_dns_names(ctx, c, &bad) != 0)
@@ -270,6 +357,8 @@ read_cert(PCCERT_CONTEXT ctx, struct cert *c)
 	if (bad)
 		return -1;
 	read_renewal(ctx, c);
+	if (read_issuers(ctx, c) != 0)
+		return -1;
 	c->archived = is_archived(ctx);
 	c->has_key = has_private_key(ctx);
 	return 0;
@@ -310,8 +399,8 @@ store_load(enum cert_store which, struct inventory *inv, store_warn_fn warn,
 	while ((ctx = CertEnumCertificatesInStore(store, ctx)) != NULL) {
 		if (read_cert(ctx, &c) != 0) {
 			snprintf(msg, sizeof(msg), "certificate %s in "
-			    "LocalMachine\\%ls skipped: its extensions cannot be "
-			    "decoded", thumb_format(c.thumb, hex), name);
+			    "LocalMachine\\%ls skipped: its names or extensions "
+			    "cannot be decoded", thumb_format(c.thumb, hex), name);
 			if (warn != NULL)
 				warn(msg);
 		} else {

@@ -3,7 +3,8 @@
  *
  *   certmk [--store NAME] add --cn NAME [--dns NAME]... [--not-before DAYS]
  *              [--not-after DAYS] [--eku server|client|any|none] [--no-key]
- *              [--template NAME] [--count N]
+ *              [--template NAME] [--count N] [--raw-cn TEXT]
+ *              [--raw-dns TEXT] [--ca] [--issuer THUMBPRINT]
  *       Creates a self-signed certificate valid from now+not-before to
  *       now+not-after days (defaults -1 and 30), with the given SAN
  *       dNSNames and EKU (default server; none leaves the extension out),
@@ -13,7 +14,13 @@
  *       the certificate alone and deletes the key.  --template adds a
  *       V1 certificate template extension with that name.  --count adds
  *       N such certificates in one go, sharing one key, as a burst of
- *       store writes.
+ *       store writes.  --raw-cn (in place of --cn) and --raw-dns take
+ *       ASCII with C escapes (\0, \xHH, \\) and encode the subject CN or
+ *       a SAN dNSName themselves, byte for byte, so that a name can hold a
+ *       NUL: good.example.test\0.evil.test.  --ca marks the certificate
+ *       a CA (basicConstraints cA).  --issuer has the certificate issued
+ *       (signed) by that certificate of LocalMachine\My, with its key,
+ *       instead of self-signed.
  *   certmk renew OLD NEW      mark OLD renewed by NEW (CERT_RENEWAL_PROP_ID)
  *   certmk del THUMBPRINT     remove one certificate and its key
  *   certmk clear              remove every certificate and key in the store
@@ -34,11 +41,15 @@
 
 struct options {
 	const wchar_t *cn;
+	const wchar_t *raw_cn;
+	const wchar_t *raw_dns;
 	const wchar_t *dns[MAX_DNS];
 	int ndns;
 	long not_before, not_after;   /* days from now */
 	const wchar_t *eku;
 	const wchar_t *template_name;
+	const wchar_t *issuer;        /* thumbprint of the issuing CA */
+	int ca;
 	int no_key;
 	long count;                   /* certificates to add, one per line */
 };
@@ -111,6 +122,91 @@ encode(LPCSTR type, const void *info, CRYPT_DATA_BLOB *out)
 		die("CryptEncodeObjectEx");
 }
 
+/* ASCII with \0, \xHH and \\ escapes to bytes; returns the length. */
+static DWORD
+unescape(const wchar_t *in, BYTE *out, DWORD max)
+{
+	DWORD n = 0;
+
+	for (; *in != L'\0'; in++) {
+		if (*in > 0x7e || n == max) {
+			fprintf(stderr, "certmk: raw names are ASCII, at most %lu "
+			    "bytes\n", (unsigned long)max);
+			exit(2);
+		}
+		if (*in != L'\\') {
+			out[n++] = (BYTE)*in;
+			continue;
+		}
+		in++;
+		if (*in == L'0') {
+			out[n++] = 0;
+		} else if (*in == L'x' && iswxdigit(in[1]) && iswxdigit(in[2])) {
+			out[n++] = (BYTE)wcstoul((wchar_t[]){ in[1], in[2], 0 },
+			    NULL, 16);
+			in += 2;
+		} else if (*in == L'\\') {
+			out[n++] = '\\';
+		} else {
+			fprintf(stderr, "certmk: bad escape in a raw name\n");
+			exit(2);
+		}
+	}
+	return n;
+}
+
+/* Wrap n content bytes in a DER tag and length; returns the new length. */
+static DWORD
+der_wrap(BYTE tag, const BYTE *content, DWORD n, BYTE *out)
+{
+	DWORD h = 0;
+
+	out[h++] = tag;
+	if (n < 0x80) {
+		out[h++] = (BYTE)n;
+	} else {
+		out[h++] = 0x82;
+		out[h++] = (BYTE)(n >> 8);
+		out[h++] = (BYTE)n;
+	}
+	memmove(out + h, content, n);
+	return h + n;
+}
+
+/* Name ::= SEQUENCE { SET { SEQUENCE { id-at-commonName, UTF8String } } } */
+static void
+raw_cn_name(const wchar_t *text, CERT_NAME_BLOB *name)
+{
+	static const BYTE oid_cn[] = { 0x06, 0x03, 0x55, 0x04, 0x03 };
+	BYTE raw[1024], a[1100], b[1100];
+	DWORD n = unescape(text, raw, sizeof(raw)), len;
+
+	memcpy(a, oid_cn, sizeof(oid_cn));
+	len = sizeof(oid_cn) + der_wrap(0x0c, raw, n, a + sizeof(oid_cn));
+	len = der_wrap(0x30, a, len, b);
+	len = der_wrap(0x31, b, len, a);
+	name->pbData = malloc(len + 4);
+	if (name->pbData == NULL)
+		die("malloc");
+	name->cbData = der_wrap(0x30, a, len, name->pbData);
+}
+
+/* GeneralNames ::= SEQUENCE { dNSName [2] IA5String }, byte for byte. */
+static void
+raw_dns_ext(const wchar_t *text, CERT_EXTENSION *ext)
+{
+	BYTE raw[1024], a[1100];
+	DWORD n = unescape(text, raw, sizeof(raw)), len;
+
+	len = der_wrap(0x82, raw, n, a);
+	ext->Value.pbData = malloc(len + 4);
+	if (ext->Value.pbData == NULL)
+		die("malloc");
+	ext->Value.cbData = der_wrap(0x30, a, len, ext->Value.pbData);
+	ext->pszObjId = szOID_SUBJECT_ALT_NAME2;
+	ext->fCritical = FALSE;
+}
+
 static DWORD
 make_extensions(const struct options *o, CERT_EXTENSION *ext)
 {
@@ -121,7 +217,9 @@ make_extensions(const struct options *o, CERT_EXTENSION *ext)
 	DWORD n = 0;
 	int i;
 
-	if (o->ndns > 0) {
+	if (o->raw_dns != NULL) {
+		raw_dns_ext(o->raw_dns, &ext[n++]);
+	} else if (o->ndns > 0) {
 		for (i = 0; i < o->ndns; i++) {
 			names[i].dwAltNameChoice = CERT_ALT_NAME_DNS_NAME;
 			names[i].pwszDNSName = (LPWSTR)o->dns[i];
@@ -150,6 +248,13 @@ make_extensions(const struct options *o, CERT_EXTENSION *ext)
 		ext[n].fCritical = FALSE;
 		encode(X509_ENHANCED_KEY_USAGE, &eku, &ext[n++].Value);
 	}
+	if (o->ca) {
+		CERT_BASIC_CONSTRAINTS2_INFO bc = { TRUE, FALSE, 0 };
+
+		ext[n].pszObjId = szOID_BASIC_CONSTRAINTS2;
+		ext[n].fCritical = TRUE;
+		encode(X509_BASIC_CONSTRAINTS2, &bc, &ext[n++].Value);
+	}
 	if (o->template_name != NULL) {
 		CERT_NAME_VALUE v;
 
@@ -164,6 +269,92 @@ make_extensions(const struct options *o, CERT_EXTENSION *ext)
 	return n;
 }
 
+static PCCERT_CONTEXT find_cert(HCERTSTORE store, const wchar_t *hex);
+
+/* The CSP handle of a stored certificate's key (Wine: see store.c). */
+static HCRYPTPROV
+cert_key(PCCERT_CONTEXT ctx, DWORD *spec)
+{
+	CRYPT_KEY_PROV_INFO *kpi;
+	HCRYPTPROV prov;
+	DWORD size = 0;
+
+	if (!CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
+	    NULL, &size) || (kpi = malloc(size)) == NULL ||
+	    !CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
+	    kpi, &size))
+		die("CertGetCertificateContextProperty(KEY_PROV_INFO)");
+	if (!CryptAcquireContextW(&prov, kpi->pwszContainerName,
+	    kpi->pwszProvName, kpi->dwProvType,
+	    kpi->dwFlags & CRYPT_MACHINE_KEYSET))
+		die("CryptAcquireContext(issuer)");
+	*spec = kpi->dwKeySpec;
+	free(kpi);
+	return prov;
+}
+
+/*
+ * A certificate for the key in prov, issued by the CA whose thumbprint is
+ * ca_hex (in LocalMachine\My) and signed with the CA's key.
+ */
+static PCCERT_CONTEXT
+issue(const wchar_t *ca_hex, HCRYPTPROV prov, CERT_NAME_BLOB *name,
+    CRYPT_KEY_PROV_INFO *kpi, SYSTEMTIME *start, SYSTEMTIME *end,
+    CERT_EXTENSIONS *exts)
+{
+	const wchar_t *saved = store_name;
+	CRYPT_ALGORITHM_IDENTIFIER alg = { szOID_RSA_SHA256RSA, { 0, NULL } };
+	CERT_PUBLIC_KEY_INFO *pub;
+	PCCERT_CONTEXT ca, ctx;
+	HCERTSTORE store;
+	HCRYPTPROV ca_prov;
+	CERT_INFO info;
+	LARGE_INTEGER serial;
+	DWORD size = 0, spec;
+	BYTE *der;
+
+	store_name = L"MY";
+	store = open_my();
+	store_name = saved;
+	ca = find_cert(store, ca_hex);
+	ca_prov = cert_key(ca, &spec);
+	if (!CryptExportPublicKeyInfo(prov, AT_KEYEXCHANGE, X509_ASN_ENCODING,
+	    NULL, &size) || (pub = malloc(size)) == NULL ||
+	    !CryptExportPublicKeyInfo(prov, AT_KEYEXCHANGE, X509_ASN_ENCODING,
+	    pub, &size))
+		die("CryptExportPublicKeyInfo");
+	memset(&info, 0, sizeof(info));
+	QueryPerformanceCounter(&serial);
+	info.dwVersion = CERT_V3;
+	info.SerialNumber.cbData = sizeof(serial.QuadPart);
+	info.SerialNumber.pbData = (BYTE *)&serial.QuadPart;
+	info.SignatureAlgorithm = alg;
+	info.Issuer = ca->pCertInfo->Subject;
+	SystemTimeToFileTime(start, &info.NotBefore);
+	SystemTimeToFileTime(end, &info.NotAfter);
+	info.Subject = *name;
+	info.SubjectPublicKeyInfo = *pub;
+	info.cExtension = exts->cExtension;
+	info.rgExtension = exts->rgExtension;
+	size = 0;
+	if (!CryptSignAndEncodeCertificate(ca_prov, spec, X509_ASN_ENCODING,
+	    X509_CERT_TO_BE_SIGNED, &info, &alg, NULL, NULL, &size) ||
+	    (der = malloc(size)) == NULL ||
+	    !CryptSignAndEncodeCertificate(ca_prov, spec, X509_ASN_ENCODING,
+	    X509_CERT_TO_BE_SIGNED, &info, &alg, NULL, der, &size))
+		die("CryptSignAndEncodeCertificate");
+	ctx = CertCreateCertificateContext(X509_ASN_ENCODING, der, size);
+	if (ctx == NULL || !CertSetCertificateContextProperty(ctx,
+	    CERT_KEY_PROV_INFO_PROP_ID, 0, kpi))
+		die("CertCreateCertificateContext");
+	free(der);
+	free(pub);
+	CryptReleaseContext(ca_prov, 0);
+	CertFreeCertificateContext(ca);
+	CertCloseStore(store, 0);
+	return ctx;
+}
+
 static int
 cmd_add(const struct options *o)
 {
@@ -172,7 +363,7 @@ cmd_add(const struct options *o)
 	HCRYPTPROV prov;
 	HCRYPTKEY key;
 	CERT_NAME_BLOB name;
-	CERT_EXTENSION ext[3];
+	CERT_EXTENSION ext[4];
 	CERT_EXTENSIONS exts;
 	CRYPT_KEY_PROV_INFO kpi;
 	SYSTEMTIME start, end;
@@ -202,15 +393,20 @@ cmd_add(const struct options *o)
 		wcscpy(shared, container);
 	}
 
-	swprintf(x500, 512, L"CN=%ls", o->cn);
-	name.cbData = 0;
-	if (!CertStrToNameW(X509_ASN_ENCODING, x500, CERT_X500_NAME_STR, NULL,
-	    NULL, &name.cbData, NULL))
-		die("CertStrToName");
-	name.pbData = malloc(name.cbData);
-	if (name.pbData == NULL || !CertStrToNameW(X509_ASN_ENCODING, x500,
-	    CERT_X500_NAME_STR, NULL, name.pbData, &name.cbData, NULL))
-		die("CertStrToName");
+	if (o->raw_cn != NULL) {
+		raw_cn_name(o->raw_cn, &name);
+	} else {
+		swprintf(x500, 512, L"CN=%ls", o->cn);
+		name.cbData = 0;
+		if (!CertStrToNameW(X509_ASN_ENCODING, x500, CERT_X500_NAME_STR,
+		    NULL, NULL, &name.cbData, NULL))
+			die("CertStrToName");
+		name.pbData = malloc(name.cbData);
+		if (name.pbData == NULL || !CertStrToNameW(X509_ASN_ENCODING,
+		    x500, CERT_X500_NAME_STR, NULL, name.pbData, &name.cbData,
+		    NULL))
+			die("CertStrToName");
+	}
 
 	exts.cExtension = make_extensions(o, ext);
 	exts.rgExtension = ext;
@@ -222,8 +418,11 @@ cmd_add(const struct options *o)
 	kpi.dwKeySpec = AT_KEYEXCHANGE;
 	start = days_from_now(o->not_before);
 	end = days_from_now(o->not_after);
-	ctx = CertCreateSelfSignCertificate(prov, &name, 0, &kpi, NULL, &start,
-	    &end, &exts);
+	if (o->issuer != NULL)
+		ctx = issue(o->issuer, prov, &name, &kpi, &start, &end, &exts);
+	else
+		ctx = CertCreateSelfSignCertificate(prov, &name, 0, &kpi, NULL,
+		    &start, &end, &exts);
 	if (ctx == NULL)
 		die("CertCreateSelfSignCertificate");
 	CryptReleaseContext(prov, 0);
@@ -274,7 +473,9 @@ usage(void)
 	fprintf(stderr, "usage: certmk [--store NAME] add --cn NAME "
 	    "[--dns NAME]... [--not-before DAYS]\n"
 	    "                  [--not-after DAYS] [--eku server|client|any|none]"
-	    " [--no-key]\n                  [--template NAME] [--count N]\n"
+	    " [--no-key]\n                  [--template NAME] [--count N]"
+	    " [--raw-cn TEXT] [--raw-dns TEXT]\n"
+	    "                  [--ca] [--issuer THUMBPRINT]\n"
 	    "       certmk [--store NAME] renew OLD NEW | del THUMBPRINT |\n"
 	    "                  clear | list\n");
 	return 2;
@@ -435,6 +636,10 @@ wmain(int argc, wchar_t **argv)
 
 		if (wcscmp(argv[i], L"--cn") == 0 && more)
 			o.cn = argv[++i];
+		else if (wcscmp(argv[i], L"--raw-cn") == 0 && more)
+			o.raw_cn = argv[++i];
+		else if (wcscmp(argv[i], L"--raw-dns") == 0 && more)
+			o.raw_dns = argv[++i];
 		else if (wcscmp(argv[i], L"--dns") == 0 && more &&
 		    o.ndns < MAX_DNS)
 			o.dns[o.ndns++] = argv[++i];
@@ -450,10 +655,14 @@ wmain(int argc, wchar_t **argv)
 			o.template_name = argv[++i];
 		else if (wcscmp(argv[i], L"--no-key") == 0)
 			o.no_key = 1;
+		else if (wcscmp(argv[i], L"--ca") == 0)
+			o.ca = 1;
+		else if (wcscmp(argv[i], L"--issuer") == 0 && more)
+			o.issuer = argv[++i];
 		else
 			return usage();
 	}
-	if (o.cn == NULL)
+	if (o.cn == NULL && o.raw_cn == NULL)
 		return usage();
 	/* --count N adds N at once: a burst, as a script importing them. */
 	do

@@ -19,10 +19,18 @@ static const struct row rows[] = {
 	{ "[2001:db8:0:0:1:0:0:1]:443", "[2001:db8::1:0:0:1]:443" },
 	{ "[fe80::1:2]:1", "[fe80::1:2]:1" },
 	{ "[1:2:3:4:5:6:7:8]:65535", "[1:2:3:4:5:6:7:8]:65535" },
-	{ "[::ffff:192.0.2.1]:443", "[::ffff:c000:201]:443" },
+	{ "[::ffff:192.0.2.1]:443", "[::ffff:192.0.2.1]:443" },
+	{ "[::FFFF:c000:201]:443", "[::ffff:192.0.2.1]:443" },
+	{ "[::fffe:c000:201]:443", "[::fffe:c000:201]:443" },
+	{ "[::ffff:0:c000:201]:443", "[::ffff:0:c000:201]:443" },
 	{ "[1::]:443", "[1::]:443" },
 	{ "Www.Example.Test:443", "www.example.test:443" },
 	{ "ccs:443", "ccs:443" },
+	{ "CCS:443", "ccs:443" },
+	{ "Ccs:8443", "ccs:8443" },
+	{ "www.example.test.:443", "!remove the trailing dot: HTTP.sys keys SNI "
+	  "bindings by the name without it" },
+	{ "a..test.:443", "!invalid host name (letters, digits, '-' and '.')" },
 	{ "0.0.0.0", "!expected ADDRESS:PORT, HOST:PORT or ccs:PORT" },
 	{ "0.0.0.0:", "!port must be a number from 1 to 65535" },
 	{ "0.0.0.0:0", "!port must be a number from 1 to 65535" },
@@ -110,12 +118,30 @@ test_host_case(void **state)
 	assert_true(endpoint_compare(&other, &held) < 0);
 }
 
+/* Host names compare without case, however the host was spelt. */
+static void
+test_equal_host_case(void **state)
+{
+	struct endpoint a, b;
+
+	(void)state;
+	assert_int_equal(endpoint_parse("www.example.test:443", &a, NULL, 0), 0);
+	b = a;
+	memcpy(b.host, "WWW.Example.TEST", 17);
+	assert_true(endpoint_equal(&a, &b));
+	assert_int_equal(endpoint_compare(&a, &b), 0);
+	memcpy(b.host, "WWW.Example.TESTS", 18);
+	assert_false(endpoint_equal(&a, &b));
+	assert_true(endpoint_compare(&a, &b) < 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_host_case),
+		cmocka_unit_test(test_equal_host_case),
 	};
 	int failed;
 

@@ -29,6 +29,11 @@ static const struct row rows[] = {
 	{ "*", "a", false },
 	{ "*.example.test", "xn--caf-dma.example.test", false },
 	{ "xn--caf-dma.example.test", "xn--caf-dma.example.test", true },
+	{ "a_b.example.test", "a_b.example.test", false },
+	{ "a b.example.test", "a b.example.test", false },
+	{ "caf\xc3\xa9.example.test", "caf\xc3\xa9.example.test", false },
+	{ "*.ex\\x00ample.test", "a.ex\\x00ample.test", false },
+	{ "good.example.test\\x00.evil.test", "good.example.test", false },
 	{ "", "a.test", false },
 	{ "a.test", "", false },
 };

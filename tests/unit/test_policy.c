@@ -232,6 +232,23 @@ static const struct row rows[] = {
 	  "    match: {dns: a.test, thumbprints: "
 	  "0101010101010101010101010101010101010101}\n",
 	  "5:39: match.thumbprints must be a list of at least one thumbprint" },
+	{ "issuer_thumbprints", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
+	  "    match: {dns: a.test, issuer_thumbprints: "
+	  "['0101010101010101010101010101010101010101', "
+	  "'02:02:02:02:02:02:02:02:02:02:02:02:02:02:02:02:02:02:02:02']}\n",
+	  NULL },
+	{ "issuer_thumbprints must be a list", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
+	  "    match: {dns: a.test, issuer_thumbprints: "
+	  "0101010101010101010101010101010101010101}\n",
+	  "5:46: match.issuer_thumbprints must be a list of at least one "
+	  "thumbprint" },
+	{ "bad issuer thumbprint", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
+	  "    match: {dns: a.test, issuer_thumbprints: [abc]}\n",
+	  "5:47: a thumbprint must be 40 hex digits (spaces and colons are "
+	  "ignored)" },
 	{ "min_days_left not a number", HEAD
 	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
 	  "    match: {dns: a.test, min_days_left: ten}\n",
@@ -244,6 +261,57 @@ static const struct row rows[] = {
 	  "  - name: a\n    endpoint: 0.0.0.0:1\n    match: {dns: a.test}\n"
 	  "    options: [disable_http2]\n",
 	  "6:14: expected a mapping (key: value) for options" },
+	{ "CCS is the ccs keyword", HEAD
+	  "  - name: a\n    endpoint: CCS:443\n    match: {dns: a.test}\n",
+	  "5:12: a ccs endpoint takes its certificates from the Central "
+	  "Certificate Store; match does not apply to it" },
+	{ "ccs and CCS are one endpoint", HEAD
+	  "  - name: a\n    endpoint: ccs:443\n"
+	  "  - name: b\n    endpoint: CCS:443\n",
+	  "6:15: endpoint ccs:443 is already bound by 'a' (line 3)" },
+	{ "host names differing in case are one endpoint", HEAD
+	  "  - name: a\n    endpoint: WWW.example.test:443\n"
+	  "  - name: b\n    endpoint: www.example.test:443\n",
+	  "6:15: endpoint www.example.test:443 is already bound by 'a' "
+	  "(line 3)" },
+	{ "log keyword in capitals", HEAD
+	  "  - name: a\n    endpoint: ccs:443\nservice: {log: StdErr}\n",
+	  NULL },
+	{ "trailing dot on an SNI host", HEAD
+	  "  - name: a\n    endpoint: www.example.test.:443\n",
+	  "4:15: endpoint 'www.example.test.:443': remove the trailing dot: "
+	  "HTTP.sys keys SNI bindings by the name without it" },
+	{ "NUL escape in an endpoint", HEAD
+	  "  - name: a\n    endpoint: \"0.0.0.0:443\\0.junk\"\n"
+	  "    match: {dns: a.test}\n",
+	  "4:15: a NUL character (\\0) is not allowed in a policy" },
+	{ "NUL escape in a mapping key", HEAD
+	  "  - \"name\\0junk\": a\n    endpoint: ccs:443\n",
+	  "3:5: a NUL character (\\0) is not allowed in a policy" },
+	{ "NUL escape in cert_store", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n    match: {dns: a.test}\n"
+	  "    options: {cert_store: \"My\\0WebHosting\"}\n",
+	  "6:27: a NUL character (\\0) is not allowed in a policy" },
+	{ "NUL escape in a thumbprint", HEAD
+	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
+	  "    match: {dns: a.test, thumbprints: "
+	  "[\"0101010101010101010101010101010101010101\\0ff\"]}\n",
+	  "5:40: a NUL character (\\0) is not allowed in a policy" },
+	{ "NUL escape in app_id", HEAD
+	  "  - name: a\n    endpoint: ccs:1\n"
+	  "defaults: {app_id: \"{11111111-2222-3333-4444-555555555555}\\0\"}\n",
+	  "5:20: a NUL character (\\0) is not allowed in a policy" },
+	{ "NUL escape in log", HEAD
+	  "  - name: a\n    endpoint: ccs:1\nservice: {log: \"stderr\\0x\"}\n",
+	  "5:16: a NUL character (\\0) is not allowed in a policy" },
+	{ "control character in a quoted value is printed escaped", HEAD
+	  "  - name: \"a\\e[2Jb\"\n    endpoint: 0.0.0.0:1\n",
+	  "3:11: name 'a\\x1b[2Jb' may hold only letters, digits, '.', '_' "
+	  "and '-'" },
+	{ "control character in a key is printed escaped",
+	  "version: 1\n\"ver\\tsion\": 1\n",
+	  "2:1: unknown key 'ver\\x09sion' in the policy (did you mean "
+	  "'version'?)" },
 	{ "complex key refused", "? [a]\n: 1\n",
 	  "1:3: a mapping key must be a plain name" },
 };
@@ -382,6 +450,7 @@ test_keys(void **state)
 	assert_non_null(strstr(all, "\ndefaults.renew_warning_days\n"));
 	assert_non_null(strstr(all, "\nservice.metrics_file\n"));
 	assert_non_null(strstr(all, "\nbindings[].match.thumbprints\n"));
+	assert_non_null(strstr(all, "\nbindings[].match.issuer_thumbprints\n"));
 	assert_non_null(strstr(all, "\nbindings[].options.disable_session_id\n"));
 	assert_non_null(strstr(all, "\nbindings[].takeover\n"));
 }
@@ -400,6 +469,69 @@ test_too_large(void **state)
 	assert_int_equal(policy_parse("t.yaml", big, n, &p, &err), -1);
 	assert_non_null(strstr(err.msg, "at most 1048576 bytes"));
 	free(big);
+}
+
+/* A policy in UTF-16 or UTF-32, and UTF-8 with its optional mark. */
+struct encoding_row {
+	const char *name;
+	const char *bom;
+	size_t bomlen;
+	int unit;           /* bytes per character: 1, 2 or 4 */
+	bool big_endian;
+	const char *want;   /* error after "t.yaml:", or NULL when it loads */
+};
+
+static const struct encoding_row encoding_rows[] = {
+	{ "UTF-8", "", 0, 1, false, NULL },
+	{ "UTF-8 with a byte order mark", "\xef\xbb\xbf", 3, 1, false, NULL },
+	{ "UTF-16LE with a byte order mark", "\xff\xfe", 2, 2, false,
+	  "1:1: the policy is UTF-16 text (it starts with a UTF-16 byte order "
+	  "mark); save it as UTF-8" },
+	{ "UTF-16BE with a byte order mark", "\xfe\xff", 2, 2, true,
+	  "1:1: the policy is UTF-16 text (it starts with a UTF-16 byte order "
+	  "mark); save it as UTF-8" },
+	{ "UTF-32LE with a byte order mark", "\xff\xfe\0\0", 4, 4, false,
+	  "1:1: the policy is UTF-32 text (it starts with a UTF-32 byte order "
+	  "mark); save it as UTF-8" },
+	{ "UTF-32BE with a byte order mark", "\0\0\xfe\xff", 4, 4, true,
+	  "1:1: the policy is UTF-32 text (it starts with a UTF-32 byte order "
+	  "mark); save it as UTF-8" },
+	{ "UTF-16LE without a mark", "", 0, 2, false,
+	  "1:2: control characters are not allowed (the policy must be UTF-8 "
+	  "text)" },
+};
+
+static const char *
+encoding_row_name(const void *row)
+{
+	return ((const struct encoding_row *)row)->name;
+}
+
+static void
+test_encoding(void **state)
+{
+	const struct encoding_row *r = *state;
+	const char *y = HEAD "  - name: a\n    endpoint: ccs:443\n";
+	size_t n = strlen(y), len = r->bomlen, i;
+	char *buf = calloc(r->bomlen + n * (size_t)r->unit, 1), got[600];
+	struct policy p;
+	struct cb_error err;
+	int rc;
+
+	assert_non_null(buf);
+	memcpy(buf, r->bom, r->bomlen);
+	for (i = 0; i < n; i++, len += (size_t)r->unit)
+		buf[len + (r->big_endian ? (size_t)r->unit - 1 : 0)] = y[i];
+	rc = policy_parse("t.yaml", buf, len, &p, &err);
+	free(buf);
+	if (r->want == NULL) {
+		assert_int_equal(rc, 0);
+		policy_free(&p);
+		return;
+	}
+	assert_int_equal(rc, -1);
+	cb_error_format(&err, got, sizeof(got));
+	assert_string_equal(got + strlen("t.yaml:"), r->want);
 }
 
 /* An alias bomb fails at its first anchor, before any expansion. */
@@ -431,6 +563,9 @@ main(void)
 
 	failed = run_rows("policy table", test_row, (void *)rows, sizeof(rows[0]),
 	    NROWS(rows), row_name);
+	failed += run_rows("policy encodings", test_encoding,
+	    (void *)encoding_rows, sizeof(encoding_rows[0]),
+	    NROWS(encoding_rows), encoding_row_name);
 	failed += cmocka_run_group_tests_name("policy", fixed, NULL, NULL);
 	return failed ? 1 : 0;
 }

@@ -277,6 +277,115 @@ test_reasons(void **state)
 	policy_free(&p);
 }
 
+/*
+ * match.issuer is text anyone can write into a self-signed certificate;
+ * match.issuer_thumbprints needs the CA in the certificate's chain.
+ */
+static void
+test_issuer_thumbprints(void **state)
+{
+	static uint8_t root[1][THUMB_LEN], chain[2][THUMB_LEN], other[1][THUMB_LEN];
+	struct testcert t[] = {
+		GOODX(1, 30, "CN=Contoso CA, O=Contoso"),       /* issued by root */
+		GOODX(2, 99, "OU=\"O=Contoso\", CN=evil"),      /* self-signed */
+		GOODX(3, 60, "CN=Contoso Issuing, O=Contoso"),  /* via issuing CA */
+		GOODX(4, 90, "CN=Contoso CA, O=Contoso"),       /* another CA */
+	};
+	struct inventory inv = { 0 };
+	struct cert_index ix;
+	struct selection sel;
+	struct policy p, q;
+	char buf[256];
+	size_t i;
+
+	(void)state;
+	memset(root[0], 0xca, THUMB_LEN);
+	memset(chain[0], 0x1c, THUMB_LEN);
+	memset(chain[1], 0xca, THUMB_LEN);
+	memset(other[0], 0xee, THUMB_LEN);
+	for (i = 0; i < NROWS(t); i++)
+		add_testcert(&inv, &t[i]);
+	inv.certs[0].issuers = malloc(sizeof(root));
+	memcpy(inv.certs[0].issuers, root, sizeof(root));
+	inv.certs[0].nissuers = 1;
+	inv.certs[2].issuers = malloc(sizeof(chain));
+	memcpy(inv.certs[2].issuers, chain, sizeof(chain));
+	inv.certs[2].nissuers = 2;
+	inv.certs[3].issuers = malloc(sizeof(other));
+	memcpy(inv.certs[3].issuers, other, sizeof(other));
+	inv.certs[3].nissuers = 1;
+
+	/* The text filter alone lets the self-signed certificate win. */
+	one_binding("    endpoint: 0.0.0.0:443\n    match:\n"
+	    "      dns: " NAME "\n      issuer: O=Contoso\n", &q);
+	assert_int_equal(index_build(&ix, &inv), 0);
+	assert_int_equal(select_cert(&q.bindings[0], &ix, NULL, NOW, &sel), 0);
+	assert_non_null(sel.chosen);
+	assert_int_equal(sel.chosen->thumb[0], 2);
+	selection_free(&sel);
+
+	one_binding("    endpoint: 0.0.0.0:443\n    match:\n"
+	    "      dns: " NAME "\n      issuer: O=Contoso\n"
+	    "      issuer_thumbprints: ['cacacacacacacacacacacacacacacacacacacaca']\n",
+	    &p);
+	assert_int_equal(p.bindings[0].match.nissuer_thumbprints, 1);
+	assert_int_equal(select_judge(&p.bindings[0], &inv.certs[0], NOW, false),
+	    VERDICT_OK);
+	assert_int_equal(select_judge(&p.bindings[0], &inv.certs[1], NOW, false),
+	    VERDICT_ISSUER_THUMBPRINT);
+	assert_int_equal(select_judge(&p.bindings[0], &inv.certs[2], NOW, false),
+	    VERDICT_OK);
+	assert_int_equal(select_judge(&p.bindings[0], &inv.certs[3], NOW, false),
+	    VERDICT_ISSUER_THUMBPRINT);
+	/* A successor of the bound certificate must chain too. */
+	assert_int_equal(select_judge(&p.bindings[0], &inv.certs[1], NOW, true),
+	    VERDICT_ISSUER_THUMBPRINT);
+	assert_string_equal(verdict_text(VERDICT_ISSUER_THUMBPRINT,
+	    &p.bindings[0], &inv.certs[1], NOW, buf, sizeof(buf)),
+	    "does not chain to a CA in match.issuer_thumbprints");
+	assert_string_equal(verdict_name(VERDICT_ISSUER_THUMBPRINT),
+	    "issuer-thumbprint");
+	/* Of the two that chain, the later expiry wins; not the impostor. */
+	assert_int_equal(select_cert(&p.bindings[0], &ix, NULL, NOW, &sel), 0);
+	assert_non_null(sel.chosen);
+	assert_int_equal(sel.chosen->thumb[0], 3);
+	selection_free(&sel);
+	index_free(&ix);
+	inventory_free(&inv);
+	policy_free(&p);
+	policy_free(&q);
+}
+
+/* A policy value quoted in a reason shows its control characters escaped. */
+static void
+test_reason_escapes_policy_value(void **state)
+{
+	struct testcert t[] = {
+		GOODX(1, 99, "CN=Fabrikam CA", "WebServer"),
+		GOODX(2, 99, "CN=Contoso CA", "WebServer"),
+	};
+	struct inventory inv = { 0 };
+	struct policy p, q;
+	char buf[256];
+
+	(void)state;
+	one_binding("    endpoint: 0.0.0.0:443\n    match:\n"
+	    "      dns: " NAME "\n      issuer: \"con\\ttoso\\e[2J\"\n", &p);
+	one_binding("    endpoint: 0.0.0.0:443\n    match:\n"
+	    "      dns: " NAME "\n      template: \"Web\\nServer\"\n", &q);
+	add_testcert(&inv, &t[0]);
+	add_testcert(&inv, &t[1]);
+	assert_string_equal(verdict_text(VERDICT_ISSUER, &p.bindings[0],
+	    &inv.certs[0], NOW, buf, sizeof(buf)),
+	    "issuer 'CN=Fabrikam CA' does not contain 'con\\x09toso\\x1b[2J'");
+	assert_string_equal(verdict_text(VERDICT_TEMPLATE, &q.bindings[0],
+	    &inv.certs[1], NOW, buf, sizeof(buf)),
+	    "template is WebServer, not Web\\x0aServer");
+	inventory_free(&inv);
+	policy_free(&p);
+	policy_free(&q);
+}
+
 /* Why a qualifying certificate lost, for --explain. */
 static void
 test_why_lost(void **state)
@@ -425,6 +534,8 @@ main(void)
 {
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_reason_escapes_policy_value),
+		cmocka_unit_test(test_issuer_thumbprints),
 		cmocka_unit_test(test_why_lost),
 		cmocka_unit_test(test_index_agrees_with_scan),
 		cmocka_unit_test(test_thumb_dates_guid),

@@ -1,0 +1,120 @@
+/*
+ * text.c - escape untrusted text for printing; see text.h.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+/*
+ * The length of the valid UTF-8 sequence at p (at most n bytes), or 0.
+ * Overlong forms, surrogates and code points above U+10FFFF are invalid.
+ */
+static size_t
+utf8_len(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	size_t len, i;
+	uint32_t v, min;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		v = p[0] & 0x1f;
+		min = 0x80;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		v = p[0] & 0x0f;
+		min = 0x800;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		v = p[0] & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+static bool
+is_control(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+}
+
+/*
+ * Walk the n bytes at p; write the escaped text to out when it is not
+ * NULL.  Returns the escaped length.
+ */
+static size_t
+escape(const char *p, size_t n, unsigned flags, char *out)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, used = 0, len, k;
+	uint32_t cp;
+
+	while (i < n) {
+		len = utf8_len(s + i, n - i, &cp);
+		if (len == 0 || (is_control(cp) &&
+		    !(cp == '\n' && (flags & TEXT_KEEP_NEWLINE)))) {
+			/* A control character as its bytes, like bad UTF-8. */
+			for (k = 0; k < (len ? len : 1); k++, used += 4)
+				if (out != NULL)
+					snprintf(out + used, 5, "\\x%02x", s[i + k]);
+			i += len ? len : 1;
+			continue;
+		}
+		if ((flags & TEXT_BACKSLASH) && cp == '\\') {
+			if (out != NULL)
+				memcpy(out + used, "\\\\", 2);
+			used += 2;
+		} else {
+			if (out != NULL)
+				memcpy(out + used, s + i, len);
+			used += len;
+		}
+		i += len;
+	}
+	return used;
+}
+
+char *
+text_escape(const char *p, size_t n, unsigned flags)
+{
+	size_t len = escape(p, n, flags, NULL);
+	char *out = malloc(len + 1);
+
+	if (out == NULL)
+		return NULL;
+	escape(p, n, flags, out);
+	out[len] = '\0';
+	return out;
+}
+
+char *
+text_escape_str(const char *s, unsigned flags)
+{
+	return text_escape(s, strlen(s), flags);
+}
+
+bool
+text_needs_escape(const char *s, unsigned flags)
+{
+	size_t n = strlen(s);
+
+	return escape(s, n, flags, NULL) != n;
+}

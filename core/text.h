@@ -1,0 +1,37 @@
+/*
+ * text.h - untrusted text made safe to print, and counted text made a C
+ * string without losing any of it.
+ *
+ * Names from certificates and values from the policy reach terminals, log
+ * files and the Event Log.  A control character there can rewrite what an
+ * operator sees, and a NUL would cut the text short wherever it is used as
+ * a C string.  Such bytes are written as \xHH instead, so the text is
+ * shown whole and can never equal a name that lacks them.
+ */
+#ifndef CERTBIND_TEXT_H
+#define CERTBIND_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum {
+	TEXT_BACKSLASH = 1 << 0,       /* write a backslash as "\\" too */
+	TEXT_KEEP_NEWLINE = 1 << 1     /* leave '\n' as it is */
+};
+
+/*
+ * A malloc'ed C string holding the n bytes at p, with every control
+ * character (C0, DEL, C1), NUL and byte that is not part of valid UTF-8
+ * written as \xHH.  TEXT_BACKSLASH makes the escaped form unambiguous
+ * (names read from certificates); TEXT_KEEP_NEWLINE is for messages laid
+ * out on several lines on purpose.  NULL when out of memory.
+ */
+char *text_escape(const char *p, size_t n, unsigned flags);
+
+/* The same for a C string. */
+char *text_escape_str(const char *s, unsigned flags);
+
+/* s would change under text_escape_str(s, flags). */
+bool text_needs_escape(const char *s, unsigned flags);
+
+#endif
