@@ -566,6 +566,20 @@ carry_out_or_next(struct plan *plan, size_t i, struct unusable_list *avoid,
 	return refused > 0 ? APPLY_ERROR : r;
 }
 
+/*
+ * The service says that a binding already holds its certificate (event
+ * 10) when that is news: at its first reconcile, and after the binding
+ * was anything else.  Said at every resync it would bury the events that
+ * matter under thousands of entries a day.
+ */
+static bool
+quiet_none(const struct plan_item *it, const struct binding_state *st,
+    uint32_t read_error)
+{
+	return it->action == ACTION_NONE && read_error == 0 && st != NULL &&
+	    st->as_planned;
+}
+
 static int
 reconcile(struct world *w, struct runstate *rs, int64_t *next)
 {
@@ -610,8 +624,12 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 				*next = st->retry_at;
 			continue;
 		}
-		r = w->read_error[i] != 0 || recheck(&plan, i, now, avoid) != 0 ?
-		    APPLY_ERROR : carry_out_or_next(&plan, i, avoid, now);
+		if (quiet_none(&plan.items[i], st, w->read_error[i]))
+			r = APPLY_OK;
+		else
+			r = w->read_error[i] != 0 ||
+			    recheck(&plan, i, now, avoid) != 0 ? APPLY_ERROR :
+			    carry_out_or_next(&plan, i, avoid, now);
 		if (r != APPLY_ERROR && w->read_error[i] == 0)
 			warn_item(it, st, now);
 		note_result(st, r, now);

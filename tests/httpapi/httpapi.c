@@ -200,10 +200,13 @@ fault_text(const wchar_t *name, wchar_t *text, DWORD cap)
 
 /*
  * The configuration functions need HttpInitialize(HTTP_INITIALIZE_CONFIG)
- * first; calls may be nested, each matched by an HttpTerminate.  Windows
- * answers a configuration call made outside that with
- * ERROR_INVALID_HANDLE (the process has no handle to the configuration
- * store); Wine's own httpapi.dll checks nothing.
+ * first; calls may be nested, each matched by an HttpTerminate.  The
+ * documentation says only that HttpInitialize comes "before calling any
+ * other functions in the HTTP Server API", not what a call made outside
+ * it returns; the stand-in refuses such a call with ERROR_INVALID_HANDLE
+ * (the process holds no handle to the configuration store), so that a
+ * missing HttpInitialize fails the tests instead of passing unnoticed.
+ * Wine's own httpapi.dll checks nothing.
  */
 static LONG config_users;
 

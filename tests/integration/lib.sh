@@ -52,6 +52,9 @@ suite_prefix() {
 }
 
 certbind() { wine "$BIN/certbind.exe" "$@"; }
+# certbind built against httpapi without HttpUpdateServiceConfiguration,
+# as on Windows before 10 1703: rotations are Delete then Set.
+certbind_old() { wine "$ROOT/build/test-noupdate/certbind.exe" "$@"; }
 certmk() { wine "$BIN/certmk.exe" "$@" | tr -d '\r'; }
 
 # Empty LocalMachine\My and \WebHosting; remove every HTTP.sys SSL record,
@@ -94,6 +97,27 @@ fault() {
 
 # The stand-in's call log: "MICROSECONDS CALL KIND KEY RESULT" lines.
 calls() { tr -d '\r' <"$WINEPREFIX/drive_c/httpapi-calls.log" 2>/dev/null; }
+
+# wait_for SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds;
+# 1 if it has not within SECONDS.
+wait_for() {
+	local i n=$(($1 * 10))
+	shift
+	for i in $(seq 1 "$n"); do
+		if "$@"; then return 0; fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# The stand-in's calls other than Query, in order: "Delete Set ".
+writes() { calls | awk '$2 != "Query" { print $2 }' | tr '\n' ' '; }
+
+# called CALL: the stand-in has logged a CALL.
+called() {
+	[ -f "$WINEPREFIX/drive_c/httpapi-calls.log" ] &&
+	    calls | awk -v c="$1" '$2 == c' | grep -q .
+}
 
 # --- TAP -------------------------------------------------------------------
 

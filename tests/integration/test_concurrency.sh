@@ -13,7 +13,6 @@ suite_prefix
 
 TMP=build/tmp/test_concurrency
 mkdir -p "$TMP"
-OLDWIN=$ROOT/build/test-noupdate/certbind.exe
 EP=0.0.0.0:8443
 IP=$TMP/ip.yaml
 cat >"$IP" <<'YAML'
@@ -25,19 +24,6 @@ bindings:
 YAML
 
 add_api() { certmk add --cn api.example.test --dns api.example.test "$@"; }
-certbind_old() { wine "$OLDWIN" "$@"; }
-writes() { calls | awk '$2 != "Query" { print $2 }' | tr '\n' ' '; }
-
-# wait_for COMMAND...: poll until COMMAND succeeds, up to 10 s.
-wait_for() {
-	local i
-	for i in $(seq 1 100); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	return 1
-}
-called() { [ -f "$WINEPREFIX/drive_c/httpapi-calls.log" ] && calls | awk -v c="$1" '$2 == c' | grep -q .; }
 
 # $EP bound (by the Delete+Set build) to $OLD, and a renewal $NEW.
 bound_and_renewed() {
@@ -58,7 +44,7 @@ test_two_applies() {
 	fault Delete "delay 3000"
 	certbind_old apply --config "$IP" >"$TMP/first.out" 2>&1 &
 	p1=$!
-	if wait_for called Delete; then ok "two applies: the first is inside its rotation"
+	if wait_for 10 called Delete; then ok "two applies: the first is inside its rotation"
 	else not_ok "two applies: the first is inside its rotation"; fi
 	certbind_old apply --config "$IP" >"$TMP/second.out" 2>&1; rc2=$?
 	wait "$p1"; rc1=$?
@@ -86,7 +72,7 @@ test_lock_timeout() {
 	fault Query "delay 4000"
 	certbind apply --config "$IP" >"$TMP/holder.out" 2>&1 &
 	p1=$!
-	wait_for called Query
+	wait_for 10 called Query
 	out=$(certbind apply --config "$IP" --lock-timeout 1s 2>&1); rc=$?
 	expect_eq "timeout: the second apply exits 1" "$rc" 1
 	expect_match "timeout: it names the holder" "$out" \
@@ -117,7 +103,7 @@ test_abandoned() {
 	fault Set crash
 	certbind_old apply --config "$IP" >/dev/null 2>&1 &
 	p1=$!
-	wait_for called Delete
+	wait_for 10 called Delete
 	out=$(certbind_old apply --config "$IP" 2>&1); rc=$?
 	wait "$p1"
 	expect_eq "abandoned: the first certbind died inside Set" "$?" 99
@@ -138,7 +124,7 @@ test_changed_under_us() {
 	fault Query "delay 3000"
 	certbind apply --config "$IP" >"$TMP/changed.out" 2>&1 &
 	p1=$!
-	wait_for called Query
+	wait_for 10 called Query
 	wine reg add "$SSLKEY\\$EP" /v DefaultFlags /t REG_DWORD /d 2 /f >/dev/null
 	wait "$p1"; rc1=$?
 	out=$(tr -d '\r' <"$TMP/changed.out")
@@ -154,7 +140,7 @@ test_changed_under_us() {
 	fault Query "delay 3000"
 	certbind apply --config "$IP" >"$TMP/changed.out" 2>&1 &
 	p1=$!
-	wait_for called Query
+	wait_for 10 called Query
 	wine reg add "$SSLKEY\\$EP" /v AppId /t REG_BINARY \
 	    /d 00112233445566778899AABBCCDDEEFF /f >/dev/null
 	wait "$p1"; rc1=$?

@@ -11,7 +11,6 @@ suite_prefix
 
 TMP=build/tmp/test_httpsys
 mkdir -p "$TMP"
-OLDWIN=$ROOT/build/test-noupdate/certbind.exe
 APPID=5A3F1D9C2E6B8F4EA0C47D2B95E1F3C6
 OTHER=00112233445566778899AABBCCDDEEFF
 
@@ -21,7 +20,6 @@ add_cert() {   # add_cert NAME [certmk options]
 	certmk add --cn "$name" --dns "$name" "$@"
 }
 
-certbind_old() { wine "$OLDWIN" "$@"; }
 
 # A fresh state where $IP is bound (by the Delete+Set build) to $OLD and
 # a better certificate $NEW has just arrived.
@@ -33,7 +31,6 @@ bound_and_renewed() {
 }
 
 # The calls that change HTTP.sys, in order, on one line.
-writes() { calls | awk '$2 != "Query" { print $2 }' | tr '\n' ' '; }
 
 journal() { wine reg query "$JOURNALKEY" 2>/dev/null; }
 
@@ -308,8 +305,8 @@ test_status() {
 	    /d 0011223344556677889900112233445566778899 /f >/dev/null
 	wine reg add "$SSLKEY\\10.9.9.9:443" /v AppId /t REG_BINARY \
 	    /d "$OTHER" /f >/dev/null
-	out=$(certbind status --config "$ALL" 2>&1 | tr -d '\r')
-	rc=${PIPESTATUS[0]}
+	out=$(certbind status --config "$ALL" 2>&1 | tr -d '\r'
+	    exit "${PIPESTATUS[0]}"); rc=$?
 	expect_eq "status: exits 0" "$rc" 0
 	expect_match "status: an undeclared IP record is listed" "$out" \
 	    "^ip +10.9.9.9:443 +0011223344556677889900112233445566778899 .*\\(not in the policy\\)"

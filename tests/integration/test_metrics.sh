@@ -27,15 +27,6 @@ write_policy() {
 	} >"$1"
 }
 
-wait_for() {
-	local i
-	for i in $(seq 1 100); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	return 1
-}
-
 logged() { tr -d '\r' <"$TMP/run.err" | grep -Eq -- "$1"; }
 
 RUN_PID=
@@ -43,12 +34,12 @@ run_start() {   # run_start POLICY: certbind run, Event Log calls shown
 	WINEDEBUG=-all,+eventlog wine "$BIN/certbind.exe" run --config "$1" \
 	    >"$TMP/run.out" 2>"$TMP/run.err" &
 	RUN_PID=$!
-	wait_for logged '^certbind\[1\] information' ||
+	wait_for 10 logged '^certbind\[1\] information' ||
 	    not_ok "run: started" "$(tail -5 "$TMP/run.err")"
 }
 run_stop() {
 	kill -INT "$RUN_PID" 2>/dev/null
-	wait_for sh -c "! kill -0 $RUN_PID 2>/dev/null" || kill "$RUN_PID"
+	wait_for 10 sh -c "! kill -0 $RUN_PID 2>/dev/null" || kill "$RUN_PID"
 	wait "$RUN_PID" 2>/dev/null
 }
 
@@ -104,7 +95,7 @@ test_foreign_file() {
 	printf 'precious\n' >"$TMP/certbind.prom"
 	write_policy "$POLICY" "$WTMP\\certbind.prom"
 	run_start "$POLICY"
-	if wait_for logged '^certbind\[227\] warning: .*certbind.prom was not written'; then
+	if wait_for 10 logged '^certbind\[227\] warning: .*certbind.prom was not written'; then
 		ok "metrics: a file certbind did not write is reported (event 227)"
 	else
 		not_ok "metrics: a file certbind did not write is reported (event 227)" \
@@ -116,7 +107,7 @@ test_foreign_file() {
 	rm -f "$TMP/certbind.prom"
 	printf 'precious\n' >"$TMP/certbind.prom.tmp"
 	run_start "$POLICY"
-	wait_for logged '^certbind\[227\] warning'
+	wait_for 10 logged '^certbind\[227\] warning'
 	expect_eq "metrics: a foreign FILE.tmp is left as it was too" \
 	    "$(cat "$TMP/certbind.prom.tmp")" precious
 	expect_eq "metrics: and the file is not written through it" \
@@ -124,7 +115,7 @@ test_foreign_file() {
 	run_stop
 	rm -f "$TMP/certbind.prom.tmp"
 	run_start "$POLICY"
-	if wait_for test -s "$TMP/certbind.prom"; then
+	if wait_for 10 test -s "$TMP/certbind.prom"; then
 		ok "metrics: written where nothing was"
 	else
 		not_ok "metrics: written where nothing was" "$(tail -5 "$TMP/run.err")"
@@ -135,7 +126,7 @@ test_foreign_file() {
 	echo 'certbind_reconciles_total 0' >>"$TMP/certbind.prom"
 	before=$(grep -c . "$TMP/certbind.prom")
 	run_start "$POLICY"
-	if wait_for sh -c "[ \$(grep -c . '$TMP/certbind.prom') -lt $before ]"; then
+	if wait_for 10 sh -c "[ \$(grep -c . '$TMP/certbind.prom') -lt $before ]"; then
 		ok "metrics: a file certbind wrote is replaced"
 	else
 		not_ok "metrics: a file certbind wrote is replaced"
@@ -159,7 +150,7 @@ test_long_path() {
 	printf 'precious\n' >"$cut"
 	write_policy "$POLICY" "$w"
 	run_start "$POLICY"
-	if wait_for test -s "$d/$(printf 'm%.0s' $(seq 80)).prom"; then
+	if wait_for 10 test -s "$d/$(printf 'm%.0s' $(seq 80)).prom"; then
 		ok "long path: a ${#w}-character metrics path is written whole"
 	else
 		not_ok "long path: a ${#w}-character metrics path is written whole" \
@@ -177,7 +168,7 @@ test_write_fails() {
 	add_api --not-after 30 >/dev/null
 	write_policy "$POLICY" "$WTMP\\no such folder\\certbind.prom"
 	run_start "$POLICY"
-	if wait_for logged 'warn:eventlog:ReportEventW L"cannot write .*certbind.prom'; then
+	if wait_for 10 logged 'warn:eventlog:ReportEventW L"cannot write .*certbind.prom'; then
 		ok "metrics: a failed write goes to the Event Log"
 	else
 		not_ok "metrics: a failed write goes to the Event Log" \
@@ -197,11 +188,11 @@ test_failed_update() {
 	write_policy "$POLICY" "$WTMP\\certbind.prom"
 	rm -f "$TMP/certbind.prom"
 	run_start "$POLICY"
-	wait_for test -s "$TMP/certbind.prom"
+	wait_for 10 test -s "$TMP/certbind.prom"
 	fault Update "1 5"
 	b=$(add_api --not-after 95)
-	wait_for logged "^certbind\\[302\\] error: api: HttpUpdateServiceConfiguration failed"
-	wait_for sh -c "grep -q '^certbind_errors_total [1-9]' '$TMP/certbind.prom'"
+	wait_for 10 logged "^certbind\\[302\\] error: api: HttpUpdateServiceConfiguration failed"
+	wait_for 10 sh -c "grep -q '^certbind_errors_total [1-9]' '$TMP/certbind.prom'"
 	expect_eq "failed update: the record still holds A" "$(bound_hash $EP)" "$a"
 	now=$(date +%s)
 	got=$(tr -d '\r' <"$TMP/certbind.prom" |

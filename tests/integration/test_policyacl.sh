@@ -30,16 +30,6 @@ write_policy() {
 
 holds() { [ "$(bound_hash $EP)" = "$1" ]; }
 
-wait_for() {   # wait_for SECONDS COMMAND...
-	local i n=$(($1 * 10))
-	shift
-	for i in $(seq 1 "$n"); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	return 1
-}
-
 test_check() {
 	local out rc
 	reset_state

@@ -31,68 +31,60 @@ write_policy() {
 	} >"$POLICY"
 }
 
-# wait_for WHAT COMMAND...: poll until COMMAND succeeds, up to 10 s.
-wait_for() {
-	local i
-	for i in $(seq 1 100); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	return 1
-}
-
 holds() { [ "$(bound_hash $EP)" = "$1" ]; }
 flags_are() { [ "$(reg_value $EP DefaultFlags)" = "$1" ]; }
 logged() { tr -d '\r' <"$TMP/run.err" | grep -Eq -- "$1"; }
+said_holds() { tr -d '\r' <"$TMP/run.err" | grep -c '^certbind\[10\] information: api: '; }
 metric() {
 	tr -d '\r' <"$METRICS" 2>/dev/null | awk -v m="$1" '$1 == m { print $2 }'
 }
 
 test_foreground() {
-	local pid a b c before after
+	local pid a b c before after said
 	reset_state
 	write_policy
 	WINEDEBUG=-all wine "$BIN/certbind.exe" run --config "$POLICY" \
 	    >"$TMP/run.out" 2>"$TMP/run.err" &
 	pid=$!
-	if wait_for logged '^certbind\[1\] information: certbind is watching'; then
+	if wait_for 10 logged '^certbind\[1\] information: certbind is watching'; then
 		ok "run: started, and says so with event 1"
 	else
 		not_ok "run: started, and says so with event 1" "$(cat "$TMP/run.err")"
 	fi
 	a=$(add_api --not-after 30)
-	if wait_for holds "$a"; then ok "run: a new certificate is bound with no command run"
+	if wait_for 10 holds "$a"; then ok "run: a new certificate is bound with no command run"
 	else not_ok "run: a new certificate is bound with no command run"; fi
-	wait_for logged "^certbind\\[100\\] information: api: created $EP with $a"
+	wait_for 10 logged "^certbind\\[100\\] information: api: created $EP with $a"
 	expect_match "run: the creation is printed with its event ID" \
 	    "$(tr -d '\r' <"$TMP/run.err")" "^certbind\\[100\\] information: api: created $EP"
 	b=$(add_api --not-after 60)
-	if wait_for holds "$b"; then ok "run: the binding follows a renewal"
+	if wait_for 10 holds "$b"; then ok "run: the binding follows a renewal"
 	else not_ok "run: the binding follows a renewal"; fi
 
 	write_policy 'disable_http2: true'
-	if wait_for flags_are 0x10; then ok "run: an edited policy is applied"
+	if wait_for 10 flags_are 0x10; then ok "run: an edited policy is applied"
 	else not_ok "run: an edited policy is applied"; fi
 	printf 'version: 1\nbindings: [\n' >"$POLICY"
-	if wait_for logged '^certbind\[300\] error: .*policy.yaml:3:1: .*\(the policy loaded before stays in force\)'; then
+	if wait_for 10 logged '^certbind\[300\] error: .*policy.yaml:3:1: .*\(the policy loaded before stays in force\)'; then
 		ok "run: a broken policy is reported with FILE:LINE:COL"
 	else
 		not_ok "run: a broken policy is reported with FILE:LINE:COL" \
 		    "$(tail -3 "$TMP/run.err")"
 	fi
 	a=$(add_api --not-after 90)
-	if wait_for holds "$a"; then ok "run: the last good policy keeps running"
+	if wait_for 10 holds "$a"; then ok "run: the last good policy keeps running"
 	else not_ok "run: the last good policy keeps running"; fi
 	expect_eq "run: its options still hold" "$(reg_value $EP DefaultFlags)" 0x10
 	write_policy 'disable_http2: true'
 
-	wait_for test -s "$METRICS"
+	wait_for 10 test -s "$METRICS"
 	expect_eq "metrics: the bound certificate's NotAfter" \
 	    "$(metric 'certbind_certificate_not_after_seconds{binding="api"}' |
 	    awk '{ print ($1 > 1700000000) }')" 1
 	expect_eq "metrics: the binding is as planned" \
 	    "$(metric 'certbind_binding_as_planned{binding="api"}')" 1
 	before=$(metric certbind_reconciles_total)
+	said=$(said_holds)
 	add_api --not-after 20 --count 40 >/dev/null
 	sleep 1.5
 	after=$(metric certbind_reconciles_total)
@@ -104,18 +96,20 @@ test_foreground() {
 		    "reconciles before $before, after $after"
 	fi
 	expect_eq "debounce: the best certificate still holds" "$(bound_hash $EP)" "$a"
+	expect_eq "run: 'already holds' (event 10) is not said again at each reconcile" \
+	    "$(said_holds)" "$said"
 
 	# A failed rebind is retried by itself, after a backoff of 10 s.
 	fault Update "1 5"
 	b=$(add_api --not-after 95)
-	if wait_for logged "^certbind\\[302\\] error: api: HttpUpdateServiceConfiguration failed"; then
+	if wait_for 10 logged "^certbind\\[302\\] error: api: HttpUpdateServiceConfiguration failed"; then
 		ok "retry: the failed Update is reported"
 	else
 		not_ok "retry: the failed Update is reported"
 	fi
 	expect_eq "retry: the binding is unchanged meanwhile" "$(bound_hash $EP)" "$a"
 	sleep 8
-	if wait_for holds "$b"; then ok "retry: the binding moves on the retry, with no change to wake it"
+	if wait_for 10 holds "$b"; then ok "retry: the binding moves on the retry, with no change to wake it"
 	else not_ok "retry: the binding moves on the retry, with no change to wake it"; fi
 
 	# HTTP.sys refuses a renewal's key once (1312): the binding stays on
@@ -123,7 +117,7 @@ test_foreground() {
 	# itself after its backoff.
 	fault Update "1 1312"
 	c=$(add_api --not-after 99)
-	if wait_for logged "^certbind\\[230\\] warning: api: HTTP.sys cannot use the private key of certificate $c \\(error 1312\\); it is passed over for this binding until "; then
+	if wait_for 10 logged "^certbind\\[230\\] warning: api: HTTP.sys cannot use the private key of certificate $c \\(error 1312\\); it is passed over for this binding until "; then
 		ok "refused key: the refusal is reported with event 230"
 	else
 		not_ok "refused key: the refusal is reported with event 230" \
@@ -132,7 +126,7 @@ test_foreground() {
 	expect_eq "refused key: the binding keeps the usable certificate" \
 	    "$(bound_hash $EP)" "$b"
 	sleep 8
-	if wait_for holds "$c"; then ok "refused key: tried again after its backoff, with no change to wake it"
+	if wait_for 10 holds "$c"; then ok "refused key: tried again after its backoff, with no change to wake it"
 	else not_ok "refused key: tried again after its backoff, with no change to wake it"; fi
 
 	expect_eq "run: the expiry warning came once, over $(metric certbind_reconciles_total) reconciles" \
@@ -141,7 +135,7 @@ test_foreground() {
 	# A binding renamed by a reload leaves no stale metrics behind.
 	sed 's/name: api$/name: api2/' "$POLICY" >"$TMP/renamed.yaml"
 	mv "$TMP/renamed.yaml" "$POLICY"
-	if wait_for sh -c "grep -q 'binding=\"api2\"' '$METRICS'"; then
+	if wait_for 10 sh -c "grep -q 'binding=\"api2\"' '$METRICS'"; then
 		ok "metrics: a renamed binding is reported under its new name"
 	else
 		not_ok "metrics: a renamed binding is reported under its new name"
@@ -150,7 +144,7 @@ test_foreground() {
 	    "$(grep -c 'binding="api"' "$METRICS")" 0
 
 	kill -INT "$pid"
-	if wait_for sh -c "! kill -0 $pid 2>/dev/null"; then
+	if wait_for 10 sh -c "! kill -0 $pid 2>/dev/null"; then
 		ok "run: Ctrl+C stops it"
 	else
 		not_ok "run: Ctrl+C stops it"
@@ -182,10 +176,10 @@ test_service() {
 	    "$(wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\CertBind' /v EventMessageFile | tr -d '\r')" \
 	    "certbind.exe"
 	wine sc start CertBind >/dev/null
-	if wait_for is_state RUNNING; then ok "service: running"
+	if wait_for 10 is_state RUNNING; then ok "service: running"
 	else not_ok "service: running" "state $(svc_state)"; fi
 	a=$(add_api --not-after 30)
-	if wait_for holds "$a"; then ok "service: binds a new certificate by itself"
+	if wait_for 10 holds "$a"; then ok "service: binds a new certificate by itself"
 	else not_ok "service: binds a new certificate by itself"; fi
 
 	# PARAMCHANGE: the file changes but keeps its size and time, so only
@@ -200,18 +194,18 @@ test_service() {
 	    "$(reg_value $EP DefaultFlags)" 0x0
 	out=$(certbind service reload 2>&1); rc=$?
 	expect_eq "reload: exits 0" "$rc" 0
-	if wait_for flags_are 0x8; then ok "reload: PARAMCHANGE rereads the policy"
+	if wait_for 10 flags_are 0x8; then ok "reload: PARAMCHANGE rereads the policy"
 	else not_ok "reload: PARAMCHANGE rereads the policy"; fi
 
 	printf 'version: 1\nbindings: [\n' >"$POLICY"
 	sleep 0.5
 	b=$(add_api --not-after 60)
-	if wait_for holds "$b"; then ok "service: a broken policy leaves the last good one running"
+	if wait_for 10 holds "$b"; then ok "service: a broken policy leaves the last good one running"
 	else not_ok "service: a broken policy leaves the last good one running"; fi
 	expect_eq "service: still running" "$(svc_state)" RUNNING
 
 	wine sc stop CertBind >/dev/null
-	if wait_for is_state STOPPED; then ok "service: stops within a second or so"
+	if wait_for 10 is_state STOPPED; then ok "service: stops within a second or so"
 	else not_ok "service: stops" "state $(svc_state)"; fi
 	out=$(certbind service uninstall 2>&1); rc=$?
 	expect_eq "service: uninstall exits 0" "$rc" 0

@@ -17,18 +17,6 @@ mkdir -p "$TMP"
 BIG=$TMP/big.yaml
 NBIG=1000
 
-# wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
-wait_for() {
-	local i n=$(($1 * 10))
-	shift
-	for i in $(seq 1 "$n"); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	return 1
-}
-called() { [ -f "$WINEPREFIX/drive_c/httpapi-calls.log" ] &&
-    calls | awk -v c="$1" '$2 == c' | grep -q .; }
 ncalls() { calls 2>/dev/null | awk -v c="$1" '$2 == c' | wc -l; }
 svc_field() { wine sc query CertBind 2>/dev/null | tr -d '\r' |
     awk -v f="$1" '$1 == f { print $3 }'; }

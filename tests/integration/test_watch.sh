@@ -24,16 +24,6 @@ write_policy() {   # write_policy [option line]
 	} >"$POLICY"
 }
 
-wait_for() {   # wait_for SECONDS COMMAND...
-	local i n=$(($1 * 10))
-	shift
-	for i in $(seq 1 "$n"); do
-		if "$@"; then return 0; fi
-		sleep 0.1
-	done
-	return 1
-}
-
 logged() { tr -d '\r' <"$TMP/run.err" | grep -Eq -- "$1"; }
 count() { tr -d '\r' <"$TMP/run.err" | grep -Ec -- "$1"; }
 flags_are() { [ "$(reg_value $EP DefaultFlags)" = "$1" ]; }
