@@ -85,18 +85,20 @@ $(B)/test/certbind.exe: $(B)/certbind.exe
 # The stand-in HTTP.sys configuration store (see tests/httpapi/httpapi.c),
 # and a build of it without HttpUpdateServiceConfiguration, as on Windows
 # before 10 1703, beside its own copy of certbind.exe.
-STANDIN_SRC := tests/httpapi/httpapi.c service/httpsys_decl.h
+STANDIN_SRC := tests/httpapi/httpapi.c service/httpsys_decl.h \
+               service/keyprobe.c service/keyprobe.h
 
 $(B)/test/httpapi.dll: $(STANDIN_SRC) tests/httpapi/httpapi.def
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) -shared -static -o $@ \
-	    tests/httpapi/httpapi.c tests/httpapi/httpapi.def \
+	    tests/httpapi/httpapi.c service/keyprobe.c tests/httpapi/httpapi.def \
 	    -lcrypt32 -lncrypt -ladvapi32 -lws2_32
 
 $(B)/test-noupdate/httpapi.dll: $(STANDIN_SRC) tests/httpapi/httpapi-noupdate.def
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) -DNO_UPDATE -shared -static -o $@ \
-	    tests/httpapi/httpapi.c tests/httpapi/httpapi-noupdate.def \
+	    tests/httpapi/httpapi.c service/keyprobe.c \
+	    tests/httpapi/httpapi-noupdate.def \
 	    -lcrypt32 -lncrypt -ladvapi32 -lws2_32
 
 $(B)/test-noupdate/certbind.exe: $(B)/certbind.exe

@@ -7,12 +7,12 @@
  */
 #include <windows.h>
 #include <wincrypt.h>
-#include <ncrypt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/der.h"
+#include "keyprobe.h"
 #include "store.h"
 #include "winerr.h"
 #include "wstr.h"
@@ -217,79 +217,6 @@ is_archived(PCCERT_CONTEXT ctx)
 }
 
 /*
- * Open the key named by CERT_KEY_PROV_INFO_PROP_ID ourselves.
- * Wine 8's CryptAcquireCertificatePrivateKey drops CRYPT_MACHINE_KEYSET
- * and so fails for every LocalMachine key; on Windows the first call in
- * has_private_key() already answers and this path is not reached for a
- * good key.
- */
-static bool
-open_key_from_prov_info(PCCERT_CONTEXT ctx)
-{
-	CRYPT_KEY_PROV_INFO *info;
-	DWORD size = 0;
-	bool ok = false;
-
-	if (!CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
-	    NULL, &size) || (info = malloc(size)) == NULL)
-		return false;
-	if (!CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
-	    info, &size)) {
-		free(info);
-		return false;
-	}
-	if (info->dwProvType == 0) {
-		NCRYPT_PROV_HANDLE prov;
-		NCRYPT_KEY_HANDLE key;
-
-		if (NCryptOpenStorageProvider(&prov, info->pwszProvName, 0) ==
-		    ERROR_SUCCESS) {
-			if (NCryptOpenKey(prov, &key, info->pwszContainerName,
-			    info->dwKeySpec, (info->dwFlags & NCRYPT_MACHINE_KEY_FLAG) |
-			    NCRYPT_SILENT_FLAG) == ERROR_SUCCESS) {
-				NCryptFreeObject(key);
-				ok = true;
-			}
-			NCryptFreeObject(prov);
-		}
-	} else {
-		HCRYPTPROV prov;
-		HCRYPTKEY key;
-
-		if (CryptAcquireContextW(&prov, info->pwszContainerName,
-		    info->pwszProvName, info->dwProvType,
-		    (info->dwFlags & CRYPT_MACHINE_KEYSET) | CRYPT_SILENT)) {
-			if (CryptGetUserKey(prov, info->dwKeySpec, &key)) {
-				CryptDestroyKey(key);
-				ok = true;
-			}
-			CryptReleaseContext(prov, 0);
-		}
-	}
-	free(info);
-	return ok;
-}
-
-static bool
-has_private_key(PCCERT_CONTEXT ctx)
-{
-	HCRYPTPROV_OR_NCRYPT_KEY_HANDLE key;
-	DWORD spec = 0;
-	BOOL must_free = FALSE;
-
-	if (CryptAcquireCertificatePrivateKey(ctx, CRYPT_ACQUIRE_SILENT_FLAG |
-	    CRYPT_ACQUIRE_ALLOW_NCRYPT_KEY_FLAG, NULL, &key, &spec,
-	    &must_free)) {
-		if (must_free && spec == CERT_NCRYPT_KEY_SPEC)
-			NCryptFreeObject(key);
-		else if (must_free)
-			CryptReleaseContext(key, 0);
-		return true;
-	}
-	return open_key_from_prov_info(ctx);
-}
-
-/*
  * The certificates above ctx in the chain Windows builds from the
  * machine's stores (HCCE_LOCAL_MACHINE: Root, CA, My, ...), for
  * match.issuer_thumbprints.  Revocation is not checked (no
@@ -360,7 +287,7 @@ read_cert(PCCERT_CONTEXT ctx, struct cert *c)
 	if (read_issuers(ctx, c) != 0)
 		return -1;
 	c->archived = is_archived(ctx);
-	c->has_key = has_private_key(ctx);
+	c->has_key = key_usable(ctx);
 	return 0;
 }
 

@@ -55,9 +55,9 @@
 #include <ws2tcpip.h>
 #include <windows.h>
 #include <wincrypt.h>
-#include <ncrypt.h>
 #define HTTPAPI_LINKAGE    /* we define these functions, not import them */
 #include "../../service/httpsys_decl.h"
+#include "../../service/keyprobe.h"
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -423,75 +423,6 @@ params_of(int k, const void *info)
 
 /* --- the certificate a record names ------------------------------------ */
 
-/* The key named by CERT_KEY_PROV_INFO_PROP_ID, opened directly. */
-static bool
-open_prov_info_key(PCCERT_CONTEXT ctx)
-{
-	CRYPT_KEY_PROV_INFO *info;
-	DWORD size = 0;
-	bool ok = false;
-
-	if (!CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
-	    NULL, &size) || (info = malloc(size)) == NULL)
-		return false;
-	if (CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
-	    info, &size) && info->dwProvType == 0) {
-		NCRYPT_PROV_HANDLE prov;
-		NCRYPT_KEY_HANDLE key;
-
-		if (NCryptOpenStorageProvider(&prov, info->pwszProvName, 0) ==
-		    ERROR_SUCCESS) {
-			if (NCryptOpenKey(prov, &key, info->pwszContainerName,
-			    info->dwKeySpec, (info->dwFlags & NCRYPT_MACHINE_KEY_FLAG) |
-			    NCRYPT_SILENT_FLAG) == ERROR_SUCCESS) {
-				NCryptFreeObject(key);
-				ok = true;
-			}
-			NCryptFreeObject(prov);
-		}
-	} else if (info->dwProvType != 0) {
-		HCRYPTPROV prov;
-		HCRYPTKEY key;
-
-		if (CryptAcquireContextW(&prov, info->pwszContainerName,
-		    info->pwszProvName, info->dwProvType,
-		    (info->dwFlags & CRYPT_MACHINE_KEYSET) | CRYPT_SILENT)) {
-			if (CryptGetUserKey(prov, info->dwKeySpec, &key)) {
-				CryptDestroyKey(key);
-				ok = true;
-			}
-			CryptReleaseContext(prov, 0);
-		}
-	}
-	free(info);
-	return ok;
-}
-
-/*
- * The private key can be opened.  Wine 8's CryptAcquireCertificatePrivateKey
- * drops CRYPT_MACHINE_KEYSET and so fails for every LocalMachine key; the
- * key named by the certificate's CERT_KEY_PROV_INFO_PROP_ID is then
- * opened directly, as certbind's store reader does.
- */
-static bool
-has_usable_key(PCCERT_CONTEXT ctx)
-{
-	HCRYPTPROV_OR_NCRYPT_KEY_HANDLE key;
-	DWORD spec = 0;
-	BOOL must_free = FALSE;
-
-	if (CryptAcquireCertificatePrivateKey(ctx, CRYPT_ACQUIRE_SILENT_FLAG |
-	    CRYPT_ACQUIRE_ALLOW_NCRYPT_KEY_FLAG, NULL, &key, &spec,
-	    &must_free)) {
-		if (must_free && spec == CERT_NCRYPT_KEY_SPEC)
-			NCryptFreeObject(key);
-		else if (must_free)
-			CryptReleaseContext(key, 0);
-		return true;
-	}
-	return open_prov_info_key(ctx);
-}
-
 /* The hash is listed in the "Unusable" fault value (hex, any separators). */
 static bool
 listed_unusable(const BYTE *hash, DWORD len)
@@ -512,7 +443,10 @@ listed_unusable(const BYTE *hash, DWORD len)
 /*
  * What HTTP.sys checks of the certificate a Set or Update names: it is
  * in LocalMachine\<pSslCertStoreName> (NULL or "" meaning MY) and its
- * private key can be used; ERROR_NO_SUCH_LOGON_SESSION otherwise.
+ * private key can be used; ERROR_NO_SUCH_LOGON_SESSION otherwise.  The
+ * key is opened by service/keyprobe.c, which certbind's store reader uses
+ * too: under Wine the stand-in runs as the same account as certbind, as
+ * HTTP.sys and the service both run as SYSTEM on Windows.
  */
 static ULONG
 check_certificate(const HTTP_SERVICE_CONFIG_SSL_PARAM *p)
@@ -537,7 +471,7 @@ check_certificate(const HTTP_SERVICE_CONFIG_SSL_PARAM *p)
 	ctx = CertFindCertificateInStore(store, X509_ASN_ENCODING, 0,
 	    p->SslHashLength == 20 ? CERT_FIND_SHA1_HASH : CERT_FIND_HASH,
 	    &blob, NULL);
-	ok = ctx != NULL && has_usable_key(ctx);
+	ok = ctx != NULL && key_usable(ctx);
 	if (ctx != NULL)
 		CertFreeCertificateContext(ctx);
 	CertCloseStore(store, 0);
