@@ -51,18 +51,29 @@ count_labels(const char *s, size_t n)
 	return labels;
 }
 
-/* Only LDH characters, dots and (when wild) '*'. */
+/* A letter, digit, '-' or '.': what a DNS name is made of (RFC 1123). */
 static bool
-ldh_only(const char *s, size_t n, bool wild)
+is_ldh(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+/*
+ * n bytes of presented equal those of host, ASCII case aside, and are all
+ * LDH.  Checked in the one pass that compares, since a name of another
+ * length never gets here: the check costs nothing on the hot path.
+ */
+static bool
+equal_ldh(const char *presented, const char *host, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c = (unsigned char)presented[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    (wild && c == '*')))
+		if (!is_ldh(c) ||
+		    tolower(c) != tolower((unsigned char)host[i]))
 			return false;
 	}
 	return true;
@@ -73,13 +84,12 @@ name_matches(const char *presented, const char *host)
 {
 	size_t plen = trimmed_len(presented), hlen = trimmed_len(host);
 	const char *hdot;
-	size_t first;
+	size_t first, i;
 
-	if (plen == 0 || hlen == 0 || !ldh_only(presented, plen, true) ||
-	    !ldh_only(host, hlen, false))
+	if (plen == 0 || hlen == 0)
 		return false;
 	if (memchr(presented, '*', plen) == NULL)
-		return plen == hlen && equal_nocase(presented, host, plen);
+		return plen == hlen && equal_ldh(presented, host, plen);
 
 	/* Only "*.rest" with at least two labels in rest. */
 	if (plen < 3 || presented[0] != '*' || presented[1] != '.' ||
@@ -90,10 +100,13 @@ name_matches(const char *presented, const char *host)
 	if (hdot == NULL)
 		return false;
 	first = (size_t)(hdot - host);
-	if (first == 0 || (first >= 4 && equal_nocase(host, "xn--", 4)))
+	if (first == 0 || (first >= 4 && equal_nocase(host, "xn--", 4)) ||
+	    hlen - first != plen - 1)
 		return false;
-	return hlen - first == plen - 1 &&
-	    equal_nocase(hdot, presented + 1, plen - 1);
+	for (i = 0; i < first; i++)    /* the label the wildcard stands for */
+		if (!is_ldh((unsigned char)host[i]) || host[i] == '.')
+			return false;
+	return equal_ldh(presented + 1, hdot, plen - 1);
 }
 
 bool
