@@ -337,6 +337,77 @@ test_report_json(void **state)
 	policy_free(&p);
 }
 
+/*
+ * A value from the policy or HTTP.sys holding a terminal escape and a
+ * newline is printed escaped by plan and status (text), and as JSON
+ * escapes in JSON: it can neither act on the terminal nor forge a line.
+ */
+static void
+test_report_escaped(void **state)
+{
+	struct inventory inv = { 0 };
+	struct policy p;
+	struct ssl_record recs[2];
+	struct broken_record broken = { 0 };
+	struct start s = { true, 2 };
+	struct plan plan;
+	struct status st;
+	struct cb_error err;
+	char *out;
+
+	(void)state;
+	load_policy("version: 1\nbindings:\n  - name: api\n" EP MATCH
+	    "    options: {ssl_ctl_identifier: \"a\\e[2Jb\\nFAKE LINE\"}\n", &p);
+	make_store(&inv);
+	make_record(&s, &p.bindings[0], &recs[0]);
+	make_record(&s, &p.bindings[0], &recs[1]);
+	assert_int_equal(endpoint_parse("www.example.test:443",
+	    &recs[1].endpoint, NULL, 0), 0);
+	strcpy(recs[1].endpoint.host, "www\x1b[31m.test\nFAKE");
+	broken.kind = EP_SNI;
+	strcpy(broken.key, "bad\x1b[2J:443\nFAKE");
+	broken.error = 13;
+	strcpy(broken.reason, "odd\x1b[0m\nFAKE");
+	assert_int_equal(plan_build(&p, &inv, recs, 2, NOW, &plan, &err), 0);
+	assert_int_equal(plan.items[0].action, ACTION_UPDATE_OPTIONS);
+
+	out = report_text(&plan, NOW, 0);
+	assert_non_null(out);
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strstr(out, "\nFAKE"));
+	assert_non_null(strstr(out, "CTL identifier '' -> "
+	    "'a\\x1b[2Jb\\x0aFAKE LINE'"));
+	free(out);
+
+	out = report_json(&plan, NOW, 0);
+	assert_non_null(out);
+	assert_null(strchr(out, '\x1b'));
+	assert_non_null(strstr(out, "\"ssl_ctl_identifier\": "
+	    "\"a\\u001b[2Jb\\nFAKE LINE\""));
+	free(out);
+
+	assert_int_equal(status_build(&plan, recs, 2, &broken, 1, NOW, &st), 0);
+	out = report_status_text(&st, NOW);
+	assert_non_null(out);
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strstr(out, "\nFAKE"));
+	assert_non_null(strstr(out, "www\\x1b[31m.test\\x0aFAKE:443"));
+	assert_non_null(strstr(out, "bad\\x1b[2J:443\\x0aFAKE"));
+	assert_non_null(strstr(out, "odd\\x1b[0m\\x0aFAKE"));
+	free(out);
+
+	out = report_status_json(&st, NOW);
+	assert_non_null(out);
+	assert_null(strchr(out, '\x1b'));
+	assert_non_null(strstr(out, "\"www\\u001b[31m.test\\nFAKE:443\""));
+	assert_non_null(strstr(out, "\"reason\": \"odd\\u001b[0m\\nFAKE\""));
+	free(out);
+	status_free(&st);
+	plan_free(&plan);
+	inventory_free(&inv);
+	policy_free(&p);
+}
+
 /* The drift report: declared or not, store state, drift, shadowing. */
 static void
 test_status(void **state)
@@ -649,6 +720,7 @@ main(void)
 		cmocka_unit_test(test_sni_host_case),
 		cmocka_unit_test(test_report_text),
 		cmocka_unit_test(test_report_json),
+		cmocka_unit_test(test_report_escaped),
 	};
 	int failed;
 
