@@ -50,10 +50,37 @@ utf8_len(const unsigned char *p, size_t n, uint32_t *cp)
 	return len;
 }
 
+/*
+ * Code points that act on the text around them instead of showing as a
+ * glyph: the controls (C0, DEL, C1), the line and paragraph separators,
+ * and the format characters (Unicode general category Cf, 15.0) - the
+ * bidirectional embeddings, overrides and isolates that reorder what
+ * follows, the zero-width spaces and joiners, the byte order mark, the
+ * soft hyphen, the invisible tags.  Any of them can make a name look like
+ * another one.
+ */
+static const struct {
+	uint32_t lo, hi;
+} unsafe[] = {
+	{ 0x0000, 0x001f }, { 0x007f, 0x009f }, { 0x00ad, 0x00ad },
+	{ 0x0600, 0x0605 }, { 0x061c, 0x061c }, { 0x06dd, 0x06dd },
+	{ 0x070f, 0x070f }, { 0x0890, 0x0891 }, { 0x08e2, 0x08e2 },
+	{ 0x180e, 0x180e }, { 0x200b, 0x200f }, { 0x2028, 0x202e },
+	{ 0x2060, 0x2064 }, { 0x2066, 0x206f }, { 0xfeff, 0xfeff },
+	{ 0xfff9, 0xfffb }, { 0x110bd, 0x110bd }, { 0x110cd, 0x110cd },
+	{ 0x13430, 0x1343f }, { 0x1bca0, 0x1bca3 }, { 0x1d173, 0x1d17a },
+	{ 0xe0001, 0xe0001 }, { 0xe0020, 0xe007f },
+};
+
 static bool
-is_control(uint32_t cp)
+is_unsafe(uint32_t cp)
 {
-	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+	size_t i;
+
+	for (i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++)
+		if (cp >= unsafe[i].lo && cp <= unsafe[i].hi)
+			return true;
+	return false;
 }
 
 /*
@@ -69,9 +96,9 @@ escape(const char *p, size_t n, unsigned flags, char *out)
 
 	while (i < n) {
 		len = utf8_len(s + i, n - i, &cp);
-		if (len == 0 || (is_control(cp) &&
+		if (len == 0 || (is_unsafe(cp) &&
 		    !(cp == '\n' && (flags & TEXT_KEEP_NEWLINE)))) {
-			/* A control character as its bytes, like bad UTF-8. */
+			/* An unsafe character as its bytes, like bad UTF-8. */
 			for (k = 0; k < (len ? len : 1); k++, used += 4)
 				if (out != NULL)
 					snprintf(out + used, 5, "\\x%02x", s[i + k]);
