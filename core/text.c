@@ -84,37 +84,61 @@ is_unsafe(uint32_t cp)
 }
 
 /*
- * Walk the n bytes at p; write the escaped text to out when it is not
- * NULL.  Returns the escaped length.
+ * Write the escaped form of the character at p (or of its first byte,
+ * when it is not valid UTF-8 or must be shown as bytes) to out when out
+ * is not NULL.  *in gets the bytes read; returns the bytes written.
  */
 static size_t
-escape(const char *p, size_t n, unsigned flags, char *out)
+escape_one(const unsigned char *p, size_t n, unsigned flags, char *out,
+    size_t *in)
+{
+	size_t len, k;
+	uint32_t cp = 0;
+
+	len = utf8_len(p, n, &cp);
+	if (len == 0 || (is_unsafe(cp) &&
+	    !(cp == '\n' && (flags & TEXT_KEEP_NEWLINE)))) {
+		/* An unsafe character as its bytes, like bad UTF-8. */
+		*in = len ? len : 1;
+		for (k = 0; k < *in; k++)
+			if (out != NULL)
+				snprintf(out + 4 * k, 5, "\\x%02x", p[k]);
+		return 4 * *in;
+	}
+	*in = len;
+	if ((flags & TEXT_BACKSLASH) && cp == '\\') {
+		if (out != NULL)
+			memcpy(out, "\\\\", 2);
+		return 2;
+	}
+	if (out != NULL)
+		memcpy(out, p, len);
+	return len;
+}
+
+/*
+ * Walk the n bytes at p; write the escaped text to out when it is not
+ * NULL, stopping before the character whose escaped form would end past
+ * max bytes.  Returns the escaped length; *whole says whether all of the
+ * input fit.
+ */
+static size_t
+escape(const char *p, size_t n, unsigned flags, char *out, size_t max,
+    bool *whole)
 {
 	const unsigned char *s = (const unsigned char *)p;
-	size_t i = 0, used = 0, len, k;
-	uint32_t cp;
+	size_t i = 0, used = 0, in, len;
 
+	*whole = true;
 	while (i < n) {
-		len = utf8_len(s + i, n - i, &cp);
-		if (len == 0 || (is_unsafe(cp) &&
-		    !(cp == '\n' && (flags & TEXT_KEEP_NEWLINE)))) {
-			/* An unsafe character as its bytes, like bad UTF-8. */
-			for (k = 0; k < (len ? len : 1); k++, used += 4)
-				if (out != NULL)
-					snprintf(out + used, 5, "\\x%02x", s[i + k]);
-			i += len ? len : 1;
-			continue;
+		len = escape_one(s + i, n - i, flags, NULL, &in);
+		if (used + len > max) {
+			*whole = false;
+			break;
 		}
-		if ((flags & TEXT_BACKSLASH) && cp == '\\') {
-			if (out != NULL)
-				memcpy(out + used, "\\\\", 2);
-			used += 2;
-		} else {
-			if (out != NULL)
-				memcpy(out + used, s + i, len);
-			used += len;
-		}
-		i += len;
+		escape_one(s + i, n - i, flags, out ? out + used : NULL, &in);
+		used += len;
+		i += in;
 	}
 	return used;
 }
@@ -122,14 +146,34 @@ escape(const char *p, size_t n, unsigned flags, char *out)
 char *
 text_escape(const char *p, size_t n, unsigned flags)
 {
-	size_t len = escape(p, n, flags, NULL);
+	bool whole;
+	size_t len = escape(p, n, flags, NULL, SIZE_MAX, &whole);
 	char *out = malloc(len + 1);
 
 	if (out == NULL)
 		return NULL;
-	escape(p, n, flags, out);
+	escape(p, n, flags, out, SIZE_MAX, &whole);
 	out[len] = '\0';
 	return out;
+}
+
+size_t
+text_escape_into(const char *s, unsigned flags, char *buf, size_t size)
+{
+	bool whole;
+	size_t len;
+
+	if (size == 0)
+		return 0;
+	len = escape(s, strlen(s), flags, buf, size - 1, &whole);
+	if (!whole) {
+		/* Cut between characters, leaving room for the mark. */
+		len = escape(s, strlen(s), flags, buf, size > 4 ? size - 4 : 0,
+		    &whole);
+		len += snprintf(buf + len, size - len, "...");
+	}
+	buf[len] = '\0';
+	return len;
 }
 
 char *
@@ -142,6 +186,7 @@ bool
 text_needs_escape(const char *s, unsigned flags)
 {
 	size_t n = strlen(s);
+	bool whole;
 
-	return escape(s, n, flags, NULL) != n;
+	return escape(s, n, flags, NULL, SIZE_MAX, &whole) != n;
 }

@@ -36,6 +36,15 @@ char *text_escape(const char *p, size_t n, unsigned flags);
 /* The same for a C string. */
 char *text_escape_str(const char *s, unsigned flags);
 
+/*
+ * text_escape_str(s, flags) into the size bytes at buf, NUL included.
+ * When it does not fit, it is cut between two characters (never inside
+ * an \xHH escape or a UTF-8 sequence) and ends with "..." so that the
+ * cut shows.  Returns the length written.
+ */
+size_t text_escape_into(const char *s, unsigned flags, char *buf,
+    size_t size);
+
 /* s would change under text_escape_str(s, flags). */
 bool text_needs_escape(const char *s, unsigned flags);
 
