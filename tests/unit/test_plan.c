@@ -79,9 +79,9 @@ static const struct row rows[] = {
 	{ "new record carries the declared options", EP MATCH
 	  "    options: {disable_tls12: true, url_retrieval_timeout: 15s}\n",
 	  { false }, ACTION_CREATE, 2, 0, 0x1000, 0, "MY", 0 },
-	{ "another AppId: conflict, nothing written", EP MATCH,
-	  { true, 1, OTHER_APP }, ACTION_CONFLICT, 0, 0, 0, 0, NULL,
-	  WARN_EXPIRING },
+	{ "another AppId on an expiring certificate: conflict, no warning",
+	  EP MATCH, { true, 1, OTHER_APP }, ACTION_CONFLICT, 0, 0, 0, 0, NULL,
+	  0 },
 	{ "another AppId on a certificate not in the store: conflict only",
 	  EP MATCH, { true, 9, OTHER_APP }, ACTION_CONFLICT, 0, 0, 0, 0, NULL,
 	  0 },
@@ -470,6 +470,38 @@ test_status(void **state)
 	policy_free(&p);
 }
 
+/*
+ * A conflict's record belongs to another tool: its certificate (cert 1,
+ * 10 days left, within the warning) raises no warning and no wake-up,
+ * not its expiry, not its warning, not its min_days_left edge.
+ */
+static void
+test_conflict_schedules_nothing(void **state)
+{
+	struct inventory inv = { 0 };
+	struct policy p;
+	struct ssl_record rec;
+	struct start other = { true, 1, OTHER_APP };
+	struct plan plan;
+	struct cb_error err;
+
+	(void)state;
+	load_policy("version: 1\ndefaults: {renew_warning_days: 30}\n"
+	    "bindings:\n  - name: api\n" EP
+	    "    match: {dns: " NAME ", min_days_left: 5}\n", &p);
+	make_store(&inv);
+	make_record(&other, &p.bindings[0], &rec);
+	assert_int_equal(plan_build(&p, &inv, &rec, 1, NOW, &plan, &err), 0);
+	assert_int_equal(plan.items[0].action, ACTION_CONFLICT);
+	assert_int_equal(plan.items[0].warnings, 0);
+	assert_int_equal(plan_next_event(&plan, NOW), INT64_MAX);
+	/* Nor later, once its warning would be due. */
+	assert_int_equal(plan_next_event(&plan, NOW + 9 * DAY), INT64_MAX);
+	plan_free(&plan);
+	inventory_free(&inv);
+	policy_free(&p);
+}
+
 /* When the service must wake with no notification. */
 static void
 test_next_event(void **state)
@@ -713,6 +745,7 @@ main(void)
 {
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_next_event),
+		cmocka_unit_test(test_conflict_schedules_nothing),
 		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_redo),
 		cmocka_unit_test(test_status),
