@@ -367,7 +367,7 @@ test_report_escaped(void **state)
 	broken.kind = EP_SNI;
 	strcpy(broken.key, "bad\x1b[2J:443\nFAKE");
 	broken.error = 13;
-	strcpy(broken.reason, "odd\x1b[0m\nFAKE");
+	strcpy(broken.reason, "odd\x1b[0m\nFAKE\x7f");
 	assert_int_equal(plan_build(&p, &inv, recs, 2, NOW, &plan, &err), 0);
 	assert_int_equal(plan.items[0].action, ACTION_UPDATE_OPTIONS);
 
@@ -393,14 +393,15 @@ test_report_escaped(void **state)
 	assert_null(strstr(out, "\nFAKE"));
 	assert_non_null(strstr(out, "www\\x1b[31m.test\\x0aFAKE:443"));
 	assert_non_null(strstr(out, "bad\\x1b[2J:443\\x0aFAKE"));
-	assert_non_null(strstr(out, "odd\\x1b[0m\\x0aFAKE"));
+	assert_non_null(strstr(out, "odd\\x1b[0m\\x0aFAKE\\x7f"));
 	free(out);
 
 	out = report_status_json(&st, NOW);
 	assert_non_null(out);
 	assert_null(strchr(out, '\x1b'));
 	assert_non_null(strstr(out, "\"www\\u001b[31m.test\\nFAKE:443\""));
-	assert_non_null(strstr(out, "\"reason\": \"odd\\u001b[0m\\nFAKE\""));
+	assert_non_null(strstr(out,
+	    "\"reason\": \"odd\\u001b[0m\\nFAKE\\u007f\""));
 	free(out);
 	status_free(&st);
 	plan_free(&plan);
