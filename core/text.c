@@ -161,7 +161,7 @@ size_t
 text_escape_into(const char *s, unsigned flags, char *buf, size_t size)
 {
 	bool whole;
-	size_t len;
+	size_t len, k;
 
 	if (size == 0)
 		return 0;
@@ -170,7 +170,8 @@ text_escape_into(const char *s, unsigned flags, char *buf, size_t size)
 		/* Cut between characters, leaving room for the mark. */
 		len = escape(s, strlen(s), flags, buf, size > 4 ? size - 4 : 0,
 		    &whole);
-		len += snprintf(buf + len, size - len, "...");
+		for (k = 0; k < 3 && len < size - 1; k++)
+			buf[len++] = '.';
 	}
 	buf[len] = '\0';
 	return len;

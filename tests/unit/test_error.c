@@ -103,6 +103,11 @@ test_escape_into(void **state)
 	assert_int_equal(text_escape_into("abcde\xe2\x82\xac", 0, buf,
 	    sizeof(buf)), 7);
 	assert_string_equal(buf, "abcd...");
+	/* Too small even for the mark: what fits of it, and the NUL. */
+	assert_int_equal(text_escape_into("abcdef", 0, buf, 3), 2);
+	assert_string_equal(buf, "..");
+	assert_int_equal(text_escape_into("abcdef", 0, buf, 1), 0);
+	assert_string_equal(buf, "");
 }
 
 int
