@@ -12,17 +12,40 @@
 /*
  * Messages quote policy values and file names, which may hold control
  * characters (a YAML "\e" escape, say): they are printed as \xHH so that
- * an error can never rewrite the operator's terminal or the log.
+ * an error can never rewrite the operator's terminal or the log.  The
+ * text is formatted whole first and then escaped into the fixed field,
+ * so that a long message is cut between characters, never inside an
+ * escape or a UTF-8 sequence, and ends with "..." to show the cut.
  */
 static void
-escape_in_place(char *buf, size_t len)
+set_escaped(char *field, size_t size, const char *fmt, va_list ap)
 {
-	char *e;
+	va_list again;
+	char small[1], *whole;
+	int n;
 
-	if (!text_needs_escape(buf, 0) || (e = text_escape_str(buf, 0)) == NULL)
+	va_copy(again, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n < 0 || (whole = malloc((size_t)n + 1)) == NULL) {
+		va_end(again);
+		snprintf(field, size, "(error message could not be formatted)");
 		return;
-	snprintf(buf, len, "%s", e);
-	free(e);
+	}
+	vsnprintf(whole, (size_t)n + 1, fmt, again);
+	va_end(again);
+	text_escape_into(whole, 0, field, size);
+	free(whole);
+}
+
+/* set_escaped() with its own arguments. */
+static void
+set_escapedf(char *field, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_escaped(field, size, fmt, ap);
+	va_end(ap);
 }
 
 int
@@ -31,12 +54,10 @@ cb_error_vset(struct cb_error *err, const char *file, int line, int col,
 {
 	if (err == NULL)
 		return -1;
-	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	set_escapedf(err->file, sizeof(err->file), "%s", file ? file : "");
 	err->line = line;
 	err->col = col;
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	escape_in_place(err->file, sizeof(err->file));
-	escape_in_place(err->msg, sizeof(err->msg));
+	set_escaped(err->msg, sizeof(err->msg), fmt, ap);
 	return -1;
 }
 

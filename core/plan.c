@@ -135,11 +135,13 @@ add_warnings(struct plan_item *it, int warn_days, int64_t now)
 
 	/*
 	 * A conflict's record belongs to another tool: its certificate is
-	 * that tool's business, and the conflict is reported on its own.
+	 * that tool's business (status still shows it), and the conflict is
+	 * reported on its own, with no warning about that certificate.
 	 */
+	if (it->action == ACTION_CONFLICT)
+		return;
 	if (it->binding->endpoint.kind != EP_CCS && it->has_current &&
-	    it->action != ACTION_CONFLICT && r->hash_len > 0 &&
-	    it->sel.bound == NULL)
+	    r->hash_len > 0 && it->sel.bound == NULL)
 		it->warnings |= WARN_BOUND_MISSING;
 	if (it->held != NULL && warn_days > 0 &&
 	    due(cert_warning_from(it->held, warn_days), now))
@@ -316,6 +318,9 @@ plan_next_event(const struct plan *plan, int64_t now)
 		const struct plan_item *it = &plan->items[i];
 		const struct cert *held = it->held;
 
+		/* Nothing certbind would do for a conflict falls due. */
+		if (it->action == ACTION_CONFLICT)
+			continue;
 		for (j = 0; j < it->sel.n; j++)
 			if (it->sel.cands[j].verdict == VERDICT_NOT_YET_VALID)
 				sooner(&next, cert_valid_from(it->sel.cands[j].cert),

@@ -3,10 +3,12 @@
  * byte encoding the rotation journal keeps.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ascii.h"
 #include "record.h"
+#include "text.h"
 
 /* Data1..Data3 little-endian, Data4 as bytes: how a GUID lies in memory. */
 const uint8_t CERTBIND_APP_ID[16] = {
@@ -93,21 +95,34 @@ const char *
 record_fields(const struct ssl_record *r, char *buf, size_t len)
 {
 	char ep[ENDPOINT_TEXT_MAX], guid[GUID_TEXT], hex[2 * RECORD_HASH_MAX + 1];
+	char *host, *store, *ctl_id, *ctl_store;
 	uint32_t i, n = r->hash_len <= RECORD_HASH_MAX ? r->hash_len : 0;
 
 	for (i = 0; i < n; i++)
 		snprintf(hex + 2 * i, 3, "%02X", r->hash[i]);
 	hex[2 * n] = '\0';
-	snprintf(buf, len, "%s=%s certhash=%s appid=%s certstorename=%s "
-	    "checkmode=0x%x revocationfreshnesstime=%u urlretrievaltimeout=%u "
-	    "sslctlidentifier='%s' sslctlstorename='%s' flags=0x%x",
-	    r->endpoint.kind == EP_SNI ? "hostnameport" :
-	    r->endpoint.kind == EP_CCS ? "ccs" : "ipport",
-	    endpoint_format(&r->endpoint, ep, sizeof(ep)), n ? hex : "(none)",
-	    guid_format(r->app_id, guid), r->store[0] ? r->store : "(none: MY)",
-	    (unsigned)r->check_mode, (unsigned)r->revocation_freshness,
-	    (unsigned)r->url_timeout, r->ctl_identifier, r->ctl_store,
-	    (unsigned)r->flags);
+	/* Values from HTTP.sys or the policy are printed escaped (text.h). */
+	host = text_escape_str(endpoint_format(&r->endpoint, ep, sizeof(ep)), 0);
+	store = text_escape_str(r->store[0] ? r->store : "(none: MY)", 0);
+	ctl_id = text_escape_str(r->ctl_identifier, 0);
+	ctl_store = text_escape_str(r->ctl_store, 0);
+	if (host == NULL || store == NULL || ctl_id == NULL || ctl_store == NULL)
+		snprintf(buf, len, "(out of memory)");
+	else
+		snprintf(buf, len, "%s=%s certhash=%s appid=%s certstorename=%s "
+		    "checkmode=0x%x revocationfreshnesstime=%u "
+		    "urlretrievaltimeout=%u sslctlidentifier='%s' "
+		    "sslctlstorename='%s' flags=0x%x",
+		    r->endpoint.kind == EP_SNI ? "hostnameport" :
+		    r->endpoint.kind == EP_CCS ? "ccs" : "ipport", host,
+		    n ? hex : "(none)", guid_format(r->app_id, guid), store,
+		    (unsigned)r->check_mode, (unsigned)r->revocation_freshness,
+		    (unsigned)r->url_timeout, ctl_id, ctl_store,
+		    (unsigned)r->flags);
+	free(host);
+	free(store);
+	free(ctl_id);
+	free(ctl_store);
 	return buf;
 }
 

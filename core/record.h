@@ -96,8 +96,12 @@ bool record_holds(const struct ssl_record *r, const uint8_t thumb[THUMB_LEN]);
     RECORD_CTL_MAX - 1 + 4)
 size_t record_encode(const struct ssl_record *r, uint8_t *buf, size_t len);
 
-/* Room for any record as text: record_fields(), or report_netsh(). */
-#define RECORD_TEXT_MAX (2 * RECORD_ENCODED_MAX)
+/*
+ * Room for any record as text: record_fields(), or report_netsh().  A
+ * value may be printed escaped, every byte as \xHH (text.h): four times
+ * its length.
+ */
+#define RECORD_TEXT_MAX (4 * 2 * RECORD_ENCODED_MAX)
 
 /* Returns 0, or -1 when buf is not a whole, valid encoding. */
 int record_decode(const uint8_t *buf, size_t len, struct ssl_record *r);

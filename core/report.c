@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "text.h"
 
 #define DAY_SECONDS 86400
 
@@ -19,6 +20,8 @@ struct sbuf {
 	char *s;
 	size_t len, cap;
 	bool failed;
+	char **held;        /* escaped values, freed with the buffer */
+	size_t nheld;
 };
 
 CB_PRINTF(2, 3)
@@ -58,9 +61,58 @@ sb_printf(struct sbuf *b, const char *fmt, ...)
 	}
 }
 
+/* Free the escaped values sb_text() handed out. */
+static void
+sb_drop_held(struct sbuf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nheld; i++)
+		free(b->held[i]);
+	free(b->held);
+	b->held = NULL;
+	b->nheld = 0;
+}
+
+/*
+ * v as a text report prints it: every string that comes from the policy,
+ * a certificate or HTTP.sys goes through here, so that a control or
+ * format character in it (a "\e[2J", a "\n" forging a line of its own)
+ * is shown as \xHH and never acts on the operator's terminal or log (see
+ * text.h).  The copy lives until the buffer is finished or released.
+ */
+static const char *
+sb_text(struct sbuf *b, const char *v)
+{
+	char **held, *e;
+
+	if (v == NULL || !text_needs_escape(v, 0))
+		return v;
+	held = realloc(b->held, (b->nheld + 1) * sizeof(*held));
+	if (held == NULL || (e = text_escape_str(v, 0)) == NULL) {
+		if (held != NULL)
+			b->held = held;
+		b->failed = true;
+		return "";
+	}
+	b->held = held;
+	b->held[b->nheld++] = e;
+	return e;
+}
+
+/* Free everything b holds; for a buffer used only for sb_text(). */
+static void
+sb_release(struct sbuf *b)
+{
+	sb_drop_held(b);
+	free(b->s);
+	b->s = NULL;
+}
+
 static char *
 sb_finish(struct sbuf *b)
 {
+	sb_drop_held(b);
 	if (b->failed || b->s == NULL) {
 		free(b->s);
 		return NULL;
@@ -86,7 +138,7 @@ sb_json_string(struct sbuf *b, const char *s)
 			sb_printf(b, "\\n");
 		else if (c == '\t')
 			sb_printf(b, "\\t");
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			sb_printf(b, "\\u%04x", c);
 		else
 			sb_printf(b, "%c", c);
@@ -109,10 +161,13 @@ sb_json_head(struct sbuf *s, int64_t now, const char *list)
 const char *
 report_cert(const struct cert *c, char *buf, size_t len)
 {
+	struct sbuf keep = { 0 };
 	char hex[THUMB_HEX], date[11];
 
 	snprintf(buf, len, "%s (%s, expires %s)", thumb_format(c->thumb, hex),
-	    c->subject ? c->subject : "no subject", utc_date(c->not_after, date));
+	    c->subject ? sb_text(&keep, c->subject) : "no subject",
+	    utc_date(c->not_after, date));
+	sb_release(&keep);
 	return buf;
 }
 
@@ -134,8 +189,9 @@ option_changes(const struct ssl_record *a, const struct ssl_record *b,
 	struct sbuf s = { 0 };
 
 	if (!record_same_store(a, b))
-		sb_printf(&s, ", cert store %s -> %s", record_store_name(a),
-		    record_store_name(b));
+		sb_printf(&s, ", cert store %s -> %s",
+		    sb_text(&s, record_store_name(a)),
+		    sb_text(&s, record_store_name(b)));
 	if (a->check_mode != b->check_mode)
 		sb_printf(&s, ", check mode 0x%x -> 0x%x", (unsigned)a->check_mode,
 		    (unsigned)b->check_mode);
@@ -147,16 +203,16 @@ option_changes(const struct ssl_record *a, const struct ssl_record *b,
 		sb_printf(&s, ", URL retrieval timeout %ums -> %ums",
 		    (unsigned)a->url_timeout, (unsigned)b->url_timeout);
 	if (strcmp(a->ctl_identifier, b->ctl_identifier) != 0)
-		sb_printf(&s, ", CTL identifier '%s' -> '%s'", a->ctl_identifier,
-		    b->ctl_identifier);
+		sb_printf(&s, ", CTL identifier '%s' -> '%s'",
+		    sb_text(&s, a->ctl_identifier), sb_text(&s, b->ctl_identifier));
 	if (strcmp(a->ctl_store, b->ctl_store) != 0)
-		sb_printf(&s, ", CTL store '%s' -> '%s'", a->ctl_store,
-		    b->ctl_store);
+		sb_printf(&s, ", CTL store '%s' -> '%s'", sb_text(&s, a->ctl_store),
+		    sb_text(&s, b->ctl_store));
 	if (a->flags != b->flags)
 		sb_printf(&s, ", flags 0x%x -> 0x%x", (unsigned)a->flags,
 		    (unsigned)b->flags);
 	snprintf(buf, len, "%s", s.s && s.len > 2 ? s.s + 2 : "");
-	free(s.s);
+	sb_release(&s);
 	return buf;
 }
 
@@ -164,53 +220,57 @@ const char *
 report_item(const struct plan_item *it, char *buf, size_t len)
 {
 	const struct binding *b = it->binding;
-	char ep[ENDPOINT_TEXT_MAX], cert[512], hex[THUMB_HEX], guid[GUID_TEXT];
-	char opts[RECORD_TEXT_MAX];
+	struct sbuf keep = { 0 };
+	char epbuf[ENDPOINT_TEXT_MAX], cert[512], hex[THUMB_HEX];
+	char guid[GUID_TEXT], opts[RECORD_TEXT_MAX];
+	const char *name = sb_text(&keep, b->name);
+	const char *ep = sb_text(&keep, endpoint_format(&b->endpoint, epbuf,
+	    sizeof(epbuf)));
 
-	endpoint_format(&b->endpoint, ep, sizeof(ep));
 	switch (it->action) {
 	case ACTION_NONE:
 		if (b->endpoint.kind == EP_CCS)
-			snprintf(buf, len, "%s (%s): as planned", b->name, ep);
+			snprintf(buf, len, "%s (%s): as planned", name, ep);
 		else
-			snprintf(buf, len, "%s (%s): holds %s", b->name, ep,
+			snprintf(buf, len, "%s (%s): holds %s", name, ep,
 			    report_cert(it->sel.chosen, cert, sizeof(cert)));
 		break;
 	case ACTION_CREATE:
 		if (b->endpoint.kind == EP_CCS)
 			snprintf(buf, len, "%s (%s): create the Central "
-			    "Certificate Store binding", b->name, ep);
+			    "Certificate Store binding", name, ep);
 		else
-			snprintf(buf, len, "%s (%s): create with %s", b->name, ep,
+			snprintf(buf, len, "%s (%s): create with %s", name, ep,
 			    report_cert(it->sel.chosen, cert, sizeof(cert)));
 		break;
 	case ACTION_UPDATE_HASH:
-		snprintf(buf, len, "%s (%s): update from %s to %s", b->name, ep,
+		snprintf(buf, len, "%s (%s): update from %s to %s", name, ep,
 		    record_thumb(&it->current, hex),
 		    report_cert(it->sel.chosen, cert, sizeof(cert)));
 		break;
 	case ACTION_UPDATE_OPTIONS:
-		snprintf(buf, len, "%s (%s): update options: %s", b->name, ep,
+		snprintf(buf, len, "%s (%s): update options: %s", name, ep,
 		    option_changes(&it->current, &it->desired, opts,
 		    sizeof(opts)));
 		break;
 	case ACTION_CONFLICT:
 		snprintf(buf, len, "%s (%s): conflict: the record belongs to "
 		    "AppId %s, not %s; left alone (takeover: true adopts it)",
-		    b->name, ep, guid_format(it->current.app_id, guid),
+		    name, ep, guid_format(it->current.app_id, guid),
 		    guid_format(b->app_id, opts));
 		break;
 	case ACTION_NO_CANDIDATE:
 		snprintf(buf, len, "%s (%s): no certificate in LocalMachine\\%s "
-		    "qualifies for %s; %s", b->name, ep, store_name(b->store),
-		    b->match.dns, it->has_current ? "the record is kept as it is" :
-		    "nothing is bound");
+		    "qualifies for %s; %s", name, ep, store_name(b->store),
+		    sb_text(&keep, b->match.dns), it->has_current ?
+		    "the record is kept as it is" : "nothing is bound");
 		break;
 	case ACTION_UNREADABLE:
 		snprintf(buf, len, "%s (%s): the HTTP.sys record cannot be read "
-		    "(%s); left alone", b->name, ep, it->read_reason);
+		    "(%s); left alone", name, ep, sb_text(&keep, it->read_reason));
 		break;
 	}
+	sb_release(&keep);
 	return buf;
 }
 
@@ -219,25 +279,28 @@ report_warning(const struct plan_item *it, unsigned warning, int64_t now,
     char *buf, size_t len)
 {
 	const struct binding *b = it->binding;
+	struct sbuf keep = { 0 };
+	const char *name = sb_text(&keep, b->name);
 	char hex[THUMB_HEX], date[11];
 
 	if (warning == WARN_BOUND_MISSING) {
 		snprintf(buf, len, "%s: the bound certificate %s is not in "
-		    "LocalMachine\\%s", b->name, record_thumb(&it->current, hex),
+		    "LocalMachine\\%s", name, record_thumb(&it->current, hex),
 		    store_name(b->store));
 	} else if (it->held != NULL && it->held->not_after < now) {
 		snprintf(buf, len, "%s: certificate %s expired %s and no renewal "
-		    "qualifies", b->name, thumb_format(it->held->thumb, hex),
+		    "qualifies", name, thumb_format(it->held->thumb, hex),
 		    utc_date(it->held->not_after, date));
 	} else if (it->held != NULL) {
 		snprintf(buf, len, "%s: certificate %s expires %s, in %lld "
-		    "days, and no renewal qualifies", b->name,
+		    "days, and no renewal qualifies", name,
 		    thumb_format(it->held->thumb, hex),
 		    utc_date(it->held->not_after, date),
 		    (long long)((it->held->not_after - now) / DAY_SECONDS));
 	} else {
-		snprintf(buf, len, "%s: warning", b->name);
+		snprintf(buf, len, "%s: warning", name);
 	}
+	sb_release(&keep);
 	return buf;
 }
 
@@ -373,10 +436,10 @@ report_netsh(const struct ssl_record *r, char *buf, size_t len)
 		snprintf(buf, len, "(no command: the %s value holds %s, which "
 		    "cmd.exe and PowerShell cannot both pass to netsh; recreate "
 		    "the record by hand with%s)", bad_name, bad_why,
-		    s.s + strlen("netsh http add sslcert"));
+		    sb_text(&s, s.s + strlen("netsh http add sslcert")));
 	else
 		snprintf(buf, len, "%s", s.s);
-	free(s.s);
+	sb_release(&s);
 	return buf;
 }
 
@@ -405,7 +468,7 @@ text_candidates(struct sbuf *s, const struct plan_item *it, int64_t now,
 			    sizeof(why));
 		sb_printf(s, "    %s  expires %s  %s%s\n",
 		    thumb_format(c->cert->thumb, hex),
-		    utc_date(c->cert->not_after, date), why,
+		    utc_date(c->cert->not_after, date), sb_text(s, why),
 		    c->successor ? " (renewal of the bound certificate)" : "");
 	}
 }
@@ -626,7 +689,8 @@ row_notes(struct sbuf *s, const struct status_row *row, int64_t now)
 		    action_name(row->item->action));
 	for (i = 0; i < row->nshadowed; i++)
 		sb_printf(s, "     ! takes precedence over SNI binding %s\n",
-		    endpoint_format(&row->shadowed[i]->endpoint, ep, sizeof(ep)));
+		    sb_text(s, endpoint_format(&row->shadowed[i]->endpoint, ep,
+		    sizeof(ep))));
 }
 
 /* The kind, key and binding of a record that cannot be read, and why. */
@@ -660,8 +724,9 @@ text_broken(struct sbuf *s, const struct status_broken *b)
 	uint32_t error;
 
 	broken_fields(b, &kind, &key, &binding, &error, &reason, ep);
-	sb_printf(s, "%-4s %-26s cannot be read: %s %s\n", kind, key, reason,
-	    binding ? binding : "(not in the policy)");
+	sb_printf(s, "%-4s %-26s cannot be read: %s %s\n", kind,
+	    sb_text(s, key), sb_text(s, reason),
+	    binding ? sb_text(s, binding) : "(not in the policy)");
 }
 
 char *
@@ -677,19 +742,19 @@ report_status_text(const struct status *st, int64_t now)
 
 		sb_printf(&s, "%-4s %-26s %-40s %s flags 0x%-5x %s\n",
 		    kind_name(r->endpoint.kind),
-		    endpoint_format(&r->endpoint, ep, sizeof(ep)),
+		    sb_text(&s, endpoint_format(&r->endpoint, ep, sizeof(ep))),
 		    record_thumb(r, hex), guid_format(r->app_id, guid),
-		    (unsigned)r->flags,
-		    row->item ? row->item->binding->name : "(not in the policy)");
+		    (unsigned)r->flags, row->item ?
+		    sb_text(&s, row->item->binding->name) : "(not in the policy)");
 		row_notes(&s, row, now);
 	}
 	for (i = 0; i < st->nbroken; i++)
 		text_broken(&s, &st->broken[i]);
 	for (i = 0; i < st->nmissing; i++)
 		sb_printf(&s, "%s (%s): declared, but HTTP.sys has no record "
-		    "(plan: %s)\n", st->missing[i]->binding->name,
-		    endpoint_format(&st->missing[i]->binding->endpoint, ep,
-		    sizeof(ep)), action_name(st->missing[i]->action));
+		    "(plan: %s)\n", sb_text(&s, st->missing[i]->binding->name),
+		    sb_text(&s, endpoint_format(&st->missing[i]->binding->endpoint,
+		    ep, sizeof(ep))), action_name(st->missing[i]->action));
 	sb_printf(&s, "%u SSL binding%s in HTTP.sys", (unsigned)st->n,
 	    st->n == 1 ? "" : "s");
 	if (st->nbroken > 0)
@@ -795,11 +860,12 @@ text_names(struct sbuf *s, const struct cert *c)
 	size_t i;
 
 	if (c->ndns == 0) {
-		sb_printf(s, "%s (CN; no SAN dNSName)", c->cn ? c->cn : "none");
+		sb_printf(s, "%s (CN; no SAN dNSName)", c->cn ? sb_text(s, c->cn) :
+		    "none");
 		return;
 	}
 	for (i = 0; i < c->ndns; i++)
-		sb_printf(s, "%s%s", i ? ", " : "", c->dns[i]);
+		sb_printf(s, "%s%s", i ? ", " : "", sb_text(s, c->dns[i]));
 }
 
 /* The CAs above the certificate, for match.issuer_thumbprints. */
@@ -830,7 +896,8 @@ report_certs_text(const struct inventory *inv, int64_t now)
 		sb_printf(&s, "%s  LocalMachine\\%s\n", thumb_format(c->thumb, hex),
 		    store_name(c->store));
 		sb_printf(&s, "  subject   %s\n  issuer    %s\n  names     ",
-		    c->subject ? c->subject : "", c->issuer ? c->issuer : "");
+		    c->subject ? sb_text(&s, c->subject) : "",
+		    c->issuer ? sb_text(&s, c->issuer) : "");
 		text_names(&s, c);
 		sb_printf(&s, "\n  valid     %s to %s%s\n", utc_date(c->not_before, nb),
 		    utc_date(c->not_after, na), now > c->not_after ? " (expired)" :
@@ -840,9 +907,9 @@ report_certs_text(const struct inventory *inv, int64_t now)
 		    eku_text(c));
 		if (c->template_name || c->template_oid)
 			sb_printf(&s, "  template  %s%s%s\n",
-			    c->template_name ? c->template_name : "",
+			    c->template_name ? sb_text(&s, c->template_name) : "",
 			    c->template_name && c->template_oid ? " " : "",
-			    c->template_oid ? c->template_oid : "");
+			    c->template_oid ? sb_text(&s, c->template_oid) : "");
 		if (c->archived)
 			sb_printf(&s, "  archived\n");
 		if (c->has_renewal)

@@ -55,7 +55,8 @@ certbind() { wine "$BIN/certbind.exe" "$@"; }
 # certbind built against httpapi without HttpUpdateServiceConfiguration,
 # as on Windows before 10 1703: rotations are Delete then Set.
 certbind_old() { wine "$ROOT/build/test-noupdate/certbind.exe" "$@"; }
-certmk() { wine "$BIN/certmk.exe" "$@" | tr -d '\r'; }
+# certmk's own exit status, not tr's.
+certmk() { wine "$BIN/certmk.exe" "$@" | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 
 # Empty LocalMachine\My and \WebHosting; remove every HTTP.sys SSL record,
 # the stand-in's faults and call log, and certbind's rotation journal.

@@ -18,7 +18,7 @@ policy() {   # policy MATCH-KEYS...: the api binding with these match keys
 }
 
 test_issuer_thumbprints() {
-	local ca other real evil out
+	local ca other real evil forged out
 	reset_state
 	ca=$(certmk add --cn 'Contoso Issuing CA, O=Contoso' --ca --eku none \
 	    --not-after 365)
@@ -51,6 +51,26 @@ test_issuer_thumbprints() {
 	out=$(certbind plan --explain --json --config $POLICY 2>&1)
 	expect_match "issuer_thumbprints: --json names the verdict" "$out" \
 	    '"verdict": "issuer-thumbprint"'
+
+	# The issuer DN is the real CA's, byte for byte, but the certificate
+	# signs itself, so the CA's key does not verify it.  Windows may put
+	# the CA in the chain with CERT_TRUST_IS_NOT_SIGNATURE_VALID on the
+	# leaf, which service/store.c refuses; Wine 8's chain engine does not
+	# link the leaf to the CA at all, so under Wine this case holds even
+	# without that check: it guards the outcome, not that line.
+	forged=$(certmk add --cn api.example.test --dns api.example.test \
+	    --forge-issuer "$ca" --not-after 120)
+	expect_match "forged issuer: certmk made it" "$forged" '^[0-9A-F]{40}$'
+	out=$(certbind certs --config $POLICY 2>&1)
+	expect_match "forged issuer: its issuer reads as the CA's" \
+	    "$(printf '%s\n' "$out" | tr -d '\r' | grep -A2 "^$forged ")" \
+	    '^  issuer    CN=Contoso Issuing CA, O=Contoso$'
+	out=$(certbind plan --explain --config $POLICY 2>&1)
+	expect_match "forged issuer: it does not chain to the CA" "$out" \
+	    "$forged .* does not chain to a CA in match.issuer_thumbprints"
+	certbind apply --config $POLICY >/dev/null 2>&1
+	expect_eq "forged issuer: the CA-issued certificate stays bound" \
+	    "$(bound_hash $EP)" "$real"
 
 	reset_state
 	other=$(certmk add --cn 'Fabrikam CA, O=Fabrikam' --ca --eku none \

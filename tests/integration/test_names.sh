@@ -19,7 +19,8 @@ test_nul_in_cn() {
 	expect_eq "NUL in the CN: nothing is bound for good.example.test" \
 	    "$(bound_hash $EP)" ""
 	expect_match "NUL in the CN: apply says no certificate qualifies" \
-	    "$out" "good.example.test"
+	    "$(printf '%s\n' "$out" | tr -d '\r')" \
+	    'good \(0\.0\.0\.0:8444\): no certificate in LocalMachine\\My qualifies for good\.example\.test; nothing is bound$'
 	out=$(certbind certs --config $POLICY 2>&1)
 	expect_match "NUL in the CN: certs shows the CN whole, escaped" "$out" \
 	    'good\.example\.test\\x00\.evil\.test \(CN; no SAN dNSName\)'

@@ -157,12 +157,13 @@ test_options() {
 
 # certs shows what the matcher sees in each certificate.
 test_certs() {
-	local a b out
+	local a b out rc
 	reset_state
 	a=$(add_api --not-after 30 --template WebServer)
 	b=$(add_api --not-after 60 --no-key --eku client)
 	certmk renew "$a" "$b"
-	out=$(certbind certs 2>&1 | tr -d '\r')
+	out=$(certbind certs 2>&1 | tr -d '\r'; exit "${PIPESTATUS[0]}"); rc=$?
+	expect_eq "certs: exits 0" "$rc" 0
 	expect_match "certs: lists each certificate with its store" "$out" \
 	    "^$a  LocalMachine\\\\My$"
 	expect_match "certs: the template" "$out" "^  template  WebServer$"

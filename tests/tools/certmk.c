@@ -5,6 +5,7 @@
  *              [--not-after DAYS] [--eku server|client|any|none] [--no-key]
  *              [--template NAME] [--count N] [--raw-cn TEXT]
  *              [--raw-dns TEXT] [--ca] [--issuer THUMBPRINT]
+ *              [--forge-issuer THUMBPRINT]
  *       Creates a self-signed certificate valid from now+not-before to
  *       now+not-after days (defaults -1 and 30), with the given SAN
  *       dNSNames and EKU (default server; none leaves the extension out),
@@ -20,7 +21,10 @@
  *       NUL: good.example.test\0.evil.test.  --ca marks the certificate
  *       a CA (basicConstraints cA).  --issuer has the certificate issued
  *       (signed) by that certificate of LocalMachine\My, with its key,
- *       instead of self-signed.
+ *       instead of self-signed.  --forge-issuer names that CA as the
+ *       issuer (its subject, byte for byte) but signs with the new
+ *       certificate's own key: an impostor whose issuer DN is the real
+ *       CA's and whose signature no CA key made.
  *   certmk renew OLD NEW      mark OLD renewed by NEW (CERT_RENEWAL_PROP_ID)
  *   certmk del THUMBPRINT     remove one certificate and its key
  *   certmk clear              remove every certificate and key in the store
@@ -49,6 +53,7 @@ struct options {
 	const wchar_t *eku;
 	const wchar_t *template_name;
 	const wchar_t *issuer;        /* thumbprint of the issuing CA */
+	int forge;                    /* name the issuer, sign with own key */
 	int ca;
 	int no_key;
 	long count;                   /* certificates to add, one per line */
@@ -295,12 +300,14 @@ cert_key(PCCERT_CONTEXT ctx, DWORD *spec)
 
 /*
  * A certificate for the key in prov, issued by the CA whose thumbprint is
- * ca_hex (in LocalMachine\My) and signed with the CA's key.
+ * ca_hex (in LocalMachine\My) and signed with the CA's key - or, when
+ * forge is set, naming that CA as its issuer but signed with prov's own
+ * key, as an impostor would.
  */
 static PCCERT_CONTEXT
-issue(const wchar_t *ca_hex, HCRYPTPROV prov, CERT_NAME_BLOB *name,
-    CRYPT_KEY_PROV_INFO *kpi, SYSTEMTIME *start, SYSTEMTIME *end,
-    CERT_EXTENSIONS *exts)
+issue(const wchar_t *ca_hex, int forge, HCRYPTPROV prov,
+    CERT_NAME_BLOB *name, CRYPT_KEY_PROV_INFO *kpi, SYSTEMTIME *start,
+    SYSTEMTIME *end, CERT_EXTENSIONS *exts)
 {
 	const wchar_t *saved = store_name;
 	CRYPT_ALGORITHM_IDENTIFIER alg = { szOID_RSA_SHA256RSA, { 0, NULL } };
@@ -317,7 +324,12 @@ issue(const wchar_t *ca_hex, HCRYPTPROV prov, CERT_NAME_BLOB *name,
 	store = open_my();
 	store_name = saved;
 	ca = find_cert(store, ca_hex);
-	ca_prov = cert_key(ca, &spec);
+	if (forge) {
+		ca_prov = prov;
+		spec = AT_KEYEXCHANGE;
+	} else {
+		ca_prov = cert_key(ca, &spec);
+	}
 	if (!CryptExportPublicKeyInfo(prov, AT_KEYEXCHANGE, X509_ASN_ENCODING,
 	    NULL, &size) || (pub = malloc(size)) == NULL ||
 	    !CryptExportPublicKeyInfo(prov, AT_KEYEXCHANGE, X509_ASN_ENCODING,
@@ -349,7 +361,8 @@ issue(const wchar_t *ca_hex, HCRYPTPROV prov, CERT_NAME_BLOB *name,
 		die("CertCreateCertificateContext");
 	free(der);
 	free(pub);
-	CryptReleaseContext(ca_prov, 0);
+	if (!forge)
+		CryptReleaseContext(ca_prov, 0);
 	CertFreeCertificateContext(ca);
 	CertCloseStore(store, 0);
 	return ctx;
@@ -419,7 +432,8 @@ cmd_add(const struct options *o)
 	start = days_from_now(o->not_before);
 	end = days_from_now(o->not_after);
 	if (o->issuer != NULL)
-		ctx = issue(o->issuer, prov, &name, &kpi, &start, &end, &exts);
+		ctx = issue(o->issuer, o->forge, prov, &name, &kpi, &start,
+		    &end, &exts);
 	else
 		ctx = CertCreateSelfSignCertificate(prov, &name, 0, &kpi, NULL,
 		    &start, &end, &exts);
@@ -475,7 +489,8 @@ usage(void)
 	    "                  [--not-after DAYS] [--eku server|client|any|none]"
 	    " [--no-key]\n                  [--template NAME] [--count N]"
 	    " [--raw-cn TEXT] [--raw-dns TEXT]\n"
-	    "                  [--ca] [--issuer THUMBPRINT]\n"
+	    "                  [--ca] [--issuer THUMBPRINT]"
+	    " [--forge-issuer THUMBPRINT]\n"
 	    "       certmk [--store NAME] renew OLD NEW | del THUMBPRINT |\n"
 	    "                  clear | list\n");
 	return 2;
@@ -659,6 +674,10 @@ wmain(int argc, wchar_t **argv)
 			o.ca = 1;
 		else if (wcscmp(argv[i], L"--issuer") == 0 && more)
 			o.issuer = argv[++i];
+		else if (wcscmp(argv[i], L"--forge-issuer") == 0 && more) {
+			o.issuer = argv[++i];
+			o.forge = 1;
+		}
 		else
 			return usage();
 	}

@@ -79,9 +79,9 @@ static const struct row rows[] = {
 	{ "new record carries the declared options", EP MATCH
 	  "    options: {disable_tls12: true, url_retrieval_timeout: 15s}\n",
 	  { false }, ACTION_CREATE, 2, 0, 0x1000, 0, "MY", 0 },
-	{ "another AppId: conflict, nothing written", EP MATCH,
-	  { true, 1, OTHER_APP }, ACTION_CONFLICT, 0, 0, 0, 0, NULL,
-	  WARN_EXPIRING },
+	{ "another AppId on an expiring certificate: conflict, no warning",
+	  EP MATCH, { true, 1, OTHER_APP }, ACTION_CONFLICT, 0, 0, 0, 0, NULL,
+	  0 },
 	{ "another AppId on a certificate not in the store: conflict only",
 	  EP MATCH, { true, 9, OTHER_APP }, ACTION_CONFLICT, 0, 0, 0, 0, NULL,
 	  0 },
@@ -337,6 +337,78 @@ test_report_json(void **state)
 	policy_free(&p);
 }
 
+/*
+ * A value from the policy or HTTP.sys holding a terminal escape and a
+ * newline is printed escaped by plan and status (text), and as JSON
+ * escapes in JSON: it can neither act on the terminal nor forge a line.
+ */
+static void
+test_report_escaped(void **state)
+{
+	struct inventory inv = { 0 };
+	struct policy p;
+	struct ssl_record recs[2];
+	struct broken_record broken = { 0 };
+	struct start s = { true, 2 };
+	struct plan plan;
+	struct status st;
+	struct cb_error err;
+	char *out;
+
+	(void)state;
+	load_policy("version: 1\nbindings:\n  - name: api\n" EP MATCH
+	    "    options: {ssl_ctl_identifier: \"a\\e[2Jb\\nFAKE LINE\"}\n", &p);
+	make_store(&inv);
+	make_record(&s, &p.bindings[0], &recs[0]);
+	make_record(&s, &p.bindings[0], &recs[1]);
+	assert_int_equal(endpoint_parse("www.example.test:443",
+	    &recs[1].endpoint, NULL, 0), 0);
+	strcpy(recs[1].endpoint.host, "www\x1b[31m.test\nFAKE");
+	broken.kind = EP_SNI;
+	strcpy(broken.key, "bad\x1b[2J:443\nFAKE");
+	broken.error = 13;
+	strcpy(broken.reason, "odd\x1b[0m\nFAKE\x7f");
+	assert_int_equal(plan_build(&p, &inv, recs, 2, NOW, &plan, &err), 0);
+	assert_int_equal(plan.items[0].action, ACTION_UPDATE_OPTIONS);
+
+	out = report_text(&plan, NOW, 0);
+	assert_non_null(out);
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strstr(out, "\nFAKE"));
+	assert_non_null(strstr(out, "CTL identifier '' -> "
+	    "'a\\x1b[2Jb\\x0aFAKE LINE'"));
+	free(out);
+
+	out = report_json(&plan, NOW, 0);
+	assert_non_null(out);
+	assert_null(strchr(out, '\x1b'));
+	assert_non_null(strstr(out, "\"ssl_ctl_identifier\": "
+	    "\"a\\u001b[2Jb\\nFAKE LINE\""));
+	free(out);
+
+	assert_int_equal(status_build(&plan, recs, 2, &broken, 1, NOW, &st), 0);
+	out = report_status_text(&st, NOW);
+	assert_non_null(out);
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strstr(out, "\nFAKE"));
+	assert_non_null(strstr(out, "www\\x1b[31m.test\\x0aFAKE:443"));
+	assert_non_null(strstr(out, "bad\\x1b[2J:443\\x0aFAKE"));
+	assert_non_null(strstr(out, "odd\\x1b[0m\\x0aFAKE\\x7f"));
+	free(out);
+
+	out = report_status_json(&st, NOW);
+	assert_non_null(out);
+	assert_null(strchr(out, '\x1b'));
+	assert_non_null(strstr(out, "\"www\\u001b[31m.test\\nFAKE:443\""));
+	assert_non_null(strstr(out,
+	    "\"reason\": \"odd\\u001b[0m\\nFAKE\\u007f\""));
+	free(out);
+	status_free(&st);
+	plan_free(&plan);
+	inventory_free(&inv);
+	policy_free(&p);
+}
+
 /* The drift report: declared or not, store state, drift, shadowing. */
 static void
 test_status(void **state)
@@ -394,6 +466,38 @@ test_status(void **state)
 	assert_int_equal(st.nmissing, 1);
 	assert_string_equal(st.missing[0]->binding->name, "central");
 	status_free(&st);
+	plan_free(&plan);
+	inventory_free(&inv);
+	policy_free(&p);
+}
+
+/*
+ * A conflict's record belongs to another tool: its certificate (cert 1,
+ * 10 days left, within the warning) raises no warning and no wake-up,
+ * not its expiry, not its warning, not its min_days_left edge.
+ */
+static void
+test_conflict_schedules_nothing(void **state)
+{
+	struct inventory inv = { 0 };
+	struct policy p;
+	struct ssl_record rec;
+	struct start other = { true, 1, OTHER_APP };
+	struct plan plan;
+	struct cb_error err;
+
+	(void)state;
+	load_policy("version: 1\ndefaults: {renew_warning_days: 30}\n"
+	    "bindings:\n  - name: api\n" EP
+	    "    match: {dns: " NAME ", min_days_left: 5}\n", &p);
+	make_store(&inv);
+	make_record(&other, &p.bindings[0], &rec);
+	assert_int_equal(plan_build(&p, &inv, &rec, 1, NOW, &plan, &err), 0);
+	assert_int_equal(plan.items[0].action, ACTION_CONFLICT);
+	assert_int_equal(plan.items[0].warnings, 0);
+	assert_int_equal(plan_next_event(&plan, NOW), INT64_MAX);
+	/* Nor later, once its warning would be due. */
+	assert_int_equal(plan_next_event(&plan, NOW + 9 * DAY), INT64_MAX);
 	plan_free(&plan);
 	inventory_free(&inv);
 	policy_free(&p);
@@ -642,6 +746,7 @@ main(void)
 {
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_next_event),
+		cmocka_unit_test(test_conflict_schedules_nothing),
 		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_redo),
 		cmocka_unit_test(test_status),
@@ -649,6 +754,7 @@ main(void)
 		cmocka_unit_test(test_sni_host_case),
 		cmocka_unit_test(test_report_text),
 		cmocka_unit_test(test_report_json),
+		cmocka_unit_test(test_report_escaped),
 	};
 	int failed;
 

@@ -224,7 +224,8 @@ static const struct row rows[] = {
 	  "  - name: a\n    endpoint: 0.0.0.0:1\n"
 	  "    match: {dns: a.test, thumbprints: "
 	  "[\"\xe2\x80\x8e" "0101010101010101010101010101010101010101\"]}\n",
-	  "5:40: thumbprint '\xe2\x80\x8e" "0101010101010101010101010101010101010101' "
+	  "5:40: thumbprint '\\xe2\\x80\\x8e"
+	  "0101010101010101010101010101010101010101' "
 	  "holds an invisible left-to-right mark (U+200E), as the Certificates "
 	  "snap-in copies it; type the thumbprint again" },
 	{ "thumbprints must be a list", HEAD

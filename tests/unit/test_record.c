@@ -449,10 +449,47 @@ test_netsh_refused(void **state)
 	args_free(&a);
 }
 
+/*
+ * Values from HTTP.sys printed as text are escaped: a terminal escape or
+ * a newline in a CTL identifier, store name or SNI host never reaches the
+ * message raw, so it cannot clear a screen or forge a line of its own.
+ */
+static void
+test_fields_escaped(void **state)
+{
+	struct ssl_record r;
+	char text[RECORD_TEXT_MAX], cmd[RECORD_TEXT_MAX];
+
+	(void)state;
+	sample("www.example.test:443", &r);
+	strcpy(r.endpoint.host, "a\x1b]0;x\x07.test");
+	strcpy(r.ctl_identifier, "a\x1b[2Jb\nFAKE LINE");
+	strcpy(r.ctl_store, "CA\r");
+	strcpy(r.store, "MY\x1b");
+	record_fields(&r, text, sizeof(text));
+	assert_null(strchr(text, '\x1b'));
+	assert_null(strchr(text, '\n'));
+	assert_null(strchr(text, '\r'));
+	assert_non_null(strstr(text, "hostnameport=a\\x1b]0;x\\x07.test:443 "));
+	assert_non_null(strstr(text, "certstorename=MY\\x1b "));
+	assert_non_null(strstr(text,
+	    "sslctlidentifier='a\\x1b[2Jb\\x0aFAKE LINE' "));
+	assert_non_null(strstr(text, "sslctlstorename='CA\\x0d' "));
+
+	/* The netsh fallback lists the same values, escaped too. */
+	report_netsh(&r, cmd, sizeof(cmd));
+	assert_null(strstr(cmd, "netsh http add"));
+	assert_null(strchr(cmd, '\x1b'));
+	assert_null(strchr(cmd, '\n'));
+	assert_non_null(strstr(cmd, "sslctlidentifier=\"a\\x1b[2Jb\\x0aFAKE "
+	    "LINE\""));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fields_escaped),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_netsh),

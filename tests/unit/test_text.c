@@ -33,6 +33,31 @@ static const struct row rows[] = {
 	{ "newline kept", "a\n  b\rc\x1b", 0, TEXT_KEEP_NEWLINE,
 	  "a\n  b\\x0dc\\x1b" },
 	{ "empty", "", 0, TEXT_BACKSLASH, "" },
+	{ "right-to-left override", "good\xe2\x80\xaetset.lave", 0,
+	  TEXT_BACKSLASH, "good\\xe2\\x80\\xaetset.lave" },
+	{ "left-to-right embedding", "a\xe2\x80\xaa" "b", 0, 0,
+	  "a\\xe2\\x80\\xaab" },
+	{ "pop directional formatting", "a\xe2\x80\xac", 0, 0,
+	  "a\\xe2\\x80\\xac" },
+	{ "isolates", "\xe2\x81\xa6x\xe2\x81\xa9", 0, 0,
+	  "\\xe2\\x81\\xa6x\\xe2\\x81\\xa9" },
+	{ "line separator", "a\xe2\x80\xa8" "b", 0, TEXT_KEEP_NEWLINE,
+	  "a\\xe2\\x80\\xa8" "b" },
+	{ "paragraph separator", "a\xe2\x80\xa9", 0, 0, "a\\xe2\\x80\\xa9" },
+	{ "zero-width space", "ex\xe2\x80\x8b" "ample", 0, 0,
+	  "ex\\xe2\\x80\\x8b" "ample" },
+	{ "zero-width joiner", "a\xe2\x80\x8d" "b", 0, 0,
+	  "a\\xe2\\x80\\x8d" "b" },
+	{ "right-to-left mark", "a\xe2\x80\x8f", 0, 0, "a\\xe2\\x80\\x8f" },
+	{ "byte order mark", "\xef\xbb\xbf" "a", 0, 0, "\\xef\\xbb\\xbf" "a" },
+	{ "soft hyphen", "a\xc2\xad" "b", 0, 0, "a\\xc2\\xad" "b" },
+	{ "word joiner", "a\xe2\x81\xa0", 0, 0, "a\\xe2\\x81\\xa0" },
+	{ "Arabic letter mark", "a\xd8\x9c", 0, 0, "a\\xd8\\x9c" },
+	{ "tag character", "a\xf3\xa0\x80\x81", 0, 0,
+	  "a\\xf3\\xa0\\x80\\x81" },
+	{ "neighbours kept", "\xe2\x80\x8a\xe2\x80\x90\xe2\x80\xaf"
+	  "\xe2\x81\xb0", 0, 0, "\xe2\x80\x8a\xe2\x80\x90\xe2\x80\xaf"
+	  "\xe2\x81\xb0" },
 };
 
 static const char *
