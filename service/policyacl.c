@@ -79,23 +79,28 @@ running_admin(PSID sid)
 /*
  * An account counts as an administrator when it is the machine's or the
  * domain's Administrator account, Domain Admins or Enterprise Admins, or
- * the account certbind runs as when that one is an administrator.  Who
- * else is in Administrators cannot be listed with what advapi32 offers,
- * so other members count as anyone else.
+ * (when arg points to true) the account certbind runs as when that one
+ * is an administrator.  That last rule is for the process that loads the
+ * policy: the service (LocalSystem, trusted anyway) or an administrator's
+ * console.  `service install` judges without it: it runs as the
+ * administrator installing, and the service that will load the policy
+ * does not trust that account.  Who else is in Administrators cannot be
+ * listed with what advapi32 offers, so other members count as anyone
+ * else.
  */
 static bool
 is_admin(const char *sid, void *arg)
 {
+	const bool *trust_caller = arg;
 	wchar_t *w = wide_from_utf8(sid);
 	PSID psid = NULL;
 	bool admin = false;
 
-	(void)arg;
 	if (w != NULL && ConvertStringSidToSidW(w, &psid))
 		admin = IsWellKnownSid(psid, WinAccountAdministratorSid) ||
 		    IsWellKnownSid(psid, WinAccountDomainAdminsSid) ||
 		    IsWellKnownSid(psid, WinAccountEnterpriseAdminsSid) ||
-		    running_admin(psid);
+		    (*trust_caller && running_admin(psid));
 	if (psid != NULL)
 		LocalFree(psid);
 	free(w);
@@ -122,13 +127,19 @@ account_name(const char *sid, char *out, size_t len)
 	free(wsid);
 }
 
+/* The SDDL in a message is cut here, visibly, so that the sentence
+ * around it keeps its end. */
+#define SDDL_SHOWN 200
+
 /*
- * Judge one object.  0 secure; 1 someone else may write (sentence in
- * why); -1 cannot be judged (sentence in why).
+ * Judge one object, trusting the account certbind runs as when
+ * trust_caller (see is_admin).  0 secure;
+ * 1 someone else may write (sentence in why); -1 cannot be judged
+ * (sentence in why).
  */
 static int
-judge(const wchar_t *wpath, const char *what, bool folder, char *why,
-    size_t len)
+judge(const wchar_t *wpath, const char *what, bool folder,
+    bool trust_caller, char *why, size_t len)
 {
 	struct acl_finding f;
 	unsigned long code = 0;
@@ -141,10 +152,12 @@ judge(const wchar_t *wpath, const char *what, bool folder, char *why,
 		    win_strerror((uint32_t)code, text, sizeof(text)));
 		return -1;
 	}
-	rc = acl_judge(sddl, folder, is_admin, NULL, &f, text, sizeof(text));
+	rc = acl_judge(sddl, folder, is_admin, &trust_caller, &f, text,
+	    sizeof(text));
 	if (rc < 0)
-		snprintf(why, len, "cannot judge the security of %s (%s): %s",
-		    what, sddl, text);
+		snprintf(why, len, "cannot judge the security of %s: %s (%.*s%s)",
+		    what, text, SDDL_SHOWN, sddl, strlen(sddl) > SDDL_SHOWN ?
+		    "..." : "");
 	else if (rc > 0) {
 		account_name(f.sid, who, sizeof(who));
 		snprintf(why, len, "%s may be changed by %s, which is not SYSTEM, "
@@ -156,27 +169,10 @@ judge(const wchar_t *wpath, const char *what, bool folder, char *why,
 	return rc;
 }
 
-/* The folder of full, a new string. */
-static wchar_t *
-folder_of(const wchar_t *full)
-{
-	const wchar_t *slash = wcsrchr(full, L'\\');
-	size_t n = slash != NULL ? (size_t)(slash - full) : 0;
-	wchar_t *out = malloc((n + 2) * sizeof(wchar_t));
-
-	if (out == NULL)
-		return NULL;
-	wmemcpy(out, full, n);
-	if (n == 2 && full[1] == L':')
-		out[n++] = L'\\';
-	out[n] = L'\0';
-	return out;
-}
-
 int
 policyacl_folder(const wchar_t *folder, char *why, size_t len)
 {
-	return judge(folder, "the folder", true, why, len);
+	return judge(folder, "the folder", true, false, why, len);
 }
 
 DWORD
@@ -196,34 +192,35 @@ policyacl_create_folder(const wchar_t *folder)
 }
 
 int
-policyacl_check(const char *path, bool require, struct cb_error *err)
+policyacl_check(const char *path, bool require, bool trust_caller,
+    const char *because, struct cb_error *err)
 {
-	wchar_t *wpath = wide_from_utf8(path), *full = NULL, *folder = NULL;
-	char why[1024], what[64];
+	static const char *what[2] = { "the policy file", "its folder" };
+	wchar_t *wpath = wide_from_utf8(path), *whole = NULL, *folder = NULL;
+	char why[1024], text[256];
 	DWORD code = 0;
 	int rc = 0, i;
 
-	if (wpath == NULL || (full = longpath_full(wpath, &code)) == NULL ||
-	    (folder = folder_of(full)) == NULL) {
+	/* The \\?\ form when the path is too long for the plain one, or
+	 * GetNamedSecurityInfoW fails on a long policy path. */
+	if (wpath == NULL || (whole = longpath_whole(wpath, &code)) == NULL ||
+	    (folder = longpath_folder(whole)) == NULL) {
 		snprintf(why, sizeof(why), "cannot read the security of %s: %s",
 		    path, win_strerror(code ? code : ERROR_NOT_ENOUGH_MEMORY,
-		    what, sizeof(what)));
+		    text, sizeof(text)));
 		rc = -1;
 	}
-	for (i = 0; i < 2 && rc == 0; i++) {
-		snprintf(what, sizeof(what), i == 0 ? "the policy file" :
-		    "its folder");
-		rc = judge(i == 0 ? full : folder, what, i == 1, why,
-		    sizeof(why));
-	}
+	for (i = 0; i < 2 && rc == 0; i++)
+		rc = judge(i == 0 ? whole : folder, what[i], i == 1,
+		    trust_caller, why, sizeof(why));
 	free(wpath);
-	free(full);
+	free(whole);
 	free(folder);
 	if (rc == 0)
 		return 0;
 	if (require)
 		return cb_error_set(err, path, 0, 0, "%s; the policy is not "
-		    "loaded (service.require_secure_policy)", why);
+		    "loaded (%s)", why, because);
 	say(EV_WARNING, EV_POLICY_ACL, "%s: warning: %s", path, why);
 	return 0;
 }

@@ -105,9 +105,18 @@ load_policy(struct loop *l, bool force)
 	if (!force && seen && l->size == size &&
 	    CompareFileTime(&t, &l->stamp) == 0)
 		return 0;
-	l->stamp = t;
-	l->size = size;
-	if ((rc = policyfile_load(l->path, &p, &err)) != 0) {
+	rc = policyfile_load(l->path, &p, &err);
+	/*
+	 * A policy refused for its permissions is read again at the next
+	 * wake-up although its content is the same: fixing only the ACL
+	 * (which changes neither stamp nor size) must let it load.
+	 */
+	if (rc != POLICYFILE_INSECURE) {
+		l->stamp = t;
+		l->size = size;
+	} else
+		memset(&l->stamp, 0, sizeof(l->stamp));
+	if (rc != 0) {
 		say(EV_ERROR, rc == POLICYFILE_INSECURE ? EV_POLICY_INSECURE :
 		    EV_POLICY_INVALID, "%s%s",
 		    cb_error_format(&err, text, sizeof(text)), l->have_policy ?

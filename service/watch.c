@@ -171,9 +171,11 @@ watch_folder_open(struct watch *w, const wchar_t *policy_path)
 
 	if (folder == NULL)
 		return ERROR_NOT_ENOUGH_MEMORY;
+	/* _SECURITY: a policy refused for its ACL loads once the ACL alone
+	 * is fixed. */
 	h = FindFirstChangeNotificationW(folder, FALSE,
 	    FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_FILE_NAME |
-	    FILE_NOTIFY_CHANGE_SIZE);
+	    FILE_NOTIFY_CHANGE_SIZE | FILE_NOTIFY_CHANGE_SECURITY);
 	if (h == INVALID_HANDLE_VALUE) {
 		err = GetLastError();
 		free(folder);
