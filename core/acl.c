@@ -439,3 +439,13 @@ acl_rights_text(uint32_t rights, bool folder, char *buf, size_t len)
 			    names[i].file);
 	return buf;
 }
+
+bool
+acl_lock_owner_ok(const char *owner, const char *self)
+{
+	if (owner == NULL || owner[0] == '\0')
+		return false;
+	return ascii_equal_nocase(owner, SID_SYSTEM) ||
+	    ascii_equal_nocase(owner, SID_ADMINISTRATORS) ||
+	    (self != NULL && ascii_equal_nocase(owner, self));
+}

@@ -59,4 +59,13 @@ int acl_judge(const char *sddl, bool folder,
 const char *acl_rights_text(uint32_t rights, bool folder, char *buf,
     size_t len);
 
+/*
+ * May certbind use a writer lock (service/lock.c) whose owner is the SID
+ * string owner?  Only when SYSTEM, Administrators or self (the account
+ * certbind runs as) owns it: creating a named mutex in Global\ needs no
+ * privilege, so a standard user could create it first and hold it, or
+ * give it a DACL that shuts SYSTEM out.
+ */
+bool acl_lock_owner_ok(const char *owner, const char *self);
+
 #endif

@@ -107,9 +107,8 @@ is_admin(const char *sid, void *arg)
 	return admin;
 }
 
-/* "BUILTIN\Users (S-1-5-32-545)", or the SID alone. */
-static void
-account_name(const char *sid, char *out, size_t len)
+void
+policyacl_account(const char *sid, char *out, size_t len)
 {
 	wchar_t *wsid = wide_from_utf8(sid), name[256], domain[256];
 	DWORD nn = 256, dn = 256;
@@ -159,7 +158,7 @@ judge(const wchar_t *wpath, const char *what, bool folder,
 		    what, text, SDDL_SHOWN, sddl, strlen(sddl) > SDDL_SHOWN ?
 		    "..." : "");
 	else if (rc > 0) {
-		account_name(f.sid, who, sizeof(who));
+		policyacl_account(f.sid, who, sizeof(who));
 		snprintf(why, len, "%s may be changed by %s, which is not SYSTEM, "
 		    "Administrators, TrustedInstaller or an administrator owner "
 		    "(%s)", what, who, acl_rights_text(f.rights, folder, rights,

@@ -58,4 +58,8 @@ int policyacl_folder(const wchar_t *folder, char *why, size_t len);
  */
 char *policyacl_sddl(const wchar_t *path, unsigned long *code);
 
+/* "BUILTIN\Users (S-1-5-32-545)", or the SID string alone when it has
+ * no name here. */
+void policyacl_account(const char *sid, char *out, size_t len);
+
 #endif

@@ -106,7 +106,7 @@ check_metrics(const char *path, const struct policy *p,
     struct cb_error *err)
 {
 	const struct service_conf *s = &p->service;
-	wchar_t *wpath = NULL, *full = NULL, *wmetrics = NULL;
+	wchar_t *wpath = NULL, *full = NULL, *whole = NULL, *wmetrics = NULL;
 	char *ufull = NULL, why[512], text[256];
 	const char *clash = NULL;
 	DWORD e = 0;
@@ -116,6 +116,7 @@ check_metrics(const char *path, const struct policy *p,
 		return 0;
 	if ((wpath = wide_from_utf8(path)) == NULL ||
 	    (full = longpath_full(wpath, &e)) == NULL ||
+	    (whole = longpath_whole(wpath, &e)) == NULL ||
 	    (ufull = utf8_from_wide(full)) == NULL ||
 	    (wmetrics = longpath_from_utf8(s->metrics_file, &e)) == NULL) {
 		snprintf(why, sizeof(why), "cannot be checked against %s: %s",
@@ -125,7 +126,8 @@ check_metrics(const char *path, const struct policy *p,
 	} else if (winpath_check_metrics(s->metrics_file, ufull, why,
 	    sizeof(why)) != 0)
 		rc = -1;
-	else if ((clash = metrics_clash(wmetrics, full)) != NULL) {
+	/* The policy's \\?\ form when long: the file system is asked. */
+	else if ((clash = metrics_clash(wmetrics, whole)) != NULL) {
 		snprintf(why, sizeof(why), "%s", clash);
 		rc = -1;
 	}
@@ -134,6 +136,7 @@ check_metrics(const char *path, const struct policy *p,
 		    "service.metrics_file %s", why);
 	free(wpath);
 	free(full);
+	free(whole);
 	free(ufull);
 	free(wmetrics);
 	return rc;

@@ -136,9 +136,50 @@ test_row(void **state)
 	    sizeof(rights)), r->want_rights);
 }
 
+/* Who may own the writer lock (acl_lock_owner_ok). */
+struct owner_row {
+	const char *name;
+	const char *owner, *self;
+	bool want;
+};
+
+static const struct owner_row owner_rows[] = {
+	{ "lock owned by SYSTEM", SID_SYSTEM, USER, true },
+	{ "lock owned by Administrators", SID_ADMINISTRATORS, USER, true },
+	{ "lock owned by the account certbind runs as", USER, USER, true },
+	{ "lock owned by Users", "S-1-5-32-545", USER, false },
+	{ "lock owned by Everyone", "S-1-1-0", SID_SYSTEM, false },
+	{ "lock owned by another user", ADMIN_USER, USER, false },
+	{ "lock owned by TrustedInstaller", SID_TRUSTED_INSTALLER, USER,
+	  false },
+	{ "lock owner a prefix of self", "S-1-5-21-1004336348", USER, false },
+	{ "lock owner unknown", "", USER, false },
+	{ "lock owner unknown, self unknown", "", NULL, false },
+	{ "lock owned by a user, self unknown", USER, NULL, false },
+};
+
+static const char *
+owner_row_name(const void *row)
+{
+	return ((const struct owner_row *)row)->name;
+}
+
+static void
+test_owner_row(void **state)
+{
+	const struct owner_row *r = *state;
+
+	assert_int_equal(acl_lock_owner_ok(r->owner, r->self), r->want);
+}
+
 int
 main(void)
 {
-	return run_rows("policy ACL", test_row, (void *)rows, sizeof(rows[0]),
-	    NROWS(rows), row_name) ? 1 : 0;
+	int failed = run_rows("policy ACL", test_row, (void *)rows,
+	    sizeof(rows[0]), NROWS(rows), row_name);
+
+	failed |= run_rows("writer lock owner", test_owner_row,
+	    (void *)owner_rows, sizeof(owner_rows[0]), NROWS(owner_rows),
+	    owner_row_name);
+	return failed ? 1 : 0;
 }
