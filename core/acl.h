@@ -13,7 +13,11 @@
  * SID string or alias, D: with its flags (P, AI, AR, NO_ACCESS_CONTROL)
  * and ACEs (type;flags;rights;object;inherit object;SID), S: skipped.
  * ACE types A and D are judged; any other allowing type (object and
- * callback ACEs) counts as granting what it names.  Rights are hex or
+ * callback ACEs, whatever their condition) counts as granting what it
+ * names, and other deny types (callback "XD", object "OD") are ignored:
+ * either way only more writers can be found.  A callback ACE's condition
+ * is skipped by its parentheses and quoted strings.  A deny for Everyone
+ * is not taken to cover Anonymous Logon, which Everyone leaves out.  Rights are hex or
  * decimal numbers or two-letter codes (FA FR FW FX, GA GR GW GX, SD RC
  * WD WO, and the directory-service letters CC DC LC SW RP WP DT LO CR
  * that Windows writes for file rights too).
