@@ -303,7 +303,15 @@ run_loop(struct loop *l)
 			h[n++] = l->watch.events[i];
 		set_timer(l);
 		r = WaitForMultipleObjects((DWORD)n, h, FALSE, INFINITE);
-		if (r == WAIT_OBJECT_0 || r == WAIT_FAILED)
+		if (r == WAIT_FAILED) {
+			char why[256];
+
+			say(EV_ERROR, EV_INTERNAL, "certbind cannot wait for "
+			    "changes any more: %s; it stops", win_strerror(
+			    GetLastError(), why, sizeof(why)));
+			return;
+		}
+		if (r == WAIT_OBJECT_0)
 			return;
 		if (r == WAIT_OBJECT_0 + 1) {
 			if (load_policy(l, true) > 0)
