@@ -11,6 +11,7 @@
  */
 #include <windows.h>
 #include <aclapi.h>
+#include <ntsecapi.h>
 #include <sddl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,76 @@ running_admin(PSID sid)
 }
 
 /*
+ * The SID of the machine's account domain (which) or of the domain it is
+ * joined to, from the LSA; false when there is none (a workgroup machine
+ * has no primary domain SID) or it cannot be read.
+ */
+static bool
+domain_sid(POLICY_INFORMATION_CLASS which, BYTE out[SECURITY_MAX_SID_SIZE])
+{
+	LSA_OBJECT_ATTRIBUTES oa;
+	LSA_HANDLE policy;
+	void *info = NULL;
+	PSID sid = NULL;
+	bool ok = false;
+
+	memset(&oa, 0, sizeof(oa));
+	if (LsaOpenPolicy(NULL, &oa, POLICY_VIEW_LOCAL_INFORMATION, &policy) !=
+	    0)
+		return false;
+	if (LsaQueryInformationPolicy(policy, which, &info) == 0 &&
+	    info != NULL) {
+		sid = which == PolicyAccountDomainInformation ?
+		    ((POLICY_ACCOUNT_DOMAIN_INFO *)info)->DomainSid :
+		    ((POLICY_PRIMARY_DOMAIN_INFO *)info)->Sid;
+		ok = sid != NULL && IsValidSid(sid) &&
+		    CopySid(SECURITY_MAX_SID_SIZE, out, sid);
+	}
+	if (info != NULL)
+		LsaFreeMemory(info);
+	LsaClose(policy);
+	return ok;
+}
+
+/* sid is type (a domain-relative account or group) of domain. */
+static bool
+is_in_domain(PSID sid, WELL_KNOWN_SID_TYPE type, PSID domain)
+{
+	BYTE want[SECURITY_MAX_SID_SIZE];
+	DWORD size = sizeof(want);
+
+	return CreateWellKnownSid(type, domain, want, &size) &&
+	    EqualSid(sid, want);
+}
+
+/*
+ * The Administrator account of this machine or of its domain, or the
+ * domain's Domain Admins or Enterprise Admins.  IsWellKnownSid cannot
+ * say this: for these domain-relative types it looks at the RID alone
+ * (any domain's 500, 512, 519, including a trusted foreign domain's), and
+ * Wine 8's does not know them at all.  So the SIDs are built from the
+ * machine's and the joined domain's SIDs and compared.  Enterprise Admins
+ * belongs to the forest root domain, which is only checked when it is the
+ * domain the machine is joined to; elsewhere it counts as anyone else
+ * (a warning too many, never one too few).
+ */
+static bool
+domain_admin(PSID sid)
+{
+	BYTE machine[SECURITY_MAX_SID_SIZE], domain[SECURITY_MAX_SID_SIZE];
+
+	if (domain_sid(PolicyAccountDomainInformation, machine) &&
+	    is_in_domain(sid, WinAccountAdministratorSid, machine))
+		return true;
+	if (!domain_sid(PolicyPrimaryDomainInformation, domain) ||
+	    EqualSid(domain, machine))
+		return false;
+	return is_in_domain(sid, WinAccountAdministratorSid, domain) ||
+	    is_in_domain(sid, WinAccountDomainAdminsSid, domain) ||
+	    is_in_domain(sid, WinAccountEnterpriseAdminsSid, domain);
+}
+
+/*
  * An account counts as an administrator when it is the machine's or the
  * domain's Administrator account, Domain Admins or Enterprise Admins, or
  * (when arg points to true) the account certbind runs as when that one
@@ -97,9 +168,7 @@ is_admin(const char *sid, void *arg)
 	bool admin = false;
 
 	if (w != NULL && ConvertStringSidToSidW(w, &psid))
-		admin = IsWellKnownSid(psid, WinAccountAdministratorSid) ||
-		    IsWellKnownSid(psid, WinAccountDomainAdminsSid) ||
-		    IsWellKnownSid(psid, WinAccountEnterpriseAdminsSid) ||
+		admin = domain_admin(psid) ||
 		    (*trust_caller && running_admin(psid));
 	if (psid != NULL)
 		LocalFree(psid);
