@@ -154,12 +154,14 @@ test_changed_under_us() {
 # create the lock's name first.  certbind uses an existing lock only when
 # SYSTEM, Administrators or its own account owns it (Wine lets a process
 # give an object any owner, which stands in for another account here).
-squat() {   # squat mutex|event [SDDL]: hold the name for 20 s
-	wine "$BIN/squat.exe" "$1" 20 ${2:+"$2"} >"$TMP/squat.out" 2>&1 &
+# The holder is killed outright (SIGKILL; Wine may outlive a SIGTERM),
+# so that no later test finds the name taken.
+squat() {   # squat mutex|event [SDDL]: hold the name for up to 15 s
+	wine "$BIN/squat.exe" "$1" 15 ${2:+"$2"} >"$TMP/squat.out" 2>&1 &
 	SQUAT=$!
 	wait_for 10 grep -q held "$TMP/squat.out"
 }
-unsquat() { kill "$SQUAT" 2>/dev/null; wait "$SQUAT" 2>/dev/null; }
+unsquat() { kill -KILL "$SQUAT" 2>/dev/null; wait "$SQUAT" 2>/dev/null; }
 
 test_squatted_lock() {
 	local out rc
