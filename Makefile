@@ -37,6 +37,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/native/%,$(UNIT_SRC))
 TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
             $(B)/test/certmk.exe $(B)/test/httpapi_test.exe \
+            $(B)/test/squat.exe \
             $(B)/test-noupdate/certbind.exe $(B)/test-noupdate/httpapi.dll
 
 .PHONY: all bootstrap check demo unit testbin fuzz bench clean
@@ -109,6 +110,10 @@ $(B)/test/certmk.exe: tests/tools/certmk.c
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< \
 	    -lcrypt32 -ladvapi32
+
+$(B)/test/squat.exe: tests/tools/squat.c
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -ladvapi32
 
 $(B)/test/httpapi_test.exe: tests/httpapi/httpapi_test.c service/httpsys_decl.h
 	@mkdir -p $(dir $@)

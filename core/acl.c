@@ -217,6 +217,31 @@ parse_ace(const char *s, size_t n, struct ace *a)
 	return parse_sid(f[5], len[5], a->sid);
 }
 
+/*
+ * The ')' that closes the ACE opening at p, or NULL.  A conditional
+ * (callback) ACE carries its condition in parentheses of its own, with
+ * strings that may hold any character: (XA;;FA;;;WD;(Title == ")")).
+ */
+static const char *
+ace_end(const char *p)
+{
+	int depth = 0;
+	bool quoted = false;
+
+	for (; *p != '\0'; p++) {
+		if (quoted) {
+			if (*p == '"')
+				quoted = false;
+		} else if (*p == '"')
+			quoted = true;
+		else if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			return p;
+	}
+	return NULL;
+}
+
 static int
 parse_dacl(const char *s, struct sd *sd, char *why, size_t len)
 {
@@ -236,7 +261,7 @@ parse_dacl(const char *s, struct sd *sd, char *why, size_t len)
 		}
 	}
 	while (*p == '(') {
-		const char *close = strchr(p, ')');
+		const char *close = ace_end(p);
 
 		if (close == NULL || sd->n == MAX_ACES) {
 			snprintf(why, len, close == NULL ? "unclosed ACE" :
@@ -340,10 +365,15 @@ trusted(const char *sid, const struct sd *sd,
 	return strcmp(sid, sd->owner) == 0 && owner_ok;
 }
 
-/* The rights deny ACEs before ace i take away from its SID. */
+/*
+ * The rights deny ACEs before ace i take away from its SID.  A deny for
+ * Everyone covers every SID but Anonymous Logon (S-1-5-7), which is not
+ * in Everyone (EveryoneIncludesAnonymous is off by default).
+ */
 static uint32_t
 denied_before(const struct sd *sd, size_t i)
 {
+	const char *sid = sd->aces[i].sid;
 	uint32_t d = 0;
 	size_t j;
 
@@ -351,11 +381,31 @@ denied_before(const struct sd *sd, size_t i)
 		const struct ace *x = &sd->aces[j];
 
 		if (strcmp(x->type, "D") == 0 && !x->inherit_only &&
-		    (strcmp(x->sid, sd->aces[i].sid) == 0 ||
-		    strcmp(x->sid, "S-1-1-0") == 0))
+		    (strcmp(x->sid, sid) == 0 ||
+		    (strcmp(x->sid, "S-1-1-0") == 0 &&
+		    strcmp(sid, "S-1-5-7") != 0)))
 			d |= x->rights;
 	}
 	return d;
+}
+
+/*
+ * ACE types that never grant: plain denies (judged by denied_before),
+ * deny types not honoured (a callback deny "XD" holds only when its
+ * condition does, and an object deny "OD" only for its object; ignoring
+ * them can only find more writers), and audit and label entries.
+ */
+static bool
+never_grants(const char *type)
+{
+	static const char *const types[] = { "D", "XD", "OD", "AU", "AL",
+	    "OU", "OL", "XU", "ML" };
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(type, types[i]) == 0)
+			return true;
+	return false;
 }
 
 static int
@@ -381,10 +431,9 @@ judge(const struct sd *sd, bool folder,
 		const struct ace *a = &sd->aces[i];
 		uint32_t r;
 
-		if (a->inherit_only || strcmp(a->type, "D") == 0 ||
-		    strcmp(a->type, "AU") == 0 || strcmp(a->type, "AL") == 0 ||
-		    strcmp(a->type, "OU") == 0 || strcmp(a->type, "OL") == 0 ||
-		    strcmp(a->type, "ML") == 0)
+		/* Any other type grants what it names: an allow-callback
+		 * ("XA") counts as an allow whatever its condition. */
+		if (a->inherit_only || never_grants(a->type))
 			continue;
 		r = a->rights & ~denied_before(sd, i);
 		if ((r & (writes | R_MAXIMUM_ALLOWED)) != 0 &&
@@ -438,4 +487,14 @@ acl_rights_text(uint32_t rights, bool folder, char *buf, size_t len)
 			    n > 0 ? "|" : "", folder ? names[i].dir :
 			    names[i].file);
 	return buf;
+}
+
+bool
+acl_lock_owner_ok(const char *owner, const char *self)
+{
+	if (owner == NULL || owner[0] == '\0')
+		return false;
+	return ascii_equal_nocase(owner, SID_SYSTEM) ||
+	    ascii_equal_nocase(owner, SID_ADMINISTRATORS) ||
+	    (self != NULL && ascii_equal_nocase(owner, self));
 }

@@ -13,7 +13,11 @@
  * SID string or alias, D: with its flags (P, AI, AR, NO_ACCESS_CONTROL)
  * and ACEs (type;flags;rights;object;inherit object;SID), S: skipped.
  * ACE types A and D are judged; any other allowing type (object and
- * callback ACEs) counts as granting what it names.  Rights are hex or
+ * callback ACEs, whatever their condition) counts as granting what it
+ * names, and other deny types (callback "XD", object "OD") are ignored:
+ * either way only more writers can be found.  A callback ACE's condition
+ * is skipped by its parentheses and quoted strings.  A deny for Everyone
+ * is not taken to cover Anonymous Logon, which Everyone leaves out.  Rights are hex or
  * decimal numbers or two-letter codes (FA FR FW FX, GA GR GW GX, SD RC
  * WD WO, and the directory-service letters CC DC LC SW RP WP DT LO CR
  * that Windows writes for file rights too).
@@ -58,5 +62,14 @@ int acl_judge(const char *sddl, bool folder,
 /* The writing rights in rights, as text ("FILE_WRITE_DATA|DELETE"). */
 const char *acl_rights_text(uint32_t rights, bool folder, char *buf,
     size_t len);
+
+/*
+ * May certbind use a writer lock (service/lock.c) whose owner is the SID
+ * string owner?  Only when SYSTEM, Administrators or self (the account
+ * certbind runs as) owns it: creating a named mutex in Global\ needs no
+ * privilege, so a standard user could create it first and hold it, or
+ * give it a DACL that shuts SYSTEM out.
+ */
+bool acl_lock_owner_ok(const char *owner, const char *self);
 
 #endif

@@ -171,9 +171,16 @@ is_device(const char *name)
 	for (i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
 		if (ascii_equal_nocase(base, devices[i]))
 			return true;
-	if (n != 4 || base[3] < '1' || base[3] > '9')
+	/* COM1-COM9, and COM¹ COM² COM³ (UTF-8 C2 B9, C2 B2, C2 B3), which
+	 * Windows reads as digits too; likewise LPT. */
+	if (n == 4 && base[3] >= '1' && base[3] <= '9')
+		base[3] = '\0';
+	else if (n == 5 && (unsigned char)base[3] == 0xC2 &&
+	    ((unsigned char)base[4] == 0xB9 || (unsigned char)base[4] == 0xB2 ||
+	    (unsigned char)base[4] == 0xB3))
+		base[3] = '\0';
+	else
 		return false;
-	base[3] = '\0';
 	return ascii_equal_nocase(base, "COM") || ascii_equal_nocase(base, "LPT");
 }
 

@@ -21,6 +21,14 @@
  * dots and spaces cut from each component.  "C:\dir\file" or
  * "\\server\share\dir\file", case kept.  NULL when path is not absolute
  * (drive-absolute or UNC) or out of memory; the caller frees the result.
+ *
+ * This is not quite Win32: Win32 leaves a \\?\ path as it is, and cuts
+ * trailing dots and spaces from the last component only, while this
+ * rewrites \\?\ paths too and cuts them from every component.  That is
+ * safe only because service/longpath.c opens the normalised path itself
+ * (with the \\?\ prefix, so the file system sees exactly that text): the
+ * file certbind judges is the file it writes.  Do not compare a
+ * normalised path with one opened as given.
  */
 char *winpath_normalize(const char *path);
 

@@ -2,11 +2,18 @@
  * lock.c - the HTTP.sys writer lock; see lock.h.
  *
  * A named mutex in the Global\ namespace, so that the service and an
- * operator's console, whose local namespaces differ, see the same one.  It
- * is created with a DACL for SYSTEM and Administrators only: creating a
- * Global\ object from an interactive logon needs SeCreateGlobalPrivilege,
- * which administrators and services have, so no other account can create
- * it first or open it to hold it.
+ * operator's console, whose local namespaces differ, see the same one.
+ * Creating a mutex there needs no privilege (SeCreateGlobalPrivilege is
+ * needed only for file mappings and symbolic links, per "Kernel object
+ * namespaces"), so any account could create it first: hold it forever,
+ * or give it a DACL that shuts SYSTEM out.  And CreateMutexW opens an
+ * existing mutex as it is, ignoring the security attributes.  So when the
+ * mutex already exists its owner is read (GetSecurityInfo) and it is used
+ * only when SYSTEM, Administrators or the account certbind runs as owns
+ * it (core/acl.c, acl_lock_owner_ok); certbind creates it owned by
+ * Administrators with a DACL for SYSTEM and Administrators only.  A
+ * same-named object of another type, or one certbind may not open, is
+ * refused too, naming its owner when it can be read (event 310).
  *
  * A mutex is released by Windows when its owner dies; the next waiter then
  * gets WAIT_ABANDONED and owns it.  That is the one case in which a
@@ -19,35 +26,158 @@
  * for.
  */
 #include <windows.h>
+#include <aclapi.h>
 #include <sddl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "../core/acl.h"
 #include "eventlog.h"
 #include "lock.h"
+#include "policyacl.h"
 #include "winerr.h"
 #include "wstr.h"
 
 #define LOCK_NAME L"Global\\CertBindHttpSysWriter"
-#define LOCK_SDDL L"D:P(A;;GA;;;SY)(A;;GA;;;BA)"
+#define LOCK_SDDL L"O:BAD:P(A;;GA;;;SY)(A;;GA;;;BA)"
 #define HOLDER_KEY L"SOFTWARE\\CertBind"
 #define HOLDER_VALUE L"WriterLock"
 #define HOLDER_MAX 256
 
-/* Open the mutex, creating it with its DACL; NULL and *err on failure. */
+/* The account this process runs as, as a SID string; NULL on failure. */
+static char *
+self_sid(void)
+{
+	HANDLE token;
+	BYTE buf[SECURITY_MAX_SID_SIZE + sizeof(TOKEN_USER)];
+	DWORD n;
+	LPWSTR text = NULL;
+	char *out = NULL;
+
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+		return NULL;
+	if (GetTokenInformation(token, TokenUser, buf, sizeof(buf), &n) &&
+	    ConvertSidToStringSidW(((TOKEN_USER *)buf)->User.Sid, &text)) {
+		out = utf8_from_wide(text);
+		LocalFree(text);
+	}
+	CloseHandle(token);
+	return out;
+}
+
+/* owner as a SID string; NULL when there is none. */
+static char *
+owner_text(PSID owner)
+{
+	LPWSTR text = NULL;
+	char *out = NULL;
+
+	if (owner != NULL && ConvertSidToStringSidW(owner, &text)) {
+		out = utf8_from_wide(text);
+		LocalFree(text);
+	}
+	return out;
+}
+
+/* The owner of the mutex h (or, h NULL, of the object named LOCK_NAME),
+ * as a SID string; NULL with *err set when it cannot be read. */
+static char *
+lock_owner(HANDLE h, DWORD *err)
+{
+	PSECURITY_DESCRIPTOR sd = NULL;
+	PSID owner = NULL;
+	char *out;
+	DWORD rc;
+
+	if (h != NULL)
+		rc = GetSecurityInfo(h, SE_KERNEL_OBJECT,
+		    OWNER_SECURITY_INFORMATION, &owner, NULL, NULL, NULL, &sd);
+	else
+		rc = GetNamedSecurityInfoW(LOCK_NAME, SE_KERNEL_OBJECT,
+		    OWNER_SECURITY_INFORMATION, &owner, NULL, NULL, NULL, &sd);
+	if (rc != ERROR_SUCCESS) {
+		*err = rc;
+		return NULL;
+	}
+	if ((out = owner_text(owner)) == NULL)
+		*err = ERROR_INVALID_OWNER;
+	LocalFree(sd);
+	return out;
+}
+
+/* "owned by BUILTIN\Users (S-1-5-32-545)", or why the owner is unknown. */
+static const char *
+owner_words(HANDLE h, char *out, size_t len)
+{
+	char who[512], why[256], *owner;
+	DWORD err = 0;
+
+	if ((owner = lock_owner(h, &err)) == NULL) {
+		snprintf(out, len, "its owner cannot be read: %s",
+		    win_strerror(err, why, sizeof(why)));
+		return out;
+	}
+	policyacl_account(owner, who, sizeof(who));
+	snprintf(out, len, "owned by %s", who);
+	free(owner);
+	return out;
+}
+
+/*
+ * An existing mutex m is certbind's only when SYSTEM, Administrators or
+ * this account owns it.  Closes m and says why when it is not.
+ */
+static bool
+trusted_mutex(HANDLE m)
+{
+	char *owner, *self, who[512], why[256];
+	DWORD err = 0;
+	bool ok;
+
+	if ((owner = lock_owner(m, &err)) == NULL) {
+		say(EV_ERROR, EV_LOCK_FAILED, "the HTTP.sys writer lock %ls "
+		    "exists, and its owner cannot be read: %s; it is not used, "
+		    "and nothing was changed", LOCK_NAME, win_strerror(err, why,
+		    sizeof(why)));
+		CloseHandle(m);
+		return false;
+	}
+	self = self_sid();
+	ok = acl_lock_owner_ok(owner, self);
+	if (!ok) {
+		policyacl_account(owner, who, sizeof(who));
+		say(EV_ERROR, EV_LOCK_FAILED, "the HTTP.sys writer lock %ls is "
+		    "owned by %s, not by SYSTEM, Administrators or the account "
+		    "certbind runs as: another program may have created it to "
+		    "block or mislead certbind; it is not used, and nothing was "
+		    "changed (end that program)", LOCK_NAME, who);
+		CloseHandle(m);
+	}
+	free(owner);
+	free(self);
+	return ok;
+}
+
+/*
+ * Open the mutex, creating it owned by Administrators with its DACL, or
+ * checking the owner of the one that exists.  NULL when it cannot be
+ * used, said (event 310).
+ */
 static HANDLE
-open_mutex(DWORD *err)
+open_mutex(void)
 {
 	SECURITY_ATTRIBUTES sa;
 	PSECURITY_DESCRIPTOR sd = NULL;
+	char why[256], owner[768];
 	HANDLE m;
+	DWORD err;
 
 	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(LOCK_SDDL,
 	    SDDL_REVISION_1, &sd, NULL)) {
-		*err = GetLastError();
-		return NULL;
+		err = GetLastError();
+		goto failed;
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.nLength = sizeof(sa);
@@ -55,10 +185,36 @@ open_mutex(DWORD *err)
 	sa.bInheritHandle = FALSE;
 	/* An existing mutex is opened as it is; sa applies only to a new one. */
 	m = CreateMutexW(&sa, FALSE, LOCK_NAME);
-	if (m == NULL)
-		*err = GetLastError();
+	err = GetLastError();
 	LocalFree(sd);
-	return m;
+	if (m != NULL)
+		return err == ERROR_ALREADY_EXISTS && !trusted_mutex(m) ? NULL :
+		    m;
+	/*
+	 * Documented for CreateMutexW: a same-named event, semaphore, timer,
+	 * job or file mapping makes it fail with ERROR_INVALID_HANDLE.
+	 */
+	if (err == ERROR_INVALID_HANDLE) {
+		say(EV_ERROR, EV_LOCK_FAILED, "%ls, the name of the HTTP.sys "
+		    "writer lock, is taken by an object that is not a mutex (%s): "
+		    "another program may have created it to block certbind; "
+		    "nothing was changed (end that program)", LOCK_NAME,
+		    owner_words(NULL, owner, sizeof(owner)));
+		return NULL;
+	}
+	if (err == ERROR_ACCESS_DENIED) {
+		say(EV_ERROR, EV_LOCK_FAILED, "the HTTP.sys writer lock %ls "
+		    "exists and this account may not use it (%s): another "
+		    "program may have created it to block certbind; nothing was "
+		    "changed (end that program)", LOCK_NAME,
+		    owner_words(NULL, owner, sizeof(owner)));
+		return NULL;
+	}
+failed:
+	say(EV_ERROR, EV_LOCK_FAILED, "cannot open the HTTP.sys writer lock "
+	    "%ls: %s; nothing was changed", LOCK_NAME, win_strerror(err, why,
+	    sizeof(why)));
+	return NULL;
 }
 
 static void
@@ -122,15 +278,10 @@ lock_take(struct writer_lock *l, const char *command, uint32_t timeout_ms,
 {
 	char holder[HOLDER_MAX * 3], why[256];
 	HANDLE h[2];
-	DWORD err = 0, r;
+	DWORD r;
 
-	l->mutex = open_mutex(&err);
-	if (l->mutex == NULL) {
-		say(EV_ERROR, EV_LOCK_FAILED, "cannot open the HTTP.sys writer "
-		    "lock %ls: %s; nothing was changed", LOCK_NAME,
-		    win_strerror(err, why, sizeof(why)));
+	if ((l->mutex = open_mutex()) == NULL)
 		return -1;
-	}
 	h[0] = l->mutex;
 	h[1] = stop;
 	r = WaitForSingleObject(l->mutex, 0);

@@ -104,3 +104,26 @@ longpath_append(const wchar_t *s, const wchar_t *suffix)
 	wmemcpy(out + a, suffix, b + 1);
 	return out;
 }
+
+wchar_t *
+longpath_folder(const wchar_t *full)
+{
+	const wchar_t *slash = wcsrchr(full, L'\\');
+	size_t n = slash != NULL ? (size_t)(slash - full) : 0;
+	wchar_t *out;
+
+	if (slash == NULL)
+		return NULL;
+	/* C:\ and \\?\C:\ keep their backslash: C: alone is the current
+	 * folder on drive C. */
+	if (n == 2 && full[1] == L':')
+		n++;
+	else if (n == 6 && wcsncmp(full, L"\\\\?\\", 4) == 0 &&
+	    full[5] == L':')
+		n++;
+	if ((out = malloc((n + 1) * sizeof(wchar_t))) == NULL)
+		return NULL;
+	wmemcpy(out, full, n);
+	out[n] = L'\0';
+	return out;
+}

@@ -37,4 +37,12 @@ wchar_t *longpath_whole(const wchar_t *path, DWORD *err);
 /* s followed by suffix, as a new string; NULL when out of memory. */
 wchar_t *longpath_append(const wchar_t *s, const wchar_t *suffix);
 
+/*
+ * The folder of an absolute path (plain or \\?\), as a new string: a
+ * root keeps its backslash ("C:\", "\\?\C:\"), since "C:" alone means
+ * the current folder on drive C.  NULL when full has no backslash or
+ * memory runs out.
+ */
+wchar_t *longpath_folder(const wchar_t *full);
+
 #endif

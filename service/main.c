@@ -124,7 +124,7 @@ static const char status_usage[] =
     "exit status: 0 the report was printed; 1 error.\n";
 
 static const char service_usage[] =
-    "usage: certbind service install [--config FILE]\n"
+    "usage: certbind service install [--allow-insecure-policy] [--config FILE]\n"
     "       certbind service uninstall\n"
     "       certbind service reload\n"
     "\n"
@@ -135,6 +135,12 @@ static const char service_usage[] =
     "CertBind.  uninstall stops and removes both.  reload asks the running\n"
     "service to read its policy again (SERVICE_CONTROL_PARAMCHANGE); it also\n"
     "notices when the file changes.  Run from an elevated prompt.\n"
+    "\n"
+    "  --allow-insecure-policy  the service loads a policy that accounts\n"
+    "                other than administrators may change, with a warning\n"
+    "                (event 229), instead of refusing it (event 316); the\n"
+    "                policy's own service.require_secure_policy: false does\n"
+    "                not do this for the service\n"
     "\n"
     "exit status: 0 done; 1 failed, with the reason on stderr.\n";
 
@@ -163,6 +169,7 @@ struct args {
 	int help;
 	int json;
 	int explain;
+	int allow_insecure;            /* service install|run */
 	uint32_t lock_timeout_ms;
 };
 
@@ -210,6 +217,10 @@ parse_args(int argc, char **argv, struct args *a)
 			a->config = argv[++i];
 		else if (strncmp(argv[i], "--config=", 9) == 0)
 			a->config = argv[i] + 9;
+		/* Set on the service's command line by an administrator. */
+		else if (strcmp(argv[i], "--allow-insecure-policy") == 0 &&
+		    strcmp(a->command, "service") == 0)
+			a->allow_insecure = 1;
 		/* Only the commands that write HTTP.sys take the lock. */
 		else if (strcmp(argv[i], "--lock-timeout") == 0 && i + 1 < argc &&
 		    (strcmp(a->command, "apply") == 0 ||
@@ -303,13 +314,15 @@ cmd_service(const struct args *a)
 		return a->help ? 0 : 1;
 	}
 	if (strcmp(a->action, "install") == 0)
-		return svc_install(a->config ? a->config : SVC_DEFAULT_CONFIG);
+		return svc_install(a->config ? a->config : SVC_DEFAULT_CONFIG,
+		    a->allow_insecure);
 	if (strcmp(a->action, "uninstall") == 0)
 		return svc_uninstall();
 	if (strcmp(a->action, "reload") == 0)
 		return svc_reload();
 	if (strcmp(a->action, "run") == 0)
-		return svc_run(a->config ? a->config : SVC_DEFAULT_CONFIG);
+		return svc_run(a->config ? a->config : SVC_DEFAULT_CONFIG,
+		    a->allow_insecure);
 	fprintf(stderr, "certbind service: unknown action '%s' (see "
 	    "'certbind service --help')\n", a->action);
 	return 1;

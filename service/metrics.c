@@ -154,8 +154,16 @@ metrics_write(const char *path, const struct runstate *rs, char *why,
 		    tmp_is < 0 ? ".tmp" : "");
 		goto done;
 	}
-	if ((rc = write_tmp(wtmp, tmp_is > 0, rs)) == 0 &&
-	    !MoveFileExW(wtmp, wpath, MOVEFILE_REPLACE_EXISTING |
+	rc = write_tmp(wtmp, tmp_is > 0, rs);
+	/* path.tmp appeared since whose() looked: not ours either. */
+	if (rc == ERROR_FILE_EXISTS && tmp_is == 0) {
+		rc = METRICS_NOT_OURS;
+		snprintf(why, len, "%s was not written: %s.tmp appeared while "
+		    "certbind was writing it, and certbind replaces no other "
+		    "file", path, path);
+		goto done;
+	}
+	if (rc == 0 && !MoveFileExW(wtmp, wpath, MOVEFILE_REPLACE_EXISTING |
 	    MOVEFILE_WRITE_THROUGH))
 		rc = GetLastError();
 	if (rc != 0)

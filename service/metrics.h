@@ -9,9 +9,14 @@
 
 #include "apply.h"
 
-/* metrics_write's result when a file certbind did not write is in the
- * way, at path or at its temporary name path.tmp; it is left alone. */
-#define METRICS_NOT_OURS ERROR_FILE_EXISTS
+/*
+ * metrics_write's result when a file certbind did not write is in the
+ * way, at path or at its temporary name path.tmp; it is left alone.  Bit
+ * 29 marks an application's own code, which no Win32 error has, so a
+ * Win32 failure (ERROR_FILE_EXISTS from CreateFileW, say) is never taken
+ * for it.
+ */
+#define METRICS_NOT_OURS (0x20000000UL | 1)
 
 /*
  * Write the metrics for rs to path (absolute, of any length), replacing

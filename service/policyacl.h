@@ -19,13 +19,18 @@
 #include "../core/error.h"
 
 /*
- * Judge the policy file at path and its folder.  Returns 0 when no one
- * else may change them, or when someone may and require is false (a
- * warning, event 229, is reported); -1 with err set when someone may and
- * require is true, or the security descriptors cannot be read and
- * require is true.
+ * Judge the policy file at path and its folder.  trust_caller: the
+ * account certbind runs as counts as an administrator when it is one
+ * (right for the process that loads the policy; `service install` passes
+ * false, to judge as the LocalSystem service will, not as the
+ * administrator installing it).  Returns 0 when no one else may change them, or when
+ * someone may and require is false (a warning, event 229, is reported);
+ * -1 with err set ("WHY; the policy is not loaded (because)") when
+ * someone may and require is true, or the security descriptors cannot
+ * be read and require is true.
  */
-int policyacl_check(const char *path, bool require, struct cb_error *err);
+int policyacl_check(const char *path, bool require, bool trust_caller,
+    const char *because, struct cb_error *err);
 
 /*
  * The DACL `service install` gives a policy folder it creates: full
@@ -40,7 +45,8 @@ int policyacl_check(const char *path, bool require, struct cb_error *err);
 DWORD policyacl_create_folder(const wchar_t *folder);
 
 /*
- * Judge a folder alone: 0 only administrators may create files in it;
+ * Judge a folder alone, as the service will (not trusting the caller):
+ * 0 only administrators may create files in it;
  * 1 someone else may, or -1 it cannot be judged, with the sentence in
  * why.
  */
@@ -51,5 +57,9 @@ int policyacl_folder(const wchar_t *folder, char *why, size_t len);
  * with *code set on failure.  For `certbind check`'s messages and tests.
  */
 char *policyacl_sddl(const wchar_t *path, unsigned long *code);
+
+/* "BUILTIN\Users (S-1-5-32-545)", or the SID string alone when it has
+ * no name here. */
+void policyacl_account(const char *sid, char *out, size_t len);
 
 #endif

@@ -26,12 +26,48 @@
 #include "winerr.h"
 #include "wstr.h"
 
-static bool service_mode;
+static bool service_mode, allow_insecure;
 
 void
 policyfile_service_mode(bool on)
 {
 	service_mode = on;
+}
+
+void
+policyfile_allow_insecure(bool on)
+{
+	allow_insecure = on;
+}
+
+/*
+ * Judge who may change the policy at path, and refuse it when that must
+ * be refused.  The policy cannot lower its own check: whoever can write
+ * the file could add `require_secure_policy: false` to it, so under the
+ * service a false there is not honoured (the file may only raise the
+ * check); what lowers it is --allow-insecure-policy on the service's
+ * command line, which only administrators can change.  A console run is
+ * an administrator's own choice and honours the key either way.
+ */
+static int
+check_acl(const char *path, const struct policy *p, struct cb_error *err)
+{
+	const struct service_conf *s = &p->service;
+	bool says_false = s->secure_policy_set && !s->require_secure_policy;
+
+	if (!service_mode)
+		return policyacl_check(path, s->secure_policy_set &&
+		    s->require_secure_policy, true,
+		    "service.require_secure_policy", err);
+	if (allow_insecure)
+		return policyacl_check(path, s->secure_policy_set &&
+		    s->require_secure_policy, true,
+		    "service.require_secure_policy", err);
+	return policyacl_check(path, true, true, says_false ?
+	    "service.require_secure_policy: false cannot lower the check from "
+	    "inside the file it protects; see service install "
+	    "--allow-insecure-policy" :
+	    "service.require_secure_policy", err);
 }
 
 static bool
@@ -70,7 +106,7 @@ check_metrics(const char *path, const struct policy *p,
     struct cb_error *err)
 {
 	const struct service_conf *s = &p->service;
-	wchar_t *wpath = NULL, *full = NULL, *wmetrics = NULL;
+	wchar_t *wpath = NULL, *full = NULL, *whole = NULL, *wmetrics = NULL;
 	char *ufull = NULL, why[512], text[256];
 	const char *clash = NULL;
 	DWORD e = 0;
@@ -80,6 +116,7 @@ check_metrics(const char *path, const struct policy *p,
 		return 0;
 	if ((wpath = wide_from_utf8(path)) == NULL ||
 	    (full = longpath_full(wpath, &e)) == NULL ||
+	    (whole = longpath_whole(wpath, &e)) == NULL ||
 	    (ufull = utf8_from_wide(full)) == NULL ||
 	    (wmetrics = longpath_from_utf8(s->metrics_file, &e)) == NULL) {
 		snprintf(why, sizeof(why), "cannot be checked against %s: %s",
@@ -89,7 +126,8 @@ check_metrics(const char *path, const struct policy *p,
 	} else if (winpath_check_metrics(s->metrics_file, ufull, why,
 	    sizeof(why)) != 0)
 		rc = -1;
-	else if ((clash = metrics_clash(wmetrics, full)) != NULL) {
+	/* The policy's \\?\ form when long: the file system is asked. */
+	else if ((clash = metrics_clash(wmetrics, whole)) != NULL) {
 		snprintf(why, sizeof(why), "%s", clash);
 		rc = -1;
 	}
@@ -98,6 +136,7 @@ check_metrics(const char *path, const struct policy *p,
 		    "service.metrics_file %s", why);
 	free(wpath);
 	free(full);
+	free(whole);
 	free(ufull);
 	free(wmetrics);
 	return rc;
@@ -164,8 +203,7 @@ policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 		policy_free(out);
 		rc = -1;
 	}
-	if (rc == 0 && policyacl_check(path, out->service.secure_policy_set ?
-	    out->service.require_secure_policy : service_mode, err) != 0) {
+	if (rc == 0 && check_acl(path, out, err) != 0) {
 		policy_free(out);
 		rc = POLICYFILE_INSECURE;
 	}

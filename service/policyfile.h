@@ -26,4 +26,13 @@ int policyfile_load(const char *path, struct policy *out,
  */
 void policyfile_service_mode(bool on);
 
+/*
+ * Under the service, whether a policy others may change is loaded with a
+ * warning (set from --allow-insecure-policy on the service's command
+ * line, which `certbind service install --allow-insecure-policy` writes).
+ * A `require_secure_policy: false` in the policy itself is not honoured
+ * by the service: the file cannot lower the check that protects it.
+ */
+void policyfile_allow_insecure(bool on);
+
 #endif

@@ -105,9 +105,18 @@ load_policy(struct loop *l, bool force)
 	if (!force && seen && l->size == size &&
 	    CompareFileTime(&t, &l->stamp) == 0)
 		return 0;
-	l->stamp = t;
-	l->size = size;
-	if ((rc = policyfile_load(l->path, &p, &err)) != 0) {
+	rc = policyfile_load(l->path, &p, &err);
+	/*
+	 * A policy refused for its permissions is read again at the next
+	 * wake-up although its content is the same: fixing only the ACL
+	 * (which changes neither stamp nor size) must let it load.
+	 */
+	if (rc != POLICYFILE_INSECURE) {
+		l->stamp = t;
+		l->size = size;
+	} else
+		memset(&l->stamp, 0, sizeof(l->stamp));
+	if (rc != 0) {
 		say(EV_ERROR, rc == POLICYFILE_INSECURE ? EV_POLICY_INSECURE :
 		    EV_POLICY_INVALID, "%s%s",
 		    cb_error_format(&err, text, sizeof(text)), l->have_policy ?
@@ -294,7 +303,15 @@ run_loop(struct loop *l)
 			h[n++] = l->watch.events[i];
 		set_timer(l);
 		r = WaitForMultipleObjects((DWORD)n, h, FALSE, INFINITE);
-		if (r == WAIT_OBJECT_0 || r == WAIT_FAILED)
+		if (r == WAIT_FAILED) {
+			char why[256];
+
+			say(EV_ERROR, EV_INTERNAL, "certbind cannot wait for "
+			    "changes any more: %s; it stops", win_strerror(
+			    GetLastError(), why, sizeof(why)));
+			return;
+		}
+		if (r == WAIT_OBJECT_0)
 			return;
 		if (r == WAIT_OBJECT_0 + 1) {
 			if (load_policy(l, true) > 0)

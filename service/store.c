@@ -220,8 +220,14 @@ is_archived(PCCERT_CONTEXT ctx)
  * The certificates above ctx in the chain Windows builds from the
  * machine's stores (HCCE_LOCAL_MACHINE: Root, CA, My, ...), for
  * match.issuer_thumbprints.  Revocation is not checked (no
- * CERT_CHAIN_REVOCATION_* flag) and nothing is fetched from the network
- * (CERT_CHAIN_DISABLE_AIA): the chain is what the machine holds.  The walk
+ * CERT_CHAIN_REVOCATION_* flag), and the chain is what the machine holds:
+ * CERT_CHAIN_DISABLE_AIA alone stops only the fetching of missing CA
+ * certificates from a certificate's AIA URLs, so URL retrieval is also
+ * held to the cache (CERT_CHAIN_CACHE_ONLY_URL_RETRIEVAL) and the
+ * automatic update of trusted roots from Windows Update is switched off
+ * (CERT_CHAIN_DISABLE_AUTH_ROOT_AUTO_UPDATE): a reconcile never waits on
+ * the network, and a root the machine does not hold is not added to it
+ * behind the operator's back.  (Wine fetches nothing either way.)  The walk
  * stops below the first certificate whose signature does not verify, since
  * a CA above a broken link vouches for nothing under it.  No chain leaves
  * the list empty, which no issuer_thumbprints entry matches.
@@ -237,7 +243,8 @@ read_issuers(PCCERT_CONTEXT ctx, struct cert *c)
 	memset(&para, 0, sizeof(para));
 	para.cbSize = sizeof(para);
 	if (!CertGetCertificateChain(HCCE_LOCAL_MACHINE, ctx, NULL, NULL, &para,
-	    CERT_CHAIN_DISABLE_AIA, NULL, &chain))
+	    CERT_CHAIN_DISABLE_AIA | CERT_CHAIN_CACHE_ONLY_URL_RETRIEVAL |
+	    CERT_CHAIN_DISABLE_AUTH_ROOT_AUTO_UPDATE, NULL, &chain))
 		return 0;
 	if (chain->cChain == 0 || chain->rgpChain[0]->cElement < 2) {
 		CertFreeCertificateChain(chain);

@@ -7,7 +7,9 @@
  * restarted by the SCM after 1, 5 and 15 minutes when it dies, with a
  * preshutdown notification so that a rotation in progress finishes before
  * Windows stops.  Its command line is `certbind.exe service run --config
- * FILE`.  The Event Log source CertBind is registered with certbind.exe as
+ * FILE`, with --allow-insecure-policy when install was given it: the
+ * service's command line (ImagePath) is where only administrators can
+ * lower the policy's security check, never the policy itself.  The Event Log source CertBind is registered with certbind.exe as
  * its message file (the message table from messages.mc).
  *
  * One thread talks to the SCM: service_main runs the loop in a thread of
@@ -30,7 +32,9 @@
 #include <wchar.h>
 
 #include "eventlog.h"
+#include "longpath.h"
 #include "policyacl.h"
+#include "policyfile.h"
 #include "runtime.h"
 #include "svc.h"
 #include "winerr.h"
@@ -182,7 +186,7 @@ service_main(DWORD argc, LPWSTR *argv)
 }
 
 int
-svc_run(const char *config)
+svc_run(const char *config, bool allow_insecure)
 {
 	SERVICE_TABLE_ENTRYW table[] = {
 		{ SERVICE_NAME, service_main },
@@ -191,6 +195,7 @@ svc_run(const char *config)
 	char why[256];
 
 	service_config = (char *)config;
+	policyfile_allow_insecure(allow_insecure);
 	if (!StartServiceCtrlDispatcherW(table)) {
 		fprintf(stderr, "certbind service run: not started by the Service "
 		    "Control Manager (%s); use 'certbind run' in a console\n",
@@ -329,50 +334,48 @@ exe_path(void)
  * create files there, or someone else could write the policy first.
  */
 static int
-missing_policy(wchar_t *policy)
+missing_policy(const wchar_t *policy)
 {
-	wchar_t *slash = wcsrchr(policy, L'\\');
+	wchar_t *folder = longpath_folder(policy);
+	const wchar_t *name = wcsrchr(policy, L'\\');
 	char why[1024];
-	DWORD folder, rc;
-	int judged;
+	DWORD attr, rc;
+	int judged, bad = 1;
 
-	if (slash == NULL)
-		return 0;
-	*slash = L'\0';
-	folder = GetFileAttributesW(policy);
-	if (folder == INVALID_FILE_ATTRIBUTES) {
-		if ((rc = policyacl_create_folder(policy)) != 0) {
+	if (folder == NULL)
+		return fail("cannot install", ERROR_NOT_ENOUGH_MEMORY);
+	attr = GetFileAttributesW(folder);
+	if (attr == INVALID_FILE_ATTRIBUTES) {
+		if ((rc = policyacl_create_folder(folder)) != 0)
 			fprintf(stderr, "certbind: cannot create the folder %ls "
-			    "(create it and the policy first): %s\n", policy,
+			    "(create it and the policy first): %s\n", folder,
 			    win_strerror(rc, why, sizeof(why)));
-			*slash = L'\\';
-			return 1;
+		else {
+			printf("created %ls, which only SYSTEM and Administrators "
+			    "may change\n", folder);
+			bad = 0;
 		}
-		printf("created %ls, which only SYSTEM and Administrators may "
-		    "change\n", policy);
-	} else if (!(folder & FILE_ATTRIBUTE_DIRECTORY)) {
-		fprintf(stderr, "certbind: %ls is not a folder\n", policy);
-		*slash = L'\\';
-		return 1;
-	} else if ((judged = policyacl_folder(policy, why, sizeof(why))) != 0) {
+	} else if (!(attr & FILE_ATTRIBUTE_DIRECTORY))
+		fprintf(stderr, "certbind: %ls is not a folder\n", folder);
+	else if ((judged = policyacl_folder(folder, why, sizeof(why))) != 0)
 		fprintf(stderr, "certbind: %ls does not exist, and %s: %s; "
 		    "create the policy first, or give the folder an ACL that "
-		    "lets only administrators change it\n", slash + 1,
+		    "lets only administrators change it\n", name + 1,
 		    judged > 0 ? "someone else could create it" :
 		    "who may create it is unknown", why);
-		*slash = L'\\';
-		return 1;
-	}
-	*slash = L'\\';
-	fprintf(stderr, "certbind: warning: %ls does not exist yet; the "
-	    "service waits for it\n", policy);
-	return 0;
+	else
+		bad = 0;
+	free(folder);
+	if (!bad)
+		fprintf(stderr, "certbind: warning: %ls does not exist yet; the "
+		    "service waits for it\n", policy);
+	return bad;
 }
 
 static int create_service(const wchar_t *exe, const wchar_t *cmd);
 
 int
-svc_install(const char *config)
+svc_install(const char *config, bool allow_insecure)
 {
 	wchar_t *exe, *cmd, *policy;
 	size_t len;
@@ -393,17 +396,19 @@ svc_install(const char *config)
 	} else {
 		struct cb_error err;
 
-		/* Warn now about what the service will refuse. */
-		policyacl_check(config, false, &err);
+		/* Warn now about what the service will refuse: judged as
+		 * the LocalSystem service will, which does not trust the
+		 * administrator installing it as an owner. */
+		policyacl_check(config, false, false, NULL, &err);
 	}
-	len = wcslen(exe) + wcslen(policy) + 40;
+	len = wcslen(exe) + wcslen(policy) + 64;
 	if ((cmd = malloc(len * sizeof(wchar_t))) == NULL) {
 		free(exe);
 		free(policy);
 		return fail("cannot install", ERROR_NOT_ENOUGH_MEMORY);
 	}
-	swprintf(cmd, len, L"\"%ls\" service run --config \"%ls\"", exe,
-	    policy);
+	swprintf(cmd, len, L"\"%ls\" service run %ls--config \"%ls\"", exe,
+	    allow_insecure ? L"--allow-insecure-policy " : L"", policy);
 	free(policy);
 	rc = create_service(exe, cmd);
 	free(exe);

@@ -171,9 +171,11 @@ watch_folder_open(struct watch *w, const wchar_t *policy_path)
 
 	if (folder == NULL)
 		return ERROR_NOT_ENOUGH_MEMORY;
+	/* _SECURITY: a policy refused for its ACL loads once the ACL alone
+	 * is fixed. */
 	h = FindFirstChangeNotificationW(folder, FALSE,
 	    FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_FILE_NAME |
-	    FILE_NOTIFY_CHANGE_SIZE);
+	    FILE_NOTIFY_CHANGE_SIZE | FILE_NOTIFY_CHANGE_SECURITY);
 	if (h == INVALID_HANDLE_VALUE) {
 		err = GetLastError();
 		free(folder);
@@ -186,8 +188,6 @@ watch_folder_open(struct watch *w, const wchar_t *policy_path)
 		return err ? err : ERROR_PATH_NOT_FOUND;
 	}
 	free(folder);
-	if (w->events[w->folder_at] != NULL)
-		CloseHandle(w->events[w->folder_at]);   /* the stand-in */
 	w->folder = h;
 	w->events[w->folder_at] = h;
 	return 0;
@@ -204,7 +204,8 @@ watch_folder_drop(struct watch *w)
 		return;
 	FindCloseChangeNotification(w->folder);
 	w->folder = NULL;
-	w->events[w->folder_at] = CreateEventW(NULL, TRUE, FALSE, NULL);
+	/* Made by watch_open: a NULL here would make every wait fail. */
+	w->events[w->folder_at] = w->idle;
 }
 
 bool
@@ -229,8 +230,11 @@ watch_open(struct watch *w, bool webhosting, const wchar_t *policy_path)
 	DWORD err;
 
 	memset(w, 0, sizeof(*w));
+	if ((w->idle = CreateEventW(NULL, TRUE, FALSE, NULL)) == NULL)
+		return GetLastError();
 	w->folder_at = w->n++;
 	if ((err = watch_folder_open(w, policy_path)) != 0) {
+		CloseHandle(w->idle);
 		memset(w, 0, sizeof(*w));
 		return err;
 	}
@@ -281,9 +285,11 @@ watch_close(struct watch *w)
 			RegCloseKey(w->keys[i]);
 		if (w->events[i] == w->folder)
 			FindCloseChangeNotification(w->folder);
-		else if (w->events[i] != NULL)
+		else if (w->events[i] != NULL && w->events[i] != w->idle)
 			CloseHandle(w->events[i]);
 	}
+	if (w->idle != NULL)
+		CloseHandle(w->idle);
 	for (i = 0; i < 2; i++)
 		if (w->stores[i] != NULL)
 			CertCloseStore(w->stores[i], 0);

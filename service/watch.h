@@ -45,6 +45,9 @@ struct watch {
 	                                  the folder is lost */
 	size_t folder_at;
 	struct file_id folder_id;      /* the folder watched */
+	HANDLE idle;                   /* an event never set: events[folder_at]
+	                                  while the folder is lost, made at
+	                                  open so that dropping cannot fail */
 };
 
 /*

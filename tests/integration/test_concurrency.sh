@@ -150,7 +150,51 @@ test_changed_under_us() {
 	expect_eq "taken over: no Update was made" "$(writes)" ""
 }
 
+# Creating a mutex in Global\ needs no privilege: another account may
+# create the lock's name first.  certbind uses an existing lock only when
+# SYSTEM, Administrators or its own account owns it (Wine lets a process
+# give an object any owner, which stands in for another account here).
+# The holder is killed outright (SIGKILL; Wine may outlive a SIGTERM),
+# so that no later test finds the name taken.
+squat() {   # squat mutex|event [SDDL]: hold the name for up to 15 s
+	wine "$BIN/squat.exe" "$1" 15 ${2:+"$2"} >"$TMP/squat.out" 2>&1 &
+	SQUAT=$!
+	wait_for 10 grep -q held "$TMP/squat.out"
+}
+unsquat() { kill -KILL "$SQUAT" 2>/dev/null; wait "$SQUAT" 2>/dev/null; }
+
+test_squatted_lock() {
+	local out rc
+	reset_state
+	add_api --not-after 30 >/dev/null
+	squat mutex 'O:BUD:(A;;GA;;;WD)'
+	out=$(certbind apply --lock-timeout 2 --config "$IP" 2>&1); rc=$?
+	unsquat
+	expect_eq "squatted: a lock owned by Users is refused (exit 1)" "$rc" 1
+	expect_match "squatted: naming its owner (event 310)" "$out" \
+	    "writer lock Global.CertBindHttpSysWriter is owned by BUILTIN.Users \\(S-1-5-32-545\\), not by SYSTEM, Administrators or the account certbind runs as"
+	expect_eq "squatted: nothing is bound" "$(bound_hash $EP)" ""
+
+	squat mutex 'O:BAD:P(A;;GA;;;SY)(A;;GA;;;BA)'
+	out=$(certbind apply --lock-timeout 1 --config "$IP" 2>&1); rc=$?
+	unsquat
+	expect_match "squatted: a lock owned by Administrators is certbind's, waited for" \
+	    "$out" "another certbind has been changing HTTP.sys for more than 1 s"
+
+	squat event
+	out=$(certbind apply --lock-timeout 2 --config "$IP" 2>&1); rc=$?
+	unsquat
+	expect_eq "squatted: an event under the lock's name is refused (exit 1)" "$rc" 1
+	expect_match "squatted: saying it is not a mutex" "$out" \
+	    "Global.CertBindHttpSysWriter, the name of the HTTP.sys writer lock, is taken by an object that is not a mutex"
+	expect_eq "squatted: and nothing is bound" "$(bound_hash $EP)" ""
+
+	out=$(certbind apply --config "$IP" 2>&1); rc=$?
+	expect_eq "squatted: once the other program ends, apply binds" "$rc" 0
+}
+
 test_two_applies
+test_squatted_lock
 test_lock_timeout
 test_abandoned
 test_changed_under_us

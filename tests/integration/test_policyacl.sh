@@ -62,8 +62,31 @@ test_check() {
 	chmod o-w "$TMP/policy"
 }
 
+# A policy whose full path is longer than MAX_PATH is judged by its \\?\
+# form, and so is one at a drive root (its folder is C:\, not C:).  Wine 8
+# does not hold GetNamedSecurityInfoW to MAX_PATH as Windows does, so
+# here these pass with the plain form too; they guard the \\?\ form.
+test_long() {
+	local deep long name out rc
+	deep=$TMP/policy/$(printf 'd%.0s' $(seq 1 120))/$(printf 'e%.0s' $(seq 1 120))
+	mkdir -p "$deep"
+	long=$deep/policy.yaml
+	write_policy 'require_secure_policy: true'
+	cp "$POLICY" "$long"
+	out=$(certbind check --config "$long" 2>&1); rc=$?
+	if [ "$rc" = 0 ]; then ok "long path: a secure policy longer than MAX_PATH passes"
+	else not_ok "long path: a secure policy longer than MAX_PATH passes" "$out"; fi
+	name=$(printf 'r%.0s' $(seq 1 245)).yaml
+	cp "$POLICY" "$WINEPREFIX/drive_c/$name"
+	out=$(certbind check --config "C:\\$name" 2>&1); rc=$?
+	if [ "$rc" = 0 ]; then ok "long path: a secure policy at a drive root (folder \\\\?\\C:\\) passes"
+	else not_ok "long path: a secure policy at a drive root (folder \\\\?\\C:\\) passes" "$out"; fi
+	rm -f "$WINEPREFIX/drive_c/$name"
+	rm -rf "$TMP/policy/ddd"*
+}
+
 test_run() {
-	local pid a
+	local pid a n
 	reset_state
 	a=$(certmk add --cn api.example.test --dns api.example.test --not-after 30)
 	write_policy 'require_secure_policy: true'
@@ -94,6 +117,16 @@ test_run() {
 		not_ok "run: a reload that became insecure is refused, the last policy stays" \
 		    "$(tail -3 "$TMP/run.err")"
 	fi
+	# Fixing only the permissions, not the content, lets it load.
+	loaded() { [ "$(tr -d '\r' <"$TMP/run.err" | grep -c 'policy loaded')" -gt "$1" ]; }
+	n=$(tr -d '\r' <"$TMP/run.err" | grep -c 'policy loaded')
+	chmod 644 "$POLICY"
+	if wait_for 10 loaded "$n"; then
+		ok "run: once only the permissions are fixed, the refused policy loads"
+	else
+		not_ok "run: once only the permissions are fixed, the refused policy loads" \
+		    "$(tail -3 "$TMP/run.err")"
+	fi
 	write_policy '' 666
 	if wait_for 10 sh -c "tr -d '\r' <'$TMP/run.err' | grep -q '^certbind\\[229\\] warning: .*may be changed by Everyone'"; then
 		ok "run: in a console the default is to warn (event 229) and load"
@@ -122,11 +155,31 @@ test_install() {
 	out=$(certbind service install --config "$TMP/open/policy.yaml" 2>&1); rc=$?
 	expect_eq "install: a missing policy in a folder Everyone may add to is refused" \
 	    "$rc" 1
+	# Judged as the service will: under Wine the folder's owner (the
+	# account running the test, not an administrator to the service)
+	# comes before Everyone.
 	expect_match "install: saying who could create it" "$out" \
-	    "policy.yaml does not exist, and someone else could create it: .*Everyone"
+	    "policy.yaml does not exist, and someone else could create it: the folder may be changed by"
 	expect_eq "install: and no service is installed" \
 	    "$(wine sc query CertBind 2>/dev/null | grep -c STATE)" 0
 	chmod o-w "$TMP/open"
+}
+
+# `service install` warns about what the service will refuse: it judges
+# as the LocalSystem service, which does not trust the administrator who
+# owns the file, while a console run by that administrator does.
+test_install_view() {
+	local out rc owner
+	write_policy
+	out=$(certbind check --config "$POLICY" 2>&1); rc=$?
+	expect_eq "install view: check, run by the owner, passes" "$rc" 0
+	owner=$(printf '%s' "$out" | grep -c warning)
+	expect_eq "install view: and draws no warning" "$owner" 0
+	out=$(certbind service install --config "$POLICY" 2>&1); rc=$?
+	expect_eq "install view: install succeeds" "$rc" 0
+	expect_match "install view: but warns that the owner, not trusted by the service, may change it" \
+	    "$out" "warning: the policy file may be changed by [^ ]* \\(S-1-5-21-.*WRITE_DAC"
+	certbind service uninstall >/dev/null 2>&1
 }
 
 svc_state() { wine sc query CertBind 2>/dev/null | tr -d '\r' | awk '/STATE/ { print $4 }'; }
@@ -141,7 +194,7 @@ test_service_default() {
 	out=$(certbind service install --config "$POLICY" 2>&1); rc=$?
 	expect_eq "service: install of an insecure policy succeeds" "$rc" 0
 	expect_match "service: with a warning naming the account" "$out" \
-	    "warning: the policy file may be changed by Everyone"
+	    "warning: the policy file may be changed by .*\\(S-1-"
 	wine sc start CertBind >/dev/null
 	wait_for 10 is_state RUNNING
 	sleep 3
@@ -158,8 +211,48 @@ test_service_default() {
 	certbind service uninstall >/dev/null 2>&1
 }
 
+# The policy cannot lower its own check: under the service a
+# `require_secure_policy: false` in the very file being judged is not
+# honoured; only `service install --allow-insecure-policy`, on the
+# service's command line where only administrators can change it, is.
+test_service_bypass() {
+	local a out rc
+	reset_state
+	a=$(certmk add --cn api.example.test --dns api.example.test --not-after 30)
+	write_policy 'require_secure_policy: false' 666
+	certbind service install --config "$POLICY" >/dev/null 2>&1
+	wine sc start CertBind >/dev/null
+	wait_for 10 is_state RUNNING
+	sleep 3
+	expect_eq "service: require_secure_policy: false in the policy itself does not lower the check" \
+	    "$(bound_hash $EP)" ""
+	wine sc stop CertBind >/dev/null
+	wait_for 10 is_state STOPPED
+	certbind service uninstall >/dev/null 2>&1
+
+	out=$(certbind service install --allow-insecure-policy \
+	    --config "$POLICY" 2>&1); rc=$?
+	expect_eq "service: install --allow-insecure-policy succeeds" "$rc" 0
+	expect_match "service: and puts the option on the service's command line" \
+	    "$out" "service run --allow-insecure-policy --config"
+	wine sc start CertBind >/dev/null
+	wait_for 10 is_state RUNNING
+	if wait_for 10 holds "$a"; then
+		ok "service: installed with --allow-insecure-policy, it loads the policy with a warning"
+	else
+		not_ok "service: installed with --allow-insecure-policy, it loads the policy with a warning"
+	fi
+	wine sc stop CertBind >/dev/null
+	wait_for 10 is_state STOPPED
+	certbind service uninstall >/dev/null 2>&1
+	chmod o-w "$POLICY"
+}
+
 test_check
+test_long
 test_run
 test_install
+test_install_view
 test_service_default
+test_service_bypass
 tap_end

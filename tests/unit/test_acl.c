@@ -27,9 +27,33 @@ static const struct row rows[] = {
 	{ "TrustedInstaller may write", "O:S-1-5-80-956008885-3418522649-"
 	  "1831038044-1853292631-2271478464D:(A;;FA;;;TI)(A;;FA;;;SY)", false,
 	  0 },
-	{ "ProgramData: Users may create files", "O:SYG:SYD:P(A;OICI;FA;;;SY)"
+	{ "Users with WRITE_DAC (WD) on a folder", "O:SYG:SYD:P(A;OICI;FA;;;SY)"
 	  "(A;OICI;FA;;;BA)(A;OICIIO;GA;;;CO)(A;OICI;0x1200a9;;;BU)"
 	  "(A;CI;WD;;;BU)", true, 1, "S-1-5-32-545", "WRITE_DAC" },
+	{ "ProgramData: Users may create files", "O:SYG:SYD:P(A;OICI;FA;;;SY)"
+	  "(A;OICI;FA;;;BA)(A;OICIIO;GA;;;CO)(A;OICI;0x1200a9;;;BU)"
+	  "(A;CI;DCLCRPCR;;;BU)", true, 1, "S-1-5-32-545",
+	  "FILE_ADD_FILE|FILE_ADD_SUBDIRECTORY" },
+	{ "a conditional allow for Everyone counts as an allow",
+	  "O:BAD:(XA;;FA;;;WD;(Member_of {SID(BA)}))(A;;FA;;;SY)", false, 1,
+	  "S-1-1-0", "FILE_WRITE_DATA|FILE_APPEND_DATA|DELETE|WRITE_DAC|"
+	  "WRITE_OWNER" },
+	{ "a conditional allow for Administrators is no finding",
+	  "O:BAD:(XA;;FA;;;BA;(Member_of {SID(BA)}))(A;;FR;;;BU)", false, 0 },
+	{ "a conditional deny is ignored, the allow after it counts",
+	  "O:BAD:(XD;;FA;;;WD;(Member_of {SID(BU)}))(A;;FA;;;BU)", false, 1,
+	  "S-1-5-32-545", "FILE_WRITE_DATA|FILE_APPEND_DATA|DELETE|WRITE_DAC|"
+	  "WRITE_OWNER" },
+	{ "a conditional deny alone grants nothing",
+	  "O:BAD:(XD;;FA;;;WD;(Member_of {SID(BU)}))(A;;FA;;;SY)", false, 0 },
+	{ "a ')' in a condition's string does not end the ACE",
+	  "O:BAD:(XA;;FR;;;WD;(Title == \")(\"))(A;;FW;;;BU)", false, 1,
+	  "S-1-5-32-545", "FILE_WRITE_DATA|FILE_APPEND_DATA" },
+	{ "a deny for Everyone does not cover Anonymous Logon",
+	  "O:BAD:(D;;FA;;;WD)(A;;FA;;;AN)", false, 1, "S-1-5-7",
+	  "FILE_WRITE_DATA|FILE_APPEND_DATA|DELETE|WRITE_DAC|WRITE_OWNER" },
+	{ "a deny for Everyone still covers Users",
+	  "O:BAD:(D;;FA;;;WD)(A;;FA;;;BU)", false, 0 },
 	{ "Users' 0x2 on a folder is FILE_ADD_FILE", "O:BAD:(A;;0x2;;;BU)",
 	  true, 1, "S-1-5-32-545", "FILE_ADD_FILE" },
 	{ "ProgramData subfolder: Users' inherited add-file",
@@ -136,9 +160,50 @@ test_row(void **state)
 	    sizeof(rights)), r->want_rights);
 }
 
+/* Who may own the writer lock (acl_lock_owner_ok). */
+struct owner_row {
+	const char *name;
+	const char *owner, *self;
+	bool want;
+};
+
+static const struct owner_row owner_rows[] = {
+	{ "lock owned by SYSTEM", SID_SYSTEM, USER, true },
+	{ "lock owned by Administrators", SID_ADMINISTRATORS, USER, true },
+	{ "lock owned by the account certbind runs as", USER, USER, true },
+	{ "lock owned by Users", "S-1-5-32-545", USER, false },
+	{ "lock owned by Everyone", "S-1-1-0", SID_SYSTEM, false },
+	{ "lock owned by another user", ADMIN_USER, USER, false },
+	{ "lock owned by TrustedInstaller", SID_TRUSTED_INSTALLER, USER,
+	  false },
+	{ "lock owner a prefix of self", "S-1-5-21-1004336348", USER, false },
+	{ "lock owner unknown", "", USER, false },
+	{ "lock owner unknown, self unknown", "", NULL, false },
+	{ "lock owned by a user, self unknown", USER, NULL, false },
+};
+
+static const char *
+owner_row_name(const void *row)
+{
+	return ((const struct owner_row *)row)->name;
+}
+
+static void
+test_owner_row(void **state)
+{
+	const struct owner_row *r = *state;
+
+	assert_int_equal(acl_lock_owner_ok(r->owner, r->self), r->want);
+}
+
 int
 main(void)
 {
-	return run_rows("policy ACL", test_row, (void *)rows, sizeof(rows[0]),
-	    NROWS(rows), row_name) ? 1 : 0;
+	int failed = run_rows("policy ACL", test_row, (void *)rows,
+	    sizeof(rows[0]), NROWS(rows), row_name);
+
+	failed |= run_rows("writer lock owner", test_owner_row,
+	    (void *)owner_rows, sizeof(owner_rows[0]), NROWS(owner_rows),
+	    owner_row_name);
+	return failed ? 1 : 0;
 }
