@@ -284,7 +284,9 @@ policy_changed(struct loop *l)
 	reconcile(l);
 }
 
-static void
+/* 0 when stopped as asked; 1 when it can no longer wait (the SCM then
+ * sees a failure and its recovery actions restart the service). */
+static int
 run_loop(struct loop *l)
 {
 	HANDLE h[WATCH_MAX + 4];
@@ -309,10 +311,10 @@ run_loop(struct loop *l)
 			say(EV_ERROR, EV_INTERNAL, "certbind cannot wait for "
 			    "changes any more: %s; it stops", win_strerror(
 			    GetLastError(), why, sizeof(why)));
-			return;
+			return 1;
 		}
 		if (r == WAIT_OBJECT_0)
-			return;
+			return 0;
 		if (r == WAIT_OBJECT_0 + 1) {
 			if (load_policy(l, true) > 0)
 				policy_changed(l);
@@ -344,7 +346,7 @@ run_loop(struct loop *l)
 		}
 		settle(l);
 		if (WaitForSingleObject(l->io->stop, 0) == WAIT_OBJECT_0)
-			return;
+			return 0;
 		reconcile(l);
 	}
 }
@@ -394,11 +396,10 @@ runtime_loop(const char *path, const struct runtime_io *io)
 	if (io->running != NULL)
 		io->running(io->arg);
 	reconcile(&l);
-	run_loop(&l);
+	rc = run_loop(&l);
 	say(EV_INFO, EV_STOPPED, "certbind stopped after %llu reconcile%s",
 	    (unsigned long long)l.rs.reconciles, l.rs.reconciles == 1 ? "" :
 	    "s");
-	rc = 0;
 done:
 	watch_close(&l.watch);
 	if (l.timer != NULL)

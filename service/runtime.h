@@ -24,7 +24,8 @@ struct runtime_io {
  * policy changes, the next moment the plan changes by itself, or the
  * resync interval, and reconcile again, until io->stop is set.  Returns
  * 0, or 1 when the policy could not be loaded at the start (foreground
- * only) or the watches could not be set up.
+ * only), the watches could not be set up, or the loop could no longer
+ * wait (a failure, so that the SCM's recovery restarts the service).
  */
 int runtime_loop(const char *path, const struct runtime_io *io);
 
