@@ -4,7 +4,7 @@
 #include "backoff.h"
 
 uint32_t
-backoff_ms(unsigned attempt, uint32_t first, uint32_t cap)
+backoff_wait(unsigned attempt, uint32_t first, uint32_t cap)
 {
 	uint64_t wait = first;
 

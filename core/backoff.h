@@ -8,9 +8,11 @@
 
 /*
  * The wait before try number attempt (0: the first retry): first,
- * doubled for each further attempt, never more than cap.  Any attempt
- * count is safe: the doubling stops at cap.
+ * doubled for each further attempt, never more than cap, in the unit of
+ * first and cap (milliseconds for the folder watch, seconds for a
+ * binding's retries).  Any attempt count is safe: the doubling stops at
+ * cap.
  */
-uint32_t backoff_ms(unsigned attempt, uint32_t first, uint32_t cap);
+uint32_t backoff_wait(unsigned attempt, uint32_t first, uint32_t cap);
 
 #endif

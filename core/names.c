@@ -15,9 +15,9 @@
  *    control character in a certificate's name as \xHH, so
  *    "good.example.test\x00.evil.test" is never good.example.test.
  */
-#include <ctype.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "cert.h"
 
 /* Length without one trailing dot. */
@@ -27,17 +27,6 @@ trimmed_len(const char *s)
 	size_t n = strlen(s);
 
 	return (n > 0 && s[n - 1] == '.') ? n - 1 : n;
-}
-
-static bool
-equal_nocase(const char *a, const char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
-			return false;
-	return true;
 }
 
 static size_t
@@ -61,22 +50,18 @@ is_ldh(unsigned char c)
 
 /*
  * n bytes of presented equal those of host, ASCII case aside, and are all
- * LDH.  Checked in the one pass that compares, since a name of another
- * length never gets here: the check costs nothing on the hot path.
+ * LDH.  Checked only once the lengths agree, so a name of another length
+ * costs nothing on the hot path.
  */
 static bool
 equal_ldh(const char *presented, const char *host, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)presented[i];
-
-		if (!is_ldh(c) ||
-		    tolower(c) != tolower((unsigned char)host[i]))
+	for (i = 0; i < n; i++)
+		if (!is_ldh((unsigned char)presented[i]))
 			return false;
-	}
-	return true;
+	return ascii_nequal_nocase(presented, host, n);
 }
 
 bool
@@ -100,8 +85,8 @@ name_matches(const char *presented, const char *host)
 	if (hdot == NULL)
 		return false;
 	first = (size_t)(hdot - host);
-	if (first == 0 || (first >= 4 && equal_nocase(host, "xn--", 4)) ||
-	    hlen - first != plen - 1)
+	if (first == 0 || hlen - first != plen - 1 ||
+	    (first >= 4 && ascii_nequal_nocase(host, "xn--", 4)))
 		return false;
 	for (i = 0; i < first; i++)    /* the label the wildcard stands for */
 		if (!is_ldh((unsigned char)host[i]) || host[i] == '.')

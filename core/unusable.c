@@ -9,17 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backoff.h"
 #include "unusable.h"
 
 int64_t
 unusable_backoff(int refusals)
 {
-	int64_t wait = UNUSABLE_BACKOFF_FIRST;
-	int i;
-
-	for (i = 1; i < refusals && wait < UNUSABLE_BACKOFF_MAX; i++)
-		wait *= 2;
-	return wait < UNUSABLE_BACKOFF_MAX ? wait : UNUSABLE_BACKOFF_MAX;
+	return backoff_wait(refusals > 1 ? (unsigned)refusals - 1 : 0,
+	    UNUSABLE_BACKOFF_FIRST, UNUSABLE_BACKOFF_MAX);
 }
 
 static struct unusable *

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/backoff.h"
 #include "../core/plan.h"
 #include "../core/report.h"
 #include "../core/status.h"
@@ -484,9 +485,6 @@ state_of(struct runstate *rs, const char *name)
 static void
 note_result(struct binding_state *st, int result, int64_t now)
 {
-	int64_t wait = BACKOFF_FIRST;
-	int i;
-
 	if (st == NULL)
 		return;
 	if (result != APPLY_ERROR) {
@@ -495,9 +493,8 @@ note_result(struct binding_state *st, int result, int64_t now)
 		return;
 	}
 	st->failures++;
-	for (i = 1; i < st->failures && wait < BACKOFF_MAX; i++)
-		wait *= 2;
-	st->retry_at = now + (wait < BACKOFF_MAX ? wait : BACKOFF_MAX);
+	st->retry_at = now + backoff_wait((unsigned)st->failures - 1,
+	    BACKOFF_FIRST, BACKOFF_MAX);
 }
 
 /*

@@ -223,7 +223,7 @@ retry_folder_later(struct loop *l)
 {
 	LARGE_INTEGER due;
 
-	due.QuadPart = -(LONGLONG)backoff_ms(l->folder_tries++,
+	due.QuadPart = -(LONGLONG)backoff_wait(l->folder_tries++,
 	    FOLDER_RETRY_FIRST_MS, FOLDER_RETRY_MAX_MS) * 10000;
 	SetWaitableTimer(l->retry, &due, 0, NULL, NULL, FALSE);
 }

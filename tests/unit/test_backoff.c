@@ -37,7 +37,7 @@ test_row(void **state)
 {
 	const struct row *r = *state;
 
-	assert_int_equal(backoff_ms(r->attempt, r->first, r->cap), r->want);
+	assert_int_equal(backoff_wait(r->attempt, r->first, r->cap), r->want);
 }
 
 int
