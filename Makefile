@@ -13,6 +13,8 @@ CROSS    ?= x86_64-w64-mingw32-
 WINCC    := $(CROSS)gcc
 CC       := gcc
 B        := build
+# The one place the version lives (certbind version, VERSIONINFO, the MSI).
+VERSION  := $(shell cat VERSION)
 
 WARN     := -std=c11 -Wall -Wextra -Werror
 WINDEFS  := -DUNICODE -D_UNICODE -D_WIN32_WINNT=0x0603 \
