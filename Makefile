@@ -15,6 +15,7 @@ CC       := gcc
 B        := build
 # The one place the version lives (certbind version, VERSIONINFO, the MSI).
 VERSION  := $(shell cat VERSION)
+MSI      := $(B)/certbind-$(VERSION)-x64.msi
 
 WARN     := -std=c11 -Wall -Wextra -Werror
 WINDEFS  := -DUNICODE -D_UNICODE -D_WIN32_WINNT=0x0603 \
