@@ -29,6 +29,7 @@
 #include "eventlog.h"
 #include "httpsys.h"
 #include "lock.h"
+#include "out.h"
 #include "policyfile.h"
 #include "store.h"
 #include "winerr.h"
@@ -756,7 +757,7 @@ world_plan(const char *path, enum reading how, struct world *w,
 		return -1;
 	if (plan_build(w->policy, &w->inv, w->records, w->nrecords, now, plan,
 	    &err) != 0) {
-		fprintf(stderr, "certbind: %s\n", err.msg);
+		out_printf(OUT_STDERR, "certbind: %s\n", err.msg);
 		return -1;
 	}
 	mark_unreadable(w, plan);
@@ -768,10 +769,10 @@ static int
 print_report(char *text)
 {
 	if (text == NULL) {
-		fprintf(stderr, "certbind: out of memory\n");
+		out_puts(OUT_STDERR, "certbind: out of memory\n");
 		return -1;
 	}
-	fputs(text, stdout);
+	out_puts(OUT_STDOUT, text);
 	free(text);
 	return 0;
 }
@@ -849,7 +850,8 @@ certs_run(const char *path, bool json)
 	/* With a policy, WebHosting is read too when the policy uses it. */
 	memset(&policy, 0, sizeof(policy));
 	if (path != NULL && policyfile_load(path, &policy, &err) != 0) {
-		fprintf(stderr, "%s\n", cb_error_format(&err, msg, sizeof(msg)));
+		out_printf(OUT_STDERR, "%s\n", cb_error_format(&err, msg,
+		    sizeof(msg)));
 		return 1;
 	}
 	if (load_stores(&policy, &inv) == 0 &&

@@ -12,6 +12,7 @@
 
 #include "../core/text.h"
 #include "eventlog.h"
+#include "out.h"
 #include "wstr.h"
 
 static HANDLE source;
@@ -57,9 +58,8 @@ evlog_write(enum ev_level level, uint32_t id, const char *text)
 	LPCWSTR strings[1];
 
 	if (echo) {
-		fprintf(stderr, "certbind[%u] %s: %s\n", (unsigned)id,
+		out_printf(OUT_STDERR, "certbind[%u] %s: %s\n", (unsigned)id,
 		    names[level], text);
-		fflush(stderr);
 	}
 	if (source == NULL || (wide = wide_from_utf8(text)) == NULL)
 		return;
@@ -86,7 +86,7 @@ say(enum ev_level level, uint32_t id, const char *fmt, ...)
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (raw = malloc((size_t)n + 1)) == NULL) {
-		fprintf(stderr, "certbind: out of memory for a message\n");
+		out_puts(OUT_STDERR, "certbind: out of memory for a message\n");
 		return;
 	}
 	va_start(ap, fmt);
@@ -111,8 +111,7 @@ say_text(enum ev_level level, uint32_t id, const char *text)
 		evlog_write(level, id, text);    /* prints it, with its ID */
 		return;
 	}
-	fprintf(level == EV_INFO ? stdout : stderr, "%s\n", text);
-	fflush(level == EV_INFO ? stdout : stderr);
+	out_printf(level == EV_INFO ? OUT_STDOUT : OUT_STDERR, "%s\n", text);
 	if (id != 0)
 		evlog_write(level, id, text);
 }

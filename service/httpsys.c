@@ -29,6 +29,7 @@
 #include "httpsys.h"
 #include "httpsys_decl.h"
 #include "journal.h"
+#include "out.h"
 #include "winerr.h"
 #include "wstr.h"
 
@@ -411,9 +412,10 @@ query_record(const struct endpoint *ep, bool next, DWORD token,
 		    layouts[ep->kind].query_size, buf, size, &need, NULL);
 		if (rc == ERROR_INSUFFICIENT_BUFFER && need > size)
 			size = need;
-		else if (transient(rc) && tries < RETRIES)
+		else if (transient(rc) && tries < RETRIES) {
+			out_flush();
 			Sleep(RETRY_MS << tries);
-		else
+		} else
 			break;
 	}
 	if (rc == NO_ERROR && (rc = from_output(ep->kind, buf, out)) !=
@@ -585,6 +587,7 @@ call(enum op op, const struct ssl_record *r)
 		}
 		if (!transient(rc) || attempt == RETRIES)
 			break;
+		out_flush();
 		Sleep(RETRY_MS << attempt);
 	}
 	set_buf_free(&b);

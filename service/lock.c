@@ -36,6 +36,7 @@
 #include "../core/acl.h"
 #include "eventlog.h"
 #include "lock.h"
+#include "out.h"
 #include "policyacl.h"
 #include "winerr.h"
 #include "wstr.h"
@@ -290,6 +291,7 @@ lock_take(struct writer_lock *l, const char *command, uint32_t timeout_ms,
 		    "HTTP.sys (%s); waiting up to %lu s for it to finish",
 		    read_holder(holder, sizeof(holder)),
 		    (unsigned long)(timeout_ms / 1000));
+		out_flush();
 		r = WaitForMultipleObjects(stop != NULL ? 2 : 1, h, FALSE,
 		    timeout_ms);
 	}

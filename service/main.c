@@ -19,6 +19,7 @@
 #include "apply.h"
 #include "eventlog.h"
 #include "lock.h"
+#include "out.h"
 #include "policyfile.h"
 #include "runtime.h"
 #include "svc.h"
@@ -197,7 +198,7 @@ parse_args(int argc, char **argv, struct args *a)
 	memset(a, 0, sizeof(*a));
 	a->lock_timeout_ms = LOCK_TIMEOUT_MS;
 	if (argc < 2) {
-		fputs(usage, stderr);
+		out_puts(OUT_STDERR, usage);
 		return -1;
 	}
 	a->command = argv[1];
@@ -226,13 +227,13 @@ parse_args(int argc, char **argv, struct args *a)
 		    (strcmp(a->command, "apply") == 0 ||
 		    strcmp(a->command, "run") == 0)) {
 			if ((a->lock_timeout_ms = parse_seconds(argv[++i])) == 0) {
-				fprintf(stderr, "certbind: --lock-timeout takes 1 to "
-				    "3600 seconds, not '%s'\n", argv[i]);
+				out_printf(OUT_STDERR, "certbind: --lock-timeout "
+				    "takes 1 to 3600 seconds, not '%s'\n", argv[i]);
 				return -1;
 			}
 		}
 		else {
-			fprintf(stderr, "certbind: unknown option '%s' "
+			out_printf(OUT_STDERR, "certbind: unknown option '%s' "
 			    "(see 'certbind %s --help')\n", argv[i], a->command);
 			return -1;
 		}
@@ -248,18 +249,19 @@ cmd_check(const char *path)
 	char text[1024], *notes;
 
 	if (policyfile_load(path, &policy, &err) != 0) {
-		fprintf(stderr, "%s\n", cb_error_format(&err, text, sizeof(text)));
+		out_printf(OUT_STDERR, "%s\n", cb_error_format(&err, text,
+		    sizeof(text)));
 		return 1;
 	}
-	printf("%s: valid policy with %u binding%s\n", path,
+	out_printf(OUT_STDOUT, "%s: valid policy with %u binding%s\n", path,
 	    (unsigned)policy.nbindings, policy.nbindings == 1 ? "" : "s");
 	notes = flag_notes(&policy);
 	policy_free(&policy);
 	if (notes == NULL) {
-		fprintf(stderr, "certbind: out of memory\n");
+		out_puts(OUT_STDERR, "certbind: out of memory\n");
 		return 1;
 	}
-	fputs(notes, stdout);
+	out_puts(OUT_STDOUT, notes);
 	free(notes);
 	return 0;
 }
@@ -286,7 +288,7 @@ cmd_run(const char *path, uint32_t lock_timeout_ms)
 	io.reload = CreateEventW(NULL, FALSE, FALSE, NULL);
 	io.lock_timeout_ms = lock_timeout_ms;
 	if (io.stop == NULL || io.reload == NULL) {
-		fprintf(stderr, "certbind: cannot create events\n");
+		out_puts(OUT_STDERR, "certbind: cannot create events\n");
 		return 1;
 	}
 	evlog_echo(true);
@@ -302,7 +304,8 @@ need_config(const struct args *a)
 {
 	if (a->config != NULL)
 		return 0;
-	fprintf(stderr, "certbind %s: --config FILE is required\n", a->command);
+	out_printf(OUT_STDERR, "certbind %s: --config FILE is required\n",
+	    a->command);
 	return -1;
 }
 
@@ -310,7 +313,7 @@ static int
 cmd_service(const struct args *a)
 {
 	if (a->help || a->action == NULL) {
-		fputs(service_usage, a->help ? stdout : stderr);
+		out_puts(a->help ? OUT_STDOUT : OUT_STDERR, service_usage);
 		return a->help ? 0 : 1;
 	}
 	if (strcmp(a->action, "install") == 0)
@@ -323,7 +326,7 @@ cmd_service(const struct args *a)
 	if (strcmp(a->action, "run") == 0)
 		return svc_run(a->config ? a->config : SVC_DEFAULT_CONFIG,
 		    a->allow_insecure);
-	fprintf(stderr, "certbind service: unknown action '%s' (see "
+	out_printf(OUT_STDERR, "certbind service: unknown action '%s' (see "
 	    "'certbind service --help')\n", a->action);
 	return 1;
 }
@@ -337,17 +340,17 @@ run(int argc, char **argv)
 		return 1;
 	if (strcmp(a.command, "help") == 0 || strcmp(a.command, "--help") == 0 ||
 	    strcmp(a.command, "-h") == 0 || strcmp(a.command, "/?") == 0) {
-		fputs(usage, stdout);
+		out_puts(OUT_STDOUT, usage);
 		return 0;
 	}
 	if (strcmp(a.command, "version") == 0 ||
 	    strcmp(a.command, "--version") == 0) {
-		printf("certbind %s\n", CERTBIND_VERSION);
+		out_printf(OUT_STDOUT, "certbind %s\n", CERTBIND_VERSION);
 		return 0;
 	}
 	if (strcmp(a.command, "apply") == 0) {
 		if (a.help) {
-			fputs(apply_usage, stdout);
+			out_puts(OUT_STDOUT, apply_usage);
 			return 0;
 		}
 		return need_config(&a) ? 1 : apply_run(a.config,
@@ -355,7 +358,7 @@ run(int argc, char **argv)
 	}
 	if (strcmp(a.command, "run") == 0) {
 		if (a.help) {
-			fputs(run_usage, stdout);
+			out_puts(OUT_STDOUT, run_usage);
 			return 0;
 		}
 		return need_config(&a) ? 1 : cmd_run(a.config,
@@ -363,7 +366,7 @@ run(int argc, char **argv)
 	}
 	if (strcmp(a.command, "plan") == 0) {
 		if (a.help) {
-			fputs(plan_usage, stdout);
+			out_puts(OUT_STDOUT, plan_usage);
 			return 0;
 		}
 		return need_config(&a) ? 1 :
@@ -371,7 +374,7 @@ run(int argc, char **argv)
 	}
 	if (strcmp(a.command, "status") == 0) {
 		if (a.help) {
-			fputs(status_usage, stdout);
+			out_puts(OUT_STDOUT, status_usage);
 			return 0;
 		}
 		return need_config(&a) ? 1 : status_run(a.config, a.json != 0);
@@ -380,20 +383,20 @@ run(int argc, char **argv)
 		return cmd_service(&a);
 	if (strcmp(a.command, "certs") == 0) {
 		if (a.help) {
-			fputs(certs_usage, stdout);
+			out_puts(OUT_STDOUT, certs_usage);
 			return 0;
 		}
 		return certs_run(a.config, a.json != 0);
 	}
 	if (strcmp(a.command, "check") == 0) {
 		if (a.help) {
-			fputs(check_usage, stdout);
+			out_puts(OUT_STDOUT, check_usage);
 			return 0;
 		}
 		return need_config(&a) ? 1 : cmd_check(a.config);
 	}
-	fprintf(stderr, "certbind: unknown command '%s' (see 'certbind help')\n",
-	    a.command);
+	out_printf(OUT_STDERR, "certbind: unknown command '%s' (see 'certbind "
+	    "help')\n", a.command);
 	return 1;
 }
 
@@ -405,11 +408,12 @@ wmain(int argc, wchar_t **wargv)
 
 	if (argv == NULL)
 		return 1;
+	atexit(out_flush);        /* what is held is written on every way out */
 	SetConsoleOutputCP(CP_UTF8);
 	for (i = 0; i < argc; i++)
 		if ((argv[i] = utf8_from_wide(wargv[i])) == NULL) {
-			fprintf(stderr, "certbind: argument %d is not valid "
-			    "text\n", i);
+			out_printf(OUT_STDERR, "certbind: argument %d is not "
+			    "valid text\n", i);
 			return 1;
 		}
 	rc = run(argc, argv);

@@ -14,12 +14,11 @@
  * the files certbind wrote before the marker existed).
  */
 #include <windows.h>
-#include <fcntl.h>
-#include <io.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/textbuf.h"
 #include "longpath.h"
 #include "metrics.h"
 #include "winerr.h"
@@ -27,27 +26,31 @@
 #define METRICS_MARKER "# certbind metrics file"
 #define OLD_FIRST_LINE "# HELP certbind_certificate_not_after_seconds "
 
+/* The whole file, built in memory to be written with one WriteFile. */
 static void
-write_all(FILE *f, const struct runstate *rs)
+write_all(struct textbuf *f, const struct runstate *rs)
 {
 	size_t i;
 
-	fprintf(f, METRICS_MARKER "\n");
-	fprintf(f, "# HELP certbind_certificate_not_after_seconds NotAfter of "
-	    "the certificate a binding holds, in seconds since 1970.\n"
+	textbuf_printf(f, METRICS_MARKER "\n");
+	textbuf_printf(f, "# HELP certbind_certificate_not_after_seconds "
+	    "NotAfter of the certificate a binding holds, in seconds since "
+	    "1970.\n"
 	    "# TYPE certbind_certificate_not_after_seconds gauge\n");
 	for (i = 0; i < rs->n; i++)
 		if (rs->bindings[i].not_after != 0)
-			fprintf(f, "certbind_certificate_not_after_seconds"
+			textbuf_printf(f,
+			    "certbind_certificate_not_after_seconds"
 			    "{binding=\"%s\"} %lld\n", rs->bindings[i].name,
 			    (long long)rs->bindings[i].not_after);
-	fprintf(f, "# HELP certbind_binding_as_planned 1 when the binding "
-	    "holds the certificate and options the policy selects.\n"
+	textbuf_printf(f, "# HELP certbind_binding_as_planned 1 when the "
+	    "binding holds the certificate and options the policy selects.\n"
 	    "# TYPE certbind_binding_as_planned gauge\n");
 	for (i = 0; i < rs->n; i++)
-		fprintf(f, "certbind_binding_as_planned{binding=\"%s\"} %d\n",
+		textbuf_printf(f,
+		    "certbind_binding_as_planned{binding=\"%s\"} %d\n",
 		    rs->bindings[i].name, rs->bindings[i].as_planned ? 1 : 0);
-	fprintf(f, "# HELP certbind_reconciles_total Reconciles run.\n"
+	textbuf_printf(f, "# HELP certbind_reconciles_total Reconciles run.\n"
 	    "# TYPE certbind_reconciles_total counter\n"
 	    "certbind_reconciles_total %llu\n"
 	    "# HELP certbind_rebinds_total Records created or updated.\n"
@@ -104,28 +107,31 @@ whose(const wchar_t *path)
 static DWORD
 write_tmp(const wchar_t *tmp, bool replace, const struct runstate *rs)
 {
+	struct textbuf t = { 0 };
 	HANDLE h;
-	FILE *f;
-	int fd;
+	DWORD rc = 0, done;
 
+	write_all(&t, rs);
+	if (t.failed || t.len > MAXDWORD) {
+		textbuf_free(&t);
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
 	h = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, replace ? CREATE_ALWAYS :
 	    CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
 	if (h == INVALID_HANDLE_VALUE)
-		return GetLastError();
-	if ((fd = _open_osfhandle((intptr_t)h, _O_WRONLY | _O_BINARY)) < 0) {
-		CloseHandle(h);
-		return ERROR_TOO_MANY_OPEN_FILES;
+		rc = GetLastError();
+	else {
+		/* A file on a local or SMB disk takes the whole write or
+		 * fails; a short one is an error, not a retry. */
+		if (!WriteFile(h, t.s, (DWORD)t.len, &done, NULL))
+			rc = GetLastError();
+		else if (done != t.len)
+			rc = ERROR_WRITE_FAULT;
+		if (!CloseHandle(h) && rc == 0)
+			rc = GetLastError();
 	}
-	if ((f = _fdopen(fd, "wb")) == NULL) {
-		_close(fd);
-		return ERROR_TOO_MANY_OPEN_FILES;
-	}
-	write_all(f, rs);
-	if (ferror(f)) {
-		fclose(f);
-		return ERROR_WRITE_FAULT;
-	}
-	return fclose(f) != 0 ? ERROR_WRITE_FAULT : 0;
+	textbuf_free(&t);
+	return rc;
 }
 
 unsigned long

@@ -43,6 +43,7 @@
 #include "eventlog.h"
 #include "longpath.h"
 #include "metrics.h"
+#include "out.h"
 #include "policyfile.h"
 #include "runtime.h"
 #include "watch.h"
@@ -209,6 +210,7 @@ settle(struct loop *l)
 
 		if (quiet == 0 || spent >= cap)
 			return;
+		out_flush();
 		r = WaitForMultipleObjects((DWORD)n, h, FALSE,
 		    (DWORD)(cap - spent < quiet ? cap - spent : quiet));
 		if (r == WAIT_TIMEOUT || r == WAIT_OBJECT_0 || r >= WAIT_OBJECT_0 + n)
@@ -304,6 +306,7 @@ run_loop(struct loop *l)
 		for (i = 0; i < l->watch.n; i++)
 			h[n++] = l->watch.events[i];
 		set_timer(l);
+		out_flush();
 		r = WaitForMultipleObjects((DWORD)n, h, FALSE, INFINITE);
 		if (r == WAIT_FAILED) {
 			char why[256];

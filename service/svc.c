@@ -33,6 +33,7 @@
 
 #include "eventlog.h"
 #include "longpath.h"
+#include "out.h"
 #include "policyacl.h"
 #include "policyfile.h"
 #include "runtime.h"
@@ -180,6 +181,7 @@ service_main(DWORD argc, LPWSTR *argv)
 	}
 	rc = supervise(thread);
 	CloseHandle(thread);
+	out_flush();              /* the SCM may end the process once stopped */
 	/* The loop's own code (1: it could not be set up) for the SCM. */
 	report(SERVICE_STOPPED, rc == 0 ? NO_ERROR :
 	    ERROR_SERVICE_SPECIFIC_ERROR, rc, 0);
@@ -197,8 +199,9 @@ svc_run(const char *config, bool allow_insecure)
 	service_config = (char *)config;
 	policyfile_allow_insecure(allow_insecure);
 	if (!StartServiceCtrlDispatcherW(table)) {
-		fprintf(stderr, "certbind service run: not started by the Service "
-		    "Control Manager (%s); use 'certbind run' in a console\n",
+		out_printf(OUT_STDERR, "certbind service run: not started by "
+		    "the Service Control Manager (%s); use 'certbind run' in a "
+		    "console\n",
 		    win_strerror(GetLastError(), why, sizeof(why)));
 		return 1;
 	}
@@ -291,7 +294,7 @@ fail(const char *what, DWORD err)
 {
 	char why[256];
 
-	fprintf(stderr, "certbind: %s: %s\n", what,
+	out_printf(OUT_STDERR, "certbind: %s: %s\n", what,
 	    win_strerror(err, why, sizeof(why)));
 	return 1;
 }
@@ -347,19 +350,21 @@ missing_policy(const wchar_t *policy)
 	attr = GetFileAttributesW(folder);
 	if (attr == INVALID_FILE_ATTRIBUTES) {
 		if ((rc = policyacl_create_folder(folder)) != 0)
-			fprintf(stderr, "certbind: cannot create the folder %ls "
-			    "(create it and the policy first): %s\n", folder,
+			out_printf(OUT_STDERR, "certbind: cannot create the "
+			    "folder %ls (create it and the policy first): %s\n",
+			    folder,
 			    win_strerror(rc, why, sizeof(why)));
 		else {
-			printf("created %ls, which only SYSTEM and Administrators "
-			    "may change\n", folder);
+			out_printf(OUT_STDOUT, "created %ls, which only SYSTEM "
+			    "and Administrators may change\n", folder);
 			bad = 0;
 		}
 	} else if (!(attr & FILE_ATTRIBUTE_DIRECTORY))
-		fprintf(stderr, "certbind: %ls is not a folder\n", folder);
+		out_printf(OUT_STDERR, "certbind: %ls is not a folder\n",
+		    folder);
 	else if ((judged = policyacl_folder(folder, why, sizeof(why))) != 0)
-		fprintf(stderr, "certbind: %ls does not exist, and %s: %s; "
-		    "create the policy first, or give the folder an ACL that "
+		out_printf(OUT_STDERR, "certbind: %ls does not exist, and %s: "
+		    "%s; create the policy first, or give the folder an ACL that "
 		    "lets only administrators change it\n", name + 1,
 		    judged > 0 ? "someone else could create it" :
 		    "who may create it is unknown", why);
@@ -367,8 +372,8 @@ missing_policy(const wchar_t *policy)
 		bad = 0;
 	free(folder);
 	if (!bad)
-		fprintf(stderr, "certbind: warning: %ls does not exist yet; the "
-		    "service waits for it\n", policy);
+		out_printf(OUT_STDERR, "certbind: warning: %ls does not exist "
+		    "yet; the service waits for it\n", policy);
 	return bad;
 }
 
@@ -447,8 +452,8 @@ create_service(const wchar_t *exe, const wchar_t *cmd)
 	evlog_close();
 	CloseServiceHandle(svc);
 	CloseServiceHandle(scm);
-	printf("service CertBind installed: %ls\n", cmd);
-	printf("start it with: sc start CertBind\n");
+	out_printf(OUT_STDOUT, "service CertBind installed: %ls\n", cmd);
+	out_puts(OUT_STDOUT, "start it with: sc start CertBind\n");
 	return 0;
 }
 
@@ -463,6 +468,7 @@ stop_service(SC_HANDLE svc)
 		return;
 	while (st.dwCurrentState != SERVICE_STOPPED && waited < STOP_WAIT_MS &&
 	    QueryServiceStatus(svc, &st)) {
+		out_flush();
 		Sleep(100);
 		waited += 100;
 	}
@@ -495,7 +501,7 @@ svc_uninstall(void)
 	CloseServiceHandle(svc);
 	CloseServiceHandle(scm);
 	RegDeleteKeyW(HKEY_LOCAL_MACHINE, EVENT_KEY);
-	printf("service CertBind removed\n");
+	out_puts(OUT_STDOUT, "service CertBind removed\n");
 	return 0;
 }
 
@@ -519,6 +525,6 @@ svc_reload(void)
 	CloseServiceHandle(scm);
 	if (e != 0)
 		return fail("cannot ask service CertBind to reload", e);
-	printf("service CertBind is reading its policy again\n");
+	out_puts(OUT_STDOUT, "service CertBind is reading its policy again\n");
 	return 0;
 }

@@ -94,4 +94,16 @@ for num in $readme_ids; do
 done
 [ "$T_FAILED" -eq "$before" ] &&
     ok "README.md's Event Log table and eventlog.h list the same IDs"
+
+# Output goes through service/out.c, which writes it whole and keeps
+# stdout and stderr in order; stdio would write a console a character
+# at a time, and its text would pass or trail what out.c holds.
+stdio=$(grep -nE '(^|[^A-Za-z0-9_])(printf|fprintf|vprintf|vfprintf|puts|fputs|putchar|fputc|putc|fwrite|fflush|wprintf|fwprintf|putwchar|fputws|_cputs|_cprintf)[[:space:]]*\(|(^|[^A-Za-z0-9_])(stdout|stderr)([^A-Za-z0-9_]|$)' \
+    "$ROOT"/service/*.c | grep -v '^[^:]*/out\.c:' |
+    grep -vE '^[^:]*:[0-9]+:[[:space:]]*("|\*|/\*)')
+if [ -z "$stdio" ]; then
+	ok "service/ prints only through out.c"
+else
+	not_ok "service/ prints only through out.c" "$stdio"
+fi
 tap_end
