@@ -55,7 +55,7 @@ point_at(struct ssl_record *r, const struct cert *c, enum cert_store store)
 	memcpy(r->hash, c->thumb, THUMB_LEN);
 	r->hash_len = THUMB_LEN;
 	/* "MY" is how netsh and IIS write the default store's name. */
-	strcpy(r->store, store == STORE_WEBHOSTING ? "WebHosting" : "MY");
+	r->store = store == STORE_WEBHOSTING ? "WebHosting" : "MY";
 }
 
 /* The declared options, on top of whatever the record holds. */
@@ -68,11 +68,11 @@ apply_options(struct ssl_record *r, const struct options *o)
 		r->revocation_freshness = o->revocation_freshness;
 	if (o->set & OPT_URL_TIMEOUT)
 		r->url_timeout = o->url_timeout;
+	/* The policy's own text: a plan lives no longer than its policy. */
 	if (o->set & OPT_CTL_IDENTIFIER)
-		snprintf(r->ctl_identifier, sizeof(r->ctl_identifier), "%s",
-		    o->ctl_identifier);
+		r->ctl_identifier = o->ctl_identifier;
 	if (o->set & OPT_CTL_STORE)
-		snprintf(r->ctl_store, sizeof(r->ctl_store), "%s", o->ctl_store);
+		r->ctl_store = o->ctl_store;
 }
 
 static void

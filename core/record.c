@@ -8,6 +8,7 @@
 
 #include "ascii.h"
 #include "record.h"
+#include "strpool.h"
 #include "text.h"
 
 /* Data1..Data3 little-endian, Data4 as bytes: how a GUID lies in memory. */
@@ -70,7 +71,7 @@ guid_parse(const char *text, uint8_t g[16])
 const char *
 record_store_name(const struct ssl_record *r)
 {
-	return r->store[0] != '\0' ? r->store : "MY";
+	return record_text(r->store)[0] != '\0' ? r->store : "MY";
 }
 
 bool
@@ -86,8 +87,10 @@ record_same_options(const struct ssl_record *a, const struct ssl_record *b)
 	    a->check_mode == b->check_mode &&
 	    a->revocation_freshness == b->revocation_freshness &&
 	    a->url_timeout == b->url_timeout &&
-	    strcmp(a->ctl_identifier, b->ctl_identifier) == 0 &&
-	    ascii_equal_nocase(a->ctl_store, b->ctl_store) &&
+	    strcmp(record_text(a->ctl_identifier),
+	    record_text(b->ctl_identifier)) == 0 &&
+	    ascii_equal_nocase(record_text(a->ctl_store),
+	    record_text(b->ctl_store)) &&
 	    a->flags == b->flags;
 }
 
@@ -103,9 +106,10 @@ record_fields(const struct ssl_record *r, char *buf, size_t len)
 	hex[2 * n] = '\0';
 	/* Values from HTTP.sys or the policy are printed escaped (text.h). */
 	host = text_escape_str(endpoint_format(&r->endpoint, ep, sizeof(ep)), 0);
-	store = text_escape_str(r->store[0] ? r->store : "(none: MY)", 0);
-	ctl_id = text_escape_str(r->ctl_identifier, 0);
-	ctl_store = text_escape_str(r->ctl_store, 0);
+	store = text_escape_str(record_text(r->store)[0] ? r->store :
+	    "(none: MY)", 0);
+	ctl_id = text_escape_str(record_text(r->ctl_identifier), 0);
+	ctl_store = text_escape_str(record_text(r->ctl_store), 0);
 	if (host == NULL || store == NULL || ctl_id == NULL || ctl_store == NULL)
 		snprintf(buf, len, "(out of memory)");
 	else
@@ -182,8 +186,13 @@ get_u32(struct cursor *c)
 static void
 put_text(struct cursor *c, const char *s)
 {
-	size_t n = strlen(s);
-	uint8_t b[2] = { (uint8_t)n, (uint8_t)(n >> 8) };
+	size_t n;
+	uint8_t b[2];
+
+	s = record_text(s);
+	n = strlen(s);
+	b[0] = (uint8_t)n;
+	b[1] = (uint8_t)(n >> 8);
 
 	if (n > 0xffff) {
 		c->bad = true;         /* the length would not fit: refuse */
@@ -193,21 +202,49 @@ put_text(struct cursor *c, const char *s)
 	put_bytes(c, s, n);
 }
 
-static void
-get_text(struct cursor *c, char *s, size_t cap)
+/* The length of a string, refused at cap or more. */
+static size_t
+get_text_len(struct cursor *c, size_t cap)
 {
 	uint8_t b[2] = { 0 };
 	size_t n;
 
 	get_bytes(c, b, 2);
 	n = (size_t)b[0] | (size_t)b[1] << 8;
-	if (n >= cap) {
+	if (n >= cap || c->pos + n > c->len)
 		c->bad = true;
-		return;
-	}
+	return c->bad ? 0 : n;
+}
+
+/* A string into the cap bytes at s; one holding a NUL is refused. */
+static void
+get_text(struct cursor *c, char *s, size_t cap)
+{
+	size_t n = get_text_len(c, cap);
+
 	get_bytes(c, s, n);
-	if (!c->bad)
-		s[n] = '\0';
+	if (!c->bad && memchr(s, '\0', n) != NULL)
+		c->bad = true;
+	s[c->bad ? 0 : n] = '\0';
+}
+
+/*
+ * A string shared through core/strpool.c, shorter than cap bytes; one
+ * holding a NUL is refused, and so is everything when out of memory.
+ */
+static const char *
+get_pooled(struct cursor *c, size_t cap)
+{
+	size_t n = get_text_len(c, cap);
+	const char *p = (const char *)c->in + c->pos, *s;
+
+	if (c->bad || memchr(p, '\0', n) != NULL ||
+	    (s = strpool_get(p, n)) == NULL) {
+		c->bad = true;
+		return NULL;
+	}
+	c->pos += n;
+	return s;
 }
 
 size_t
@@ -258,12 +295,12 @@ record_decode(const uint8_t *buf, size_t len, struct ssl_record *r)
 		return -1;
 	get_bytes(&c, r->hash, r->hash_len);
 	get_bytes(&c, r->app_id, 16);
-	get_text(&c, r->store, sizeof(r->store));
+	r->store = get_pooled(&c, RECORD_STORE_MAX);
 	r->check_mode = get_u32(&c);
 	r->revocation_freshness = get_u32(&c);
 	r->url_timeout = get_u32(&c);
-	get_text(&c, r->ctl_identifier, sizeof(r->ctl_identifier));
-	get_text(&c, r->ctl_store, sizeof(r->ctl_store));
+	r->ctl_identifier = get_pooled(&c, RECORD_CTL_MAX);
+	r->ctl_store = get_pooled(&c, RECORD_STORE_MAX);
 	r->flags = get_u32(&c);
 	return c.bad || c.pos != len ? -1 : 0;
 }

@@ -19,13 +19,17 @@
 
 /*
  * Every text field is kept whole or the record is refused (reported as
- * unreadable and never written back): nothing is cut short.  Sizes are in
- * UTF-8 bytes, room for the longest value in UTF-16 code units (one unit
- * is at most 3 UTF-8 bytes) and the NUL.
+ * unreadable and never written back): nothing is cut short, and a text
+ * holding a NUL is refused.  The limits are in UTF-8 bytes, the longest
+ * value in UTF-16 code units (one unit is at most 3 UTF-8 bytes) and the
+ * NUL.
  *   store names   a certificate store is a registry key, and a key name is
  *                 at most 255 characters ("Registry element size limits",
  *                 learn.microsoft.com)
  *   CTL identifier  no documented bound; 1024 characters is certbind's
+ * The texts are not kept in the record: it points at a shared copy
+ * (core/strpool.h), at a string literal, or at the policy's own text,
+ * which outlives every plan made from it.  NULL is the same as "".
  */
 #define RECORD_HASH_MAX 32             /* HTTP.sys takes up to SHA-256 */
 #define RECORD_STORE_CHARS 255
@@ -37,13 +41,13 @@ struct ssl_record {
 	struct endpoint endpoint;
 	uint8_t hash[RECORD_HASH_MAX];
 	uint32_t hash_len;
-	char store[RECORD_STORE_MAX];  /* certificate store; "" (NULL) is MY */
+	const char *store;             /* certificate store; "" (NULL) is MY */
 	uint8_t app_id[16];            /* GUID, in Windows' memory layout */
 	uint32_t check_mode;           /* DefaultCertCheckMode */
 	uint32_t revocation_freshness; /* seconds */
 	uint32_t url_timeout;          /* milliseconds */
-	char ctl_identifier[RECORD_CTL_MAX];
-	char ctl_store[RECORD_STORE_MAX];
+	const char *ctl_identifier;
+	const char *ctl_store;
 	uint32_t flags;                /* HTTP_SERVICE_CONFIG_SSL_FLAG_* */
 };
 
@@ -71,6 +75,13 @@ struct ssl_record {
 #define SSL_FLAG_ENABLE_SESSION_TICKET  0x00000800
 #define SSL_FLAG_DISABLE_TLS12          0x00001000
 #define SSL_FLAG_DISABLE_SESSION_ID     0x00004000
+
+/* A record's text field as a C string: NULL is "". */
+static inline const char *
+record_text(const char *s)
+{
+	return s != NULL ? s : "";
+}
 
 /* The AppId certbind puts on the records it creates:
  * {9c1d3f5a-6b2e-4e8f-a0c4-7d2b95e1f3c6}. */

@@ -15,6 +15,9 @@
 #include "text.h"
 
 #define DAY_SECONDS 86400
+/* Room for report_warning(): a binding name (64 bytes, each up to four
+ * when escaped), a thumbprint, a store name and a date. */
+#define WARNING_MAX 1024
 
 struct sbuf {
 	char *s;
@@ -181,10 +184,10 @@ record_thumb(const struct ssl_record *r, char hex[THUMB_HEX])
 	return hex;
 }
 
-/* "flags 0x0 -> 0x10, cert store MY -> WebHosting" */
-static const char *
+/* "flags 0x0 -> 0x10, cert store MY -> WebHosting", added to out. */
+static void
 option_changes(const struct ssl_record *a, const struct ssl_record *b,
-    char *buf, size_t len)
+    struct sbuf *out)
 {
 	struct sbuf s = { 0 };
 
@@ -202,75 +205,90 @@ option_changes(const struct ssl_record *a, const struct ssl_record *b,
 	if (a->url_timeout != b->url_timeout)
 		sb_printf(&s, ", URL retrieval timeout %ums -> %ums",
 		    (unsigned)a->url_timeout, (unsigned)b->url_timeout);
-	if (strcmp(a->ctl_identifier, b->ctl_identifier) != 0)
+	if (strcmp(record_text(a->ctl_identifier),
+	    record_text(b->ctl_identifier)) != 0)
 		sb_printf(&s, ", CTL identifier '%s' -> '%s'",
-		    sb_text(&s, a->ctl_identifier), sb_text(&s, b->ctl_identifier));
-	if (strcmp(a->ctl_store, b->ctl_store) != 0)
-		sb_printf(&s, ", CTL store '%s' -> '%s'", sb_text(&s, a->ctl_store),
-		    sb_text(&s, b->ctl_store));
+		    sb_text(&s, record_text(a->ctl_identifier)),
+		    sb_text(&s, record_text(b->ctl_identifier)));
+	if (strcmp(record_text(a->ctl_store), record_text(b->ctl_store)) != 0)
+		sb_printf(&s, ", CTL store '%s' -> '%s'",
+		    sb_text(&s, record_text(a->ctl_store)),
+		    sb_text(&s, record_text(b->ctl_store)));
 	if (a->flags != b->flags)
 		sb_printf(&s, ", flags 0x%x -> 0x%x", (unsigned)a->flags,
 		    (unsigned)b->flags);
-	snprintf(buf, len, "%s", s.s && s.len > 2 ? s.s + 2 : "");
+	sb_printf(out, "%s", s.s && s.len > 2 ? s.s + 2 : "");
+	out->failed |= s.failed;
 	sb_release(&s);
-	return buf;
 }
 
-const char *
-report_item(const struct plan_item *it, char *buf, size_t len)
+/*
+ * One item's sentence, added to s: as long as its content, whatever a
+ * record's option changes hold.
+ */
+static void
+item_text(struct sbuf *s, const struct plan_item *it)
 {
 	const struct binding *b = it->binding;
-	struct sbuf keep = { 0 };
 	char epbuf[ENDPOINT_TEXT_MAX], cert[512], hex[THUMB_HEX];
-	char guid[GUID_TEXT], opts[RECORD_TEXT_MAX];
-	const char *name = sb_text(&keep, b->name);
-	const char *ep = sb_text(&keep, endpoint_format(&b->endpoint, epbuf,
+	char guid[GUID_TEXT], own[GUID_TEXT];
+	const char *name = sb_text(s, b->name);
+	const char *ep = sb_text(s, endpoint_format(&b->endpoint, epbuf,
 	    sizeof(epbuf)));
 
 	switch (it->action) {
 	case ACTION_NONE:
 		if (b->endpoint.kind == EP_CCS)
-			snprintf(buf, len, "%s (%s): as planned", name, ep);
+			sb_printf(s, "%s (%s): as planned", name, ep);
 		else
-			snprintf(buf, len, "%s (%s): holds %s", name, ep,
+			sb_printf(s, "%s (%s): holds %s", name, ep,
 			    report_cert(it->sel.chosen, cert, sizeof(cert)));
 		break;
 	case ACTION_CREATE:
 		if (b->endpoint.kind == EP_CCS)
-			snprintf(buf, len, "%s (%s): create the Central "
-			    "Certificate Store binding", name, ep);
+			sb_printf(s, "%s (%s): create the Central Certificate "
+			    "Store binding", name, ep);
 		else
-			snprintf(buf, len, "%s (%s): create with %s", name, ep,
+			sb_printf(s, "%s (%s): create with %s", name, ep,
 			    report_cert(it->sel.chosen, cert, sizeof(cert)));
 		break;
 	case ACTION_UPDATE_HASH:
-		snprintf(buf, len, "%s (%s): update from %s to %s", name, ep,
+		sb_printf(s, "%s (%s): update from %s to %s", name, ep,
 		    record_thumb(&it->current, hex),
 		    report_cert(it->sel.chosen, cert, sizeof(cert)));
 		break;
 	case ACTION_UPDATE_OPTIONS:
-		snprintf(buf, len, "%s (%s): update options: %s", name, ep,
-		    option_changes(&it->current, &it->desired, opts,
-		    sizeof(opts)));
+		sb_printf(s, "%s (%s): update options: ", name, ep);
+		option_changes(&it->current, &it->desired, s);
 		break;
 	case ACTION_CONFLICT:
-		snprintf(buf, len, "%s (%s): conflict: the record belongs to "
-		    "AppId %s, not %s; left alone (takeover: true adopts it)",
-		    name, ep, guid_format(it->current.app_id, guid),
-		    guid_format(b->app_id, opts));
+		sb_printf(s, "%s (%s): conflict: the record belongs to AppId %s, "
+		    "not %s; left alone (takeover: true adopts it)", name, ep,
+		    guid_format(it->current.app_id, guid),
+		    guid_format(b->app_id, own));
 		break;
 	case ACTION_NO_CANDIDATE:
-		snprintf(buf, len, "%s (%s): no certificate in LocalMachine\\%s "
+		sb_printf(s, "%s (%s): no certificate in LocalMachine\\%s "
 		    "qualifies for %s; %s", name, ep, store_name(b->store),
-		    sb_text(&keep, b->match.dns), it->has_current ?
+		    sb_text(s, b->match.dns), it->has_current ?
 		    "the record is kept as it is" : "nothing is bound");
 		break;
 	case ACTION_UNREADABLE:
-		snprintf(buf, len, "%s (%s): the HTTP.sys record cannot be read "
-		    "(%s); left alone", name, ep, sb_text(&keep, it->read_reason));
+		sb_printf(s, "%s (%s): the HTTP.sys record cannot be read (%s); "
+		    "left alone", name, ep, sb_text(s, it->read_reason));
 		break;
 	}
-	sb_release(&keep);
+}
+
+const char *
+report_item(const struct plan_item *it, char *buf, size_t len)
+{
+	struct sbuf s = { 0 };
+
+	item_text(&s, it);
+	snprintf(buf, len, "%s", s.failed || s.s == NULL ? "(out of memory)" :
+	    s.s);
+	sb_release(&s);
 	return buf;
 }
 
@@ -408,7 +426,7 @@ report_netsh(const struct ssl_record *r, char *buf, size_t len)
 	}
 	netsh_param(&s, "appid", guid_format(r->app_id, guid), &bad_name,
 	    &bad_why);
-	if (r->store[0] != '\0')
+	if (record_text(r->store)[0] != '\0')
 		netsh_param(&s, "certstorename", r->store, &bad_name, &bad_why);
 	if (r->revocation_freshness != 0) {
 		snprintf(num, sizeof(num), "%u", (unsigned)r->revocation_freshness);
@@ -419,10 +437,10 @@ report_netsh(const struct ssl_record *r, char *buf, size_t len)
 		snprintf(num, sizeof(num), "%u", (unsigned)r->url_timeout);
 		netsh_param(&s, "urlretrievaltimeout", num, &bad_name, &bad_why);
 	}
-	if (r->ctl_identifier[0] != '\0')
+	if (record_text(r->ctl_identifier)[0] != '\0')
 		netsh_param(&s, "sslctlidentifier", r->ctl_identifier, &bad_name,
 		    &bad_why);
-	if (r->ctl_store[0] != '\0')
+	if (record_text(r->ctl_store)[0] != '\0')
 		netsh_param(&s, "sslctlstorename", r->ctl_store, &bad_name,
 		    &bad_why);
 	for (i = 0; i < sizeof(netsh_switches) / sizeof(netsh_switches[0]); i++)
@@ -477,13 +495,14 @@ char *
 report_text(const struct plan *plan, int64_t now, unsigned flags)
 {
 	struct sbuf s = { 0 };
-	char line[REPORT_ITEM_MAX];
+	char line[WARNING_MAX];
 	size_t i, j, changes = plan_changes(plan), unreadable = 0;
 
 	for (i = 0; i < plan->n; i++) {
 		const struct plan_item *it = &plan->items[i];
 
-		sb_printf(&s, "%s\n", report_item(it, line, sizeof(line)));
+		item_text(&s, it);
+		sb_printf(&s, "\n");
 		for (j = 0; j < 2; j++)
 			if (it->warnings & all_warnings[j])
 				sb_printf(&s, "  warning: %s\n", report_warning(it,
@@ -554,14 +573,14 @@ json_record(struct sbuf *s, const struct ssl_record *r, bool present)
 	    thumb_format(r->hash, hex) : NULL);
 	sb_printf(s, ", \"app_id\": \"%s\", \"store\": ",
 	    guid_format(r->app_id, guid));
-	sb_json_string(s, r->store);
+	sb_json_string(s, record_text(r->store));
 	sb_printf(s, ", \"check_mode\": %u, \"revocation_freshness_time\": %u"
 	    ", \"url_retrieval_timeout\": %u, \"ssl_ctl_identifier\": ",
 	    (unsigned)r->check_mode, (unsigned)r->revocation_freshness,
 	    (unsigned)r->url_timeout);
-	sb_json_string(s, r->ctl_identifier);
+	sb_json_string(s, record_text(r->ctl_identifier));
 	sb_printf(s, ", \"ssl_ctl_store_name\": ");
-	sb_json_string(s, r->ctl_store);
+	sb_json_string(s, record_text(r->ctl_store));
 	sb_printf(s, ", \"flags\": %u}", (unsigned)r->flags);
 }
 
@@ -609,7 +628,8 @@ static void
 json_item(struct sbuf *s, const struct plan_item *it, int64_t now,
     unsigned flags)
 {
-	char ep[ENDPOINT_TEXT_MAX], line[REPORT_ITEM_MAX];
+	char ep[ENDPOINT_TEXT_MAX], line[WARNING_MAX];
+	struct sbuf summary = { 0 };
 	bool writes = it->action == ACTION_CREATE ||
 	    it->action == ACTION_UPDATE_HASH ||
 	    it->action == ACTION_UPDATE_OPTIONS;
@@ -623,7 +643,10 @@ json_item(struct sbuf *s, const struct plan_item *it, int64_t now,
 	sb_printf(s, ",\n      \"kind\": \"%s\",\n      \"action\": \"%s\"",
 	    kind_name(it->binding->endpoint.kind), action_name(it->action));
 	sb_printf(s, ",\n      \"summary\": ");
-	sb_json_string(s, report_item(it, line, sizeof(line)));
+	item_text(&summary, it);
+	sb_json_string(s, summary.s);
+	s->failed |= summary.failed;
+	sb_release(&summary);
 	sb_printf(s, ",\n      \"current\": ");
 	json_record(s, &it->current, it->has_current);
 	sb_printf(s, ",\n      \"desired\": ");

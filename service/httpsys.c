@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "../core/cert.h"
+#include "../core/strpool.h"
 #include "httpsys.h"
 #include "httpsys_decl.h"
 #include "journal.h"
@@ -147,7 +148,7 @@ static ULONG
 wide_field(const char *s, wchar_t **out)
 {
 	*out = NULL;
-	if (s[0] == '\0')
+	if (s == NULL || s[0] == '\0')
 		return NO_ERROR;
 	if ((*out = wide_from_utf8(s)) == NULL)
 		return ERROR_NO_UNICODE_TRANSLATION;
@@ -248,6 +249,24 @@ to_set(const struct ssl_record *r, struct set_buf *b)
 	return rc;
 }
 
+/*
+ * A record's text HTTP.sys returned, whole (as field_from_wide), as a
+ * shared copy (core/strpool.h) in *out.
+ */
+static ULONG
+pooled_from_wide(const wchar_t *s, size_t max, const char **out)
+{
+	char text[RECORD_CTL_MAX];
+	ULONG rc;
+
+	*out = NULL;
+	if ((rc = field_from_wide(s, max, text, sizeof(text))) != NO_ERROR)
+		return rc;
+	if ((*out = strpool_get(text, strlen(text))) == NULL)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	return NO_ERROR;
+}
+
 /* The fields every kind shares; an error when one cannot be kept whole. */
 static ULONG
 from_params(const HTTP_SERVICE_CONFIG_SSL_PARAM *p, struct ssl_record *r)
@@ -264,13 +283,13 @@ from_params(const HTTP_SERVICE_CONFIG_SSL_PARAM *p, struct ssl_record *r)
 	r->revocation_freshness = p->DefaultRevocationFreshnessTime;
 	r->url_timeout = p->DefaultRevocationUrlRetrievalTimeout;
 	r->flags = p->DefaultFlags;
-	if ((rc = field_from_wide(p->pSslCertStoreName, RECORD_STORE_CHARS,
-	    r->store, sizeof(r->store))) != NO_ERROR ||
-	    (rc = field_from_wide(p->pDefaultSslCtlIdentifier, RECORD_CTL_CHARS,
-	    r->ctl_identifier, sizeof(r->ctl_identifier))) != NO_ERROR)
+	if ((rc = pooled_from_wide(p->pSslCertStoreName, RECORD_STORE_CHARS,
+	    &r->store)) != NO_ERROR ||
+	    (rc = pooled_from_wide(p->pDefaultSslCtlIdentifier,
+	    RECORD_CTL_CHARS, &r->ctl_identifier)) != NO_ERROR)
 		return rc;
-	return field_from_wide(p->pDefaultSslCtlStoreName, RECORD_STORE_CHARS,
-	    r->ctl_store, sizeof(r->ctl_store));
+	return pooled_from_wide(p->pDefaultSslCtlStoreName, RECORD_STORE_CHARS,
+	    &r->ctl_store);
 }
 
 /*

@@ -114,7 +114,7 @@ make_records(const struct policy *p)
 		memcpy(r[i].hash, &cert, sizeof(cert));
 		r[i].hash_len = THUMB_LEN;
 		memcpy(r[i].app_id, CERTBIND_APP_ID, 16);
-		strcpy(r[i].store, "MY");
+		r[i].store = "MY";
 	}
 	return r;
 }

@@ -17,14 +17,14 @@ sample(const char *ep, struct ssl_record *r)
 	if (r->endpoint.kind != EP_CCS) {
 		memset(r->hash, 0xab, THUMB_LEN);
 		r->hash_len = THUMB_LEN;
-		strcpy(r->store, "MY");
+		r->store = "MY";
 	}
 	memcpy(r->app_id, CERTBIND_APP_ID, 16);
 	r->check_mode = CHECK_NO_REVOCATION | CHECK_FRESHNESS_TIME;
 	r->revocation_freshness = 600;
 	r->url_timeout = 15000;
-	strcpy(r->ctl_identifier, "Partners");
-	strcpy(r->ctl_store, "CA");
+	r->ctl_identifier = "Partners";
+	r->ctl_store = "CA";
 	r->flags = SSL_FLAG_NEGOTIATE_CLIENT_CERT | SSL_FLAG_DISABLE_HTTP2;
 }
 
@@ -35,7 +35,7 @@ sample_plain(const char *ep, struct ssl_record *r)
 	sample(ep, r);
 	r->check_mode = r->flags = 0;
 	r->revocation_freshness = r->url_timeout = 0;
-	r->ctl_identifier[0] = r->ctl_store[0] = '\0';
+	r->ctl_identifier = r->ctl_store = "";
 }
 
 /* Every kind survives encode then decode, field by field. */
@@ -58,7 +58,7 @@ test_roundtrip(void **state)
 		assert_int_equal(back.hash_len, r.hash_len);
 		assert_memory_equal(back.hash, r.hash, r.hash_len);
 		assert_memory_equal(back.app_id, r.app_id, 16);
-		assert_string_equal(back.store, r.store);
+		assert_string_equal(record_text(back.store), record_text(r.store));
 		assert_int_equal(back.check_mode, r.check_mode);
 		assert_int_equal(back.revocation_freshness, 600);
 		assert_int_equal(back.url_timeout, 15000);
@@ -138,6 +138,7 @@ static void
 test_long_fields(void **state)
 {
 	static uint8_t buf[RECORD_ENCODED_MAX];
+	static char store[RECORD_STORE_MAX], ctl[RECORD_CTL_MAX];
 	struct ssl_record r, back;
 	size_t n;
 
@@ -146,9 +147,10 @@ test_long_fields(void **state)
 	fill(r.endpoint.host, "a", ENDPOINT_HOST_MAX);
 	memset(r.hash, 0xcd, RECORD_HASH_MAX);
 	r.hash_len = RECORD_HASH_MAX;
-	fill(r.store, "\xe2\x82\xac", 255);
-	fill(r.ctl_store, "\xe2\x82\xac", 255);
-	fill(r.ctl_identifier, "\xe2\x82\xac", 1024);
+	fill(store, "\xe2\x82\xac", 255);
+	fill(ctl, "\xe2\x82\xac", 1024);
+	r.store = r.ctl_store = store;
+	r.ctl_identifier = ctl;
 	n = record_encode(&r, buf, sizeof(buf));
 	assert_int_equal(n, sizeof(buf));
 	assert_int_equal(record_decode(buf, n, &back), 0);
@@ -177,7 +179,7 @@ test_text_cap(void **state)
 	(void)state;
 	for (len = RECORD_STORE_MAX - 1; len <= RECORD_STORE_MAX; len++) {
 		sample("10.0.0.5:443", &r);
-		r.ctl_store[0] = '\0';
+		r.ctl_store = "";
 		n = record_encode(&r, buf, sizeof(buf));
 		assert_true(n > 6);
 		/* ... [ctl store: 00 00] [flags: 4 bytes] */
@@ -197,6 +199,46 @@ test_text_cap(void **state)
 	}
 }
 
+/*
+ * A journal text holding a NUL is refused, never cut short at it: "MY\0x"
+ * must not read back as "MY".
+ */
+static void
+test_text_nul(void **state)
+{
+	static uint8_t buf[RECORD_ENCODED_MAX], big[RECORD_ENCODED_MAX + 8];
+	struct ssl_record r, back;
+	size_t n, at;
+
+	(void)state;
+	sample("10.0.0.5:443", &r);
+	r.ctl_store = "";
+	n = record_encode(&r, buf, sizeof(buf));
+	assert_true(n > 6);
+	/* ... [ctl store: 00 00] [flags: 4 bytes] */
+	at = n - 6;
+	memcpy(big, buf, at);
+	big[at] = 4;
+	big[at + 1] = 0;
+	memcpy(big + at + 2, "CA\0x", 4);
+	memcpy(big + at + 6, buf + n - 4, 4);
+	assert_int_equal(record_decode(big, n + 4, &back), -1);
+	memcpy(big + at + 2, "CAxx", 4);
+	assert_int_equal(record_decode(big, n + 4, &back), 0);
+	assert_string_equal(back.ctl_store, "CAxx");
+}
+
+/*
+ * A record costs what its texts cost: it points at them, with no room
+ * kept inline for the longest store name or CTL identifier.
+ */
+static void
+test_record_size(void **state)
+{
+	(void)state;
+	assert_true(sizeof(struct ssl_record) < RECORD_STORE_MAX);
+}
+
 /* A record with no store name (NULL to HTTP.sys) is in MY. */
 static void
 test_store_null(void **state)
@@ -206,14 +248,14 @@ test_store_null(void **state)
 	(void)state;
 	sample("10.0.0.5:443", &a);
 	b = a;
-	a.store[0] = '\0';
+	a.store = "";
 	assert_string_equal(record_store_name(&a), "MY");
 	assert_true(record_same_store(&a, &b));
 	assert_true(record_same_options(&a, &b));
 	assert_true(record_same_options(&b, &a));
-	strcpy(b.store, "my");
+	b.store = "my";
 	assert_true(record_same_options(&a, &b));
-	strcpy(b.store, "WebHosting");
+	b.store = "WebHosting";
 	assert_false(record_same_store(&a, &b));
 	assert_false(record_same_options(&a, &b));
 	assert_string_equal(record_store_name(&b), "WebHosting");
@@ -407,9 +449,9 @@ test_netsh_parsed_back(void **state)
 	(void)state;
 	for (i = 0; i < NROWS(ctl_ids); i++) {
 		sample("www.example.test:443", &r);
-		strcpy(r.store, "My Store");
-		strcpy(r.ctl_store, "Trusted Partners");
-		strcpy(r.ctl_identifier, ctl_ids[i]);
+		r.store = "My Store";
+		r.ctl_store = "Trusted Partners";
+		r.ctl_identifier = ctl_ids[i];
 		report_netsh(&r, cmd, sizeof(cmd));
 		check_parsed(&r, cmd, split_cmd);
 		check_parsed(&r, cmd, split_powershell);
@@ -434,7 +476,7 @@ test_netsh_refused(void **state)
 	(void)state;
 	for (i = 0; i < NROWS(bad); i++) {
 		sample("www.example.test:443", &r);
-		strcpy(r.ctl_identifier, bad[i]);
+		r.ctl_identifier = bad[i];
 		report_netsh(&r, cmd, sizeof(cmd));
 		assert_null(strstr(cmd, "netsh http add"));
 		assert_non_null(strstr(cmd, "sslctlidentifier"));
@@ -463,9 +505,9 @@ test_fields_escaped(void **state)
 	(void)state;
 	sample("www.example.test:443", &r);
 	strcpy(r.endpoint.host, "a\x1b]0;x\x07.test");
-	strcpy(r.ctl_identifier, "a\x1b[2Jb\nFAKE LINE");
-	strcpy(r.ctl_store, "CA\r");
-	strcpy(r.store, "MY\x1b");
+	r.ctl_identifier = "a\x1b[2Jb\nFAKE LINE";
+	r.ctl_store = "CA\r";
+	r.store = "MY\x1b";
 	record_fields(&r, text, sizeof(text));
 	assert_null(strchr(text, '\x1b'));
 	assert_null(strchr(text, '\n'));
@@ -496,6 +538,8 @@ main(void)
 		cmocka_unit_test(test_long_fields),
 		cmocka_unit_test(test_text_cap),
 		cmocka_unit_test(test_store_null),
+		cmocka_unit_test(test_text_nul),
+		cmocka_unit_test(test_record_size),
 		cmocka_unit_test(test_netsh_parsed_back),
 		cmocka_unit_test(test_netsh_refused),
 	};

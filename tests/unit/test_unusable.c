@@ -192,7 +192,7 @@ test_replan(void **state)
 	memset(rec.hash, 1, THUMB_LEN);
 	rec.hash_len = THUMB_LEN;
 	memcpy(rec.app_id, CERTBIND_APP_ID, 16);
-	strcpy(rec.store, "MY");
+	rec.store = "MY";
 	assert_int_equal(plan_build_avoiding(&p, &inv, &rec, 1, NOW, &l, &plan,
 	    &err), 0);
 	assert_int_equal(plan.items[0].action, ACTION_UPDATE_HASH);
