@@ -26,14 +26,15 @@
 #include <string.h>
 
 #include "../core/cert.h"
+#include "../core/schedule.h"
 #include "httpsys.h"
 #include "httpsys_decl.h"
 #include "journal.h"
 #include "winerr.h"
 #include "wstr.h"
 
-#define RETRIES 3                      /* after the first try */
-#define RETRY_MS 100                   /* doubled after each try */
+/* A busy call is tried again CALL_RETRIES times (core/schedule.h). */
+#define RETRIES CALL_RETRIES
 
 /*
  * A set structure of any kind, and what its pointers point at: the text
@@ -412,7 +413,7 @@ query_record(const struct endpoint *ep, bool next, DWORD token,
 		if (rc == ERROR_INSUFFICIENT_BUFFER && need > size)
 			size = need;
 		else if (transient(rc) && tries < RETRIES)
-			Sleep(RETRY_MS << tries);
+			Sleep(schedule_call_retry_ms(tries));
 		else
 			break;
 	}
@@ -585,7 +586,7 @@ call(enum op op, const struct ssl_record *r)
 		}
 		if (!transient(rc) || attempt == RETRIES)
 			break;
-		Sleep(RETRY_MS << attempt);
+		Sleep(schedule_call_retry_ms(attempt));
 	}
 	set_buf_free(&b);
 	return rc;
