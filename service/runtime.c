@@ -3,10 +3,12 @@
  *
  * It sleeps in one WaitForMultipleObjects on: stop, reload (PARAMCHANGE),
  * one waitable timer, the policy file's folder, and the store watches
- * (watch.c).  There is no polling: the timer is set to the earliest moment
- * something can change by itself (plan_next_event(): a candidate becomes
- * valid, a bound certificate expires, a warning falls due) or to the
- * resync interval, whichever is sooner.
+ * (watch.c).  There is no polling: after each reconcile the timer is set
+ * to the earliest moment something can change by itself
+ * (plan_next_event(): a candidate becomes valid, a bound certificate
+ * expires, a warning falls due; or a failed binding's retry) or to the
+ * resync interval, whichever is sooner (core/schedule.c).  A wake-up that
+ * reconciles nothing leaves the timer as it was.
  *
  * Pace: after a store event the loop waits before it reconciles, as
  * core/pace.c decides from the times it keeps (the last store event, the
@@ -37,7 +39,7 @@
  * the stores, the timer) the loop checks that the policy's path still
  * leads to the folder watched; when it does not (deleted, replaced, renamed
  * away) it says so (event 228), drops the watch and looks for the folder
- * again on a second timer, 1 s and doubling to 60 s (core/backoff.c),
+ * again on a second timer, 1 s and doubling to 60 s (core/schedule.c),
  * until it is back; then it watches it and reads the policy again (event
  * 11).  Meanwhile the last good policy keeps running.
  */
