@@ -283,14 +283,20 @@ policy_changed(struct loop *l)
 	reconcile(l);
 }
 
-/* Count a wake-up, and publish the counts for `certbind status`. */
+/* Publish the loop's counts for `certbind status`. */
+static void
+publish(struct loop *l)
+{
+	l->rs.loop.private_bytes = loopstats_private_bytes();
+	loopstats_publish(&l->rs.loop, l->rs.command);
+}
+
+/* Count a wake-up; the counts changed, so publish them. */
 static void
 woke(struct loop *l, enum wake_cause c)
 {
-	if (c < WAKE_NCAUSES)
-		l->rs.loop.wakeups[c]++;
-	l->rs.loop.private_bytes = loopstats_private_bytes();
-	loopstats_publish(&l->rs.loop, l->rs.command);
+	l->rs.loop.wakeups[c]++;
+	publish(l);
 }
 
 /* A store changed: note when, and wait as the pace says. */
@@ -482,7 +488,7 @@ runtime_loop(const char *path, const struct runtime_io *io)
 	if (io->running != NULL)
 		io->running(io->arg);
 	reconcile(&l);
-	woke(&l, WAKE_NCAUSES);        /* publish: counted from here */
+	publish(&l);
 	rc = run_loop(&l);
 	loopstats_clear();
 	say(EV_INFO, EV_STOPPED, "certbind stopped after %llu reconcile%s",
