@@ -804,6 +804,23 @@ json_broken(struct sbuf *s, const struct status_broken *b, size_t i)
 	sb_printf(s, "}");
 }
 
+/* The running loop's counts: "service": {"wakeups": {...}, ...}. */
+static void
+json_service(struct sbuf *s, const struct loop_stats *ls)
+{
+	unsigned i;
+
+	if (ls == NULL)
+		return;
+	sb_printf(s, ",\n  \"service\": {\"wakeups\": {");
+	for (i = 0; i < WAKE_NCAUSES; i++)
+		sb_printf(s, "%s\"%s\": %llu", i ? ", " : "",
+		    wake_cause_name((enum wake_cause)i),
+		    (unsigned long long)ls->wakeups[i]);
+	sb_printf(s, "}, \"private_bytes\": %llu}",
+	    (unsigned long long)ls->private_bytes);
+}
+
 char *
 report_status_json(const struct status *st, int64_t now)
 {
@@ -856,7 +873,9 @@ report_status_json(const struct status *st, int64_t now)
 	sb_printf(&s, "%s],\n  \"unreadable\": [", st->nmissing ? "\n  " : "");
 	for (i = 0; i < st->nbroken; i++)
 		json_broken(&s, &st->broken[i], i);
-	sb_printf(&s, "%s]\n}\n", st->nbroken ? "\n  " : "");
+	sb_printf(&s, "%s]", st->nbroken ? "\n  " : "");
+	json_service(&s, st->service);
+	sb_printf(&s, "\n}\n");
 	return sb_finish(&s);
 }
 

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "plan.h"
+#include "wakeup.h"
 
 struct status_row {
 	const struct ssl_record *rec;
@@ -45,6 +46,9 @@ struct status {
 	                                  cannot be read and no broken record
 	                                  names */
 	size_t nbroken;
+	const struct loop_stats *service; /* the running service loop's
+	                                  counts, or NULL when none runs
+	                                  (set by the caller) */
 };
 
 /*

@@ -21,15 +21,17 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/backoff.h"
+#include "../core/due.h"
 #include "../core/plan.h"
 #include "../core/report.h"
+#include "../core/schedule.h"
 #include "../core/status.h"
 #include "apply.h"
 #include "eventlog.h"
 #include "httpsys.h"
 #include "lock.h"
 #include "out.h"
+#include "loopstats.h"
 #include "policyfile.h"
 #include "store.h"
 #include "winerr.h"
@@ -459,10 +461,6 @@ stopping(const struct runstate *rs)
 	    WaitForSingleObject((HANDLE)rs->stop, 0) == WAIT_OBJECT_0;
 }
 
-#define BACKOFF_FIRST 10                  /* seconds, doubled per failure */
-#define BACKOFF_MAX (60 * 60)
-#define WARN_EVERY (24 * 60 * 60)
-
 /* The state of binding name in rs, added when new; NULL without rs. */
 static struct binding_state *
 state_of(struct runstate *rs, const char *name)
@@ -494,8 +492,7 @@ note_result(struct binding_state *st, int result, int64_t now)
 		return;
 	}
 	st->failures++;
-	st->retry_at = now + backoff_wait((unsigned)st->failures - 1,
-	    BACKOFF_FIRST, BACKOFF_MAX);
+	st->retry_at = schedule_binding_retry(st->failures, now);
 }
 
 /*
@@ -518,7 +515,7 @@ warn_item(const struct plan_item *it, struct binding_state *st, int64_t now)
 {
 	if (it->warnings == 0)
 		return;
-	if (st != NULL && st->warned_at != 0 && now - st->warned_at < WARN_EVERY)
+	if (st != NULL && !schedule_warning_due(st->warned_at, now))
 		return;
 	report_warnings(it, now);
 	if (st != NULL)
@@ -585,7 +582,7 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 	struct cb_error err;
 	struct unusable_list own = { 0 };
 	struct unusable_list *avoid = rs != NULL ? &rs->unusable : &own;
-	int64_t now = (int64_t)time(NULL), t;
+	int64_t now = (int64_t)time(NULL);
 	size_t i;
 	int failed = 0, conflict = 0;
 	uint32_t rc;
@@ -616,10 +613,10 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 			break;
 		}
 		st = state_of(rs, it->binding->name);
-		if (st != NULL && st->retry_at > now) {
+		if (st != NULL && !due(st->retry_at, now)) {
 			failed = 1;            /* still backing off */
-			if (next != NULL && st->retry_at < *next)
-				*next = st->retry_at;
+			if (next != NULL)
+				*next = schedule_sooner(*next, st->retry_at);
 			continue;
 		}
 		if (quiet_none(&plan.items[i], st, w->read_error[i]))
@@ -636,9 +633,8 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 			st->as_planned = r == APPLY_OK &&
 			    it->action != ACTION_NO_CANDIDATE;
 		}
-		if (st != NULL && r == APPLY_ERROR && next != NULL &&
-		    st->retry_at < *next)
-			*next = st->retry_at;
+		if (st != NULL && r == APPLY_ERROR && next != NULL)
+			*next = schedule_sooner(*next, st->retry_at);
 		if (rs != NULL && r == APPLY_OK && (it->action == ACTION_CREATE ||
 		    it->action == ACTION_UPDATE_HASH ||
 		    it->action == ACTION_UPDATE_OPTIONS))
@@ -647,8 +643,8 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 		conflict |= r == APPLY_CONFLICT;
 	}
 	httpsys_close();
-	if (next != NULL && (t = plan_next_event(&plan, now)) < *next)
-		*next = t;              /* a refused key's retry, if planned */
+	if (next != NULL)               /* a refused key's retry, if planned */
+		*next = schedule_sooner(*next, plan_next_event(&plan, now));
 	plan_free(&plan);
 	unusable_free(&own);
 	if (rs != NULL) {
@@ -709,7 +705,7 @@ apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 			rs->errors++;
 		}
 		if (locked < 0)        /* another writer: try again soon */
-			*next = (int64_t)time(NULL) + BACKOFF_FIRST;
+			*next = schedule_lock_retry((int64_t)time(NULL));
 	}
 	lock_release(&lock);
 	world_free(&w);
@@ -811,6 +807,7 @@ status_run(const char *path, bool json)
 	struct world w;
 	struct plan plan;
 	struct status st;
+	struct loop_stats loop;
 	int64_t now = (int64_t)time(NULL);
 	char *text = NULL;
 	int result = PLAN_ERROR;
@@ -821,6 +818,9 @@ status_run(const char *path, bool json)
 	}
 	if (status_build(&plan, w.records, w.nrecords, w.broken, w.nbroken, now,
 	    &st) == 0) {
+		/* The running service's counts, if one runs (loopstats.c). */
+		if (loopstats_read(&loop))
+			st.service = &loop;
 		text = json ? report_status_json(&st, now) :
 		    report_status_text(&st, now);
 		/* Everything was printed; a record that cannot be read is an

@@ -10,6 +10,7 @@
 
 #include "../core/policy.h"
 #include "../core/unusable.h"
+#include "../core/wakeup.h"
 
 /* Exit codes of `certbind apply`, documented in README.md. */
 enum {
@@ -53,6 +54,7 @@ struct runstate {
 	void *stop;                    /* event: set, stop between bindings */
 	const char *command;           /* "run" or "service", for the lock */
 	uint32_t lock_timeout_ms;      /* wait for another writer this long */
+	struct loop_stats loop;        /* the loop's wake-ups, for the metrics */
 };
 
 /*

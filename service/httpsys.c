@@ -27,6 +27,7 @@
 
 #include "../core/cert.h"
 #include "../core/strpool.h"
+#include "../core/schedule.h"
 #include "httpsys.h"
 #include "httpsys_decl.h"
 #include "journal.h"
@@ -34,8 +35,8 @@
 #include "winerr.h"
 #include "wstr.h"
 
-#define RETRIES 3                      /* after the first try */
-#define RETRY_MS 100                   /* doubled after each try */
+/* A busy call is tried again CALL_RETRIES times (core/schedule.h). */
+#define RETRIES CALL_RETRIES
 
 /*
  * A set structure of any kind, and what its pointers point at: the text
@@ -433,7 +434,7 @@ query_record(const struct endpoint *ep, bool next, DWORD token,
 			size = need;
 		else if (transient(rc) && tries < RETRIES) {
 			out_flush();
-			Sleep(RETRY_MS << tries);
+			Sleep(schedule_call_retry_ms(tries));
 		} else
 			break;
 	}
@@ -607,7 +608,7 @@ call(enum op op, const struct ssl_record *r)
 		if (!transient(rc) || attempt == RETRIES)
 			break;
 		out_flush();
-		Sleep(RETRY_MS << attempt);
+		Sleep(schedule_call_retry_ms(attempt));
 	}
 	set_buf_free(&b);
 	return rc;

@@ -6,6 +6,8 @@
  *   certbind_certificate_not_after_seconds{binding="api"}  NotAfter, UTC
  *   certbind_binding_as_planned{binding="api"}             1 or 0
  *   certbind_reconciles_total, certbind_rebinds_total, certbind_errors_total
+ *   certbind_loop_wakeups_total{cause="timer"}             one per cause
+ *   certbind_private_bytes                                 the service's
  * Binding names are [A-Za-z0-9._-]+, so labels need no escaping.
  *
  * A LocalSystem service that replaces whatever file a policy names could
@@ -25,6 +27,26 @@
 
 #define METRICS_MARKER "# certbind metrics file"
 #define OLD_FIRST_LINE "# HELP certbind_certificate_not_after_seconds "
+
+/* The loop's wake-ups by cause, and its private bytes. */
+static void
+write_loop(struct textbuf *f, const struct loop_stats *s)
+{
+	unsigned i;
+
+	textbuf_printf(f, "# HELP certbind_loop_wakeups_total Wake-ups of the service "
+	    "loop, by cause.\n"
+	    "# TYPE certbind_loop_wakeups_total counter\n");
+	for (i = 0; i < WAKE_NCAUSES; i++)
+		textbuf_printf(f, "certbind_loop_wakeups_total{cause=\"%s\"} %llu\n",
+		    wake_cause_name((enum wake_cause)i),
+		    (unsigned long long)s->wakeups[i]);
+	textbuf_printf(f, "# HELP certbind_private_bytes Private bytes of the "
+	    "service's process.\n"
+	    "# TYPE certbind_private_bytes gauge\n"
+	    "certbind_private_bytes %llu\n",
+	    (unsigned long long)s->private_bytes);
+}
 
 /* The whole file, built in memory to be written with one WriteFile. */
 static void
@@ -62,6 +84,7 @@ write_all(struct textbuf *f, const struct runstate *rs)
 	    "certbind_errors_total %llu\n",
 	    (unsigned long long)rs->reconciles,
 	    (unsigned long long)rs->rebinds, (unsigned long long)rs->errors);
+	write_loop(f, &rs->loop);
 }
 
 static bool

@@ -3,22 +3,34 @@
  *
  * It sleeps in one WaitForMultipleObjects on: stop, reload (PARAMCHANGE),
  * one waitable timer, the policy file's folder, and the store watches
- * (watch.c).  There is no polling: the timer is set to the earliest moment
- * something can change by itself (plan_next_event(): a candidate becomes
- * valid, a bound certificate expires, a warning falls due) or to the
- * resync interval, whichever is sooner.
+ * (watch.c).  There is no polling: after each reconcile the timer is set
+ * to the earliest moment something can change by itself
+ * (plan_next_event(): a candidate becomes valid, a bound certificate
+ * expires, a warning falls due; or a failed binding's retry) or to the
+ * resync interval, whichever is sooner (core/schedule.c).  A wake-up that
+ * reconciles nothing leaves the timer as it was.
  *
- * Debounce: a store write signals before the writer has finished (under
- * Wine the watcher wakes ~0.7 ms before the writer's call returns), so
- * after a store event the loop waits for a quiet window of
- * service.debounce (default 50 ms), starting it again at each further
- * event, but never for longer than SETTLE_CAP_MS (or 4 windows, if that
- * is longer).  Changes that keep coming slower than the window (an import
- * writing one certificate every 100 ms) are a stream too: a store event
- * within STREAM_MS of the last reconcile gets a window of STREAM_QUIET_MS.
- * One certificate landing gives one reconcile ~50 ms later; a burst of a
- * thousand changes gives a handful, and even a store that never stops
- * changing is reconciled every 10 s.
+ * Pace: after a store event the loop waits before it reconciles, as
+ * core/pace.c decides from the times it keeps (the last store event, the
+ * first one not yet served, the end and cost of the last reconcile):
+ * service.debounce (default 50 ms) after the last event, because a store
+ * write signals before the writer has finished (under Wine the watcher
+ * wakes ~0.7 ms before the writer's call returns); no sooner than 9 times
+ * the last reconcile's cost after its end, so that reconciling never takes
+ * more than a tenth of the time however fast changes come; and never
+ * later than 10 s after the first change that waits.  This loop only
+ * reads GetTickCount64 and waits: the pace's wait is the timeout of the
+ * one WaitForMultipleObjects, so a stop, a reload or a policy change is
+ * seen while it runs.  Renewals a second apart are each served ~50 ms
+ * after their write; a burst of a thousand writes gives a handful of
+ * reconciles.
+ *
+ * Each wake-up is counted by cause (core/wakeup.h) and published with the
+ * process's private bytes (loopstats.c) for `certbind status --json` and
+ * the metrics file.  Idle, the loop wakes only for its timer: the metrics
+ * file written into the policy's own folder would wake the folder watch
+ * after every reconcile, so the notifications of that write are taken
+ * while the loop is still awake (absorb_own_write).
  *
  * A policy that fails to load is reported (Event 300, FILE:LINE:COL) and
  * the last good policy keeps running; nothing is unbound.
@@ -27,7 +39,7 @@
  * the stores, the timer) the loop checks that the policy's path still
  * leads to the folder watched; when it does not (deleted, replaced, renamed
  * away) it says so (event 228), drops the watch and looks for the folder
- * again on a second timer, 1 s and doubling to 60 s (core/backoff.c),
+ * again on a second timer, 1 s and doubling to 60 s (core/schedule.c),
  * until it is back; then it watches it and reads the policy again (event
  * 11).  Meanwhile the last good policy keeps running.
  */
@@ -37,11 +49,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/backoff.h"
+#include "../core/pace.h"
 #include "../core/policy.h"
+#include "../core/schedule.h"
+#include "../core/wakeup.h"
 #include "apply.h"
 #include "eventlog.h"
 #include "longpath.h"
+#include "loopstats.h"
 #include "metrics.h"
 #include "out.h"
 #include "policyfile.h"
@@ -49,12 +64,6 @@
 #include "watch.h"
 #include "winerr.h"
 #include "wstr.h"
-
-#define SETTLE_CAP_MS 10000
-#define STREAM_MS 2000
-#define STREAM_QUIET_MS 1000
-#define FOLDER_RETRY_FIRST_MS 1000
-#define FOLDER_RETRY_MAX_MS 60000
 
 struct loop {
 	const char *path;
@@ -71,7 +80,11 @@ struct loop {
 	unsigned folder_tries;         /* looks since it was lost */
 	struct runstate rs;
 	int64_t next;                  /* the plan's next event, UTC seconds */
-	ULONGLONG last_reconcile;      /* GetTickCount64() at its end */
+	struct pace pace;              /* store events and reconciles, in
+	                                  GetTickCount64() ms */
+	bool waiting;                  /* a store event waits for a reconcile */
+	bool policy_unseen;            /* the folder changed while certbind
+	                                  wrote its metrics there */
 };
 
 /* The file's last-write time and size; false when it cannot be read. */
@@ -152,21 +165,24 @@ open_watch(struct loop *l)
 	return 0;
 }
 
+static void absorb_own_write(struct loop *l);
+
 static void
-reconcile(struct loop *l)
+write_metrics(struct loop *l)
 {
 	char why[1024];
 	unsigned long rc;
 
-	if (!l->have_policy)
+	if (l->policy.service.metrics_file == NULL)
 		return;
-	apply_once(&l->policy, &l->rs, &l->next);
-	l->last_reconcile = GetTickCount64();
-	if (l->policy.service.metrics_file != NULL &&
-	    (rc = metrics_write(l->policy.service.metrics_file, &l->rs, why,
-	    sizeof(why))) != 0)
+	l->rs.loop.private_bytes = loopstats_private_bytes();
+	rc = metrics_write(l->policy.service.metrics_file, &l->rs, why,
+	    sizeof(why));
+	if (rc != 0)
 		say(EV_WARNING, rc == METRICS_NOT_OURS ? EV_METRICS_FOREIGN :
 		    EV_METRICS_FAILED, "%s", why);
+	else
+		absorb_own_write(l);
 }
 
 /* Sleep until the next event of the plan, or the resync, if sooner. */
@@ -175,49 +191,31 @@ set_timer(struct loop *l)
 {
 	int64_t resync = l->have_policy ? l->policy.service.resync_ms :
 	    DEFAULT_RESYNC_MS;
-	int64_t now = (int64_t)time(NULL), ms = resync;
 	LARGE_INTEGER due;
 
-	if (l->next != INT64_MAX && l->next > now &&
-	    (l->next - now) * 1000 < resync)
-		ms = (l->next - now) * 1000;
-	else if (l->next <= now)
-		ms = 1000;
-	due.QuadPart = -ms * 10000;        /* relative, in 100 ns */
+	due.QuadPart = -schedule_timer_ms(l->next, (int64_t)time(NULL),
+	    resync) * 10000;           /* relative, in 100 ns */
 	SetWaitableTimer(l->timer, &due, 0, NULL, NULL, FALSE);
 }
 
-/* After a store event: wait for a quiet window, within a cap. */
+/* Bring HTTP.sys in line; it serves every store event seen so far. */
 static void
-settle(struct loop *l)
+reconcile(struct loop *l)
 {
-	HANDLE h[WATCH_MAX + 1];
-	DWORD quiet = l->have_policy ? (DWORD)l->policy.service.debounce_ms :
-	    DEFAULT_DEBOUNCE_MS;
-	ULONGLONG cap = quiet * 4 > SETTLE_CAP_MS ? quiet * 4 : SETTLE_CAP_MS;
-	ULONGLONG start = GetTickCount64();
-	size_t n = 0, i;
+	ULONGLONG start = GetTickCount64(), end;
 
-	if (l->last_reconcile != 0 && start - l->last_reconcile < STREAM_MS &&
-	    quiet < STREAM_QUIET_MS)
-		quiet = STREAM_QUIET_MS;
-	h[n++] = l->io->stop;
-	for (i = l->watch.store_first; i < l->watch.n; i++)
-		h[n++] = l->watch.events[i];
-	for (;;) {
-		ULONGLONG spent = GetTickCount64() - start;
-		DWORD r;
-
-		if (quiet == 0 || spent >= cap)
-			return;
-		out_flush();
-		r = WaitForMultipleObjects((DWORD)n, h, FALSE,
-		    (DWORD)(cap - spent < quiet ? cap - spent : quiet));
-		if (r == WAIT_TIMEOUT || r == WAIT_OBJECT_0 || r >= WAIT_OBJECT_0 + n)
-			return;
-		watch_rearm(&l->watch, l->watch.store_first + (r - WAIT_OBJECT_0) -
-		    1);
+	l->waiting = false;
+	if (!l->have_policy) {
+		set_timer(l);
+		return;
 	}
+	apply_once(&l->policy, &l->rs, &l->next);
+	end = GetTickCount64();
+	l->pace.reconciled = true;
+	l->pace.last_end = end;
+	l->pace.last_cost = end - start;
+	set_timer(l);
+	write_metrics(l);
 }
 
 static void
@@ -225,8 +223,8 @@ retry_folder_later(struct loop *l)
 {
 	LARGE_INTEGER due;
 
-	due.QuadPart = -(LONGLONG)backoff_wait(l->folder_tries++,
-	    FOLDER_RETRY_FIRST_MS, FOLDER_RETRY_MAX_MS) * 10000;
+	due.QuadPart = -(LONGLONG)schedule_folder_retry_ms(l->folder_tries++) *
+	    10000;
 	SetWaitableTimer(l->retry, &due, 0, NULL, NULL, FALSE);
 }
 
@@ -286,6 +284,92 @@ policy_changed(struct loop *l)
 	reconcile(l);
 }
 
+/* Publish the loop's counts for `certbind status`. */
+static void
+publish(struct loop *l)
+{
+	l->rs.loop.private_bytes = loopstats_private_bytes();
+	loopstats_publish(&l->rs.loop, l->rs.command);
+}
+
+/* Count a wake-up; the counts changed, so publish them. */
+static void
+woke(struct loop *l, enum wake_cause c)
+{
+	l->rs.loop.wakeups[c]++;
+	publish(l);
+}
+
+/* A store changed: note when, and wait as the pace says. */
+static void
+store_event(struct loop *l, size_t i)
+{
+	watch_rearm(&l->watch, i);
+	pace_note_event(&l->pace, GetTickCount64(), l->waiting);
+	l->waiting = true;
+}
+
+/* The next wait's timeout: INFINITE, or until a store event's reconcile. */
+static DWORD
+wait_ms(struct loop *l)
+{
+	uint64_t ms;
+
+	if (!l->waiting)
+		return INFINITE;
+	l->pace.debounce = (uint64_t)(l->have_policy ?
+	    l->policy.service.debounce_ms : DEFAULT_DEBOUNCE_MS);
+	l->pace.now = GetTickCount64();
+	ms = pace_wait(&l->pace);
+	return ms >= INFINITE ? INFINITE - 1 : (DWORD)ms;
+}
+
+/*
+ * The metrics file was just written.  When it is in the policy's folder
+ * the folder watch reports that write; take its notifications now, while
+ * the loop is awake anyway, so that the write does not wake the loop
+ * once more.  On Windows they are there when the write returns; Wine
+ * delivers them a little later, hence the short waits
+ * (schedule_own_write_ms).  A policy change among them is not lost: the
+ * loop looks at the policy file before it waits again.
+ */
+static void
+absorb_own_write(struct loop *l)
+{
+	wchar_t *path;
+	DWORD err = 0;
+	unsigned seen;
+	bool here;
+
+	if (l->watch.folder == NULL ||
+	    (path = longpath_from_utf8(l->policy.service.metrics_file, &err)) ==
+	    NULL)
+		return;
+	here = watch_folder_same(&l->watch, path);
+	free(path);
+	for (seen = 0; here && seen < OWN_WRITE_MAX_SIGNALS; seen++) {
+		if (WaitForSingleObject(l->watch.folder,
+		    schedule_own_write_ms(seen)) != WAIT_OBJECT_0)
+			break;
+		if (!watch_rearm(&l->watch, l->watch.folder_at)) {
+			folder_lost(l);
+			break;
+		}
+		l->policy_unseen = true;
+	}
+}
+
+/* A wake-up of the policy's folder, or a write of certbind's own there. */
+static void
+folder_changed(struct loop *l)
+{
+	l->policy_unseen = false;
+	if (!folder_still_there(l))
+		return;
+	if (load_policy(l, false) > 0)
+		policy_changed(l);
+}
+
 /* 0 when stopped as asked; 1 when it can no longer wait (the SCM then
  * sees a failure and its recovery actions restart the service). */
 static int
@@ -298,6 +382,8 @@ run_loop(struct loop *l)
 		DWORD r;
 		bool rearmed;
 
+		if (l->policy_unseen)
+			folder_changed(l);
 		n = 0;
 		h[n++] = l->io->stop;
 		h[n++] = l->io->reload;
@@ -305,9 +391,8 @@ run_loop(struct loop *l)
 		h[n++] = l->retry;
 		for (i = 0; i < l->watch.n; i++)
 			h[n++] = l->watch.events[i];
-		set_timer(l);
 		out_flush();
-		r = WaitForMultipleObjects((DWORD)n, h, FALSE, INFINITE);
+		r = WaitForMultipleObjects((DWORD)n, h, FALSE, wait_ms(l));
 		if (r == WAIT_FAILED) {
 			char why[256];
 
@@ -316,9 +401,17 @@ run_loop(struct loop *l)
 			    GetLastError(), why, sizeof(why)));
 			return 1;
 		}
-		if (r == WAIT_OBJECT_0)
+		if (r == WAIT_TIMEOUT) {
+			woke(l, WAKE_PACE);
+			reconcile(l);
+			continue;
+		}
+		if (r == WAIT_OBJECT_0) {
+			woke(l, WAKE_STOP);
 			return 0;
+		}
 		if (r == WAIT_OBJECT_0 + 1) {
+			woke(l, WAKE_RELOAD);
 			if (load_policy(l, true) > 0)
 				policy_changed(l);
 			continue;
@@ -327,30 +420,28 @@ run_loop(struct loop *l)
 		if (l->watch.folder != NULL)
 			folder_still_there(l);
 		if (r == WAIT_OBJECT_0 + 2) {
+			woke(l, WAKE_TIMER);
 			reconcile(l);
 			continue;
 		}
 		if (r == WAIT_OBJECT_0 + 3) {
+			woke(l, WAKE_RETRY);
 			folder_retry(l);
 			continue;
 		}
 		i = r - WAIT_OBJECT_0 - 4;
 		if (i >= l->watch.n)
 			continue;
-		rearmed = watch_rearm(&l->watch, i);
 		if (i == l->watch.folder_at) {
+			woke(l, WAKE_FOLDER);
+			rearmed = watch_rearm(&l->watch, i);
 			if (!rearmed && l->watch.folder != NULL)
 				folder_lost(l);
-			if (!folder_still_there(l))
-				continue;
-			if (load_policy(l, false) > 0)
-				policy_changed(l);
+			folder_changed(l);
 			continue;
 		}
-		settle(l);
-		if (WaitForSingleObject(l->io->stop, 0) == WAIT_OBJECT_0)
-			return 0;
-		reconcile(l);
+		woke(l, WAKE_STORE);
+		store_event(l, i);
 	}
 }
 
@@ -399,7 +490,9 @@ runtime_loop(const char *path, const struct runtime_io *io)
 	if (io->running != NULL)
 		io->running(io->arg);
 	reconcile(&l);
+	publish(&l);
 	rc = run_loop(&l);
+	loopstats_clear();
 	say(EV_INFO, EV_STOPPED, "certbind stopped after %llu reconcile%s",
 	    (unsigned long long)l.rs.reconciles, l.rs.reconciles == 1 ? "" :
 	    "s");
