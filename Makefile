@@ -40,10 +40,10 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/native/%,$(UNIT_SRC))
 TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
             $(B)/test/certmk.exe $(B)/test/httpapi_test.exe \
-            $(B)/test/squat.exe \
+            $(B)/test/squat.exe $(B)/test/verinfo.exe \
             $(B)/test-noupdate/certbind.exe $(B)/test-noupdate/httpapi.dll
 
-.PHONY: all bootstrap check demo unit testbin fuzz bench clean
+.PHONY: all bootstrap check demo unit testbin fuzz bench clean FORCE
 .DELETE_ON_ERROR:
 
 all: $(B)/certbind.exe
@@ -64,8 +64,27 @@ $(B)/win/messages.o: service/messages.mc
 	$(CROSS)windmc -h $(B)/win/mc -r $(B)/win/mc $<
 	$(CROSS)windres -I$(B)/win/mc $(B)/win/mc/messages.rc -o $@
 
-$(B)/certbind.exe: $(WIN_OBJ) $(B)/win/messages.o $(LIBYAML)
-	$(WINCC) $(WINLINK) -o $@ $(WIN_OBJ) $(B)/win/messages.o $(LIBYAML) \
+# The version, from VERSION (or `make VERSION=x.y.z`), as a header for
+# main.c and the VERSIONINFO resource.  version.sh runs every time but
+# rewrites the header only when the version differs, so an override
+# rebuilds what shows the version, and the next plain make rebuilds it
+# back.
+$(B)/win/version.h: FORCE
+	@sh build-aux/version.sh '$(VERSION)' $@
+
+FORCE:
+
+$(B)/win/service/main.o: $(B)/win/version.h
+$(B)/win/service/main.o: WINFLAGS += -I$(B)/win
+
+# VERSIONINFO (service/version.rc): ld merges its .rsrc with messages.o's.
+$(B)/win/version.o: service/version.rc $(B)/win/version.h
+	$(CROSS)windres -I$(B)/win $< -o $@
+
+WIN_RES  := $(B)/win/messages.o $(B)/win/version.o
+
+$(B)/certbind.exe: $(WIN_OBJ) $(WIN_RES) $(LIBYAML)
+	$(WINCC) $(WINLINK) -o $@ $(WIN_OBJ) $(WIN_RES) $(LIBYAML) \
 	    $(WINLIBS)
 
 # --- tests ----------------------------------------------------------------
@@ -117,6 +136,10 @@ $(B)/test/certmk.exe: tests/tools/certmk.c
 $(B)/test/squat.exe: tests/tools/squat.c
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -ladvapi32
+
+$(B)/test/verinfo.exe: tests/tools/verinfo.c
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -lversion
 
 $(B)/test/httpapi_test.exe: tests/httpapi/httpapi_test.c service/httpsys_decl.h
 	@mkdir -p $(dir $@)

@@ -22,9 +22,8 @@
 #include "policyfile.h"
 #include "runtime.h"
 #include "svc.h"
+#include "version.h"               /* generated from VERSION */
 #include "wstr.h"
-
-#define CERTBIND_VERSION "0.1.0"
 
 static const char usage[] =
     "usage: certbind COMMAND [options]\n"
