@@ -5,6 +5,8 @@
 #   make demo     install what is missing, build, rotate a binding under Wine
 #   make fuzz     run the libFuzzer targets for FUZZ_SECONDS each (default 60)
 #   make bench    print planning time at scale and the service's reaction time
+#   make sign SIGN_PFX=FILE [SIGN_PASS=...] [SIGN_TIMESTAMP_URL=URL]
+#                 Authenticode-sign build/certbind.exe, then the MSI
 #   make clean
 #
 # core/ is also compiled natively, with sanitizers, for its unit tests.
@@ -43,7 +45,7 @@ TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
             $(B)/test/squat.exe $(B)/test/verinfo.exe \
             $(B)/test-noupdate/certbind.exe $(B)/test-noupdate/httpapi.dll
 
-.PHONY: all bootstrap check demo unit testbin fuzz bench clean FORCE
+.PHONY: all bootstrap check demo unit testbin fuzz bench clean FORCE sign
 .DELETE_ON_ERROR:
 
 all: $(B)/certbind.exe
@@ -154,6 +156,21 @@ check: bootstrap
 demo: bootstrap
 	@$(MAKE) --no-print-directory all testbin
 	@bash tests/demo.sh
+
+# --- release ---------------------------------------------------------------
+
+# Authenticode (build-aux/sign.sh, osslsigncode, SHA-256): certbind.exe
+# first, so that the MSI built next holds the signed exe, then the MSI.
+# Unsigned builds are the default; make sign needs SIGN_PFX.
+SIGN_PFX           ?=
+SIGN_PASS          ?=
+SIGN_TIMESTAMP_URL ?=
+export SIGN_PFX SIGN_PASS SIGN_TIMESTAMP_URL
+
+sign: all
+	@sh build-aux/sign.sh $(B)/certbind.exe
+	@$(MAKE) --no-print-directory msi
+	@sh build-aux/sign.sh $(MSI)
 
 # --- fuzzing and benchmarks ----------------------------------------------
 
