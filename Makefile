@@ -7,6 +7,7 @@
 #   make bench    print planning time at scale and the service's reaction time
 #   make sign SIGN_PFX=FILE [SIGN_PASS=...] [SIGN_TIMESTAMP_URL=URL]
 #                 Authenticode-sign build/certbind.exe, then the MSI
+#   make dist     build/certbind-VERSION-x64.zip and build/SHA256SUMS
 #   make clean
 #
 # core/ is also compiled natively, with sanitizers, for its unit tests.
@@ -45,7 +46,8 @@ TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
             $(B)/test/squat.exe $(B)/test/verinfo.exe \
             $(B)/test-noupdate/certbind.exe $(B)/test-noupdate/httpapi.dll
 
-.PHONY: all bootstrap check demo unit testbin fuzz bench clean FORCE sign
+.PHONY: all bootstrap check demo unit testbin fuzz bench clean FORCE sign \
+        dist
 .DELETE_ON_ERROR:
 
 all: $(B)/certbind.exe
@@ -171,6 +173,12 @@ sign: all
 	@sh build-aux/sign.sh $(B)/certbind.exe
 	@$(MAKE) --no-print-directory msi
 	@sh build-aux/sign.sh $(MSI)
+
+# The release archive $(B)/certbind-$(VERSION)-x64.zip (build-aux/dist.sh:
+# the exe, the MSI, the schema, the examples, README, LICENSE, CHANGELOG)
+# and $(B)/SHA256SUMS.  After make sign, it holds the signed files.
+dist: all msi
+	@sh build-aux/dist.sh '$(VERSION)' $(B)/certbind.exe $(MSI) $(B)
 
 # --- fuzzing and benchmarks ----------------------------------------------
 
