@@ -10,11 +10,13 @@
  * written only when it differs, then read again: a value that was
  * accepted but reads back otherwise was not stored.
  *
- * Wine 8 stubs part of this: SERVICE_CONFIG_DELAYED_AUTO_START_INFO and
- * SERVICE_CONFIG_FAILURE_ACTIONS_FLAG fail with ERROR_INVALID_LEVEL, and
- * SERVICE_CONFIG_FAILURE_ACTIONS returns TRUE and stores nothing.  Every
- * setting that is not as wanted goes into one warning (event 305), and
- * the service runs without it.
+ * Every setting that is not as wanted goes into one warning (event 305),
+ * and the service runs without it.  Windows answers every level both
+ * ways.  Wine 8 does not: setting SERVICE_CONFIG_DELAYED_AUTO_START_INFO
+ * and SERVICE_CONFIG_FAILURE_ACTIONS_FLAG fails with ERROR_INVALID_LEVEL
+ * (the warning), and SERVICE_CONFIG_FAILURE_ACTIONS returns TRUE, stores
+ * nothing and cannot be read (QueryServiceConfig2W fails for levels 2, 3
+ * and 4), so there the failure actions pass as accepted.
  */
 #include <windows.h>
 #include <stdbool.h>
