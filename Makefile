@@ -5,6 +5,9 @@
 #   make demo     install what is missing, build, rotate a binding under Wine
 #   make fuzz     run the libFuzzer targets for FUZZ_SECONDS each (default 60)
 #   make bench    print planning time at scale and the service's reaction time
+#   make sign SIGN_PFX=FILE [SIGN_PASS=...] [SIGN_TIMESTAMP_URL=URL]
+#                 Authenticode-sign build/certbind.exe, then the MSI
+#   make dist     build/certbind-VERSION-x64.zip and build/SHA256SUMS
 #   make clean
 #
 # core/ is also compiled natively, with sanitizers, for its unit tests.
@@ -40,10 +43,11 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/native/%,$(UNIT_SRC))
 TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
             $(B)/test/certmk.exe $(B)/test/httpapi_test.exe \
-            $(B)/test/squat.exe \
+            $(B)/test/squat.exe $(B)/test/verinfo.exe \
             $(B)/test-noupdate/certbind.exe $(B)/test-noupdate/httpapi.dll
 
-.PHONY: all bootstrap check demo unit testbin fuzz bench clean
+.PHONY: all bootstrap check demo unit testbin fuzz bench clean FORCE sign \
+        dist
 .DELETE_ON_ERROR:
 
 all: $(B)/certbind.exe
@@ -64,8 +68,27 @@ $(B)/win/messages.o: service/messages.mc
 	$(CROSS)windmc -h $(B)/win/mc -r $(B)/win/mc $<
 	$(CROSS)windres -I$(B)/win/mc $(B)/win/mc/messages.rc -o $@
 
-$(B)/certbind.exe: $(WIN_OBJ) $(B)/win/messages.o $(LIBYAML)
-	$(WINCC) $(WINLINK) -o $@ $(WIN_OBJ) $(B)/win/messages.o $(LIBYAML) \
+# The version, from VERSION (or `make VERSION=x.y.z`), as a header for
+# main.c and the VERSIONINFO resource.  version.sh runs every time but
+# rewrites the header only when the version differs, so an override
+# rebuilds what shows the version, and the next plain make rebuilds it
+# back.
+$(B)/win/version.h: FORCE
+	@sh build-aux/version.sh '$(VERSION)' $@
+
+FORCE:
+
+$(B)/win/service/main.o: $(B)/win/version.h
+$(B)/win/service/main.o: WINFLAGS += -I$(B)/win
+
+# VERSIONINFO (service/version.rc): ld merges its .rsrc with messages.o's.
+$(B)/win/version.o: service/version.rc $(B)/win/version.h
+	$(CROSS)windres -I$(B)/win $< -o $@
+
+WIN_RES  := $(B)/win/messages.o $(B)/win/version.o
+
+$(B)/certbind.exe: $(WIN_OBJ) $(WIN_RES) $(LIBYAML)
+	$(WINCC) $(WINLINK) -o $@ $(WIN_OBJ) $(WIN_RES) $(LIBYAML) \
 	    $(WINLIBS)
 
 # --- tests ----------------------------------------------------------------
@@ -118,6 +141,10 @@ $(B)/test/squat.exe: tests/tools/squat.c
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -ladvapi32
 
+$(B)/test/verinfo.exe: tests/tools/verinfo.c
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -lversion
+
 $(B)/test/httpapi_test.exe: tests/httpapi/httpapi_test.c service/httpsys_decl.h
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) -static -o $@ $< -lhttpapi -lws2_32 -ladvapi32
@@ -131,6 +158,27 @@ check: bootstrap
 demo: bootstrap
 	@$(MAKE) --no-print-directory all testbin
 	@bash tests/demo.sh
+
+# --- release ---------------------------------------------------------------
+
+# Authenticode (build-aux/sign.sh, osslsigncode, SHA-256): certbind.exe
+# first, so that the MSI built next holds the signed exe, then the MSI.
+# Unsigned builds are the default; make sign needs SIGN_PFX.
+SIGN_PFX           ?=
+SIGN_PASS          ?=
+SIGN_TIMESTAMP_URL ?=
+export SIGN_PFX SIGN_PASS SIGN_TIMESTAMP_URL
+
+sign: all
+	@sh build-aux/sign.sh $(B)/certbind.exe
+	@$(MAKE) --no-print-directory msi
+	@sh build-aux/sign.sh $(MSI)
+
+# The release archive $(B)/certbind-$(VERSION)-x64.zip (build-aux/dist.sh:
+# the exe, the MSI, the schema, the examples, README, LICENSE, CHANGELOG)
+# and $(B)/SHA256SUMS.  After make sign, it holds the signed files.
+dist: all msi
+	@sh build-aux/dist.sh '$(VERSION)' $(B)/certbind.exe $(MSI) $(B)
 
 # --- fuzzing and benchmarks ----------------------------------------------
 

@@ -8,7 +8,8 @@ set -eu
 
 packages="make gcc mingw-w64 wine wine64 libyaml-dev libcmocka-dev
 pkg-config ca-certificates xz-utils python3 python3-yaml python3-jsonschema
-strace $*"
+strace osslsigncode openssl zip unzip wixl msitools
+$*"
 
 missing=""
 for p in $packages; do

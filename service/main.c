@@ -23,9 +23,8 @@
 #include "policyfile.h"
 #include "runtime.h"
 #include "svc.h"
+#include "version.h"               /* generated from VERSION */
 #include "wstr.h"
-
-#define CERTBIND_VERSION "0.1.0"
 
 static const char usage[] =
     "usage: certbind COMMAND [options]\n"
@@ -50,8 +49,9 @@ static const char usage[] =
     "                        every certificate in the store as the matcher\n"
     "                        sees it\n"
     "  check --config FILE   check a policy; exit 0 valid, 1 invalid\n"
-    "  service install [--config FILE] | uninstall | reload\n"
-    "                        register, remove or reload the CertBind service\n"
+    "  service install [--config FILE] | configure | uninstall | reload\n"
+    "                        register, set up, remove or reload the CertBind\n"
+    "                        service\n"
     "  version               print the version\n"
     "  help                  print this text\n"
     "\n"
@@ -126,6 +126,7 @@ static const char status_usage[] =
 
 static const char service_usage[] =
     "usage: certbind service install [--allow-insecure-policy] [--config FILE]\n"
+    "       certbind service configure\n"
     "       certbind service uninstall\n"
     "       certbind service reload\n"
     "\n"
@@ -133,7 +134,11 @@ static const char service_usage[] =
     "delayed start, restarted after 1, 5 and 15 minutes if it fails) to run\n"
     "the loop of 'certbind run' on FILE (default\n"
     "C:\\ProgramData\\certbind\\policy.yaml), and the Event Log source\n"
-    "CertBind.  uninstall stops and removes both.  reload asks the running\n"
+    "CertBind.  configure puts the delayed start, the restarts and the\n"
+    "preshutdown timeout in place where they differ, as the service also\n"
+    "does at each start (an MSI installs the service without them); a\n"
+    "setting Windows does not take is a warning (event 305), exit 0.\n"
+    "uninstall stops and removes both.  reload asks the running\n"
     "service to read its policy again (SERVICE_CONTROL_PARAMCHANGE); it also\n"
     "notices when the file changes.  Run from an elevated prompt.\n"
     "\n"
@@ -321,6 +326,8 @@ cmd_service(const struct args *a)
 		    a->allow_insecure);
 	if (strcmp(a->action, "uninstall") == 0)
 		return svc_uninstall();
+	if (strcmp(a->action, "configure") == 0)
+		return svc_configure();
 	if (strcmp(a->action, "reload") == 0)
 		return svc_reload();
 	if (strcmp(a->action, "run") == 0)

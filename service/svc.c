@@ -19,11 +19,11 @@
  * the stop event between bindings, so a stop does not wait for a long
  * reconcile to end.
  *
- * Wine 8 stubs part of ChangeServiceConfig2: SERVICE_CONFIG_FAILURE_ACTIONS
- * returns TRUE and stores nothing, and SERVICE_CONFIG_DELAYED_AUTO_START_INFO
- * and SERVICE_CONFIG_FAILURE_ACTIONS_FLAG fail with ERROR_INVALID_LEVEL.
- * install warns about any setting that fails (event 305) and goes on: the
- * service runs without it.
+ * The delayed start, failure actions and preshutdown timeout are
+ * applied by svcconfig.c, where they differ, at install, by `service
+ * configure`, and by the service itself at each start: an MSI installs
+ * the service without them.  A setting Windows (or Wine, which stubs
+ * some) does not take is a warning (event 305), never a failure.
  */
 #include <windows.h>
 #include <stdio.h>
@@ -38,18 +38,15 @@
 #include "policyfile.h"
 #include "runtime.h"
 #include "svc.h"
+#include "svcconfig.h"
 #include "winerr.h"
 #include "wstr.h"
 
 #define SERVICE_NAME L"CertBind"
 #define DISPLAY_NAME L"CertBind - HTTP.sys certificate bindings"
-#define DESCRIPTION L"Keeps the HTTP.sys SSL bindings declared in a policy " \
-    L"file on the right certificate from LocalMachine\\My, and rebinds when " \
-    L"certificates are renewed."
 #define EVENT_KEY L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\" \
     L"Application\\CertBind"
 #define STOP_WAIT_MS 10000
-#define PRESHUTDOWN_MS 30000
 #define CHECKPOINT_MS 1000             /* a pending state reports this often */
 #define PENDING_HINT_MS 3000           /* dwWaitHint: a few checkpoints */
 
@@ -147,6 +144,34 @@ supervise(HANDLE thread)
 	return code;
 }
 
+/*
+ * Put the service's own settings in place, where they differ: LocalSystem
+ * may change its own service.  A failure is a warning (event 305); the
+ * start goes on.
+ */
+static void
+configure_self(void)
+{
+	SC_HANDLE scm, svc = NULL;
+	DWORD e = 0;
+	char why[256];
+
+	evlog_open();
+	scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+	if (scm == NULL || (svc = OpenServiceW(scm, SERVICE_NAME,
+	    SVCCONFIG_ACCESS)) == NULL)
+		e = GetLastError();
+	if (svc != NULL) {
+		svcconfig_apply(svc);
+		CloseServiceHandle(svc);
+	} else
+		say(EV_WARNING, EV_SERVICE_SETTING, "certbind: warning: the "
+		    "service cannot open its own settings: %s; it runs "
+		    "without checking them", win_strerror(e, why, sizeof(why)));
+	if (scm != NULL)
+		CloseServiceHandle(scm);
+}
+
 static void WINAPI
 service_main(DWORD argc, LPWSTR *argv)
 {
@@ -169,6 +194,7 @@ service_main(DWORD argc, LPWSTR *argv)
 		report(SERVICE_STOPPED, GetLastError(), 0, 0);
 		return;
 	}
+	configure_self();
 	memset(&io, 0, sizeof(io));
 	io.stop = stop_event;
 	io.reload = reload_event;
@@ -209,44 +235,6 @@ svc_run(const char *config, bool allow_insecure)
 }
 
 /* --- install, uninstall, reload ----------------------------------------- */
-
-static void
-setting(SC_HANDLE svc, DWORD level, void *info, const char *what)
-{
-	char why[256];
-
-	if (!ChangeServiceConfig2W(svc, level, info))
-		say(EV_WARNING, EV_SERVICE_SETTING, "certbind: warning: %s was not "
-		    "set: %s", what, win_strerror(GetLastError(), why,
-		    sizeof(why)));
-}
-
-static void
-configure(SC_HANDLE svc)
-{
-	SERVICE_DESCRIPTIONW desc = { (LPWSTR)DESCRIPTION };
-	SERVICE_DELAYED_AUTO_START_INFO delayed = { TRUE };
-	SC_ACTION actions[3] = {
-		{ SC_ACTION_RESTART, 60 * 1000 },
-		{ SC_ACTION_RESTART, 5 * 60 * 1000 },
-		{ SC_ACTION_RESTART, 15 * 60 * 1000 },
-	};
-	SERVICE_FAILURE_ACTIONSW failure = { 24 * 60 * 60, NULL, NULL, 3,
-	    actions };
-	SERVICE_FAILURE_ACTIONS_FLAG flag = { TRUE };
-	SERVICE_PRESHUTDOWN_INFO pre = { PRESHUTDOWN_MS };
-
-	setting(svc, SERVICE_CONFIG_DESCRIPTION, &desc, "the description");
-	setting(svc, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &delayed,
-	    "delayed automatic start");
-	/* Wine 8: returns TRUE and stores nothing. */
-	setting(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &failure,
-	    "restart on failure (1, 5, 15 minutes)");
-	setting(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag,
-	    "restart on a non-zero exit");
-	setting(svc, SERVICE_CONFIG_PRESHUTDOWN_INFO, &pre,
-	    "the preshutdown timeout");
-}
 
 /* The Event Log source, with certbind.exe as its message file. */
 static LONG
@@ -448,7 +436,7 @@ create_service(const wchar_t *exe, const wchar_t *cmd)
 		    (DWORD)rc);
 	}
 	evlog_open();
-	configure(svc);
+	svcconfig_apply(svc);
 	evlog_close();
 	CloseServiceHandle(svc);
 	CloseServiceHandle(scm);
@@ -472,6 +460,33 @@ stop_service(SC_HANDLE svc)
 		Sleep(100);
 		waited += 100;
 	}
+}
+
+int
+svc_configure(void)
+{
+	SC_HANDLE scm, svc;
+	DWORD e;
+	int missed;
+
+	scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+	if (scm == NULL)
+		return fail("cannot open the Service Control Manager (run as "
+		    "an administrator)", GetLastError());
+	svc = OpenServiceW(scm, SERVICE_NAME, SVCCONFIG_ACCESS);
+	if (svc == NULL) {
+		e = GetLastError();
+		CloseServiceHandle(scm);
+		return fail("cannot open service CertBind", e);
+	}
+	evlog_open();
+	missed = svcconfig_apply(svc);
+	evlog_close();
+	CloseServiceHandle(svc);
+	CloseServiceHandle(scm);
+	if (missed == 0)
+		printf("service CertBind: its settings are in place\n");
+	return 0;
 }
 
 int

@@ -15,6 +15,14 @@ int svc_run(const char *config, bool allow_insecure);
 /* `service install|uninstall|reload`: exit codes, 0 on success. */
 int svc_install(const char *config, bool allow_insecure);
 int svc_uninstall(void);
+
+/*
+ * `service configure`: the service's delayed start, failure actions and
+ * preshutdown timeout (svcconfig.c), where they differ.  0 also when
+ * Windows refused some of them (a warning says which); 1 when the
+ * service cannot be opened.
+ */
+int svc_configure(void);
 int svc_reload(void);
 
 #endif

@@ -32,7 +32,11 @@ wine_boot() {   # wine_boot PREFIX
 	# The first program run in a new prefix makes Wine initialise it.
 	# (`wineboot -i` would do that once on its own and once more as
 	# asked, leaving two services.exe that split the service database.)
-	if ! wine cmd /c exit 0 >"$WINEPREFIX.boot.log" 2>&1; then
+	# services.exe starts here, and the services it starts inherit its
+	# WINEDEBUG and output: the CertBind service's events land in
+	# $WINEPREFIX.boot.log (see svc_events).
+	if ! WINEDEBUG=-all,+eventlog wine cmd /c exit 0 \
+	    >"$WINEPREFIX.boot.log" 2>&1; then
 		echo "Wine could not set up $WINEPREFIX; see $WINEPREFIX.boot.log" >&2
 		return 1
 	fi
@@ -68,6 +72,12 @@ reset_state() {
 		wine reg delete "$k" /f >/dev/null 2>&1 || true
 	done
 	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
+}
+
+# svc_events [FROM_LINE]: the events the CertBind service reported, from
+# line FROM_LINE (default 1) of the boot log, as "warn:eventlog:..." lines.
+svc_events() {
+	tail -n "+${1:-1}" "$WINEPREFIX.boot.log" | tr -d '\r' | grep ':eventlog:ReportEventW '
 }
 
 # The stand-in's contract test (tests/httpapi/httpapi_test.c), on real
