@@ -8,6 +8,7 @@ set -eu
 
 packages="make gcc mingw-w64 wine wine64 libyaml-dev libcmocka-dev
 pkg-config ca-certificates xz-utils python3 python3-yaml python3-jsonschema
+wixl msitools
 $*"
 
 missing=""
