@@ -84,12 +84,11 @@ $(B)/installer/certbind-ca.dll: $(CA_OBJ) installer/customaction.def \
 	$(WINCC) -shared -static -o $@ $(CA_OBJ) installer/customaction.def \
 	    $(LIBYAML) -lmsi -ladvapi32
 
-MSI_SRC := installer/certbind.wxs installer/policy.yaml README.md \
-           config/certbind.schema.json VERSION
+MSI_SRC := installer/certbind.wxs installer/wixl.sh installer/policy.yaml \
+           README.md config/certbind.schema.json VERSION
 
 $(MSI): $(MSI_SRC) $(B)/certbind.exe $(B)/installer/certbind-ca.dll
-	wixl -a x64 -D Version=$(VERSION) -D Build=$(B) -o $@ \
-	    installer/certbind.wxs
+	sh installer/wixl.sh $(VERSION) $(B) $@
 
 msi: $(MSI)
 

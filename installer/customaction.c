@@ -9,6 +9,11 @@
  * loader's FILE:LINE:COL message in the install log (msiexec /l*v) and,
  * with a user interface, in front of the administrator.
  *
+ *   RefuseDowngrade  immediate, after FindRelatedProducts: the same or a
+ *                    newer certbind is installed (CERTBIND_SAME_OR_NEWER);
+ *                    says which, and fails the install.  The package's
+ *                    LaunchCondition says so too, but Wine's msiexec does
+ *                    not log a launch condition's message.
  *   CheckPolicy      immediate, after CostFinalize: checks POLICY, when
  *                    given on a first install; an invalid one fails the
  *                    install before anything is written.  Sets the data of
@@ -221,6 +226,35 @@ write_new(const wchar_t *path, const char *buf, size_t len)
 
 /* --- the actions ------------------------------------------------------- */
 
+UINT WINAPI
+RefuseDowngrade(MSIHANDLE h)
+{
+	wchar_t *found = property(h, L"CERTBIND_SAME_OR_NEWER");
+	wchar_t *mine = property(h, L"ProductVersion");
+	wchar_t version[64] = L"?", *end;
+	DWORD n = 64;
+
+	if (found == NULL || mine == NULL) {
+		tell(h, INSTALLMESSAGE_ERROR, L"out of memory");
+		free(found);
+		free(mine);
+		return ERROR_INSTALL_FAILURE;
+	}
+	/* A list of product codes; the first one is named. */
+	if ((end = wcschr(found, L';')) != NULL)
+		*end = L'\0';
+	if (MsiGetProductInfoW(found, INSTALLPROPERTY_VERSIONSTRING, version,
+	    &n) != ERROR_SUCCESS)
+		wcscpy(version, L"?");
+	tellf(h, INSTALLMESSAGE_ERROR, L"certbind %ls is already installed "
+	    L"(%ls), and this package is certbind %ls: a package replaces only "
+	    L"an older version.  To go back to this version, remove the "
+	    L"installed one first (the policy stays).", version, found, mine);
+	free(found);
+	free(mine);
+	return ERROR_INSTALL_FAILURE;
+}
+
 /*
  * The file to copy in when the folder has no policy: POLICY on a first
  * install, checked now; else the example.  NULL when nothing is to be
@@ -337,8 +371,13 @@ UndoCopyPolicy(MSIHANDLE h)
 {
 	wchar_t *dst = property(h, L"CustomActionData");
 
-	if (dst != NULL && dst[0] != L'\0')
-		DeleteFileW(dst);
+	if (dst != NULL && dst[0] != L'\0') {
+		if (DeleteFileW(dst))
+			tellf(h, INSTALLMESSAGE_INFO, L"%ls removed", dst);
+		else
+			tellf(h, INSTALLMESSAGE_WARNING, L"%ls could not be removed "
+			    L"(error %lu)", dst, GetLastError());
+	}
 	free(dst);
 	return ERROR_SUCCESS;
 }
