@@ -154,6 +154,23 @@ test_upgrade() {
 	    'REG_EXPAND_SZ C:\Program Files\certbind\certbind.exe'
 }
 
+test_repair() {
+	# REINSTALL=ALL is what /f means; Wine 8's msiexec /f answers 1605
+	# (unknown product) for this package.
+	step "msiexec /i $NEXT_MSI REINSTALL=ALL (a repair, after README.md was deleted)"
+	cp "$PD/policy.yaml" "$TMP/policy.before"
+	rm -f "$PF/README.md"
+	msi repair /i "$(winpath "$NEXT_MSI")" REINSTALL=ALL REINSTALLMODE=amus
+	expect_eq "repair: msiexec succeeds" "$?" 0
+	if [ -f "$PF/README.md" ]; then ok "repair: README.md is back"
+	else not_ok "repair: README.md is back"; fi
+	if cmp -s "$TMP/policy.before" "$PD/policy.yaml"; then
+		ok "repair: the policy is untouched"
+	else not_ok "repair: the policy is untouched"; fi
+	if wait_for 10 is_running; then ok "repair: service CertBind is RUNNING"
+	else not_ok "repair: service CertBind is RUNNING" "state: $(svc_state)"; fi
+}
+
 test_refused() {
 	step "msiexec /i of the same version (another build) and of $VERSION"
 	msi same /i "$(winpath "$SAME_MSI")"
@@ -287,6 +304,7 @@ fi
 test_install
 test_binding
 test_upgrade
+test_repair
 test_refused
 test_uninstall
 test_policy_invalid
