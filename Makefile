@@ -76,7 +76,8 @@ $(B)/certbind.exe: $(WIN_OBJ) $(B)/win/messages.o $(LIBYAML)
 # loader, as `certbind check` does.
 CA_OBJ := $(B)/win/installer/customaction.o \
           $(patsubst %.c,$(B)/win/%.o,$(CORE_SRC)) \
-          $(B)/win/service/longpath.o $(B)/win/service/wstr.o
+          $(B)/win/service/longpath.o $(B)/win/service/winerr.o \
+          $(B)/win/service/wstr.o
 
 $(B)/installer/certbind-ca.dll: $(CA_OBJ) installer/customaction.def \
     $(LIBYAML)

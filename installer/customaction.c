@@ -45,6 +45,7 @@
 #include "../core/yaml_tree.h"
 #include "../service/longpath.h"
 #include "../service/policyacl.h"
+#include "../service/winerr.h"
 #include "../service/wstr.h"
 
 #define POLICY_NAME L"policy.yaml"
@@ -96,6 +97,19 @@ tellf(MSIHANDLE h, INSTALLMESSAGE kind, const wchar_t *fmt, ...)
 	free(text);
 }
 
+/* Tell "PATH WHAT: why (error N)" as an error. */
+static void
+tell_failure(MSIHANDLE h, const wchar_t *path, const wchar_t *what,
+    DWORD code)
+{
+	char why[512];
+	wchar_t *wwhy = wide_from_utf8(win_strerror(code, why, sizeof(why)));
+
+	tellf(h, INSTALLMESSAGE_ERROR, L"%ls %ls: %ls", path, what,
+	    wwhy != NULL ? wwhy : L"out of memory");
+	free(wwhy);
+}
+
 /*
  * A property's whole value, however long (its length is asked first);
  * NULL when out of memory.  An unset property is "".
@@ -135,7 +149,7 @@ join(const wchar_t *a, const wchar_t *b)
 
 /*
  * Read the policy at path (as given) and check it as `certbind check`
- * does; the bytes in *text and *len for the caller to write, or NULL
+ * does: its bytes (len of them) for the caller to write and free, or NULL
  * after telling what is wrong.  Only one byte past the loader's limit is
  * read: core/ refuses the file by its size.
  */
@@ -153,22 +167,20 @@ read_checked(MSIHANDLE h, const wchar_t *path, size_t *len)
 	whole = longpath_whole(path, &code);
 	if (upath == NULL || whole == NULL ||
 	    (buf = malloc(YTREE_MAX_BYTES + 1)) == NULL) {
-		tellf(h, INSTALLMESSAGE_ERROR, L"POLICY=%ls: cannot be read "
-		    L"(error %lu)", path, code ? code : ERROR_NOT_ENOUGH_MEMORY);
+		tell_failure(h, path, L"cannot be read", code ? code :
+		    ERROR_NOT_ENOUGH_MEMORY);
 		goto fail;
 	}
 	f = CreateFileW(whole, GENERIC_READ, FILE_SHARE_READ, NULL,
 	    OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
 	if (f == INVALID_HANDLE_VALUE) {
-		tellf(h, INSTALLMESSAGE_ERROR, L"POLICY=%ls: cannot be opened "
-		    L"(error %lu)", path, GetLastError());
+		tell_failure(h, path, L"cannot be opened", GetLastError());
 		goto fail;
 	}
 	while (n < YTREE_MAX_BYTES + 1) {
 		if (!ReadFile(f, buf + n, (DWORD)(YTREE_MAX_BYTES + 1 - n), &got,
 		    NULL)) {
-			tellf(h, INSTALLMESSAGE_ERROR, L"POLICY=%ls: cannot be "
-			    L"read (error %lu)", path, GetLastError());
+			tell_failure(h, path, L"cannot be read", GetLastError());
 			goto fail;
 		}
 		if (got == 0)
@@ -176,8 +188,13 @@ read_checked(MSIHANDLE h, const wchar_t *path, size_t *len)
 		n += got;
 	}
 	if (policy_parse(upath, buf, n, &policy, &err) != 0) {
-		tellf(h, INSTALLMESSAGE_ERROR, L"%hs", cb_error_format(&err, msg,
+		/* UTF-8, as the path and the policy's text may be. */
+		wchar_t *wmsg = wide_from_utf8(cb_error_format(&err, msg,
 		    sizeof(msg)));
+
+		tell(h, INSTALLMESSAGE_ERROR, wmsg != NULL ? wmsg :
+		    L"the policy is invalid");
+		free(wmsg);
 		goto fail;
 	}
 	tellf(h, INSTALLMESSAGE_INFO, L"%ls: valid policy with %lu binding%ls",
@@ -226,13 +243,37 @@ write_new(const wchar_t *path, const char *buf, size_t len)
 
 /* --- the actions ------------------------------------------------------- */
 
+/* The version of the installed product code, whole; NULL if unknown. */
+static wchar_t *
+product_version(const wchar_t *code)
+{
+	wchar_t *v = NULL, *grown;
+	DWORD n = 0;
+	UINT r;
+
+	for (;;) {
+		if ((grown = realloc(v, (n + 1) * sizeof(wchar_t))) == NULL) {
+			free(v);
+			return NULL;
+		}
+		v = grown;
+		n++;
+		r = MsiGetProductInfoW(code, INSTALLPROPERTY_VERSIONSTRING, v, &n);
+		if (r == ERROR_SUCCESS)
+			return v;
+		if (r != ERROR_MORE_DATA) {
+			free(v);
+			return NULL;
+		}
+	}
+}
+
 UINT WINAPI
 RefuseDowngrade(MSIHANDLE h)
 {
 	wchar_t *found = property(h, L"CERTBIND_SAME_OR_NEWER");
 	wchar_t *mine = property(h, L"ProductVersion");
-	wchar_t version[64] = L"?", *end;
-	DWORD n = 64;
+	wchar_t *version = NULL, *end;
 
 	if (found == NULL || mine == NULL) {
 		tell(h, INSTALLMESSAGE_ERROR, L"out of memory");
@@ -243,15 +284,15 @@ RefuseDowngrade(MSIHANDLE h)
 	/* A list of product codes; the first one is named. */
 	if ((end = wcschr(found, L';')) != NULL)
 		*end = L'\0';
-	if (MsiGetProductInfoW(found, INSTALLPROPERTY_VERSIONSTRING, version,
-	    &n) != ERROR_SUCCESS)
-		wcscpy(version, L"?");
+	version = product_version(found);
 	tellf(h, INSTALLMESSAGE_ERROR, L"certbind %ls is already installed "
 	    L"(%ls), and this package is certbind %ls: a package replaces only "
 	    L"an older version.  To go back to this version, remove the "
-	    L"installed one first (the policy stays).", version, found, mine);
+	    L"installed one first (the policy stays).",
+	    version != NULL ? version : L"(version unknown)", found, mine);
 	free(found);
 	free(mine);
+	free(version);
 	return ERROR_INSTALL_FAILURE;
 }
 
@@ -358,8 +399,7 @@ CopyPolicy(MSIHANDLE h)
 			    L"install and is kept", dst);
 			rc = ERROR_SUCCESS;
 		} else
-			tellf(h, INSTALLMESSAGE_ERROR, L"cannot write %ls (error "
-			    L"%lu)", dst, e);
+			tell_failure(h, dst, L"cannot be written", e);
 		free(buf);
 	}
 	free(data);
@@ -451,8 +491,8 @@ LockPolicyFolder(MSIHANDLE h)
 	if (sd != NULL)
 		LocalFree(sd);
 	if (e != 0)
-		tellf(h, INSTALLMESSAGE_ERROR, L"cannot make %ls writable by "
-		    L"SYSTEM and Administrators only (error %lu)", folder, e);
+		tell_failure(h, folder, L"cannot be made writable by SYSTEM and "
+		    L"Administrators only", e);
 	else
 		tellf(h, INSTALLMESSAGE_INFO, L"%ls: only SYSTEM and "
 		    L"Administrators may change it (%ls)", folder,

@@ -126,11 +126,12 @@ test_binding() {
 }
 
 test_upgrade() {
-	local before_writes inode queries
+	local before_writes queries
 	step "msiexec /i $NEXT_MSI /qn (an upgrade from $VERSION to $NEXT)"
 	cp "$PD/policy.yaml" "$TMP/policy.before"
 	before_writes=$(writes)
-	inode=$(stat -c %i "$PF/certbind.exe")
+	# A mark the new file will not have (inode numbers are reused).
+	touch -d 2000-01-01 "$PF/certbind.exe"
 	queries=$(calls | wc -l)
 	msi upgrade /i "$(winpath "$NEXT_MSI")"
 	expect_eq "upgrade: msiexec succeeds" "$?" 0
@@ -139,13 +140,16 @@ test_upgrade() {
 	if cmp -s "$TMP/policy.before" "$PD/policy.yaml"; then
 		ok "upgrade: the edited policy is untouched"
 	else not_ok "upgrade: the edited policy is untouched"; fi
-	if [ "$(stat -c %i "$PF/certbind.exe" 2>/dev/null)" != "$inode" ]; then
+	if [ -f "$PF/certbind.exe" ] &&
+	    [ "$(stat -c %Y "$PF/certbind.exe")" != "$(date -d 2000-01-01 +%s)" ]; then
 		ok "upgrade: certbind.exe was replaced"
 	else not_ok "upgrade: certbind.exe was replaced"; fi
 	if wait_for 10 is_running; then ok "upgrade: service CertBind is RUNNING"
 	else not_ok "upgrade: service CertBind is RUNNING" "state: $(svc_state)"; fi
 	# The new service has looked at HTTP.sys, and changed nothing.
-	wait_for 10 eval '[ "$(calls | wc -l)" -gt "$queries" ]'
+	if wait_for 10 eval '[ "$(calls | wc -l)" -gt "$queries" ]'; then
+		ok "upgrade: the new service has read HTTP.sys"
+	else not_ok "upgrade: the new service has read HTTP.sys"; fi
 	sleep 1
 	expect_eq "upgrade: no HTTP.sys record was written" "$(writes)" "$before_writes"
 	expect_eq "upgrade: the binding still holds its certificate" "$(bound_hash $EP)" "$BOUND"
@@ -229,6 +233,16 @@ test_policy_invalid() {
 	    wine sc query CertBind >/dev/null 2>&1 || [ -n "$(arp_entries)" ]; then
 		not_ok "POLICY invalid: nothing is left behind"
 	else ok "POLICY invalid: nothing is left behind"; fi
+	msi missing /i "$(winpath "$MSI")" POLICY='C:\no-such-policy.yaml'
+	if [ $? -ne 0 ]; then ok "POLICY missing: the install fails"
+	else not_ok "POLICY missing: the install fails"; fi
+	if logged missing 'certbind: C:\\no-such-policy\.yaml cannot be opened: '; then
+		ok "POLICY missing: the log says it cannot be opened"
+	else not_ok "POLICY missing: the log says it cannot be opened" \
+	    "$(tr -d '\r\0' <"$TMP/missing.log" | grep 'certbind:')"; fi
+	if [ -e "$PF/certbind.exe" ] || [ -e "$PD" ] || [ -n "$(arp_entries)" ]; then
+		not_ok "POLICY missing: nothing is left behind"
+	else ok "POLICY missing: nothing is left behind"; fi
 }
 
 # The service cannot start (no stand-in beside it: Wine's httpapi is
