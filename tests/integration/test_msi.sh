@@ -309,6 +309,20 @@ test_policy_valid() {
 	else ok "uninstall: certbind.exe is gone from INSTALLFOLDER"; fi
 }
 
+# The custom actions run inside msiexec on a bare server: like
+# certbind.exe (test_imports.sh), they import only what ships with Windows.
+step "what certbind-ca.dll imports"
+for dll in $(x86_64-w64-mingw32-objdump -p build/installer/certbind-ca.dll |
+    awk '/DLL Name:/ { print tolower($3) }' | sort); do
+	case " advapi32.dll kernel32.dll msi.dll msvcrt.dll " in
+	*" $dll "*) ok "certbind-ca.dll imports $dll, which ships with Windows" ;;
+	*) not_ok "certbind-ca.dll imports $dll, which does not ship with Windows" ;;
+	esac
+done
+expect_match "certbind-ca.dll imports msi.dll" \
+    "$(x86_64-w64-mingw32-objdump -p build/installer/certbind-ca.dll)" \
+    'DLL Name: msi\.dll'
+
 step "building certbind $NEXT twice from the same sources"
 if build_msi "$NEXT" "$NEXT_MSI" && build_msi "$NEXT" "$SAME_MSI"; then
 	ok "wixl builds certbind $NEXT"
