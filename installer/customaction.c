@@ -147,6 +147,15 @@ join(const wchar_t *a, const wchar_t *b)
 
 /* --- the policy ---------------------------------------------------------- */
 
+static int
+is_folder(const wchar_t *path)
+{
+	DWORD attr = GetFileAttributesW(path);
+
+	return attr != INVALID_FILE_ATTRIBUTES &&
+	    (attr & FILE_ATTRIBUTE_DIRECTORY) != 0;
+}
+
 /*
  * Read the policy at path (as given) and check it as `certbind check`
  * does: its bytes (len of them) for the caller to write and free, or NULL
@@ -174,7 +183,18 @@ read_checked(MSIHANDLE h, const wchar_t *path, size_t *len)
 	f = CreateFileW(whole, GENERIC_READ, FILE_SHARE_READ, NULL,
 	    OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
 	if (f == INVALID_HANDLE_VALUE) {
-		tell_failure(h, path, L"cannot be opened", GetLastError());
+		/* A folder cannot be opened so: say what it is, not "Access
+		 * is denied". */
+		if (is_folder(whole))
+			tellf(h, INSTALLMESSAGE_ERROR, L"%ls is a folder, not a "
+			    L"policy file", path);
+		else
+			tell_failure(h, path, L"cannot be opened", GetLastError());
+		goto fail;
+	}
+	/* A pipe or a device could hold the install open for ever. */
+	if (GetFileType(f) != FILE_TYPE_DISK) {
+		tellf(h, INSTALLMESSAGE_ERROR, L"%ls is not a file", path);
 		goto fail;
 	}
 	while (n < YTREE_MAX_BYTES + 1) {

@@ -243,6 +243,13 @@ test_policy_invalid() {
 	if [ -e "$PF/certbind.exe" ] || [ -e "$PD" ] || [ -n "$(arp_entries)" ]; then
 		not_ok "POLICY missing: nothing is left behind"
 	else ok "POLICY missing: nothing is left behind"; fi
+	msi folder /i "$(winpath "$MSI")" POLICY="$(winpath "$TMP")"
+	if [ $? -ne 0 ]; then ok "POLICY a folder: the install fails"
+	else not_ok "POLICY a folder: the install fails"; fi
+	if logged folder 'certbind: .*test_msi is a folder, not a policy file'; then
+		ok "POLICY a folder: the log says so"
+	else not_ok "POLICY a folder: the log says so" \
+	    "$(tr -d '\r\0' <"$TMP/folder.log" | grep 'certbind:')"; fi
 }
 
 # The service cannot start (no stand-in beside it: Wine's httpapi is
