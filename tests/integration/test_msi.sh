@@ -98,6 +98,8 @@ test_install() {
 	expect_eq "install: the Event Log source has certbind.exe's messages" \
 	    "$(reg_get "$EVKEY" EventMessageFile)" \
 	    'REG_EXPAND_SZ C:\Program Files\certbind\certbind.exe'
+	expect_eq "install: for errors, warnings and information" \
+	    "$(reg_get "$EVKEY" TypesSupported)" "REG_DWORD 0x7"
 	expect_eq "install: Add/Remove Programs shows the version" \
 	    "$(arp_value DisplayVersion)" "$VERSION"
 	expect_eq "install: and the publisher" "$(arp_value Publisher)" certbind
@@ -197,6 +199,7 @@ test_uninstall() {
 	local f
 	step "msiexec /x $NEXT_MSI /qn"
 	cp "$PD/policy.yaml" "$TMP/policy.before"
+	echo 'certbind_up 1' >"$PD/certbind.prom"
 	msi uninstall /x "$(winpath "$NEXT_MSI")"
 	expect_eq "uninstall: msiexec succeeds" "$?" 0
 	if wine sc query CertBind >/dev/null 2>&1; then
@@ -212,6 +215,8 @@ test_uninstall() {
 	if cmp -s "$TMP/policy.before" "$PD/policy.yaml"; then
 		ok "uninstall: the policy stays"
 	else not_ok "uninstall: the policy stays"; fi
+	if [ -f "$PD/certbind.prom" ]; then ok "uninstall: the metrics file stays"
+	else not_ok "uninstall: the metrics file stays"; fi
 	expect_eq "uninstall: nothing in Add/Remove Programs" "$(arp_entries | wc -l)" 0
 	expect_eq "uninstall: the HTTP.sys record is left as it is" "$(bound_hash $EP)" "$BOUND"
 }
