@@ -443,33 +443,44 @@ UndoCopyPolicy(MSIHANDLE h)
 }
 
 /*
- * Why the folder at path cannot be the policy folder, or NULL when it
+ * Why the folder open as f cannot be the policy folder, or NULL when it
  * can: a link could send the policy anywhere, and anyone may create a
- * link in ProgramData before certbind is installed.
+ * link in ProgramData before certbind is installed.  (Wine 8 shows a Unix
+ * symbolic link as a plain folder, so its tests cannot make one.)
  */
 static const wchar_t *
-unusable(const wchar_t *path)
+unusable(HANDLE f, DWORD *e)
 {
-	DWORD attr = GetFileAttributesW(path);
+	BY_HANDLE_FILE_INFORMATION info;
 
-	if (attr == INVALID_FILE_ATTRIBUTES)
+	if (!GetFileInformationByHandle(f, &info)) {
+		*e = GetLastError();
 		return NULL;
-	if (attr & FILE_ATTRIBUTE_REPARSE_POINT)
+	}
+	if (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
 		return L"is a link (a reparse point); remove it and install again";
-	if (!(attr & FILE_ATTRIBUTE_DIRECTORY))
+	if (!(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))
 		return L"is a file, not a folder";
 	return NULL;
 }
 
-/* Create folder with sd, or give the one there sd's owner and DACL; 0 or
- * a Win32 error. */
+/*
+ * Create folder with sd, or give the one there sd's owner and DACL; 0 or
+ * a Win32 error, with *why set when the folder there cannot be used.
+ * The folder there is judged and changed through one handle, opened on
+ * the link itself if it is one, so that it cannot be swapped for a link
+ * in between.
+ */
 static DWORD
-lock_folder(const wchar_t *folder, PSECURITY_DESCRIPTOR sd)
+lock_folder(const wchar_t *folder, PSECURITY_DESCRIPTOR sd,
+    const wchar_t **why)
 {
 	SECURITY_ATTRIBUTES sa = { sizeof(sa), sd, FALSE };
 	BOOL present = FALSE, defaulted = FALSE;
 	PACL dacl = NULL;
 	PSID owner = NULL;
+	HANDLE f;
+	DWORD e = 0;
 
 	if (CreateDirectoryW(folder, &sa))
 		return 0;
@@ -478,11 +489,22 @@ lock_folder(const wchar_t *folder, PSECURITY_DESCRIPTOR sd)
 	if (!GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted) ||
 	    !GetSecurityDescriptorOwner(sd, &owner, &defaulted))
 		return GetLastError();
+	f = CreateFileW(folder, READ_CONTROL | WRITE_DAC | WRITE_OWNER,
+	    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+	    OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS |
+	    FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+	if (f == INVALID_HANDLE_VALUE)
+		return GetLastError();
+	if ((*why = unusable(f, &e)) != NULL)
+		e = ERROR_BAD_PATHNAME;
 	/* PROTECTED: the parent's ACEs (ProgramData lets Users create
-	 * files) stop here; the folder's files inherit the new ones. */
-	return SetNamedSecurityInfoW((LPWSTR)folder, SE_FILE_OBJECT,
-	    OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION |
-	    PROTECTED_DACL_SECURITY_INFORMATION, owner, NULL, dacl, NULL);
+	 * files) stop here; files created in it inherit the new ones. */
+	else if (e == 0)
+		e = SetSecurityInfo(f, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION |
+		    DACL_SECURITY_INFORMATION |
+		    PROTECTED_DACL_SECURITY_INFORMATION, owner, NULL, dacl, NULL);
+	CloseHandle(f);
+	return e;
 }
 
 UINT WINAPI
@@ -490,7 +512,7 @@ LockPolicyFolder(MSIHANDLE h)
 {
 	wchar_t *folder = property(h, L"CustomActionData");
 	PSECURITY_DESCRIPTOR sd = NULL;
-	const wchar_t *why;
+	const wchar_t *why = NULL;
 	DWORD e = 0;
 
 	if (folder == NULL || folder[0] == L'\0') {
@@ -498,19 +520,16 @@ LockPolicyFolder(MSIHANDLE h)
 		free(folder);
 		return ERROR_INSTALL_FAILURE;
 	}
-	if ((why = unusable(folder)) != NULL) {
-		tellf(h, INSTALLMESSAGE_ERROR, L"%ls %ls", folder, why);
-		free(folder);
-		return ERROR_INSTALL_FAILURE;
-	}
 	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
 	    POLICY_FOLDER_OWNER POLICY_FOLDER_SDDL, SDDL_REVISION_1, &sd, NULL))
 		e = GetLastError();
 	else
-		e = lock_folder(folder, sd);
+		e = lock_folder(folder, sd, &why);
 	if (sd != NULL)
 		LocalFree(sd);
-	if (e != 0)
+	if (why != NULL)
+		tellf(h, INSTALLMESSAGE_ERROR, L"%ls %ls", folder, why);
+	else if (e != 0)
 		tell_failure(h, folder, L"cannot be made writable by SYSTEM and "
 		    L"Administrators only", e);
 	else
