@@ -16,6 +16,7 @@ set -eu
 # LocalSystem (0x800), its result ignored (0x40).
 UNDO_TYPE=$((1 + 0x40 + 0x100 + 0x400 + 0x800))
 
+trap 'rm -f "$3.tmp"' EXIT
 wixl -a x64 -D Version="$1" -D Build="$2" -o "$3.tmp" installer/certbind.wxs
 msibuild "$3.tmp" -q "UPDATE CustomAction SET Type = $UNDO_TYPE WHERE Action = 'UndoCopyPolicy'"
 mv "$3.tmp" "$3"
