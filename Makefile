@@ -1,6 +1,7 @@
 # Makefile - certbind.
 #
 #   make          cross-compile build/certbind.exe (mingw-w64, libyaml static)
+#   make msi      build/certbind-VERSION-x64.msi (wixl, installer/)
 #   make check    install what is missing, build, run every test suite
 #   make demo     install what is missing, build, rotate a binding under Wine
 #   make fuzz     run the libFuzzer targets for FUZZ_SECONDS each (default 60)
@@ -46,8 +47,8 @@ TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
             $(B)/test/squat.exe $(B)/test/verinfo.exe \
             $(B)/test-noupdate/certbind.exe $(B)/test-noupdate/httpapi.dll
 
-.PHONY: all bootstrap check demo unit testbin fuzz bench clean FORCE sign \
-        dist
+.PHONY: all bootstrap check demo unit testbin msi fuzz bench clean FORCE \
+        sign dist
 .DELETE_ON_ERROR:
 
 all: $(B)/certbind.exe
@@ -90,6 +91,30 @@ WIN_RES  := $(B)/win/messages.o $(B)/win/version.o
 $(B)/certbind.exe: $(WIN_OBJ) $(WIN_RES) $(LIBYAML)
 	$(WINCC) $(WINLINK) -o $@ $(WIN_OBJ) $(WIN_RES) $(LIBYAML) \
 	    $(WINLIBS)
+
+# --- the MSI ---------------------------------------------------------------
+
+# The installer's custom actions (installer/customaction.c): a DLL, so that
+# what they say reaches the install log.  It checks a policy with core/'s
+# loader, as `certbind check` does.
+CA_OBJ := $(B)/win/installer/customaction.o \
+          $(patsubst %.c,$(B)/win/%.o,$(CORE_SRC)) \
+          $(B)/win/service/longpath.o $(B)/win/service/winerr.o \
+          $(B)/win/service/wstr.o
+
+$(B)/installer/certbind-ca.dll: $(CA_OBJ) installer/customaction.def \
+    $(LIBYAML)
+	@mkdir -p $(dir $@)
+	$(WINCC) -shared -static -o $@ $(CA_OBJ) installer/customaction.def \
+	    $(LIBYAML) -lmsi -ladvapi32
+
+MSI_SRC := installer/certbind.wxs installer/wixl.sh installer/policy.yaml \
+           README.md config/certbind.schema.json VERSION
+
+$(MSI): $(MSI_SRC) $(B)/certbind.exe $(B)/installer/certbind-ca.dll
+	sh installer/wixl.sh $(VERSION) $(B) $@
+
+msi: $(MSI)
 
 # --- tests ----------------------------------------------------------------
 
@@ -152,7 +177,7 @@ $(B)/test/httpapi_test.exe: tests/httpapi/httpapi_test.c service/httpsys_decl.h
 testbin: $(TESTBIN)
 
 check: bootstrap
-	@$(MAKE) --no-print-directory all unit testbin
+	@$(MAKE) --no-print-directory all unit testbin msi
 	@bash tests/run.sh
 
 demo: bootstrap
