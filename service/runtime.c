@@ -176,6 +176,10 @@ write_metrics(struct loop *l)
 	if (l->policy.service.metrics_file == NULL)
 		return;
 	l->rs.loop.private_bytes = loopstats_private_bytes();
+	/* What the reconcile printed goes out first: when stdout or stderr
+	 * is a file in the policy's folder, its write is then absorbed with
+	 * the metrics file's, instead of waking the loop once more. */
+	out_flush();
 	rc = metrics_write(l->policy.service.metrics_file, &l->rs, why,
 	    sizeof(why));
 	if (rc != 0)

@@ -485,7 +485,7 @@ svc_configure(void)
 	CloseServiceHandle(svc);
 	CloseServiceHandle(scm);
 	if (missed == 0)
-		printf("service CertBind: its settings are in place\n");
+		out_puts(OUT_STDOUT, "service CertBind: its settings are in place\n");
 	return 0;
 }
 

@@ -62,9 +62,18 @@ holds() { [ "$(bound_hash $EP)" = "$1" ]; }
 with_standin() { mkdir -p "$1" && cp "$BIN/httpapi.dll" "$1/"; }
 
 # A package with another version, from the same sources: what a release
-# after this one would be.
+# after this one would be.  Its certbind.exe is built with that version
+# (make VERSION=...), in a folder of its own; build/certbind.exe is then
+# built back.
 build_msi() {   # build_msi VERSION OUT
-	sh installer/wixl.sh "$1" build "$2" >/dev/null 2>&1
+	local dir=$TMP/build-$1 rc
+	mkdir -p "$dir/installer"
+	make -s --no-print-directory VERSION="$1" build/certbind.exe \
+	    >/dev/null 2>&1 && cp build/certbind.exe "$dir/" &&
+	    cp build/installer/certbind-ca.dll "$dir/installer/"
+	rc=$?
+	make -s --no-print-directory build/certbind.exe >/dev/null 2>&1 || rc=1
+	[ "$rc" -eq 0 ] && sh installer/wixl.sh "$1" "$dir" "$2" >/dev/null 2>&1
 }
 
 NEXT=$(echo "$VERSION" | awk -F. -v OFS=. '{ $NF = $NF + 1; print }')
@@ -139,6 +148,9 @@ test_upgrade() {
 	expect_eq "upgrade: msiexec succeeds" "$?" 0
 	expect_eq "upgrade: one certbind in Add/Remove Programs" "$(arp_entries | wc -l)" 1
 	expect_eq "upgrade: at version $NEXT" "$(arp_value DisplayVersion)" "$NEXT"
+	expect_eq "upgrade: the installed certbind.exe is $NEXT" \
+	    "$(wine "$PF/certbind.exe" version 2>/dev/null | tr -d '\r')" \
+	    "certbind $NEXT"
 	if cmp -s "$TMP/policy.before" "$PD/policy.yaml"; then
 		ok "upgrade: the edited policy is untouched"
 	else not_ok "upgrade: the edited policy is untouched"; fi
