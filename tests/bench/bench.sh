@@ -19,6 +19,7 @@
 #   BIND_N     bindings in its policy (and rebound by the script)  1000
 #   IDLE_S     seconds `certbind run` idles                          60
 #   PLAN_MAX   largest native plan: 100000 certs x 10000 bindings
+#   SCALE_WAIT seconds to wait for `certbind run` at scale            900
 #   BENCH_PARTS  which parts, of: plan latency scale idle footprint
 set -u
 cd "$(dirname "$0")/../.." || exit 1

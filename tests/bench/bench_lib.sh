@@ -77,6 +77,19 @@ time_ms() {
 	echo $(( (t1 - t0) / 1000000 ))
 }
 
+# wait_slow SECONDS COMMAND...: as wait_for, polling every half second, so
+# that a long wait takes little of the CPU certbind is being timed on (the
+# figures come from the call log's times, not from when the poll sees them).
+wait_slow() {
+	local i n=$(($1 * 2))
+	shift
+	for i in $(seq 1 "$n"); do
+		if "$@"; then return 0; fi
+		sleep 0.5
+	done
+	return 1
+}
+
 # Wine's start-up: the median of five `certbind version`.
 startup_ms() {
 	local i

@@ -37,6 +37,9 @@ endpoint() {   # endpoint I: IP for even I, SNI for odd
 	done
 } >"$T/policy.yaml"
 cb() { certbind "$@" --config "$T/policy.yaml"; }
+# How long to wait for `certbind run` to reconcile once and to serve the
+# rotation: a reconcile of a large store can take minutes under Wine.
+SCALE_WAIT=${SCALE_WAIT:-900}
 
 # gen DAYS FILE: a certificate for each bound name, expiring in DAYS.
 gen() {
@@ -69,23 +72,23 @@ wine "$BIN/certbind.exe" run --config "$T/policy.yaml" >"$T/run.out" \
     2>"$T/run.err" &
 run_pid=$!
 has_reconciled() { [ -n "$(metric_of "$T/certbind.prom" certbind_reconciles_total)" ]; }
-if wait_for 120 has_reconciled; then
+if wait_slow "$SCALE_WAIT" has_reconciled; then
 	sleep 1
 	before=$(calls | awk '$2 == "Update"' | wc -l)
 	stamp=$(certmk add --cn site0.bench.test --dns site0.bench.test \
 	    --not-after 60 --direct --stamp | awk '{ print $2 }')
 	updated() { [ "$(calls | awk '$2 == "Update"' | wc -l)" -gt "$before" ]; }
-	if wait_for 60 updated; then
+	if wait_slow "$SCALE_WAIT" updated; then
 		t=$(rebind_times | tail -n 1)
 		lat=$(ms $((t - stamp)))
 		row "  one rotation inside 'certbind run' (write -> Update)" \
 		    "$lat ms" "start-up $startup ms" - \
 		    "$(goal "<=" "$lat" 200 "<= 200 ms")"
 	else
-		row "  one rotation inside 'certbind run'" "not served within 60 s"
+		row "  one rotation inside 'certbind run'" "not served within $SCALE_WAIT s"
 	fi
 else
-	row "  one rotation inside 'certbind run'" "no first reconcile within 120 s"
+	row "  one rotation inside 'certbind run'" "no first reconcile within $SCALE_WAIT s"
 fi
 kill -INT "$run_pid" 2>/dev/null
 wait "$run_pid"
