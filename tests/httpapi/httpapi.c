@@ -448,6 +448,63 @@ listed_unusable(const BYTE *hash, DWORD len)
  * too: under Wine the stand-in runs as the same account as certbind, as
  * HTTP.sys and the service both run as SYSTEM on Windows.
  */
+/* The registry keys behind a LocalMachine system store, as in watch.c. */
+static const wchar_t *const store_roots[] = {
+	L"SOFTWARE\\Microsoft\\SystemCertificates",
+	L"SOFTWARE\\Policies\\Microsoft\\SystemCertificates",
+	L"SOFTWARE\\Microsoft\\EnterpriseCertificates",
+};
+
+/*
+ * The certificate whose SHA-1 thumbprint is hash, read from its own
+ * registry key under one of the store's keys (Certificates\<HEX>, value
+ * Blob, a serialized store element, as Windows and Wine keep it), into
+ * the memory store mem; NULL when no key holds it.  Opening the system
+ * store instead reads every certificate in it under Wine, which made each
+ * Set cost as much as the whole store and a 10,000-certificate benchmark
+ * measure the stand-in rather than certbind.
+ */
+static PCCERT_CONTEXT
+find_by_key(const wchar_t *store, const BYTE *hash, HCERTSTORE mem)
+{
+	wchar_t path[400], hex[41];
+	PCCERT_CONTEXT ctx = NULL;
+	BYTE got[20], *blob;
+	DWORD i, size, glen;
+	HKEY key;
+
+	for (i = 0; i < 20; i++)
+		swprintf(hex + 2 * i, 3, L"%02X", hash[i]);
+	for (i = 0; ctx == NULL && i < ARRAYSIZE(store_roots); i++) {
+		swprintf(path, 400, L"%ls\\%ls\\Certificates\\%ls",
+		    store_roots[i], store, hex);
+		if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_QUERY_VALUE,
+		    &key) != ERROR_SUCCESS)
+			continue;
+		size = 0;
+		if (RegQueryValueExW(key, L"Blob", NULL, NULL, NULL, &size) ==
+		    ERROR_SUCCESS && (blob = malloc(size)) != NULL) {
+			if (RegQueryValueExW(key, L"Blob", NULL, NULL, blob,
+			    &size) == ERROR_SUCCESS)
+				CertAddSerializedElementToStore(mem, blob, size,
+				    CERT_STORE_ADD_ALWAYS, 0,
+				    CERT_STORE_CERTIFICATE_CONTEXT_FLAG, NULL,
+				    (const void **)&ctx);
+			free(blob);
+		}
+		RegCloseKey(key);
+		/* The key's name is no proof: the thumbprint must be the hash. */
+		glen = sizeof(got);
+		if (ctx != NULL && (!CertGetCertificateContextProperty(ctx,
+		    CERT_SHA1_HASH_PROP_ID, got, &glen) || glen != 20 ||
+		    memcmp(got, hash, 20) != 0)) {
+			CertFreeCertificateContext(ctx);
+			ctx = NULL;
+		}
+	}
+	return ctx;
+}
+
 static ULONG
 check_certificate(const HTTP_SERVICE_CONFIG_SSL_PARAM *p)
 {
@@ -461,6 +518,14 @@ check_certificate(const HTTP_SERVICE_CONFIG_SSL_PARAM *p)
 		name = L"MY";
 	if (listed_unusable(p->pSslHash, p->SslHashLength))
 		return ERROR_NO_SUCH_LOGON_SESSION;
+	if (p->SslHashLength == 20 && wcschr(name, L'\\') == NULL &&
+	    wcslen(name) < 200) {
+		store = CertOpenStore(CERT_STORE_PROV_MEMORY, 0, 0, 0, NULL);
+		if (store == NULL)
+			return ERROR_NOT_ENOUGH_MEMORY;
+		ctx = find_by_key(name, p->pSslHash, store);
+		goto found;
+	}
 	store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
 	    CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_OPEN_EXISTING_FLAG |
 	    CERT_STORE_READONLY_FLAG, name);
@@ -471,6 +536,7 @@ check_certificate(const HTTP_SERVICE_CONFIG_SSL_PARAM *p)
 	ctx = CertFindCertificateInStore(store, X509_ASN_ENCODING, 0,
 	    p->SslHashLength == 20 ? CERT_FIND_SHA1_HASH : CERT_FIND_HASH,
 	    &blob, NULL);
+found:
 	ok = ctx != NULL && key_usable(ctx);
 	if (ctx != NULL)
 		CertFreeCertificateContext(ctx);

@@ -57,7 +57,13 @@ struct options {
 	int ca;
 	int no_key;
 	long count;                   /* certificates to add, one per line */
+	long first;                   /* the first number "{n}" becomes */
+	int direct;                   /* write the registry key itself */
+	int stamp;                    /* print the write's time too */
 };
+
+/* A --count batch keeps one store open; see cmd_add. */
+static HCERTSTORE batch_store;
 
 static const wchar_t *store_name = L"MY";
 
@@ -86,6 +92,19 @@ commit(HCERTSTORE store)
 {
 	if (!CertControlStore(store, 0, CERT_STORE_CTRL_COMMIT, NULL))
 		die("CertControlStore(COMMIT)");
+}
+
+/* Now, in Unix microseconds: the clock the stand-in's call log uses. */
+static unsigned long long
+unix_us(void)
+{
+	FILETIME ft;
+	ULARGE_INTEGER t;
+
+	GetSystemTimePreciseAsFileTime(&ft);
+	t.LowPart = ft.dwLowDateTime;
+	t.HighPart = ft.dwHighDateTime;
+	return t.QuadPart / 10 - 11644473600000000ULL;
 }
 
 static void
@@ -368,6 +387,46 @@ issue(const wchar_t *ca_hex, int forge, HCRYPTPROV prov,
 	return ctx;
 }
 
+/*
+ * Write ctx (with its key's property) as the registry store keeps it:
+ * HKLM\SOFTWARE\Microsoft\SystemCertificates\<store>\Certificates\
+ * <THUMBPRINT>, value Blob, the serialized store element.  One key per
+ * certificate, the single write Windows makes for an add.
+ */
+static int
+add_direct(PCCERT_CONTEXT ctx, int stamp)
+{
+	wchar_t path[300];
+	unsigned long long written;
+	BYTE hash[20], *ser;
+	DWORD n = sizeof(hash), size = 0, i;
+	HKEY key;
+
+	if (!CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID, hash,
+	    &n) || !CertSerializeCertificateStoreElement(ctx, 0, NULL, &size) ||
+	    (ser = malloc(size)) == NULL ||
+	    !CertSerializeCertificateStoreElement(ctx, 0, ser, &size))
+		die("CertSerializeCertificateStoreElement");
+	i = (DWORD)swprintf(path, 300, L"SOFTWARE\\Microsoft\\SystemCertificates"
+	    L"\\%ls\\Certificates\\", store_name);
+	for (n = 0; n < 20 && i + 2 < 300; n++, i += 2)
+		swprintf(path + i, 3, L"%02X", hash[n]);
+	written = unix_us();
+	if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, NULL, 0, KEY_SET_VALUE,
+	    NULL, &key, NULL) != ERROR_SUCCESS ||
+	    RegSetValueExW(key, L"Blob", 0, REG_BINARY, ser, size) !=
+	    ERROR_SUCCESS)
+		die("RegSetValueEx(Blob)");
+	RegCloseKey(key);
+	free(ser);
+	print_thumb(ctx);
+	if (stamp)
+		printf(" %llu", written);
+	printf("\n");
+	CertFreeCertificateContext(ctx);
+	return 0;
+}
+
 static int
 cmd_add(const struct options *o)
 {
@@ -382,6 +441,7 @@ cmd_add(const struct options *o)
 	SYSTEMTIME start, end;
 	PCCERT_CONTEXT ctx;
 	HCERTSTORE store;
+	unsigned long long written;
 	BOOL added;
 
 	/* A burst (--count) shares one key, so that the writes come fast. */
@@ -441,7 +501,18 @@ cmd_add(const struct options *o)
 		die("CertCreateSelfSignCertificate");
 	CryptReleaseContext(prov, 0);
 
-	store = open_my();
+	/*
+	 * Under Wine a registry store writes its certificates on commit, all
+	 * of them, so a batch keeps one store open rather than reading and
+	 * writing the whole store again for each certificate.
+	 */
+	if (o->direct && !o->no_key) {
+		free(name.pbData);
+		return add_direct(ctx, o->stamp);
+	}
+	if (o->count > 1 && batch_store == NULL)
+		batch_store = open_my();
+	store = o->count > 1 ? batch_store : open_my();
 	if (o->no_key) {
 		added = CertAddEncodedCertificateToStore(store, X509_ASN_ENCODING,
 		    ctx->pbCertEncoded, ctx->cbCertEncoded,
@@ -454,11 +525,15 @@ cmd_add(const struct options *o)
 	}
 	if (!added)
 		die("CertAddCertificateContextToStore");
+	written = unix_us();
 	commit(store);
 	print_thumb(ctx);
+	if (o->stamp)
+		printf(" %llu", written);
 	printf("\n");
 	CertFreeCertificateContext(ctx);
-	CertCloseStore(store, 0);
+	if (o->count <= 1)
+		CertCloseStore(store, 0);
 	free(name.pbData);
 	return 0;
 }
@@ -491,6 +566,7 @@ usage(void)
 	    " [--raw-cn TEXT] [--raw-dns TEXT]\n"
 	    "                  [--ca] [--issuer THUMBPRINT]"
 	    " [--forge-issuer THUMBPRINT]\n"
+	    "                  [--first K] [--direct] [--stamp]\n"
 	    "       certmk [--store NAME] renew OLD NEW | del THUMBPRINT |\n"
 	    "                  clear | list\n");
 	return 2;
@@ -622,6 +698,64 @@ cmd_list(void)
 	return 0;
 }
 
+/*
+ * pattern with each "{n}" replaced by n, into out (cap wide characters);
+ * a name that would not fit is refused, not cut short.
+ */
+static const wchar_t *
+number_name(const wchar_t *pattern, long n, wchar_t *out, size_t cap)
+{
+	wchar_t num[24];
+	size_t len = 0, k;
+	const wchar_t *p;
+
+	if (pattern == NULL)
+		return NULL;
+	swprintf(num, 24, L"%ld", n);
+	for (p = pattern; *p != L'\0'; p++) {
+		const wchar_t *piece = p;
+		size_t plen = 1;
+
+		if (wcsncmp(p, L"{n}", 3) == 0) {
+			piece = num;
+			plen = wcslen(num);
+			p += 2;
+		}
+		if (len + plen >= cap) {
+			fprintf(stderr, "certmk: a numbered name is too long\n");
+			exit(2);
+		}
+		for (k = 0; k < plen; k++)
+			out[len++] = piece[k];
+	}
+	out[len] = L'\0';
+	return out;
+}
+
+/* Add o->count certificates (at least one), numbering their names. */
+static int
+add_batch(const struct options *o)
+{
+	wchar_t cn[256], dns[MAX_DNS][256];
+	struct options one = *o;
+	long i, count = o->count > 1 ? o->count : 1;
+	int d;
+
+	for (i = 0; i < count; i++) {
+		one.cn = number_name(o->cn, o->first + i, cn, 256);
+		for (d = 0; d < o->ndns; d++)
+			one.dns[d] = number_name(o->dns[d], o->first + i, dns[d],
+			    256);
+		cmd_add(&one);
+		fflush(stdout);
+	}
+	if (batch_store != NULL) {
+		commit(batch_store);
+		CertCloseStore(batch_store, 0);
+	}
+	return 0;
+}
+
 int
 wmain(int argc, wchar_t **argv)
 {
@@ -668,6 +802,12 @@ wmain(int argc, wchar_t **argv)
 			o.count = wcstol(argv[++i], NULL, 10);
 		else if (wcscmp(argv[i], L"--template") == 0 && more)
 			o.template_name = argv[++i];
+		else if (wcscmp(argv[i], L"--first") == 0 && more)
+			o.first = wcstol(argv[++i], NULL, 10);
+		else if (wcscmp(argv[i], L"--direct") == 0)
+			o.direct = 1;
+		else if (wcscmp(argv[i], L"--stamp") == 0)
+			o.stamp = 1;
 		else if (wcscmp(argv[i], L"--no-key") == 0)
 			o.no_key = 1;
 		else if (wcscmp(argv[i], L"--ca") == 0)
@@ -684,8 +824,5 @@ wmain(int argc, wchar_t **argv)
 	if (o.cn == NULL && o.raw_cn == NULL)
 		return usage();
 	/* --count N adds N at once: a burst, as a script importing them. */
-	do
-		cmd_add(&o);
-	while (--o.count > 0);
-	return 0;
+	return add_batch(&o);
 }
