@@ -89,6 +89,11 @@ stand_in_contract() {
 	k2=$(certmk add --cn contract.example.test --not-after 60)
 	n=$(certmk add --cn contract.example.test --no-key)
 	w=$(certmk --store WebHosting add --cn contract.example.test)
+	if [ -z "$k" ] || [ -z "$k2" ] || [ -z "$n" ] || [ -z "$w" ]; then
+		echo "not ok - certmk made the contract's certificates" \
+		    "(got '$k' '$k2' '$n' '$w')"
+		return 1
+	fi
 	wine "$BIN/httpapi_test.exe" "$k" "$k2" "$n" "$w"
 }
 
