@@ -4,7 +4,8 @@
  *
  * A table of certificates against one policy, then the property that
  * makes skipping safe: for a certificate not marked, no binding's verdict
- * depends on the fact left unread.
+ * depends on the fact left unread (has_key either way, issuers none or
+ * the listed CA).
  */
 #include "unit.h"
 #include "examine.h"
@@ -159,6 +160,7 @@ test_unread_never_decides(void **state)
 		    NROWS(hosts)] : NULL;
 		t.not_before = NOW - (int64_t)(next_random(&seed) % 40) * DAY;
 		t.not_after = NOW + ((int64_t)(next_random(&seed) % 100) - 20) * DAY;
+		t.has_key = next_random(&seed) % 4 != 0;
 		t.eku = next_random(&seed) % 5 == 0 ? CLI : SRV;
 		t.archived = next_random(&seed) % 6 == 0;
 		t.store = next_random(&seed) % 3 == 0 ? WH : STORE_MY;
@@ -175,10 +177,10 @@ test_unread_never_decides(void **state)
 		marked[needs[i] & (KEY | ISS)]++;
 		verdicts(&p, c, before);
 		if (!(needs[i] & KEY)) {
-			c->has_key = true;
+			c->has_key = !c->has_key;
 			verdicts(&p, c, after);
 			assert_memory_equal(before, after, sizeof(before));
-			c->has_key = false;
+			c->has_key = !c->has_key;
 		}
 		if (!(needs[i] & ISS)) {
 			c->issuers = ca;
