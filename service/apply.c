@@ -56,15 +56,21 @@ warn_store(const char *message)
 	say(EV_WARNING, EV_CERT_SKIPPED, "warning: %s", message);
 }
 
-/* The stores the policy uses; My always, so that status can see it. */
+/*
+ * The stores the policy uses; My always, so that status can see it.  With
+ * every_cert, each certificate's key and chain are examined (certs);
+ * otherwise only those the policy's choices depend on.
+ */
 static int
-load_stores(const struct policy *p, struct inventory *inv)
+load_stores(const struct policy *p, struct inventory *inv, bool every_cert)
 {
+	const struct policy *examine_for = every_cert ? NULL : p;
 	char text[512];
 
-	if (store_load(STORE_MY, inv, warn_store, text, sizeof(text)) != 0 ||
+	if (store_load(STORE_MY, inv, examine_for, warn_store, text,
+	    sizeof(text)) != 0 ||
 	    (policy_uses_store(p, STORE_WEBHOSTING) &&
-	    store_load(STORE_WEBHOSTING, inv, warn_store, text,
+	    store_load(STORE_WEBHOSTING, inv, examine_for, warn_store, text,
 	    sizeof(text)) != 0)) {
 		say(EV_ERROR, EV_STORE_FAILED, "%s", text);
 		return -1;
@@ -219,7 +225,7 @@ world_read(struct world *w, const struct policy *p, enum reading how)
 	uint32_t rc;
 
 	w->policy = p;
-	if (load_stores(p, &w->inv) != 0)
+	if (load_stores(p, &w->inv, false) != 0)
 		return -1;
 	if ((rc = httpsys_open()) != NO_ERROR) {
 		say(EV_ERROR, EV_HTTPSYS_FAILED, "HttpInitialize failed: %s",
@@ -854,7 +860,7 @@ certs_run(const char *path, bool json)
 		    sizeof(msg)));
 		return 1;
 	}
-	if (load_stores(&policy, &inv) == 0 &&
+	if (load_stores(&policy, &inv, true) == 0 &&
 	    print_report(json ? report_certs_json(&inv, now) :
 	    report_certs_text(&inv, now)) == 0)
 		rc = 0;

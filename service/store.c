@@ -3,7 +3,9 @@
  *
  * Everything the matcher needs is read here once per reconcile: the
  * thumbprint, subject and CN, SAN dNSNames, validity, EKU, and whether a
- * usable private key is present.  Decisions are made in core/, not here.
+ * usable private key is present (and the chain), the last two only for
+ * the certificates core/examine.c says the policy needs them for.
+ * Decisions are made in core/, not here.
  */
 #include <windows.h>
 #include <wincrypt.h>
@@ -12,6 +14,8 @@
 #include <string.h>
 
 #include "../core/der.h"
+#include "../core/examine.h"
+#include "../core/index.h"
 #include "keyprobe.h"
 #include "store.h"
 #include "winerr.h"
@@ -291,20 +295,114 @@ read_cert(PCCERT_CONTEXT ctx, struct cert *c)
 	if (bad)
 		return -1;
 	read_renewal(ctx, c);
-	if (read_issuers(ctx, c) != 0)
-		return -1;
 	c->archived = is_archived(ctx);
-	c->has_key = key_usable(ctx);
 	return 0;
 }
 
+/*
+ * The costly facts, for the certificates that need them (core/examine.c):
+ * whether the private key opens, and the chain.  Each is a provider or
+ * chain-engine call per certificate (and Wine's chain engine looks for
+ * every issuer through all the machine's stores), so on a large store
+ * reading them for all certificates was most of a reconcile.  A
+ * certificate not examined keeps has_key false and no issuers, which no
+ * binding's choice then depends on.
+ */
+static int
+examine_cert(PCCERT_CONTEXT ctx, struct cert *c, unsigned needs)
+{
+	if ((needs & EXAMINE_ISSUERS) && read_issuers(ctx, c) != 0)
+		return -1;
+	if (needs & EXAMINE_KEY)
+		c->has_key = key_usable(ctx);
+	return 0;
+}
+
+/* Which certificates from first on need examining, for p (NULL: all). */
+static int
+needs_for(const struct policy *p, const struct inventory *inv, size_t first,
+    unsigned char **needs)
+{
+	struct cert_index ix;
+	unsigned char *all;
+
+	if ((all = malloc(inv->n ? inv->n : 1)) == NULL)
+		return -1;
+	if (p == NULL)
+		memset(all, EXAMINE_KEY | EXAMINE_ISSUERS, inv->n);
+	else {
+		if (index_build(&ix, inv) != 0) {
+			free(all);
+			return -1;
+		}
+		examine_needs(p, &ix, all);
+		index_free(&ix);
+	}
+	memmove(all, all + first, inv->n - first);
+	*needs = all;
+	return 0;
+}
+
+/* Examine the certificates added from first on; ctxs holds theirs. */
+static int
+examine_added(const struct policy *p, struct inventory *inv, size_t first,
+    PCCERT_CONTEXT *ctxs)
+{
+	unsigned char *needs;
+	size_t i;
+	int rc = 0;
+
+	if (needs_for(p, inv, first, &needs) != 0)
+		return -1;
+	for (i = first; i < inv->n && rc == 0; i++)
+		rc = examine_cert(ctxs[i - first], &inv->certs[i],
+		    needs[i - first]);
+	free(needs);
+	return rc;
+}
+
+/* The contexts of the certificates read, in inventory order. */
+struct kept {
+	PCCERT_CONTEXT *v;
+	size_t n, cap;
+};
+
+static int
+keep_context(struct kept *k, PCCERT_CONTEXT ctx)
+{
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 64;
+		PCCERT_CONTEXT *v = realloc(k->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		k->v = v;
+		k->cap = cap;
+	}
+	k->v[k->n++] = CertDuplicateCertificateContext(ctx);
+	return 0;
+}
+
+static void
+kept_free(struct kept *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		CertFreeCertificateContext(k->v[i]);
+	free(k->v);
+}
+
 int
-store_load(enum cert_store which, struct inventory *inv, store_warn_fn warn,
-    char *err, size_t errlen)
+store_load(enum cert_store which, struct inventory *inv,
+    const struct policy *examine_for, store_warn_fn warn, char *err,
+    size_t errlen)
 {
 	const wchar_t *name = which == STORE_WEBHOSTING ? L"WebHosting" : L"MY";
 	HCERTSTORE store;
 	PCCERT_CONTEXT ctx = NULL;
+	struct kept kept = { 0 };
+	size_t first = inv->n;
 	struct cert c;
 	char msg[256], hex[THUMB_HEX];
 	int rc = 0;
@@ -339,11 +437,12 @@ store_load(enum cert_store which, struct inventory *inv, store_warn_fn warn,
 				warn(msg);
 		} else {
 			c.store = which;
-			if (inventory_add(inv, &c) != 0) {
+			rc = keep_context(&kept, ctx);
+			if (rc == 0)
+				rc = inventory_add(inv, &c);
+			if (rc != 0)
 				snprintf(err, errlen, "out of memory reading the "
 				    "store");
-				rc = -1;
-			}
 		}
 		cert_clear(&c);
 		if (rc != 0) {
@@ -351,6 +450,11 @@ store_load(enum cert_store which, struct inventory *inv, store_warn_fn warn,
 			break;
 		}
 	}
+	if (rc == 0 && examine_added(examine_for, inv, first, kept.v) != 0) {
+		snprintf(err, errlen, "out of memory reading the store");
+		rc = -1;
+	}
+	kept_free(&kept);
 	CertCloseStore(store, 0);
 	return rc;
 }

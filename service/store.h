@@ -7,16 +7,21 @@
 #include <stddef.h>
 
 #include "../core/cert.h"
+#include "../core/policy.h"
 
 /* Called for each certificate that is skipped because it cannot be read. */
 typedef void (*store_warn_fn)(const char *message);
 
 /*
  * Append the certificates of LocalMachine\My or \WebHosting to inv.
- * Returns 0, or -1 with a message in err.  Unreadable certificates are
- * skipped and passed to warn, never guessed at.
+ * Their private keys are opened and chains built only where policy
+ * examine_for needs them (core/examine.h), or for every certificate when
+ * examine_for is NULL.  Returns 0, or -1 with a message in err.
+ * Unreadable certificates are skipped and passed to warn, never guessed
+ * at.
  */
 int store_load(enum cert_store which, struct inventory *inv,
-    store_warn_fn warn, char *err, size_t errlen);
+    const struct policy *examine_for, store_warn_fn warn, char *err,
+    size_t errlen);
 
 #endif

@@ -85,5 +85,61 @@ test_issuer_thumbprints() {
 	    "$(bound_hash $EP)" ""
 }
 
+# traced CALL COMMAND...: how many times the certbind.exe run COMMAND
+# called the crypt32 function CALL, counted from the entry lines of Wine's
+# trace ("trace:crypt:CALL (ARGS"), so by count and not by time.
+traced() {
+	local call=$1
+	shift
+	WINEDEBUG=-all,trace+crypt wine "$BIN/certbind.exe" "$@" 2>&1 \
+	    >/dev/null | tr -d '\r' | grep -c ":crypt:$call ("
+}
+
+# Chains certbind asks for: those on HCCE_LOCAL_MACHINE (1; Wine's chain
+# engine also builds chains of its own, on its own engine, once it runs).
+chains() {
+	WINEDEBUG=-all,trace+crypt wine "$BIN/certbind.exe" "$@" 2>&1 \
+	    >/dev/null | tr -d '\r' |
+	    grep -c ':crypt:CertGetCertificateChain (0*1,'
+}
+
+# A reconcile builds chains only for a binding with issuer_thumbprints, and
+# then only for the certificates that cover its name; it opens the private
+# key only of certificates that cover some binding's name.  certs examines
+# every certificate.
+test_examined_only_as_needed() {
+	local ca real n
+	reset_state
+	ca=$(certmk add --cn 'Contoso Issuing CA, O=Contoso' --ca --eku none \
+	    --not-after 365)
+	real=$(certmk add --cn api.example.test --dns api.example.test \
+	    --issuer "$ca" --not-after 30)
+	for n in 1 2 3; do
+		certmk add --cn "other$n.example.test" \
+		    --dns "other$n.example.test" >/dev/null
+	done
+	policy
+	n=$(chains certs --config $POLICY)
+	expect_eq "the trace counts chains: certs builds one per certificate" \
+	    "$n" 5
+	expect_eq "no issuer rule: plan builds no chain" \
+	    "$(chains plan --config $POLICY)" 0
+	expect_eq "no issuer rule: apply builds no chain" \
+	    "$(chains apply --config $POLICY)" 0
+	expect_eq "the binding got its certificate" "$(bound_hash $EP)" "$real"
+	expect_eq "only the certificate covering the name has its key opened" \
+	    "$(traced CryptAcquireCertificatePrivateKey plan --config $POLICY)" 1
+
+	policy "issuer_thumbprints: ['$ca']"
+	expect_eq "issuer_thumbprints: one chain, for the one name candidate" \
+	    "$(chains plan --config $POLICY)" 1
+	out=$(certbind plan --config $POLICY 2>&1)
+	expect_match "issuer_thumbprints: the CA-issued certificate stays" \
+	    "$out" "holds $real"
+	expect_match "issuer_thumbprints: its chain was read: no change" \
+	    "$out" "^nothing to change"
+}
+
 test_issuer_thumbprints
+test_examined_only_as_needed
 tap_end
