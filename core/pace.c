@@ -26,11 +26,19 @@ pace_wait(const struct pace *p)
 {
 	uint64_t start = add_sat(p->last_event, p->debounce), cap;
 
-	if (p->reconciled)
-		start = max64(start, add_sat(p->last_end,
-		    mul_sat(p->last_cost, PACE_IDLE_SHARE)));
+	if (p->paid_until > PACE_CREDIT_MS)
+		start = max64(start, p->paid_until - PACE_CREDIT_MS);
 	cap = add_sat(p->first_unserved, max64(PACE_CAP_MS, p->debounce));
 	if (cap < start)
 		start = cap;
 	return start > p->now ? start - p->now : 0;
+}
+
+void
+pace_note_reconcile(struct pace *p, uint64_t start, uint64_t end)
+{
+	uint64_t cost = end > start ? end - start : 0;
+
+	p->paid_until = add_sat(max64(p->paid_until, start),
+	    mul_sat(cost, PACE_IDLE_SHARE + 1));
 }

@@ -5,11 +5,21 @@
  *
  * A store write signals before the writer has finished, so a reconcile
  * waits for service.debounce after the last store event.  Beyond that the
- * only limit is cost: after a reconcile that took d ms, the next one
- * starts no sooner than PACE_IDLE_SHARE * d ms after it ended, so the loop
- * spends at most 1 / (PACE_IDLE_SHARE + 1) of wall time reconciling
- * however fast changes come.  A store that never stops changing is still
+ * only limit is cost, kept as a budget rather than a rest after each
+ * reconcile: every reconcile of d ms is paid for by PACE_IDLE_SHARE * d ms
+ * of idle time, and the loop may run ahead of what it has paid for by at
+ * most PACE_CREDIT_MS.  So reconciling never takes more than
+ * 1 / (PACE_IDLE_SHARE + 1) of wall time in the long run, plus
+ * PACE_CREDIT_MS / (PACE_IDLE_SHARE + 1) in any window, however fast
+ * changes come; yet a renewal that follows the last one by a second is
+ * not held for the cost of the last reconcile, since that second has
+ * already paid for it.  A store that never stops changing is still
  * reconciled PACE_CAP_MS after the first change not yet served.
+ *
+ * (A rest of PACE_IDLE_SHARE * d after each reconcile bounds the share
+ * too, but charges it to every change that comes soon after one: with
+ * 100 ms reconciles, as under Wine, renewals one a second each waited
+ * up to 900 ms.)
  *
  * Times are milliseconds of a monotonic clock (GetTickCount64 in the
  * service) and are inputs: pace_wait() reads no clock.
@@ -21,6 +31,8 @@
 #include <stdint.h>
 
 #define PACE_IDLE_SHARE 9              /* idle ms per ms of reconcile */
+#define PACE_CREDIT_MS 5000            /* how far ahead of its budget the
+                                          loop may run */
 #define PACE_CAP_MS 10000              /* the longest a change waits */
 
 struct pace {
@@ -28,10 +40,9 @@ struct pace {
 	uint64_t last_event;           /* the latest store event */
 	uint64_t first_unserved;       /* the first store event no reconcile
 	                                  has read since */
-	bool reconciled;               /* a reconcile has run: the next two
-	                                  fields hold */
-	uint64_t last_end;             /* when the last reconcile ended */
-	uint64_t last_cost;            /* how long it took */
+	uint64_t paid_until;           /* when the reconciles so far are paid
+	                                  for by idle time (0 before the
+	                                  first; pace_note_reconcile) */
 	uint64_t debounce;             /* service.debounce */
 };
 
@@ -54,5 +65,12 @@ pace_note_event(struct pace *p, uint64_t now, bool waiting)
 		p->first_unserved = now;
 	p->last_event = now;
 }
+
+/*
+ * A reconcile ran from start to end: charge its cost, PACE_IDLE_SHARE + 1
+ * times its duration from its start or from the end of what was already
+ * charged, whichever is later.  Sums saturate.
+ */
+void pace_note_reconcile(struct pace *p, uint64_t start, uint64_t end);
 
 #endif

@@ -12,12 +12,13 @@
  *
  * Pace: after a store event the loop waits before it reconciles, as
  * core/pace.c decides from the times it keeps (the last store event, the
- * first one not yet served, the end and cost of the last reconcile):
- * service.debounce (default 50 ms) after the last event, because a store
- * write signals before the writer has finished (under Wine the watcher
- * wakes ~0.7 ms before the writer's call returns); no sooner than 9 times
- * the last reconcile's cost after its end, so that reconciling never takes
- * more than a tenth of the time however fast changes come; and never
+ * first one not yet served, and how far the reconciles so far are paid
+ * for): service.debounce (default 50 ms) after the last event, because a
+ * store write signals before the writer has finished (under Wine the
+ * watcher wakes ~0.7 ms before the writer's call returns); no sooner than
+ * the loop's budget allows, each reconcile paid for by 9 times its cost
+ * in idle time with 5 s of credit, so that reconciling never takes more
+ * than about a tenth of the time however fast changes come; and never
  * later than 10 s after the first change that waits.  This loop only
  * reads GetTickCount64 and waits: the pace's wait is the timeout of the
  * one WaitForMultipleObjects, so a stop, a reload or a policy change is
@@ -215,9 +216,7 @@ reconcile(struct loop *l)
 	}
 	apply_once(&l->policy, &l->rs, &l->next);
 	end = GetTickCount64();
-	l->pace.reconciled = true;
-	l->pace.last_end = end;
-	l->pace.last_cost = end - start;
+	pace_note_reconcile(&l->pace, start, end);
 	set_timer(l);
 	write_metrics(l);
 }
