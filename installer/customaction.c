@@ -111,15 +111,25 @@ tell_failure(MSIHANDLE h, const wchar_t *path, const wchar_t *what,
 }
 
 /*
- * A property's whole value, however long (its length is asked first);
- * NULL when out of memory.  An unset property is "".
+ * A string Windows Installer fills into a counted buffer: a property of
+ * the running install (product NULL) or a product's installed property.
+ */
+struct msi_query {
+	MSIHANDLE h;
+	const wchar_t *product;
+	const wchar_t *name;
+};
+
+/*
+ * The query's whole string, however long: the buffer grows to the length
+ * Windows Installer asks for.  NULL when out of memory; else *rc is the
+ * call's result, and the string is "" unless it is ERROR_SUCCESS.
  */
 static wchar_t *
-property(MSIHANDLE h, const wchar_t *name)
+msi_string(const struct msi_query *q, UINT *rc)
 {
 	wchar_t *v = NULL, *grown;
 	DWORD n = 0;
-	UINT r;
 
 	for (;;) {
 		if ((grown = realloc(v, (n + 1) * sizeof(wchar_t))) == NULL) {
@@ -128,14 +138,28 @@ property(MSIHANDLE h, const wchar_t *name)
 		}
 		v = grown;
 		n++;
-		r = MsiGetPropertyW(h, name, v, &n);
-		if (r == ERROR_SUCCESS)
-			return v;
-		if (r != ERROR_MORE_DATA) {
-			v[0] = L'\0';
+		*rc = q->product != NULL ?
+		    MsiGetProductInfoW(q->product, q->name, v, &n) :
+		    MsiGetPropertyW(q->h, q->name, v, &n);
+		if (*rc != ERROR_MORE_DATA) {
+			if (*rc != ERROR_SUCCESS)
+				v[0] = L'\0';
 			return v;
 		}
 	}
+}
+
+/*
+ * A property's whole value, however long; NULL when out of memory.  An
+ * unset property is "".
+ */
+static wchar_t *
+property(MSIHANDLE h, const wchar_t *name)
+{
+	struct msi_query q = { h, NULL, name };
+	UINT rc;
+
+	return msi_string(&q, &rc);
 }
 
 /* a followed by b, as a new string; NULL when out of memory. */
@@ -267,25 +291,15 @@ write_new(const wchar_t *path, const char *buf, size_t len)
 static wchar_t *
 product_version(const wchar_t *code)
 {
-	wchar_t *v = NULL, *grown;
-	DWORD n = 0;
-	UINT r;
+	struct msi_query q = { 0, code, INSTALLPROPERTY_VERSIONSTRING };
+	wchar_t *v;
+	UINT rc;
 
-	for (;;) {
-		if ((grown = realloc(v, (n + 1) * sizeof(wchar_t))) == NULL) {
-			free(v);
-			return NULL;
-		}
-		v = grown;
-		n++;
-		r = MsiGetProductInfoW(code, INSTALLPROPERTY_VERSIONSTRING, v, &n);
-		if (r == ERROR_SUCCESS)
-			return v;
-		if (r != ERROR_MORE_DATA) {
-			free(v);
-			return NULL;
-		}
+	if ((v = msi_string(&q, &rc)) != NULL && rc != ERROR_SUCCESS) {
+		free(v);
+		v = NULL;
 	}
+	return v;
 }
 
 UINT WINAPI

@@ -3,17 +3,30 @@
 #
 # Suites print TAP ("ok N - ...", "not ok N - ..."); cmocka does too with
 # CMOCKA_MESSAGE_OUTPUT=TAP.  A suite that exits non-zero without a failing
-# line (a crash) counts as one failure.  The Wine prefix is booted once here
-# and shared by the Wine suites.
+# line (a crash) counts as one failure.
+#
+# The native suites run first, one after another: they take a second in
+# all.  The Wine suites spend most of their time waiting on wineserver and
+# on timers, so they run in lanes, one per core (at most CHECK_LANES,
+# default 2; CHECK_LANES=1 runs them one by one).  Each lane boots a Wine
+# prefix of its own (build/wineprefix, build/wineprefix-2) with its own
+# wineserver, shared by the suites it runs, and takes the next suite from
+# one queue when it is free.  The queue starts with the suites that took
+# longest in the last run (build/tmp/run/times), so that the lanes end
+# together.  A suite's report is printed when it ends.
 set -u
 cd "$(dirname "$0")/.."
 . tests/integration/lib.sh
 
-passed=0
-failed=0
+RUN=build/tmp/run
+TIMES=build/tmp/run-times
+rm -rf "$RUN"
+mkdir -p "$RUN"
 
-run_suite() {   # run_suite NAME COMMAND...
-	local name=$1 out rc p f
+# run_suite NAME COMMAND...: run one suite, print its report, and append
+# "NAME PASSED FAILED SECONDS" to $RUN/counts.
+run_suite() {
+	local name=$1 out rc p f t0=$SECONDS report
 	shift
 	out=$("$@" 2>&1)
 	rc=$?
@@ -24,12 +37,18 @@ run_suite() {   # run_suite NAME COMMAND...
 		out="$out
 not ok - $name exited with status $rc"
 	fi
+	report=
 	if [ "$f" -gt 0 ]; then
-		printf '%s\n' "$out" | grep -E -A8 '^not ok' | sed "s|^|  $name: |"
+		report=$(printf '%s\n' "$out" | grep -E -A8 '^not ok' |
+		    sed "s|^|  $name: |")
+		report="$report
+"
 	fi
-	printf '%-28s %4d passed, %d failed\n' "$name" "$p" "$f"
-	passed=$((passed + p))
-	failed=$((failed + f))
+	report="$report$(printf '%-28s %4d passed, %d failed  (%d s)' \
+	    "$name" "$p" "$f" $((SECONDS - t0)))"
+	# One write per report, so that two lanes' reports do not interleave.
+	printf '%s\n' "$report"
+	echo "$name $p $f $((SECONDS - t0))" >>"$RUN/counts"
 }
 
 export CMOCKA_MESSAGE_OUTPUT=TAP
@@ -41,19 +60,60 @@ run_suite "imports" bash tests/integration/test_imports.sh
 # Debian's python3, where the bootstrap installs python3-jsonschema.
 run_suite "schema" /usr/bin/python3 tests/schema/test_schema.py
 
-if wine_boot "$ROOT/build/wineprefix"; then
-	export CERTBIND_PREFIX_READY=1
-	run_suite "wine/httpapi-stand-in" stand_in_contract
-	reset_state
+# The Wine suites, the longest of the last run first (unknown ones count
+# as long: a new suite is likely to be slow).
+wine_suites() {
+	local t name s
 	for t in tests/integration/test_*.sh; do
 		case "$t" in */test_imports.sh) continue ;; esac
+		name=wine/$(basename "$t" .sh)
+		s=$(awk -v n="$name" '$1 == n { print $4 }' "$TIMES" 2>/dev/null)
+		echo "${s:-9999} $t"
+	done | sort -k1,1nr -k2 | awk '{ print $2 }'
+}
+wine_suites >"$RUN/queue"
+echo 0 >"$RUN/next"
+
+# next_suite: the next suite of the queue, or nothing when it is empty.
+next_suite() {
+	(
+		flock 9
+		n=$(cat "$RUN/next")
+		echo $((n + 1)) >"$RUN/next"
+		sed -n "$((n + 1))p" "$RUN/queue"
+	) 9>"$RUN/queue.lock"
+}
+
+# lane PREFIX FIRST: boot PREFIX, run FIRST (a command) if given, then
+# suites from the queue until it is empty.
+lane() {
+	local prefix=$1 first=$2 t
+	if ! wine_boot "$prefix"; then
+		echo "not ok - the Wine prefix $prefix could not be booted"
+		echo "wine/boot 0 1 0" >>"$RUN/counts"
+		return
+	fi
+	export CERTBIND_PREFIX_READY=1
+	if [ -n "$first" ]; then
+		run_suite "wine/httpapi-stand-in" "$first"
+		reset_state
+	fi
+	while t=$(next_suite) && [ -n "$t" ]; do
 		run_suite "wine/$(basename "$t" .sh)" bash "$t"
 	done
 	wine_end
-else
-	failed=$((failed + 1))
-	echo "not ok - the Wine prefix could not be booted"
-fi
+}
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+lanes=${CHECK_LANES:-2}
+[ "$lanes" -ge 1 ] 2>/dev/null || lanes=1
+[ "$lanes" -le "$(nproc)" ] || lanes=$(nproc)
+lane "$ROOT/build/wineprefix" stand_in_contract &
+for i in $(seq 2 "$lanes"); do
+	lane "$ROOT/build/wineprefix-$i" "" &
+done
+wait
+
+cp "$RUN/counts" "$TIMES"
+awk '{ p += $2; f += $3 } END { printf "%d passed, %d failed\n", p, f }' \
+    "$RUN/counts"
+awk '{ f += $3 } END { exit f > 0 }' "$RUN/counts"
