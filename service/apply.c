@@ -13,6 +13,9 @@
  * (action "unreadable") and left alone; the others go on.  A certificate
  * HTTP.sys refuses (error 1312: it cannot use the private key) is passed
  * over for that binding and the next qualifying one tried at once.
+ * After a change, what the endpoint serves is checked (verify.c); a
+ * change that broke serving is undone the same way, and the certificate
+ * passed over for a while.
  */
 #include <windows.h>
 #include <stdarg.h>
@@ -34,6 +37,7 @@
 #include "loopstats.h"
 #include "policyfile.h"
 #include "store.h"
+#include "verify.h"
 #include "winerr.h"
 
 #define MSG_MAX 4096
@@ -414,6 +418,153 @@ carry_out(const struct plan_item *it, int64_t now)
 	return APPLY_ERROR;
 }
 
+/* --- verify after a change -------------------------------------------- */
+
+/*
+ * carry_out_checked(): the change was made, the endpoint did not serve it
+ * (mismatch or handshake-failed), and the previous record is back.
+ */
+#define CARRY_UNSERVED (-3)
+
+static bool
+writes(const struct plan_item *it)
+{
+	return it->action == ACTION_CREATE || it->action == ACTION_UPDATE_HASH ||
+	    it->action == ACTION_UPDATE_OPTIONS;
+}
+
+/*
+ * Put back the record it held before the change: the same replace as a
+ * rotation (Update, or Delete then Set with the journal), or a Delete
+ * when there was none.  0, or the Win32 error, after reporting.
+ */
+static uint32_t
+roll_back(const struct plan_item *it, const char *ep)
+{
+	char why[RECORD_TEXT_MAX + 512], netsh[RECORD_TEXT_MAX];
+	struct replace_result res;
+	struct ssl_record now;
+	uint32_t rc;
+
+	/* The record as HTTP.sys holds it now, for Update and Delete. */
+	if ((rc = httpsys_query(&it->binding->endpoint, &now)) != NO_ERROR)
+		now = it->desired;
+	if (!it->has_current) {
+		if ((rc = httpsys_delete(&now)) != NO_ERROR)
+			say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: the record certbind "
+			    "created for %s could not be deleted again: %s",
+			    it->binding->name, ep, httpsys_strerror(rc, &now, why,
+			    sizeof(why)));
+		return rc;
+	}
+	httpsys_replace(&now, &it->current, &res);
+	if (res.error == NO_ERROR)
+		return NO_ERROR;
+	if (res.restore_error != 0)
+		say(EV_ERROR, EV_RESTORE_FAILED, "%s: %s IS UNBOUND: putting "
+		    "back the previous record failed (%s). Recreate it with: %s",
+		    it->binding->name, ep, httpsys_strerror(res.restore_error,
+		    &it->current, why, sizeof(why)),
+		    report_netsh(&it->current, netsh, sizeof(netsh)));
+	else
+		say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: %s failed putting back "
+		    "the previous record for %s: %s", it->binding->name, res.step,
+		    ep, httpsys_strerror(res.error, &it->current, why,
+		    sizeof(why)));
+	return res.error;
+}
+
+/* Remember what the check said, for the metrics and the next check. */
+static void
+note_verify(struct binding_state *st, const struct verify_result *v,
+    const struct verify_action *a)
+{
+	if (st == NULL)
+		return;
+	if (a->served >= 0)
+		st->served = a->served;
+	if (a->failure)
+		st->verify_failures++;
+	st->last_verify = (int)v->outcome;
+}
+
+/* The check failed: the message, with what to look at. */
+static void
+report_unserved(const struct plan_item *it, const struct verify_result *v,
+    const char *target, uint32_t undo)
+{
+	char hex[THUMB_HEX];
+	const char *thumb = it->sel.chosen != NULL ?
+	    thumb_format(it->sel.chosen->thumb, hex) : "the new one";
+
+	say(EV_ERROR, EV_VERIFY_FAILED, "%s: after the change, %s: %s (%s). "
+	    "%s Check certificate %s: that its private key is in a provider "
+	    "HTTP.sys can use (certutil -store My %s shows the provider) and "
+	    "that SYSTEM may read it (certlm.msc, All Tasks, Manage Private "
+	    "Keys). It is passed over for this binding for a while (10 s, "
+	    "doubling, at most 1 h), and the next qualifying certificate is "
+	    "tried", it->binding->name, target,
+	    verify_outcome_name(v->outcome), v->text, undo == NO_ERROR ?
+	    (it->has_current ? "The previous record was put back." :
+	    "The record certbind created was deleted again.") :
+	    "PUTTING THE PREVIOUS RECORD BACK FAILED (see the event before).",
+	    thumb, thumb);
+}
+
+/*
+ * Check what the endpoint serves after item it was carried out, and undo
+ * the change when it broke serving.  APPLY_OK, CARRY_UNSERVED (undone),
+ * or APPLY_ERROR (undoing failed too).
+ */
+static int
+check_change(const struct plan_item *it, struct binding_state *st)
+{
+	struct verify_result v;
+	struct verify_action a;
+	char target[ENDPOINT_TEXT_MAX + 300], ep[ENDPOINT_TEXT_MAX];
+	uint32_t undo;
+	int last = st != NULL ? st->last_verify : -1;
+
+	verify_binding(it->binding, &it->desired, &v);
+	verify_decide(v.outcome, true, &a);
+	note_verify(st, &v, &a);
+	verify_target_text(it->binding, target, sizeof(target));
+	if (!a.roll_back) {
+		if (!verify_report_due(v.outcome, last))
+			return APPLY_OK;
+		if (a.report == VERIFY_REPORT_WARNING)
+			say(EV_WARNING, EV_VERIFY_TIMEOUT, "%s: %s: %s (%s); the "
+			    "change is kept", it->binding->name, target,
+			    verify_outcome_name(v.outcome), v.text);
+		else if (v.outcome == VERIFY_SERVED)
+			say(EV_INFO, EV_VERIFY_SERVED, "%s: %s %s",
+			    it->binding->name, target, v.text);
+		else
+			say(EV_INFO, EV_VERIFY_UNVERIFIED, "%s: %s: %s (%s); "
+			    "nothing was verified and the change is kept",
+			    it->binding->name, target,
+			    verify_outcome_name(v.outcome), v.text);
+		return APPLY_OK;
+	}
+	undo = roll_back(it, endpoint_format(&it->binding->endpoint, ep,
+	    sizeof(ep)));
+	report_unserved(it, &v, target, undo);
+	return undo == NO_ERROR && it->sel.chosen != NULL ? CARRY_UNSERVED :
+	    APPLY_ERROR;
+}
+
+/* carry_out(), then check what a change serves. */
+static int
+carry_out_checked(const struct plan_item *it, int64_t now,
+    struct binding_state *st)
+{
+	int r = carry_out(it, now);
+
+	if (r != APPLY_OK || !writes(it))
+		return r;
+	return check_change(it, st);
+}
+
 /*
  * Another tool may have changed the record at item i's endpoint since it
  * was read: read it again right before writing, and if it differs, plan
@@ -483,6 +634,8 @@ state_of(struct runstate *rs, const char *name)
 		return NULL;
 	rs->bindings = v;
 	memset(&v[rs->n], 0, sizeof(*v));
+	v[rs->n].served = -1;
+	v[rs->n].last_verify = -1;
 	snprintf(v[rs->n].name, sizeof(v[rs->n].name), "%s", name);
 	return &v[rs->n++];
 }
@@ -533,6 +686,7 @@ warn_item(const struct plan_item *it, struct binding_state *st, int64_t now)
 
 /*
  * Carry out item i; when HTTP.sys refuses the chosen certificate's key,
+ * or the endpoint does not serve it once bound (the change was undone),
  * pass it over for the binding (unusable.h) and carry out the plan for
  * the next qualifying one, a few times at most.  A refusal makes the
  * binding's result an error (the service backs off), even when another
@@ -540,27 +694,35 @@ warn_item(const struct plan_item *it, struct binding_state *st, int64_t now)
  */
 static int
 carry_out_or_next(struct plan *plan, size_t i, struct unusable_list *avoid,
-    int64_t now)
+    int64_t now, struct binding_state *st)
 {
 	const struct plan_item *it = &plan->items[i];
 	char hex[THUMB_HEX], t[21];
-	int r = carry_out(it, now), refused;
+	int r = carry_out_checked(it, now, st), refused;
 	int64_t until;
 
-	for (refused = 0; r == CARRY_KEY_REFUSED; refused++) {
-		until = unusable_note(avoid, it->binding->name,
-		    it->sel.chosen->thumb, now);
-		say(EV_WARNING, EV_KEY_REFUSED, "%s: HTTP.sys cannot use the "
-		    "private key of certificate %s (error 1312); it is passed "
-		    "over for this binding until %s%s", it->binding->name,
-		    thumb_format(it->sel.chosen->thumb, hex),
-		    until < 0 ? "the next run" : utc_time(until, t),
-		    refused + 1 < REFUSED_MAX ?
-		    ", and the next qualifying certificate is tried" : "");
+	for (refused = 0; r == CARRY_KEY_REFUSED || r == CARRY_UNSERVED;
+	    refused++) {
+		if (r == CARRY_UNSERVED) {
+			/* Reported with the check (event 317). */
+			until = unusable_note_cause(avoid, it->binding->name,
+			    it->sel.chosen->thumb, now, UNUSABLE_UNSERVED);
+		} else {
+			until = unusable_note(avoid, it->binding->name,
+			    it->sel.chosen->thumb, now);
+			say(EV_WARNING, EV_KEY_REFUSED, "%s: HTTP.sys cannot use "
+			    "the private key of certificate %s (error 1312); it "
+			    "is passed over for this binding until %s%s",
+			    it->binding->name,
+			    thumb_format(it->sel.chosen->thumb, hex),
+			    until < 0 ? "the next run" : utc_time(until, t),
+			    refused + 1 < REFUSED_MAX ?
+			    ", and the next qualifying certificate is tried" : "");
+		}
 		if (until < 0 || refused + 1 == REFUSED_MAX ||
 		    plan_replan_item(plan, i, now, avoid) != 0)
 			return APPLY_ERROR;
-		r = carry_out(it, now);
+		r = carry_out_checked(it, now, st);
 	}
 	if (r == APPLY_OK && it->sel.chosen != NULL)
 		unusable_forget(avoid, it->binding->name, it->sel.chosen->thumb);
@@ -630,7 +792,7 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 		else
 			r = w->read_error[i] != 0 ||
 			    recheck(&plan, i, now, avoid) != 0 ? APPLY_ERROR :
-			    carry_out_or_next(&plan, i, avoid, now);
+			    carry_out_or_next(&plan, i, avoid, now, st);
 		if (r != APPLY_ERROR && w->read_error[i] == 0)
 			warn_item(it, st, now);
 		note_result(st, r, now);

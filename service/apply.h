@@ -43,6 +43,10 @@ struct binding_state {
 	int64_t warned_at;             /* last expiry warning (once a day) */
 	int64_t not_after;             /* the bound certificate's, or 0 */
 	bool as_planned;               /* holds what the plan chose */
+	uint64_t verify_failures;      /* checks after a change that failed */
+	int served;                    /* the last check: 1 served, 0 not,
+	                                  -1 none that says (core/verify.h) */
+	int last_verify;               /* its enum verify_outcome, or -1 */
 };
 
 /* What the service remembers between reconciles. */
