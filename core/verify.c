@@ -46,6 +46,9 @@ static const struct {
 	[VERIFY_SKIPPED] = { "skipped",
 	    { false, false, -1, VERIFY_REPORT_NEWS },
 	    { false, false, -1, VERIFY_REPORT_INFO } },
+	[VERIFY_NO_RECORD] = { "no-record",
+	    { false, false, -1, VERIFY_REPORT_NEWS },
+	    { false, false, -1, VERIFY_REPORT_INFO } },
 };
 
 #define NOUTCOMES (sizeof(outcomes) / sizeof(outcomes[0]))

@@ -29,7 +29,8 @@ enum verify_outcome {
 	                            URL on that port, nothing to verify */
 	VERIFY_TIMEOUT,          /* no answer within verify_timeout */
 	VERIFY_NOT_VERIFIABLE,   /* a ccs record: it names no certificate */
-	VERIFY_SKIPPED           /* the binding says verify: false */
+	VERIFY_SKIPPED,          /* the binding says verify: false */
+	VERIFY_NO_RECORD         /* certbind verify: no record to check */
 };
 
 /* "served", "mismatch", "handshake-failed"...: stable words for output. */
