@@ -77,21 +77,12 @@ verify_report_due(enum verify_outcome o, int last)
 	return a.report != VERIFY_REPORT_NEWS || last != (int)o;
 }
 
-/* The server name for an IP record: match.dns, or a name its wildcard
- * covers. */
+/* The server name for an IP record: match.dns, a host name (policy.c). */
 static int
 sni_of_name(const char *dns, char *out, size_t len)
 {
-	int n;
+	int n = snprintf(out, len, "%s", dns != NULL ? dns : "");
 
-	if (dns == NULL) {
-		out[0] = '\0';
-		return 0;
-	}
-	if (dns[0] == '*' && dns[1] == '.')
-		n = snprintf(out, len, "%s%s", VERIFY_WILDCARD_LABEL, dns + 1);
-	else
-		n = snprintf(out, len, "%s", dns);
 	/* A name too long to send is not sent; the address still answers. */
 	if (n < 0 || (size_t)n >= len)
 		out[0] = '\0';

@@ -48,11 +48,10 @@ struct verify_target {
  * The target for binding b: the loopback address for a wildcard (0.0.0.0
  * or [::], and SNI records, whose key is 0.0.0.0), the address itself
  * otherwise; as server name the endpoint's host for an SNI record, and
- * match.dns for an IP record (a wildcard name with its "*" replaced by
- * VERIFY_WILDCARD_LABEL, a name it covers).  Returns 0, or -1 for a ccs
- * record, which cannot be verified (VERIFY_NOT_VERIFIABLE).
+ * match.dns (a host name the certificate covers) for an IP record.
+ * Returns 0, or -1 for a ccs record, which cannot be verified
+ * (VERIFY_NOT_VERIFIABLE).
  */
-#define VERIFY_WILDCARD_LABEL "certbind-verify"
 int verify_target_of(const struct binding *b, struct verify_target *t);
 
 /* How an outcome is reported. */

@@ -106,8 +106,8 @@ handshake_failed(struct verify_result *r, SECURITY_STATUS st,
 	status_text(st, text, sizeof(text));
 	r->outcome = VERIFY_HANDSHAKE_FAILED;
 	r->status = (uint32_t)st;
-	snprintf(r->text, sizeof(r->text), "the TLS handshake failed %s: %s",
-	    when, text);
+	snprintf(r->text, sizeof(r->text), "the TLS handshake failed%s%s: %s",
+	    when[0] != '\0' ? " " : "", when, text);
 }
 
 /* "Connection refused (10061)". */
