@@ -550,8 +550,15 @@ check_change(const struct plan_item *it, struct binding_state *st)
 	undo = roll_back(it, endpoint_format(&it->binding->endpoint, ep,
 	    sizeof(ep)));
 	report_unserved(it, &v, target, undo);
-	return undo == NO_ERROR && it->sel.chosen != NULL ? CARRY_UNSERVED :
-	    APPLY_ERROR;
+	/*
+	 * A new certificate that is not served is passed over; new options
+	 * on the same certificate are simply retried with the binding's
+	 * backoff (a worse certificate would not serve better).
+	 */
+	if (undo != NO_ERROR || it->sel.chosen == NULL ||
+	    it->action == ACTION_UPDATE_OPTIONS)
+		return APPLY_ERROR;
+	return CARRY_UNSERVED;
 }
 
 /* carry_out(), then check what a change serves. */

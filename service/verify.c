@@ -19,6 +19,7 @@
 #define SECURITY_WIN32
 #include <security.h>
 #include <schannel.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,11 +176,12 @@ send_all(struct conn *c, const void *buf, size_t len)
 		n = send(c->s, p, len > INT_MAX ? INT_MAX : (int)len, 0);
 		if (n == SOCKET_ERROR) {
 			if (WSAGetLastError() != WSAEWOULDBLOCK) {
-				io_failed(c, WSAGetLastError(), "sending");
+				io_failed(c, WSAGetLastError(), "while sending");
 				return -1;
 			}
 			if ((w = wait_for(c, true)) <= 0) {
-				io_failed(c, w < 0 ? WSAGetLastError() : 0, "sending");
+				io_failed(c, w < 0 ? WSAGetLastError() : 0,
+				    "while sending");
 				return -1;
 			}
 			continue;
@@ -207,7 +209,7 @@ recv_some(struct conn *c, char *buf, size_t room)
 			return -1;
 		}
 		if (WSAGetLastError() != WSAEWOULDBLOCK) {
-			io_failed(c, WSAGetLastError(), "reading");
+			io_failed(c, WSAGetLastError(), "while reading");
 			return -1;
 		}
 		if ((w = wait_for(c, false)) <= 0) {
@@ -402,6 +404,10 @@ shake_hands(struct conn *c, const struct verify_target *t,
 		FreeCredentialsHandle(&cred);
 		return;
 	}
+	/*
+	 * The connection is closed without a close_notify: no request was
+	 * made, and the server sees a client that went away.
+	 */
 	if (send_token(c, &out[0]) == 0 &&
 	    handshake_rest(c, &cred, &ctx, target) == 0)
 		compare_served(&ctx, thumb, c->r);

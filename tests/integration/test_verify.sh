@@ -153,6 +153,56 @@ test_handshake_failed() {
 	[ -n "$b" ]
 }
 
+# listen ADDRESS PORT MODE: a TCP listener that says no TLS: "hold"
+# keeps each connection open and silent, "reset" resets it at once.
+listen() {
+	/usr/bin/python3 -c '
+import socket, struct, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(8)
+print("ACCEPT", flush=True)
+held = []
+while True:
+    c, _ = s.accept()
+    if sys.argv[3] == "reset":
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                     struct.pack("ii", 1, 0))
+        c.close()
+    else:
+        held.append(c)
+' "$1" "$2" "$3" >"$TMP/server.log" 2>&1 </dev/null &
+	SERVER_PID=$!
+	wait_for 5 grep -q ACCEPT "$TMP/server.log" ||
+	    not_ok "the listener started" "$(cat "$TMP/server.log")"
+}
+
+# A server that resets the connection: the change is undone.  One that
+# accepts and says nothing: timeout, the change is kept, a warning.
+test_reset_timeout() {
+	local a b out rc ep=0.0.0.0:$PORT
+	reset_state
+	policy "$TMP/p.yaml" "$ep" "verify_timeout: 1s"
+	a=$(add_cert --not-after 30)
+	certbind apply --config "$TMP/p.yaml" >/dev/null 2>&1
+	b=$(add_cert --not-after 60)
+	listen 127.0.0.1 "$PORT" reset
+	out=$(certbind apply --config "$TMP/p.yaml" 2>&1); rc=$?
+	expect_eq "reset: apply exits 1" "$rc" 1
+	expect_eq "reset: the previous record is back" "$(bound_hash "$ep")" "$a"
+	expect_match "reset: the handshake failed" "$out" \
+	    "handshake-failed \\(the TLS handshake failed"
+	unserve
+	listen 127.0.0.1 "$PORT" hold
+	out=$(certbind apply --config "$TMP/p.yaml" 2>&1); rc=$?
+	expect_eq "timeout: apply exits 0" "$rc" 0
+	expect_eq "timeout: the change is kept" "$(bound_hash "$ep")" "$b"
+	expect_match "timeout: a warning says so" "$out" \
+	    "^v: .*: timeout \\(no answer to the handshake within the timeout\\); the change is kept"
+	unserve
+}
+
 # Nothing listens: the change is kept, said once as information.
 test_not_listening() {
 	local a b out rc ep=0.0.0.0:$PORT
@@ -289,6 +339,7 @@ test_served
 test_mismatch
 test_handshake_failed
 test_not_listening
+test_reset_timeout
 test_sni
 test_ipv6
 test_key_unusable
