@@ -503,6 +503,16 @@ connect_to(struct conn *c, const struct verify_target *t)
 			return 0;
 	}
 	socket_text(err, text, sizeof(text));
+	/*
+	 * Accepted, then reset or aborted: something listens and broke the
+	 * connection, as a server that cannot complete TLS may.
+	 */
+	if (err == WSAECONNRESET || err == WSAECONNABORTED) {
+		snprintf(msg, sizeof(msg), "the TLS handshake failed: the "
+		    "server broke the connection (%s)", text);
+		result(c->r, VERIFY_HANDSHAKE_FAILED, (uint32_t)err, "%s", msg);
+		return -1;
+	}
 	if (err == WSAETIMEDOUT) {
 		result(c->r, VERIFY_TIMEOUT, (uint32_t)err,
 		    "the connection timed out (%s)", text);
