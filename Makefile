@@ -28,7 +28,7 @@ WINFLAGS := $(WARN) -O2 $(WINDEFS) -I$(B)/libyaml/include
 # -static keeps libgcc out of the import table: certbind.exe imports only
 # DLLs that ship with Windows.
 WINLINK  := -municode -static
-WINLIBS  := -lhttpapi -lncrypt -lcrypt32 -ladvapi32
+WINLIBS  := -lhttpapi -lncrypt -lcrypt32 -lsecur32 -lws2_32 -ladvapi32
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 NATFLAGS := $(WARN) -g -O1 $(SANITIZE)

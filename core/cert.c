@@ -36,6 +36,7 @@ cert_clear(struct cert *c)
 	free(c->cn);
 	free(c->template_name);
 	free(c->template_oid);
+	free(c->key_error);
 	free(c->issuers);
 	memset(c, 0, sizeof(*c));
 }
@@ -63,6 +64,7 @@ inventory_add(struct inventory *inv, const struct cert *c)
 	d->cn = dup_or_null(c->cn, &failed);
 	d->template_name = dup_or_null(c->template_name, &failed);
 	d->template_oid = dup_or_null(c->template_oid, &failed);
+	d->key_error = dup_or_null(c->key_error, &failed);
 	d->dns = NULL;
 	d->ndns = 0;
 	d->issuers = NULL;

@@ -36,6 +36,8 @@ struct cert {
 	size_t ndns;
 	int64_t not_before, not_after;
 	bool has_key;                  /* a usable private key is present */
+	char *key_error;               /* a key is named but cannot be opened
+	                                  or cannot sign: why; else NULL */
 	bool has_eku;                  /* the EKU extension is present */
 	unsigned eku;                  /* EKU_* bits, when has_eku */
 	bool archived;                 /* CERT_ARCHIVED_PROP_ID is set */

@@ -325,7 +325,8 @@ plan_next_event(const struct plan *plan, int64_t now)
 			if (it->sel.cands[j].verdict == VERDICT_NOT_YET_VALID)
 				sooner(&next, cert_valid_from(it->sel.cands[j].cert),
 				    now);
-			else if (it->sel.cands[j].verdict == VERDICT_UNUSABLE)
+			else if (it->sel.cands[j].verdict == VERDICT_UNUSABLE ||
+			    it->sel.cands[j].verdict == VERDICT_UNSERVED)
 				sooner(&next, it->sel.cands[j].retry_at, now);
 		if (held == NULL)
 			continue;

@@ -22,6 +22,7 @@
 #include "ascii.h"
 #include "policy.h"
 #include "record.h"
+#include "verify.h"
 #include "winpath.h"
 #include "yaml_tree.h"
 
@@ -453,6 +454,11 @@ static const struct field defaults_fields[] = {
 	{ .key = "renew_warning_days", .read = read_int,
 	  .offset = offsetof(struct defaults, renew_warning_days),
 	  .min = 0, .max = 365 },
+	{ .key = "verify", .read = read_bool,
+	  .offset = offsetof(struct defaults, verify) },
+	{ .key = "verify_timeout", .read = read_duration,
+	  .offset = offsetof(struct defaults, verify_timeout_ms),
+	  .min = VERIFY_TIMEOUT_MIN_MS, .max = VERIFY_TIMEOUT_MAX_MS },
 };
 
 static const struct table defaults_table = { "defaults", "defaults.",
@@ -772,6 +778,27 @@ read_options(struct loader *l, const struct ynode *v, void *target,
 	    &((struct binding *)target)->options);
 }
 
+/* A binding's own verify and verify_timeout: set, or from defaults. */
+static int
+read_binding_verify(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct binding *b = target;
+
+	b->verify_set = true;
+	return read_bool(l, v, target, f);
+}
+
+static int
+read_binding_verify_timeout(struct loader *l, const struct ynode *v,
+    void *target, const struct field *f)
+{
+	struct binding *b = target;
+
+	b->verify_timeout_set = true;
+	return read_duration(l, v, target, f);
+}
+
 static const struct field binding_fields[] = {
 	{ .key = "name", .required = true, .read = read_name },
 	{ .key = "endpoint", .required = true, .read = read_endpoint },
@@ -779,6 +806,11 @@ static const struct field binding_fields[] = {
 	{ .key = "options", .read = read_options, .child = &options_table },
 	{ .key = "takeover", .read = read_bool,
 	  .offset = offsetof(struct binding, takeover) },
+	{ .key = "verify", .read = read_binding_verify,
+	  .offset = offsetof(struct binding, verify) },
+	{ .key = "verify_timeout", .read = read_binding_verify_timeout,
+	  .offset = offsetof(struct binding, verify_timeout_ms),
+	  .min = VERIFY_TIMEOUT_MIN_MS, .max = VERIFY_TIMEOUT_MAX_MS },
 };
 
 static const struct table binding_table = { "a binding", "", binding_fields,
@@ -917,6 +949,10 @@ resolve(struct policy *p)
 			memcpy(b->app_id, CERTBIND_APP_ID, 16);
 		b->store = (b->options.set & OPT_CERT_STORE) ?
 		    b->options.cert_store : p->defaults.store;
+		if (!b->verify_set)
+			b->verify = p->defaults.verify;
+		if (!b->verify_timeout_set)
+			b->verify_timeout_ms = p->defaults.verify_timeout_ms;
 	}
 }
 
@@ -956,6 +992,8 @@ policy_parse(const char *file, const char *buf, size_t len,
 		return -1;
 	out->defaults.store = STORE_MY;
 	out->defaults.renew_warning_days = DEFAULT_RENEW_WARNING_DAYS;
+	out->defaults.verify = true;
+	out->defaults.verify_timeout_ms = VERIFY_TIMEOUT_DEFAULT_MS;
 	out->service.resync_ms = DEFAULT_RESYNC_MS;
 	out->service.debounce_ms = DEFAULT_DEBOUNCE_MS;
 	out->service.log = LOG_EVENTLOG;

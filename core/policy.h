@@ -75,6 +75,11 @@ struct binding {
 	struct match match;
 	struct options options;
 	bool takeover;                 /* may adopt a record of another AppId */
+	bool verify;                   /* check what the endpoint serves after
+	                                  a change (core/verify.h) */
+	bool verify_set;               /* ... said by the binding itself */
+	int64_t verify_timeout_ms;     /* how long that check may take */
+	bool verify_timeout_set;       /* ... said by the binding itself */
 	/* Resolved from options, defaults and built-in defaults: */
 	uint8_t app_id[16];            /* the AppId that marks our records */
 	enum cert_store store;         /* where its certificate must be */
@@ -86,6 +91,8 @@ struct defaults {
 	bool has_app_id;
 	uint8_t app_id[16];
 	int renew_warning_days;
+	bool verify;                   /* for bindings that do not say */
+	int64_t verify_timeout_ms;
 };
 
 enum log_target { LOG_EVENTLOG, LOG_STDERR };

@@ -821,6 +821,19 @@ json_service(struct sbuf *s, const struct loop_stats *ls)
 	    (unsigned long long)ls->private_bytes);
 }
 
+/* What each binding's endpoint serves: "probe": [...] (probe.c). */
+static void
+json_probe(struct sbuf *s, const struct probe_list *l)
+{
+	char *a;
+
+	if (l == NULL)
+		return;
+	a = probe_json_array(l);
+	sb_printf(s, ",\n  \"probe\": %s", a != NULL ? a : "null");
+	free(a);
+}
+
 char *
 report_status_json(const struct status *st, int64_t now)
 {
@@ -875,6 +888,7 @@ report_status_json(const struct status *st, int64_t now)
 		json_broken(&s, &st->broken[i], i);
 	sb_printf(&s, "%s]", st->nbroken ? "\n  " : "");
 	json_service(&s, st->service);
+	json_probe(&s, st->probe);
 	sb_printf(&s, "\n}\n");
 	return sb_finish(&s);
 }

@@ -126,7 +126,8 @@ select_judge(const struct binding *b, const struct cert *c, int64_t now,
 	if (due(cert_expired_from(c), now))
 		return VERDICT_EXPIRED;
 	if (!c->has_key)
-		return VERDICT_NO_KEY;
+		return c->key_error != NULL ? VERDICT_KEY_UNUSABLE :
+		    VERDICT_NO_KEY;
 	if (c->has_eku && !(c->eku & (EKU_SERVER_AUTH | EKU_ANY)))
 		return VERDICT_EKU;
 	if (m->nthumbprints > 0 && !successor && !thumb_listed(m, c))
@@ -210,6 +211,14 @@ verdict_text(enum verdict v, const struct binding *b, const struct cert *c,
 		snprintf(buf, len, "HTTP.sys could not use its private key "
 		    "(error 1312)");
 		break;
+	case VERDICT_KEY_UNUSABLE:
+		snprintf(buf, len, "key-unusable: %s",
+		    c->key_error != NULL ? c->key_error : "?");
+		break;
+	case VERDICT_UNSERVED:
+		snprintf(buf, len, "once bound, the endpoint did not serve it "
+		    "(verify); tried again after a backoff");
+		break;
 	}
 	free(quoted);
 	return buf;
@@ -233,6 +242,8 @@ verdict_name(enum verdict v)
 		[VERDICT_TEMPLATE] = "template",
 		[VERDICT_DAYS_LEFT] = "days-left",
 		[VERDICT_UNUSABLE] = "unusable",
+		[VERDICT_KEY_UNUSABLE] = "key-unusable",
+		[VERDICT_UNSERVED] = "unserved",
 	};
 
 	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
@@ -423,7 +434,9 @@ select_cert_avoiding(const struct binding *b, const struct cert_index *ix,
 		c->verdict = select_judge(b, c->cert, now, c->successor);
 		if (c->verdict == VERDICT_OK && unusable_now(avoid, b->name,
 		    c->cert->thumb, now, &c->retry_at))
-			c->verdict = VERDICT_UNUSABLE;
+			c->verdict = unusable_cause(avoid, b->name,
+			    c->cert->thumb) == UNUSABLE_UNSERVED ?
+			    VERDICT_UNSERVED : VERDICT_UNUSABLE;
 		if (c->verdict == VERDICT_OK &&
 		    (out->chosen == NULL || select_better(c->cert, out->chosen)))
 			out->chosen = c->cert;

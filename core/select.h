@@ -31,8 +31,13 @@ enum verdict {
 	                              match.issuer_thumbprints */
 	VERDICT_TEMPLATE,          /* not from match.template */
 	VERDICT_DAYS_LEFT,         /* expires sooner than match.min_days_left */
-	VERDICT_UNUSABLE           /* qualifies, but HTTP.sys refused its key
+	VERDICT_UNUSABLE,          /* qualifies, but HTTP.sys refused its key
 	                              (error 1312) and its backoff runs */
+	VERDICT_KEY_UNUSABLE,      /* its key is named but does not open or
+	                              sign (checked where VERDICT_NO_KEY is) */
+	VERDICT_UNSERVED           /* qualifies, but once bound the endpoint
+	                              did not serve it (core/verify.h) and its
+	                              backoff runs */
 };
 
 /* One certificate considered for a binding, and how it fared. */

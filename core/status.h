@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "plan.h"
+#include "probe.h"
 #include "wakeup.h"
 
 struct status_row {
@@ -48,6 +49,9 @@ struct status {
 	size_t nbroken;
 	const struct loop_stats *service; /* the running service loop's
 	                                  counts, or NULL when none runs
+	                                  (set by the caller) */
+	const struct probe_list *probe; /* what each binding's endpoint
+	                                  serves (status --probe), or NULL
 	                                  (set by the caller) */
 };
 

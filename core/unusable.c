@@ -62,6 +62,23 @@ int64_t
 unusable_note(struct unusable_list *l, const char *binding,
     const uint8_t thumb[THUMB_LEN], int64_t now)
 {
+	return unusable_note_cause(l, binding, thumb, now,
+	    UNUSABLE_KEY_REFUSED);
+}
+
+enum unusable_cause
+unusable_cause(const struct unusable_list *l, const char *binding,
+    const uint8_t thumb[THUMB_LEN])
+{
+	const struct unusable *u = l != NULL ? find(l, binding, thumb) : NULL;
+
+	return u != NULL ? u->cause : UNUSABLE_KEY_REFUSED;
+}
+
+int64_t
+unusable_note_cause(struct unusable_list *l, const char *binding,
+    const uint8_t thumb[THUMB_LEN], int64_t now, enum unusable_cause cause)
+{
 	struct unusable *u = find(l, binding, thumb);
 
 	if (u == NULL) {
@@ -71,6 +88,7 @@ unusable_note(struct unusable_list *l, const char *binding,
 		memcpy(u->thumb, thumb, THUMB_LEN);
 	}
 	u->refusals++;
+	u->cause = cause;
 	u->until = now + unusable_backoff(u->refusals);
 	return u->until;
 }

@@ -24,8 +24,17 @@
 #define UNUSABLE_BACKOFF_MAX (60 * 60)
 #define UNUSABLE_MAX 256                   /* entries kept; oldest dropped */
 
+/* Why a certificate is passed over. */
+enum unusable_cause {
+	UNUSABLE_KEY_REFUSED,          /* HTTP.sys refused its key (1312) */
+	UNUSABLE_UNSERVED              /* bound, the endpoint did not serve it
+	                                  (mismatch or handshake-failed, see
+	                                  verify.h); the change was rolled back */
+};
+
 struct unusable {
 	char binding[BINDING_NAME_MAX + 1];
+	enum unusable_cause cause;     /* of the latest refusal */
 	uint8_t thumb[THUMB_LEN];
 	int refusals;                  /* in a row, for the backoff */
 	int64_t until;                 /* passed over while now < until */
@@ -46,6 +55,14 @@ int64_t unusable_backoff(int refusals);
  */
 int64_t unusable_note(struct unusable_list *l, const char *binding,
     const uint8_t thumb[THUMB_LEN], int64_t now);
+
+/* The same, for the given cause (unusable_note is UNUSABLE_KEY_REFUSED). */
+int64_t unusable_note_cause(struct unusable_list *l, const char *binding,
+    const uint8_t thumb[THUMB_LEN], int64_t now, enum unusable_cause cause);
+
+/* The cause of thumb's latest refusal for binding (KEY_REFUSED if none). */
+enum unusable_cause unusable_cause(const struct unusable_list *l,
+    const char *binding, const uint8_t thumb[THUMB_LEN]);
 
 /*
  * thumb is passed over for binding at time now; *until (may be NULL) is

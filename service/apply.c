@@ -13,6 +13,9 @@
  * (action "unreadable") and left alone; the others go on.  A certificate
  * HTTP.sys refuses (error 1312: it cannot use the private key) is passed
  * over for that binding and the next qualifying one tried at once.
+ * After a change, what the endpoint serves is checked (verify.c); a
+ * change that broke serving is undone the same way, and the certificate
+ * passed over for a while.
  */
 #include <windows.h>
 #include <stdarg.h>
@@ -23,6 +26,7 @@
 
 #include "../core/due.h"
 #include "../core/plan.h"
+#include "../core/probe.h"
 #include "../core/report.h"
 #include "../core/schedule.h"
 #include "../core/status.h"
@@ -34,6 +38,7 @@
 #include "loopstats.h"
 #include "policyfile.h"
 #include "store.h"
+#include "verify.h"
 #include "winerr.h"
 
 #define MSG_MAX 4096
@@ -414,6 +419,160 @@ carry_out(const struct plan_item *it, int64_t now)
 	return APPLY_ERROR;
 }
 
+/* --- verify after a change -------------------------------------------- */
+
+/*
+ * carry_out_checked(): the change was made, the endpoint did not serve it
+ * (mismatch or handshake-failed), and the previous record is back.
+ */
+#define CARRY_UNSERVED (-3)
+
+static bool
+writes(const struct plan_item *it)
+{
+	return it->action == ACTION_CREATE || it->action == ACTION_UPDATE_HASH ||
+	    it->action == ACTION_UPDATE_OPTIONS;
+}
+
+/*
+ * Put back the record it held before the change: the same replace as a
+ * rotation (Update, or Delete then Set with the journal), or a Delete
+ * when there was none.  0, or the Win32 error, after reporting.
+ */
+static uint32_t
+roll_back(const struct plan_item *it, const char *ep)
+{
+	char why[RECORD_TEXT_MAX + 512], netsh[RECORD_TEXT_MAX];
+	struct replace_result res;
+	struct ssl_record now;
+	uint32_t rc;
+
+	/* The record as HTTP.sys holds it now, for Update and Delete. */
+	if ((rc = httpsys_query(&it->binding->endpoint, &now)) != NO_ERROR)
+		now = it->desired;
+	if (!it->has_current) {
+		if ((rc = httpsys_delete(&now)) != NO_ERROR)
+			say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: the record certbind "
+			    "created for %s could not be deleted again: %s",
+			    it->binding->name, ep, httpsys_strerror(rc, &now, why,
+			    sizeof(why)));
+		return rc;
+	}
+	httpsys_replace(&now, &it->current, &res);
+	if (res.error == NO_ERROR)
+		return NO_ERROR;
+	if (res.restore_error != 0)
+		say(EV_ERROR, EV_RESTORE_FAILED, "%s: %s IS UNBOUND: putting "
+		    "back the previous record failed (%s). Recreate it with: %s",
+		    it->binding->name, ep, httpsys_strerror(res.restore_error,
+		    &it->current, why, sizeof(why)),
+		    report_netsh(&it->current, netsh, sizeof(netsh)));
+	else
+		say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: %s failed putting back "
+		    "the previous record for %s: %s", it->binding->name, res.step,
+		    ep, httpsys_strerror(res.error, &it->current, why,
+		    sizeof(why)));
+	return res.error;
+}
+
+/* Remember what the check said, for the metrics and the next check. */
+static void
+note_verify(struct binding_state *st, const struct verify_result *v,
+    const struct verify_action *a)
+{
+	if (st == NULL)
+		return;
+	if (a->served >= 0)
+		st->served = a->served;
+	if (a->failure)
+		st->verify_failures++;
+	st->last_verify = (int)v->outcome;
+}
+
+/* The check failed: the message, with what to look at. */
+static void
+report_unserved(const struct plan_item *it, const struct verify_result *v,
+    const char *target, uint32_t undo)
+{
+	char hex[THUMB_HEX];
+	const char *thumb = it->sel.chosen != NULL ?
+	    thumb_format(it->sel.chosen->thumb, hex) : "the new one";
+
+	say(EV_ERROR, EV_VERIFY_FAILED, "%s: after the change, %s: %s (%s). "
+	    "%s Check certificate %s: that its private key is in a provider "
+	    "HTTP.sys can use (certutil -store My %s shows the provider) and "
+	    "that SYSTEM may read it (certlm.msc, All Tasks, Manage Private "
+	    "Keys). It is passed over for this binding for a while (10 s, "
+	    "doubling, at most 1 h), and the next qualifying certificate is "
+	    "tried", it->binding->name, target,
+	    verify_outcome_name(v->outcome), v->text, undo == NO_ERROR ?
+	    (it->has_current ? "The previous record was put back." :
+	    "The record certbind created was deleted again.") :
+	    "PUTTING THE PREVIOUS RECORD BACK FAILED (see the event before).",
+	    thumb, thumb);
+}
+
+/*
+ * Check what the endpoint serves after item it was carried out, and undo
+ * the change when it broke serving.  APPLY_OK, CARRY_UNSERVED (undone),
+ * or APPLY_ERROR (undoing failed too).
+ */
+static int
+check_change(const struct plan_item *it, struct binding_state *st)
+{
+	struct verify_result v;
+	struct verify_action a;
+	char target[ENDPOINT_TEXT_MAX + 300], ep[ENDPOINT_TEXT_MAX];
+	uint32_t undo;
+	int last = st != NULL ? st->last_verify : -1;
+
+	verify_binding(it->binding, &it->desired, &v);
+	verify_decide(v.outcome, true, &a);
+	note_verify(st, &v, &a);
+	verify_target_text(it->binding, target, sizeof(target));
+	if (!a.roll_back) {
+		if (!verify_report_due(v.outcome, last))
+			return APPLY_OK;
+		if (a.report == VERIFY_REPORT_WARNING)
+			say(EV_WARNING, EV_VERIFY_TIMEOUT, "%s: %s: %s (%s); the "
+			    "change is kept", it->binding->name, target,
+			    verify_outcome_name(v.outcome), v.text);
+		else if (v.outcome == VERIFY_SERVED)
+			say(EV_INFO, EV_VERIFY_SERVED, "%s: %s %s",
+			    it->binding->name, target, v.text);
+		else
+			say(EV_INFO, EV_VERIFY_UNVERIFIED, "%s: %s: %s (%s); "
+			    "nothing was verified and the change is kept",
+			    it->binding->name, target,
+			    verify_outcome_name(v.outcome), v.text);
+		return APPLY_OK;
+	}
+	undo = roll_back(it, endpoint_format(&it->binding->endpoint, ep,
+	    sizeof(ep)));
+	report_unserved(it, &v, target, undo);
+	/*
+	 * A new certificate that is not served is passed over; new options
+	 * on the same certificate are simply retried with the binding's
+	 * backoff (a worse certificate would not serve better).
+	 */
+	if (undo != NO_ERROR || it->sel.chosen == NULL ||
+	    it->action == ACTION_UPDATE_OPTIONS)
+		return APPLY_ERROR;
+	return CARRY_UNSERVED;
+}
+
+/* carry_out(), then check what a change serves. */
+static int
+carry_out_checked(const struct plan_item *it, int64_t now,
+    struct binding_state *st)
+{
+	int r = carry_out(it, now);
+
+	if (r != APPLY_OK || !writes(it))
+		return r;
+	return check_change(it, st);
+}
+
 /*
  * Another tool may have changed the record at item i's endpoint since it
  * was read: read it again right before writing, and if it differs, plan
@@ -483,6 +642,8 @@ state_of(struct runstate *rs, const char *name)
 		return NULL;
 	rs->bindings = v;
 	memset(&v[rs->n], 0, sizeof(*v));
+	v[rs->n].served = -1;
+	v[rs->n].last_verify = -1;
 	snprintf(v[rs->n].name, sizeof(v[rs->n].name), "%s", name);
 	return &v[rs->n++];
 }
@@ -533,6 +694,7 @@ warn_item(const struct plan_item *it, struct binding_state *st, int64_t now)
 
 /*
  * Carry out item i; when HTTP.sys refuses the chosen certificate's key,
+ * or the endpoint does not serve it once bound (the change was undone),
  * pass it over for the binding (unusable.h) and carry out the plan for
  * the next qualifying one, a few times at most.  A refusal makes the
  * binding's result an error (the service backs off), even when another
@@ -540,27 +702,35 @@ warn_item(const struct plan_item *it, struct binding_state *st, int64_t now)
  */
 static int
 carry_out_or_next(struct plan *plan, size_t i, struct unusable_list *avoid,
-    int64_t now)
+    int64_t now, struct binding_state *st)
 {
 	const struct plan_item *it = &plan->items[i];
 	char hex[THUMB_HEX], t[21];
-	int r = carry_out(it, now), refused;
+	int r = carry_out_checked(it, now, st), refused;
 	int64_t until;
 
-	for (refused = 0; r == CARRY_KEY_REFUSED; refused++) {
-		until = unusable_note(avoid, it->binding->name,
-		    it->sel.chosen->thumb, now);
-		say(EV_WARNING, EV_KEY_REFUSED, "%s: HTTP.sys cannot use the "
-		    "private key of certificate %s (error 1312); it is passed "
-		    "over for this binding until %s%s", it->binding->name,
-		    thumb_format(it->sel.chosen->thumb, hex),
-		    until < 0 ? "the next run" : utc_time(until, t),
-		    refused + 1 < REFUSED_MAX ?
-		    ", and the next qualifying certificate is tried" : "");
+	for (refused = 0; r == CARRY_KEY_REFUSED || r == CARRY_UNSERVED;
+	    refused++) {
+		if (r == CARRY_UNSERVED) {
+			/* Reported with the check (event 317). */
+			until = unusable_note_cause(avoid, it->binding->name,
+			    it->sel.chosen->thumb, now, UNUSABLE_UNSERVED);
+		} else {
+			until = unusable_note(avoid, it->binding->name,
+			    it->sel.chosen->thumb, now);
+			say(EV_WARNING, EV_KEY_REFUSED, "%s: HTTP.sys cannot use "
+			    "the private key of certificate %s (error 1312); it "
+			    "is passed over for this binding until %s%s",
+			    it->binding->name,
+			    thumb_format(it->sel.chosen->thumb, hex),
+			    until < 0 ? "the next run" : utc_time(until, t),
+			    refused + 1 < REFUSED_MAX ?
+			    ", and the next qualifying certificate is tried" : "");
+		}
 		if (until < 0 || refused + 1 == REFUSED_MAX ||
 		    plan_replan_item(plan, i, now, avoid) != 0)
 			return APPLY_ERROR;
-		r = carry_out(it, now);
+		r = carry_out_checked(it, now, st);
 	}
 	if (r == APPLY_OK && it->sel.chosen != NULL)
 		unusable_forget(avoid, it->binding->name, it->sel.chosen->thumb);
@@ -630,7 +800,7 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 		else
 			r = w->read_error[i] != 0 ||
 			    recheck(&plan, i, now, avoid) != 0 ? APPLY_ERROR :
-			    carry_out_or_next(&plan, i, avoid, now);
+			    carry_out_or_next(&plan, i, avoid, now, st);
 		if (r != APPLY_ERROR && w->read_error[i] == 0)
 			warn_item(it, st, now);
 		note_result(st, r, now);
@@ -805,15 +975,128 @@ plan_run(const char *path, bool json, bool explain)
 	return result;
 }
 
+/* --- verify, status --probe ------------------------------------------ */
+
+/* What binding it's endpoint serves, against the record it has now. */
+static void
+probe_one(const struct plan_item *it, struct probe_row *row)
+{
+	struct verify_result v;
+	char target[ENDPOINT_TEXT_MAX + 300];
+
+	row->binding = it->binding->name;
+	endpoint_format(&it->binding->endpoint, row->endpoint,
+	    sizeof(row->endpoint));
+	if (it->action == ACTION_UNREADABLE || !it->has_current) {
+		row->outcome = VERIFY_NO_RECORD;
+		snprintf(row->detail, sizeof(row->detail), "%s",
+		    it->action == ACTION_UNREADABLE ? "its record cannot be "
+		    "read" : "HTTP.sys has no record for it");
+		return;
+	}
+	verify_binding(it->binding, &it->current, &v);
+	row->outcome = v.outcome;
+	snprintf(row->detail, sizeof(row->detail), "%s: %s",
+	    verify_target_text(it->binding, target, sizeof(target)), v.text);
+}
+
+/* One row per binding of plan, or for the one named only.  0 or -1. */
+static int
+probe_build(const struct plan *plan, const char *only, struct probe_list *l)
+{
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	if ((l->rows = calloc(plan->n ? plan->n : 1, sizeof(*l->rows))) == NULL)
+		return -1;
+	for (i = 0; i < plan->n; i++)
+		if (only == NULL || strcmp(plan->items[i].binding->name, only) == 0)
+			probe_one(&plan->items[i], &l->rows[l->n++]);
+	return 0;
+}
+
+static bool
+has_binding(const struct policy *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nbindings; i++)
+		if (strcmp(p->bindings[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* {"time": ..., "bindings": [...]}; 0, or -1 when out of memory. */
+static int
+print_verify_json(const struct probe_list *l, int64_t now)
+{
+	char t[21], *rows = probe_json_array(l);
+
+	if (rows == NULL)
+		return print_report(NULL);
+	out_printf(OUT_STDOUT, "{\n  \"time\": \"%s\",\n  \"bindings\": %s\n}\n",
+	    utc_time(now, t), rows);
+	free(rows);
+	return 0;
+}
+
+/* The status text, then what each endpoint serves; frees text. */
+static char *
+with_probe_text(char *text, const struct probe_list *l)
+{
+	char *lines = probe_text(l), *all = NULL;
+	size_t a = strlen(text), b;
+
+	if (lines != NULL) {
+		b = strlen(lines);
+		if ((all = malloc(a + b + 32)) != NULL)
+			snprintf(all, a + b + 32, "%s\nwhat each endpoint serves:\n"
+			    "%s", text, lines);
+	}
+	free(lines);
+	free(text);
+	return all;
+}
+
+int
+verify_run(const char *path, const char *only, bool json)
+{
+	struct world w;
+	struct plan plan;
+	struct probe_list l;
+	int64_t now = (int64_t)time(NULL);
+	int result = 1;
+
+	if (world_plan(path, READ_DECLARED, &w, &plan, now) != 0) {
+		world_free(&w);
+		return 1;
+	}
+	if (only != NULL && !has_binding(w.policy, only))
+		out_printf(OUT_STDERR, "certbind verify: the policy has no "
+		    "binding named '%s'\n", only);
+	else if (probe_build(&plan, only, &l) != 0)
+		print_report(NULL);
+	else {
+		if ((json ? print_verify_json(&l, now) :
+		    print_report(probe_text(&l))) == 0)
+			result = probe_failed(&l) ? 1 : 0;
+		probe_free(&l);
+	}
+	plan_free(&plan);
+	world_free(&w);
+	return result;
+}
+
 /* --- status ------------------------------------------------------------ */
 
 int
-status_run(const char *path, bool json)
+status_run(const char *path, bool json, bool probe)
 {
 	struct world w;
 	struct plan plan;
 	struct status st;
 	struct loop_stats loop;
+	struct probe_list pl = { 0 };
 	int64_t now = (int64_t)time(NULL);
 	char *text = NULL;
 	int result = PLAN_ERROR;
@@ -827,8 +1110,13 @@ status_run(const char *path, bool json)
 		/* The running service's counts, if one runs (loopstats.c). */
 		if (loopstats_read(&loop))
 			st.service = &loop;
+		/* What each endpoint serves, checked now (verify.c). */
+		if (probe && probe_build(&plan, NULL, &pl) == 0)
+			st.probe = &pl;
 		text = json ? report_status_json(&st, now) :
 		    report_status_text(&st, now);
+		if (text != NULL && st.probe != NULL && !json)
+			text = with_probe_text(text, &pl);
 		/* Everything was printed; a record that cannot be read is an
 		 * error, as for plan. */
 		if (print_report(text) == 0)
@@ -836,6 +1124,7 @@ status_run(const char *path, bool json)
 		status_free(&st);
 	} else
 		print_report(NULL);
+	probe_free(&pl);
 	plan_free(&plan);
 	world_free(&w);
 	return result;

@@ -43,6 +43,10 @@ struct binding_state {
 	int64_t warned_at;             /* last expiry warning (once a day) */
 	int64_t not_after;             /* the bound certificate's, or 0 */
 	bool as_planned;               /* holds what the plan chose */
+	uint64_t verify_failures;      /* checks after a change that failed */
+	int served;                    /* the last check: 1 served, 0 not,
+	                                  -1 none that says (core/verify.h) */
+	int last_verify;               /* its enum verify_outcome, or -1 */
 };
 
 /* What the service remembers between reconciles. */
@@ -76,7 +80,17 @@ int plan_run(const char *path, bool json, bool explain);
  * policy at path, which may be NULL, uses it) as the matcher sees it. */
 int certs_run(const char *path, bool json);
 
-/* Print every SSL record HTTP.sys has against the policy; 0 or 1. */
-int status_run(const char *path, bool json);
+/*
+ * Print every SSL record HTTP.sys has against the policy; 0 or 1.  With
+ * probe, also what each binding's endpoint serves (verify.c).
+ */
+int status_run(const char *path, bool json, bool probe);
+
+/*
+ * Check what each binding's endpoint serves (or the binding named only's)
+ * against the record HTTP.sys has now, and print it; 1 when one serves
+ * another certificate or fails the handshake, or on error, else 0.
+ */
+int verify_run(const char *path, const char *only, bool json);
 
 #endif

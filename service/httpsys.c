@@ -620,6 +620,12 @@ httpsys_create(const struct ssl_record *rec)
 	return call(OP_SET, rec);
 }
 
+uint32_t
+httpsys_delete(const struct ssl_record *rec)
+{
+	return call(OP_DELETE, rec);
+}
+
 void
 httpsys_replace(const struct ssl_record *old, const struct ssl_record *rec,
     struct replace_result *res)

@@ -42,6 +42,10 @@ uint32_t httpsys_list(struct ssl_record **out, size_t *n,
 
 uint32_t httpsys_create(const struct ssl_record *rec);
 
+/* Delete the record at rec's endpoint (undoing a create that broke
+ * serving: the endpoint had no record before). */
+uint32_t httpsys_delete(const struct ssl_record *rec);
+
 /*
  * Replace old (as read from HTTP.sys) with rec at the same endpoint.
  * Atomic where Windows offers HttpUpdateServiceConfiguration (Windows 10

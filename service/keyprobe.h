@@ -1,9 +1,14 @@
 /*
- * keyprobe.h - can a certificate's private key be opened?
+ * keyprobe.h - can a certificate's private key be used?
  *
  * The matcher passes over a certificate without a usable key (store.c),
  * and the test suite's stand-in HTTP.sys refuses one with error 1312 as
- * Windows does; both ask this one question the same way.
+ * Windows does; both ask this one question the same way.  Usable means
+ * that the key opens, silently, for the account certbind runs as (the
+ * service: LocalSystem, the account HTTP.sys uses the key as) and that it
+ * signs a throwaway SHA-256 digest: a key that opens but cannot sign
+ * (no signing usage, a provider that cannot reach it) fails the TLS
+ * handshake all the same.
  */
 #ifndef CERTBIND_KEYPROBE_H
 #define CERTBIND_KEYPROBE_H
@@ -11,8 +16,16 @@
 #include <windows.h>
 #include <wincrypt.h>
 #include <stdbool.h>
+#include <stddef.h>
 
-/* The key of ctx opens, silently (no UI), for the calling account. */
+/* The key of ctx opens, silently (no UI), and signs, for this account. */
 bool key_usable(PCCERT_CONTEXT ctx);
+
+/*
+ * The same, saying why not: false with why "" when the certificate names
+ * no private key at all, false with why set ("NCryptSignHash: Keyset does
+ * not exist (0x80090016)") when it names one that does not open or sign.
+ */
+bool key_check(PCCERT_CONTEXT ctx, char *why, size_t len);
 
 #endif

@@ -6,6 +6,7 @@
  *   certbind plan --config FILE    say what apply would do, change nothing
  *   certbind status --config FILE  every HTTP.sys SSL binding, and drift
  *   certbind check --config FILE   check a policy file, change nothing
+ *   certbind verify --config FILE  what each endpoint serves, checked now
  *   certbind version
  * Arguments arrive as UTF-16 (wmain) and are passed on as UTF-8.
  */
@@ -42,9 +43,13 @@ static const char usage[] =
     "  plan --config FILE [--json] [--explain]\n"
     "                        say what apply would do; exit 0 nothing to do,\n"
     "                        2 changes pending, 1 error\n"
-    "  status --config FILE [--json]\n"
+    "  status --config FILE [--json] [--probe]\n"
     "                        list every SSL binding HTTP.sys has, against the\n"
     "                        policy and the store; exit 0, or 1 on error\n"
+    "  verify --config FILE [--binding NAME] [--json]\n"
+    "                        check with a TLS handshake what each endpoint\n"
+    "                        serves; exit 1 when one serves another\n"
+    "                        certificate or fails the handshake\n"
     "  certs [--config FILE] [--json]\n"
     "                        every certificate in the store as the matcher\n"
     "                        sees it\n"
@@ -109,7 +114,7 @@ static const char plan_usage[] =
     "exit status: 0 nothing to change; 2 changes pending; 1 error.\n";
 
 static const char status_usage[] =
-    "usage: certbind status --config FILE [--json]\n"
+    "usage: certbind status --config FILE [--json] [--probe]\n"
     "\n"
     "Lists every SSL binding HTTP.sys has - ip:port, hostname:port and\n"
     "ccs:port, declared in the policy or not - with its thumbprint, AppId\n"
@@ -121,8 +126,27 @@ static const char status_usage[] =
     "nothing.\n"
     "\n"
     "  --json      print the report as JSON (layout in README.md)\n"
+    "  --probe     also check with a TLS handshake what each binding's\n"
+    "              endpoint serves, as 'certbind verify' does\n"
     "\n"
     "exit status: 0 the report was printed; 1 error.\n";
+
+static const char verify_usage[] =
+    "usage: certbind verify --config FILE [--binding NAME] [--json]\n"
+    "\n"
+    "Opens a TLS connection to each binding's endpoint (or NAME's) as a\n"
+    "client - 127.0.0.1 or [::1] for a wildcard address, with the host\n"
+    "name or match.dns as the server name - and compares the certificate\n"
+    "presented with the one its HTTP.sys record names: served, mismatch,\n"
+    "handshake-failed, not-listening (nothing has a URL on the port),\n"
+    "timeout, not-verifiable (ccs), skipped (verify: false) or no-record.\n"
+    "No trust is checked and no HTTP request is sent.  Changes nothing.\n"
+    "\n"
+    "  --binding NAME  check this binding only\n"
+    "  --json          print the outcomes as JSON (layout in README.md)\n"
+    "\n"
+    "exit status: 0 nothing failed; 1 a binding serves another certificate\n"
+    "or fails the handshake, the binding is not in the policy, or error.\n";
 
 static const char service_usage[] =
     "usage: certbind service install [--allow-insecure-policy] [--config FILE]\n"
@@ -175,6 +199,8 @@ struct args {
 	int help;
 	int json;
 	int explain;
+	int probe;                     /* status --probe */
+	const char *binding;           /* verify --binding NAME */
 	int allow_insecure;            /* service install|run */
 	uint32_t lock_timeout_ms;
 };
@@ -219,6 +245,12 @@ parse_args(int argc, char **argv, struct args *a)
 			a->json = 1;
 		else if (strcmp(argv[i], "--explain") == 0)
 			a->explain = 1;
+		else if (strcmp(argv[i], "--probe") == 0 &&
+		    strcmp(a->command, "status") == 0)
+			a->probe = 1;
+		else if (strcmp(argv[i], "--binding") == 0 && i + 1 < argc &&
+		    strcmp(a->command, "verify") == 0)
+			a->binding = argv[++i];
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			a->config = argv[++i];
 		else if (strncmp(argv[i], "--config=", 9) == 0)
@@ -384,7 +416,16 @@ run(int argc, char **argv)
 			out_puts(OUT_STDOUT, status_usage);
 			return 0;
 		}
-		return need_config(&a) ? 1 : status_run(a.config, a.json != 0);
+		return need_config(&a) ? 1 : status_run(a.config, a.json != 0,
+		    a.probe != 0);
+	}
+	if (strcmp(a.command, "verify") == 0) {
+		if (a.help) {
+			out_puts(OUT_STDOUT, verify_usage);
+			return 0;
+		}
+		return need_config(&a) ? 1 : verify_run(a.config, a.binding,
+		    a.json != 0);
 	}
 	if (strcmp(a.command, "service") == 0)
 		return cmd_service(&a);

@@ -5,6 +5,8 @@
  *   # certbind metrics file                                first line, always
  *   certbind_certificate_not_after_seconds{binding="api"}  NotAfter, UTC
  *   certbind_binding_as_planned{binding="api"}             1 or 0
+ *   certbind_verify_failures_total{binding="api"}          checks failed
+ *   certbind_binding_served{binding="api"}                 1 or 0, when known
  *   certbind_reconciles_total, certbind_rebinds_total, certbind_errors_total
  *   certbind_loop_wakeups_total{cause="timer"}             one per cause
  *   certbind_private_bytes                                 the service's
@@ -48,6 +50,35 @@ write_loop(struct textbuf *f, const struct loop_stats *s)
 	    (unsigned long long)s->private_bytes);
 }
 
+/*
+ * What the checks after a change said (core/verify.h): the failures, and
+ * whether the endpoint served the record's certificate at the last check
+ * that could tell (none before such a check).
+ */
+static void
+write_verify(struct textbuf *f, const struct runstate *rs)
+{
+	size_t i;
+
+	textbuf_printf(f, "# HELP certbind_verify_failures_total Checks after "
+	    "a change that found the endpoint not serving the new "
+	    "certificate (the change was undone).\n"
+	    "# TYPE certbind_verify_failures_total counter\n");
+	for (i = 0; i < rs->n; i++)
+		textbuf_printf(f,
+		    "certbind_verify_failures_total{binding=\"%s\"} %llu\n",
+		    rs->bindings[i].name,
+		    (unsigned long long)rs->bindings[i].verify_failures);
+	textbuf_printf(f, "# HELP certbind_binding_served 1 when the endpoint "
+	    "served the record's certificate at the last check.\n"
+	    "# TYPE certbind_binding_served gauge\n");
+	for (i = 0; i < rs->n; i++)
+		if (rs->bindings[i].served >= 0)
+			textbuf_printf(f,
+			    "certbind_binding_served{binding=\"%s\"} %d\n",
+			    rs->bindings[i].name, rs->bindings[i].served);
+}
+
 /* The whole file, built in memory to be written with one WriteFile. */
 static void
 write_all(struct textbuf *f, const struct runstate *rs)
@@ -84,6 +115,7 @@ write_all(struct textbuf *f, const struct runstate *rs)
 	    "certbind_errors_total %llu\n",
 	    (unsigned long long)rs->reconciles,
 	    (unsigned long long)rs->rebinds, (unsigned long long)rs->errors);
+	write_verify(f, rs);
 	write_loop(f, &rs->loop);
 }
 

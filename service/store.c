@@ -300,6 +300,24 @@ read_cert(PCCERT_CONTEXT ctx, struct cert *c)
 }
 
 /*
+ * Whether the key opens and signs; when a key is named but fails, why
+ * (plan --explain shows it as key-unusable: ...).
+ */
+static int
+examine_key(PCCERT_CONTEXT ctx, struct cert *c)
+{
+	char why[512];
+
+	c->has_key = key_check(ctx, why, sizeof(why));
+	if (c->has_key || why[0] == '\0')
+		return 0;
+	if ((c->key_error = malloc(strlen(why) + 1)) == NULL)
+		return -1;
+	strcpy(c->key_error, why);
+	return 0;
+}
+
+/*
  * The costly facts, for the certificates that need them (core/examine.c):
  * whether the private key opens, and the chain.  Each is a provider or
  * chain-engine call per certificate (and Wine's chain engine looks for
@@ -314,7 +332,7 @@ examine_cert(PCCERT_CONTEXT ctx, struct cert *c, unsigned needs)
 	if ((needs & EXAMINE_ISSUERS) && read_issuers(ctx, c) != 0)
 		return -1;
 	if (needs & EXAMINE_KEY)
-		c->has_key = key_usable(ctx);
+		return examine_key(ctx, c);
 	return 0;
 }
 

@@ -108,6 +108,13 @@ BAD = [
     ("short thumbprint", BINDING + "    endpoint: www.a.test:443\n"
      "    match: {thumbprints: [abcd]}\n"),
     ("bad name", "version: 1\nbindings: [{name: 'a b', endpoint: 'ccs:443'}]\n"),
+    ("verify_timeout over a minute", BINDING + "    endpoint: ccs:443\n"
+     "    verify_timeout: 90s\n"),
+    ("verify_timeout under a second", "version: 1\n"
+     "defaults: {verify_timeout: 999ms}\n" +
+     "bindings: [{name: a, endpoint: 'ccs:443'}]\n"),
+    ("verify not a boolean", BINDING + "    endpoint: ccs:443\n"
+     "    verify: 'yes'\n"),
     ("relative metrics file", "version: 1\nservice: {metrics_file: m.prom}\n" +
      "bindings: [{name: a, endpoint: 'ccs:443'}]\n"),
 ]

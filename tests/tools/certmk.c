@@ -29,6 +29,14 @@
  *   certmk del THUMBPRINT     remove one certificate and its key
  *   certmk clear              remove every certificate and key in the store
  *   certmk list               thumbprint and subject of each certificate
+ *   certmk export THUMBPRINT PREFIX
+ *       Writes the certificate to PREFIX.der and its private key, as a
+ *       CryptoAPI PRIVATEKEYBLOB, to PREFIX.blob (openssl reads it with
+ *       -inform MSBLOB), so that a test's TLS server can present it.
+ *   certmk break-key THUMBPRINT
+ *       Deletes the certificate's key container and keeps the certificate
+ *       with its key property: a key that is named but does not open, as
+ *       after an import for another account.
  *
  * Under Wine a delete or property change in a registry-backed system store
  * is saved only on CertControlStore(CERT_STORE_CTRL_COMMIT), so every
@@ -568,7 +576,8 @@ usage(void)
 	    " [--forge-issuer THUMBPRINT]\n"
 	    "                  [--first K] [--direct] [--stamp]\n"
 	    "       certmk [--store NAME] renew OLD NEW | del THUMBPRINT |\n"
-	    "                  clear | list\n");
+	    "                  clear | list | export THUMBPRINT PREFIX |\n"
+	    "                  break-key THUMBPRINT\n");
 	return 2;
 }
 
@@ -681,6 +690,57 @@ cmd_renew(const wchar_t *old, const wchar_t *new)
 	return 0;
 }
 
+static void
+write_file(const wchar_t *prefix, const wchar_t *ext, const BYTE *data,
+    DWORD len)
+{
+	wchar_t path[1024];
+	FILE *f;
+
+	swprintf(path, 1024, L"%ls%ls", prefix, ext);
+	if ((f = _wfopen(path, L"wb")) == NULL ||
+	    fwrite(data, 1, len, f) != len || fclose(f) != 0)
+		die("writing an exported file");
+}
+
+static int
+cmd_export(const wchar_t *hex, const wchar_t *prefix)
+{
+	HCERTSTORE store = open_my();
+	PCCERT_CONTEXT ctx = find_cert(store, hex);
+	HCRYPTPROV prov;
+	HCRYPTKEY key;
+	DWORD spec, size = 0;
+	BYTE *blob;
+
+	write_file(prefix, L".der", ctx->pbCertEncoded, ctx->cbCertEncoded);
+	prov = cert_key(ctx, &spec);
+	if (!CryptGetUserKey(prov, spec, &key) ||
+	    !CryptExportKey(key, 0, PRIVATEKEYBLOB, 0, NULL, &size) ||
+	    (blob = malloc(size)) == NULL ||
+	    !CryptExportKey(key, 0, PRIVATEKEYBLOB, 0, blob, &size))
+		die("CryptExportKey");
+	write_file(prefix, L".blob", blob, size);
+	free(blob);
+	CryptDestroyKey(key);
+	CryptReleaseContext(prov, 0);
+	CertFreeCertificateContext(ctx);
+	CertCloseStore(store, 0);
+	return 0;
+}
+
+static int
+cmd_break_key(const wchar_t *hex)
+{
+	HCERTSTORE store = open_my();
+	PCCERT_CONTEXT ctx = find_cert(store, hex);
+
+	delete_key(ctx);
+	CertFreeCertificateContext(ctx);
+	CertCloseStore(store, 0);
+	return 0;
+}
+
 static int
 cmd_list(void)
 {
@@ -778,6 +838,10 @@ wmain(int argc, wchar_t **argv)
 		return cmd_clear();
 	if (wcscmp(argv[1], L"del") == 0)
 		return argc == 3 ? cmd_delete(argv[2]) : usage();
+	if (wcscmp(argv[1], L"export") == 0)
+		return argc == 4 ? cmd_export(argv[2], argv[3]) : usage();
+	if (wcscmp(argv[1], L"break-key") == 0)
+		return argc == 3 ? cmd_break_key(argv[2]) : usage();
 	if (wcscmp(argv[1], L"add") != 0)
 		return usage();
 	for (i = 2; i < argc; i++) {
