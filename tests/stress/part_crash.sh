@@ -34,12 +34,10 @@ PAUSE_MS=${CRASH_PAUSE_MS:-5}
 RANDOM=${STRESS_SEED:-$$}
 SECTION=crash
 
-suite_prefix
+stress_prefix
 T=$ST/crash
 rm -rf "$T" && mkdir -p "$T"
 POLICY=$T/policy.yaml
-STEPS=$WINEPREFIX/drive_c/httpapi-steps.log
-CALLS=$WINEPREFIX/drive_c/httpapi-calls.log
 
 # Binding i's endpoint, as the stand-in names its record: IPv4, IPv6 and
 # SNI in turn.
@@ -96,12 +94,6 @@ foreign_fields() {
 	wine regedit /S "$(wpath "$f")" >/dev/null 2>&1
 }
 
-lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
-
-# The rows of the call log from line $1 on.
-calls_from() { tail -n "+$(($1 + 1))" "$CALLS" 2>/dev/null | tr -d '\r'; }
-steps_from() { tail -n "+$(($1 + 1))" "$STEPS" 2>/dev/null | tr -d '\r'; }
-
 # Where a kill at Unix time KILL_US landed, from the steps since line
 # STEP0, the calls since line CALL0 and whether the journal held an
 # entry; BINDINGS rotated before it.
@@ -140,23 +132,6 @@ kill_point() {   # kill_point KILL_US STEP0 CALL0 JOURNAL ROTATED
 	else
 		echo "after a rotation, before the next"
 	fi
-}
-
-# The invariant over the calls since line $1, read after every call: an
-# endpoint a Delete removed is Set back by the next write, and at the end
-# every declared endpoint ($2, space-separated) has a record.  Prints one
-# line per breach; nothing when it held.
-unbound_breaches() {
-	calls_from "$1" | awk -v eps="$2" '
-	    BEGIN { n = split(eps, e, " "); for (i = 1; i <= n; i++) have[e[i]] = 1 }
-	    $2 == "Query" { next }
-	    pending != "" && !($2 == "Set" && $4 == pending && $5 == 0) {
-	        printf "%s left without a record: the write after its Delete was %s %s (%s)\n",
-	            pending, $2, $4, $5; pending = "" }
-	    $2 == "Delete" && $5 == 0 { have[$4] = 0; pending = $4; next }
-	    $2 == "Set" && $5 == 0 { have[$4] = 1; if ($4 == pending) pending = "" }
-	    END { for (i = 1; i <= n; i++) if (!have[e[i]])
-	        printf "%s has no record at the end\n", e[i] }'
 }
 
 # start_run EXE: `EXE run` in the background; LAUNCHER and WPID set.
@@ -287,17 +262,6 @@ wrong_hashes() {   # wrong_hashes WANT GOT
 }
 
 storechurn_del() { wine "$BIN/storechurn.exe" del "$@" >/dev/null; }
-
-# wait_slow SECONDS COMMAND...: wait_for, polling every half second.
-wait_slow() {
-	local i n=$(($1 * 2))
-	shift
-	for i in $(seq 1 "$n"); do
-		if "$@"; then return 0; fi
-		sleep 0.5
-	done
-	return 1
-}
 
 certmk clear >/dev/null
 rm -f "$CALLS" "$STEPS"

@@ -23,6 +23,47 @@ now_us() { echo $(( $(date +%s%N) / 1000 )); }
 # The call log's and the step log's times are microseconds since 1601.
 EPOCH_1601_US=11644473600000000
 
+# suite_prefix, then the stand-in's logs in that prefix.
+stress_prefix() {
+	suite_prefix
+	CALLS=$WINEPREFIX/drive_c/httpapi-calls.log
+	STEPS=$WINEPREFIX/drive_c/httpapi-steps.log
+}
+
+lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+
+# The rows of the call log from line $1 on.
+calls_from() { tail -n "+$(($1 + 1))" "$CALLS" 2>/dev/null | tr -d '\r'; }
+steps_from() { tail -n "+$(($1 + 1))" "$STEPS" 2>/dev/null | tr -d '\r'; }
+
+# The invariant over the calls since line $1, read after every call: an
+# endpoint a Delete removed is Set back by the next write, and at the end
+# every declared endpoint ($2, space-separated) has a record.  Prints one
+# line per breach; nothing when it held.
+unbound_breaches() {
+	calls_from "$1" | awk -v eps="$2" '
+	    BEGIN { n = split(eps, e, " "); for (i = 1; i <= n; i++) have[e[i]] = 1 }
+	    $2 == "Query" { next }
+	    pending != "" && !($2 == "Set" && $4 == pending && $5 == 0) {
+	        printf "%s left without a record: the write after its Delete was %s %s (%s)\n",
+	            pending, $2, $4, $5; pending = "" }
+	    $2 == "Delete" && $5 == 0 { have[$4] = 0; pending = $4; next }
+	    $2 == "Set" && $5 == 0 { have[$4] = 1; if ($4 == pending) pending = "" }
+	    END { for (i = 1; i <= n; i++) if (!have[e[i]])
+	        printf "%s has no record at the end\n", e[i] }'
+}
+
+# wait_slow SECONDS COMMAND...: wait_for, polling every half second.
+wait_slow() {
+	local i n=$(($1 * 2))
+	shift
+	for i in $(seq 1 "$n"); do
+		if "$@"; then return 0; fi
+		sleep 0.5
+	done
+	return 1
+}
+
 # win_pid LAUNCHER: the Linux pid of the certbind.exe Windows process that
 # `wine ... &` (pid LAUNCHER) started: the launcher itself once the wine
 # loader has exec'd into it, or a child of it, and in no case a process
