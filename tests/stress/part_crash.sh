@@ -161,7 +161,8 @@ clean_records() {
 
 # One path: EXE is the build, LABEL its name in the output.
 crash_path() {
-	local exe=$1 label=$2 old new eps i r t0 t1 dur delay kus step0 call0
+	local exe=$1 label=$2 old new eps i r t0 first last su wp delay kus
+	local step0 call0
 	local jn rotated where breaches diff journal
 	clean_records
 	write_policy
@@ -179,14 +180,27 @@ crash_path() {
 	t0=$(now_us)
 	CALL0=$call0
 	wait_for 120 all_set
-	t1=$(calls_from "$call0" | awk '$2 == "Set"' | tail -n 1 | cut -d' ' -f1)
+	first=$(calls_from "$call0" | head -n 1 | cut -d' ' -f1)
+	last=$(calls_from "$call0" | awk '$2 == "Set"' | tail -n 1 | cut -d' ' -f1)
 	stop_run "$LAUNCHER"
-	dur=$(( ${t1:-0} - EPOCH_1601_US - t0 ))
-	[ "$dur" -gt 0 ] || dur=2000000
-	# A rotation makes about as many calls as the creation again, and the
-	# Delete+Set path one more write per binding; the window also takes in
-	# the time after the last write.
-	case $label in update) dur=$((dur * 3 / 2)) ;; *) dur=$((dur * 2)) ;; esac
+	# The windows the kills are drawn from: the start-up, as the creation
+	# took it; and the calls, from the first: a rotation lists the records
+	# too and makes a call more per binding than the creation (Query,
+	# Update: 3 calls for 2), or two more on the Delete+Set path (Query,
+	# Delete, Set: 4 for 2), and a tenth more takes in what follows the
+	# last write.  A kill that finds the rotation over measures it, and
+	# the window follows.
+	if [ -n "$first" ] && [ -n "$last" ]; then
+		su=$(( first - EPOCH_1601_US - t0 ))
+		wp=$(( last - first ))
+	else
+		su=500000 wp=1000000
+	fi
+	[ "$su" -gt 0 ] || su=1
+	case $label in
+	update) wp=$(( wp * 3 / 2 * 11 / 10 + 1 )) ;;
+	*) wp=$(( wp * 2 * 11 / 10 + 1 )) ;;
+	esac
 	foreign_fields
 	records_dump >"$T/got"
 	if [ "$(grep -c '|SslCertHash|' "$T/got")" -ne "$N" ] ||
@@ -206,7 +220,14 @@ crash_path() {
 		call0=$(lines "$CALLS")
 
 		start_run "$exe"
-		delay=$(( (RANDOM * 32768 + RANDOM) % dur ))
+		# One kill in eight during the start-up, the others from the
+		# first HTTP.sys call on.
+		if [ $((RANDOM % 8)) -eq 0 ]; then
+			delay=$(( (RANDOM * 32768 + RANDOM) % su ))
+		else
+			wait_step "$step0"
+			delay=$(( (RANDOM * 32768 + RANDOM) % wp ))
+		fi
 		sleep "$(awk -v d="$delay" 'BEGIN { printf "%.6f", d / 1e6 }')"
 		kus=$(now_us)
 		if [ -n "$WPID" ] && kill -KILL "$WPID" 2>/dev/null; then
@@ -221,6 +242,12 @@ crash_path() {
 		    ($2 == "Update" || ($2 == "Set" && u != "update")) && $5 == 0' |
 		    wc -l)
 		where=$(kill_point "$kus" "$step0" "$call0" "$jn" "$rotated")
+		if [ "$rotated" -ge "$N" ]; then
+			first=$(steps_from "$step0" | head -n 1 | cut -d' ' -f1)
+			last=$(calls_from "$call0" | awk '$2 == "Update" || $2 == "Set"' |
+			    tail -n 1 | cut -d' ' -f1)
+			wp=$(( (last - first) * 11 / 10 + 1 ))
+		fi
 		echo "$label	$where" >>"$T/points"
 		case $where in inside*) inside=$((inside + 1)) ;; esac
 
@@ -234,10 +261,11 @@ crash_path() {
 		lost=$((lost + $(printf '%s' "$breaches" | grep -c .)))
 		journal=$(journal_values | tr '\n' ' ')
 		if [ -z "$diff" ] && [ -z "$breaches" ] && [ -z "$journal" ]; then
-			ok "$label: kill $r at $((delay / 1000)) ms ($where): every record converged, all fields"
+			ok "$label: kill $r ($where): every record converged, all fields"
 		else
-			not_ok "$label: kill $r at $((delay / 1000)) ms ($where): every record converged, all fields" \
-			    "$diff" "$breaches" "journal: $journal"
+			not_ok "$label: kill $r ($where): every record converged, all fields" \
+			    ${diff:+"$diff"} ${breaches:+"$breaches"} \
+			    ${journal:+"left in the journal: $journal"}
 		fi
 		storechurn_del $old
 		old=$new
@@ -248,6 +276,17 @@ crash_path() {
 # The records since line CALL0 of the call log hold N Sets.
 all_set() {
 	[ "$(calls_from "$CALL0" | awk '$2 == "Set" && $5 == 0' | wc -l)" -ge "$N" ]
+}
+
+# Until the stand-in marks a step after line $1 of its step log, polling
+# every 5 ms (a rotation of a few bindings takes a few hundred), 60 s at most.
+wait_step() {
+	local i
+	for i in $(seq 1 12000); do
+		[ "$(lines "$STEPS")" -gt "$1" ] && return 0
+		sleep 0.005
+	done
+	return 1
 }
 
 converged() { records_dump >"$T/got"; cmp -s "$T/want" "$T/got"; }
