@@ -284,7 +284,7 @@ bench: bootstrap
 # short counts make check uses); fails if a part failed or a binding was
 # lost or wrongly bound.
 stress: bootstrap
-	@$(MAKE) --no-print-directory all unit testbin
+	@$(MAKE) --no-print-directory all testbin
 	@bash tests/stress/stress.sh
 
 clean:

@@ -12,7 +12,9 @@
  * anything.  A record that cannot be read is reported as a row of its own
  * (action "unreadable") and left alone; the others go on.  A certificate
  * HTTP.sys refuses (error 1312: it cannot use the private key) is passed
- * over for that binding and the next qualifying one tried at once.
+ * over for that binding and the next qualifying one tried at once; one
+ * that left the store after it was read (HTTP.sys answers 1312 for that
+ * too) is planned without, and is not held against its key.
  */
 #include <windows.h>
 #include <stdarg.h>
@@ -351,6 +353,41 @@ key_refused(const struct plan_item *it, uint32_t rc)
 }
 
 /*
+ * carry_out(): HTTP.sys answered 1312 because the chosen certificate is
+ * no longer in its store (deleted or replaced after certbind read the
+ * store), and the record is as it was before the call.
+ */
+#define CARRY_CERT_GONE (-3)
+
+/*
+ * HTTP.sys answers ERROR_NO_SUCH_LOGON_SESSION for a certificate that is
+ * not in the store it names as well as for a key it cannot use; only the
+ * store can tell the two apart.
+ */
+static bool
+cert_gone(const struct plan_item *it, uint32_t rc)
+{
+	return key_refused(it, rc) && !store_holds(it->sel.chosen->store,
+	    it->sel.chosen->thumb);
+}
+
+static int
+report_cert_gone(const struct plan_item *it, const char *ep, bool restored)
+{
+	char hex[THUMB_HEX];
+
+	if (restored)
+		say(EV_WARNING, EV_RESTORE_DONE, "%s: the previous record for %s "
+		    "was put back", it->binding->name, ep);
+	say(EV_WARNING, EV_CERT_GONE, "%s: certificate %s left "
+	    "LocalMachine\\%s after certbind read the store; %s was left as "
+	    "it was, and the binding is planned again without it",
+	    it->binding->name, thumb_format(it->sel.chosen->thumb, hex),
+	    store_name(it->sel.chosen->store), ep);
+	return CARRY_CERT_GONE;
+}
+
+/*
  * Carry out one plan item; returns APPLY_OK, APPLY_CONFLICT, APPLY_ERROR
  * or CARRY_KEY_REFUSED.
  */
@@ -380,6 +417,8 @@ carry_out(const struct plan_item *it, int64_t now)
 		return APPLY_ERROR;     /* reported when it was read */
 	case ACTION_CREATE:
 		rc = httpsys_create(&it->desired);
+		if (rc != NO_ERROR && cert_gone(it, rc))
+			return report_cert_gone(it, ep, false);
 		if (rc != NO_ERROR) {
 			say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: "
 			    "HttpSetServiceConfiguration failed for %s: %s",
@@ -395,6 +434,9 @@ carry_out(const struct plan_item *it, int64_t now)
 	case ACTION_UPDATE_OPTIONS:
 		report_item(it, why, sizeof(why));
 		httpsys_replace(&it->current, &it->desired, &res);
+		if (res.error != NO_ERROR && (res.used_update || res.restored) &&
+		    cert_gone(it, res.error))
+			return report_cert_gone(it, ep, res.restored);
 		if (res.error != NO_ERROR) {
 			report_replace_failure(it, &res, ep);
 			/* The record is as it was: the next certificate may go. */
@@ -532,22 +574,70 @@ warn_item(const struct plan_item *it, struct binding_state *st, int64_t now)
 #define REFUSED_MAX 4
 
 /*
+ * avoid and the certificates that left the store during this reconcile,
+ * as one list to plan with; out->v is malloc'd.  -1 without memory.
+ */
+static int
+avoid_merge(const struct unusable_list *avoid, const struct unusable_list *gone,
+    struct unusable_list *out)
+{
+	out->n = out->cap = avoid->n + gone->n;
+	if ((out->v = malloc((out->n ? out->n : 1) * sizeof(*out->v))) == NULL)
+		return -1;
+	if (avoid->n != 0)
+		memcpy(out->v, avoid->v, avoid->n * sizeof(*out->v));
+	if (gone->n != 0)
+		memcpy(out->v + avoid->n, gone->v, gone->n * sizeof(*out->v));
+	return 0;
+}
+
+/* Plan item i again, passing over avoid's and gone's certificates. */
+static int
+replan(struct plan *plan, size_t i, int64_t now,
+    const struct unusable_list *avoid, const struct unusable_list *gone)
+{
+	struct unusable_list both;
+	int rc;
+
+	if (avoid_merge(avoid, gone, &both) != 0)
+		return -1;
+	rc = plan_replan_item(plan, i, now, &both);
+	free(both.v);
+	return rc;
+}
+
+/*
  * Carry out item i; when HTTP.sys refuses the chosen certificate's key,
  * pass it over for the binding (unusable.h) and carry out the plan for
  * the next qualifying one, a few times at most.  A refusal makes the
  * binding's result an error (the service backs off), even when another
- * certificate was bound.
+ * certificate was bound.  A certificate that left the store since it was
+ * read is only passed over in this reconcile: it was not refused, and
+ * it is no error (the store's change wakes the service anyway).
  */
 static int
 carry_out_or_next(struct plan *plan, size_t i, struct unusable_list *avoid,
     int64_t now)
 {
 	const struct plan_item *it = &plan->items[i];
+	struct unusable_list gone = { 0 };
 	char hex[THUMB_HEX], t[21];
-	int r = carry_out(it, now), refused;
+	int r = carry_out(it, now), refused = 0, tries;
 	int64_t until;
 
-	for (refused = 0; r == CARRY_KEY_REFUSED; refused++) {
+	for (tries = 0; r == CARRY_KEY_REFUSED || r == CARRY_CERT_GONE;
+	    tries++) {
+		if (r == CARRY_CERT_GONE) {
+			if (tries + 1 == REFUSED_MAX || unusable_note(&gone,
+			    it->binding->name, it->sel.chosen->thumb, now) < 0 ||
+			    replan(plan, i, now, avoid, &gone) != 0) {
+				r = APPLY_ERROR;
+				break;
+			}
+			r = carry_out(it, now);
+			continue;
+		}
+		refused++;
 		until = unusable_note(avoid, it->binding->name,
 		    it->sel.chosen->thumb, now);
 		say(EV_WARNING, EV_KEY_REFUSED, "%s: HTTP.sys cannot use the "
@@ -555,13 +645,16 @@ carry_out_or_next(struct plan *plan, size_t i, struct unusable_list *avoid,
 		    "over for this binding until %s%s", it->binding->name,
 		    thumb_format(it->sel.chosen->thumb, hex),
 		    until < 0 ? "the next run" : utc_time(until, t),
-		    refused + 1 < REFUSED_MAX ?
+		    tries + 1 < REFUSED_MAX ?
 		    ", and the next qualifying certificate is tried" : "");
-		if (until < 0 || refused + 1 == REFUSED_MAX ||
-		    plan_replan_item(plan, i, now, avoid) != 0)
-			return APPLY_ERROR;
+		if (until < 0 || tries + 1 == REFUSED_MAX ||
+		    replan(plan, i, now, avoid, &gone) != 0) {
+			r = APPLY_ERROR;
+			break;
+		}
 		r = carry_out(it, now);
 	}
+	unusable_free(&gone);
 	if (r == APPLY_OK && it->sel.chosen != NULL)
 		unusable_forget(avoid, it->binding->name, it->sel.chosen->thumb);
 	return refused > 0 ? APPLY_ERROR : r;
