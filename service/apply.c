@@ -388,8 +388,8 @@ report_cert_gone(const struct plan_item *it, const char *ep, bool restored)
 }
 
 /*
- * Carry out one plan item; returns APPLY_OK, APPLY_CONFLICT, APPLY_ERROR
- * or CARRY_KEY_REFUSED.
+ * Carry out one plan item; returns APPLY_OK, APPLY_CONFLICT, APPLY_ERROR,
+ * CARRY_KEY_REFUSED or CARRY_CERT_GONE.
  */
 static int
 carry_out(const struct plan_item *it, int64_t now)

@@ -52,10 +52,10 @@
  *     "MICROSECONDS CALL KIND KEY RESULT", the time from the system clock.
  *   - A REG_SZ value "Pause" there, "MS", makes every call sleep MS
  *     milliseconds before its work and again after it has logged it, and
- *     mark both moments in C:\httpapi-steps.log ("MICROSECONDS enter
- *     CALL" before the first sleep, "MICROSECONDS leave CALL KIND KEY"
- *     after the second), so that a process killed at a random moment is
- *     often killed inside a call, and the marks say where.
+ *     mark where it is in C:\httpapi-steps.log before each sleep
+ *     ("MICROSECONDS enter CALL", then "MICROSECONDS leave CALL KIND
+ *     KEY" once its work is done), so that a process killed at a random
+ *     moment is often killed inside a call, and the marks say where.
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>
