@@ -180,7 +180,7 @@ STRESSBIN := $(B)/test/storechurn.exe
 
 $(B)/test/storechurn.exe: tests/stress/storechurn.c
 	@mkdir -p $(dir $@)
-	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -lcrypt32 -ladvapi32
+	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -lcrypt32 -ladvapi32 -lpsapi
 
 testbin: $(TESTBIN) $(STRESSBIN)
 

@@ -14,7 +14,11 @@
 # been without a record (from the stand-in's call log); and the private
 # bytes certbind measures in its own process (GetProcessMemoryInfo, the
 # metrics file's certbind_private_bytes) must be within CHURN_MEM_PCT
-# percent of the figure before the churn.
+# percent of the figure before the churn, beyond what a plain store
+# reader beside it grows by (storechurn read: CertOpenStore, enumerate,
+# CertCloseStore once a second, and nothing else): under Wine crypt32
+# keeps memory from reading a changing registry store, however it is
+# read.
 #
 # Counts: CHURN_CHANGES (10000), CHURN_BURST (50), CHURN_PAUSE_MS (250),
 # CHURN_POOL (200), CHURN_BINDINGS (10), CHURN_MEM_PCT (10), STRESS_SEED;
@@ -123,6 +127,11 @@ before=$(metric certbind_private_bytes)
 reconciles0=$(metric certbind_reconciles_total)
 calls0=$(lines "$CALLS")
 
+# The plain store reader beside certbind, reading the store once a
+# second for as long as the churn should take, and 5 s more.
+reads=$(( CHANGES / BURST * PAUSE_MS / 1000 + CHANGES / 500 + 5 ))
+wine "$BIN/storechurn.exe" read "$reads" 1000 | tr -d '\r' >"$T/reader.out" &
+reader=$!
 t0=$(date +%s)
 wine "$BIN/storechurn.exe" run "$(wpath "$T/pool.bin")" "$CHANGES" "$BURST" \
     "$PAUSE_MS" "$SEED" | tr -d '\r' >"$T/churn.out"
@@ -133,6 +142,10 @@ expect_eq "storechurn made $CHANGES changes and put the store back" \
 
 # Once the store is as it was, the loop reconciles once more and idles.
 wait_slow 180 settled
+wait "$reader"
+# reader MEASURE: a figure of the reader's.
+reader() { awk -v m="$1" '{ v = $NF; $NF = "" } $0 == m " " { print v }' "$T/reader.out"; }
+rb=$(reader "private bytes before") ra=$(reader "private bytes after")
 after=$(metric certbind_private_bytes)
 reconciles=$(( $(metric certbind_reconciles_total) - reconciles0 ))
 rebinds=$(calls_from "$calls0" | awk '$2 == "Update" || $2 == "Set"' | wc -l)
@@ -163,9 +176,17 @@ expect_eq "certbind run stopped on Ctrl+C" "$run_rc" 0
 # deleted and added again in that time is there when certbind looks, and
 # HTTP.sys's 1312 is then taken for its key's (event 230, and 302).
 errors=$(tr -d '\r' <"$T/run.err" | grep -cE '^certbind\[[0-9]+\] error')
-within=$(awk -v b="${before:-0}" -v a="${after:-0}" -v p="$MEM_PCT" 'BEGIN {
-	print (b > 0 && a > 0 && a <= b * (1 + p / 100) && a >= b * (1 - p / 100)) ? "yes" : "no" }')
-expect_eq "private bytes after the churn ($after) within $MEM_PCT% of before ($before)" \
+# Under Wine, crypt32 itself keeps memory from reading a registry store
+# that changes (a plain reader beside certbind shows it, with no certbind
+# code in its process): certbind may grow by that much beyond the bound,
+# and no more.  On Windows the reader's growth is expected to be ~0.
+wine_growth=$(awk -v b="${rb:-0}" -v a="${ra:-0}" 'BEGIN {
+	print (b > 0 && a > b) ? a - b : 0 }')
+within=$(awk -v b="${before:-0}" -v a="${after:-0}" -v p="$MEM_PCT" \
+    -v w="$wine_growth" 'BEGIN {
+	print (b > 0 && a > 0 && a <= b * (1 + p / 100) + w &&
+	    a >= b * (1 - p / 100)) ? "yes" : "no" }')
+expect_eq "private bytes after the churn ($after) within $MEM_PCT% of before ($before), beyond the plain reader's growth beside it ($wine_growth)" \
     "$within" yes
 
 echo "# $(tr '\n' ',' <"$T/churn.out" | sed 's/,$//; s/,/, /g') in $((t1 - t0)) s;" \
@@ -187,4 +208,8 @@ stress_row "$SECTION" "rebinds during the churn" "$rebinds"
 stress_row "$SECTION" "churn duration (s)" "$((t1 - t0))"
 stress_row "$SECTION" "private bytes before" "${before:-n/a}"
 stress_row "$SECTION" "private bytes after" "${after:-n/a}"
+while read -r line; do
+	stress_row "$SECTION" "plain store reader beside it: ${line% *}" \
+	    "${line##* }"
+done <"$T/reader.out"
 tap_end

@@ -8,6 +8,16 @@
  *       store: the pool the churn adds and removes again.
  *   storechurn del THUMBPRINT...
  *       Removes each certificate from the store (its key stays).
+ *   storechurn read COUNT MS
+ *       Opens LocalMachine\My, reads every certificate and closes it,
+ *       COUNT times, MS apart: a plain store reader, to run beside
+ *       certbind during a churn.  Prints its private bytes (as
+ *       certbind_private_bytes measures them) and the bytes in use in its
+ *       heap, after the first read and after the last: "private bytes
+ *       before N", "private bytes after N", "heap in use before N",
+ *       "heap in use after N".  Under Wine, reading a registry store
+ *       that changes leaves memory behind in crypt32 itself; this shows
+ *       how much, with no certbind code in the process.
  *   storechurn run FILE CHANGES BURST PAUSE_MS SEED
  *       Makes CHANGES store changes, BURST at a time with PAUSE_MS
  *       between bursts: adds (a pool certificate not in the store, for
@@ -26,6 +36,7 @@
  */
 #include <windows.h>
 #include <wincrypt.h>
+#include <psapi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +222,8 @@ rename_cert(struct cert *c, unsigned long n)
 	CertCloseStore(mem, 0);
 }
 
+static int usage(void);
+
 static unsigned long long rng;
 
 static unsigned long
@@ -294,11 +307,87 @@ cmd_run(const wchar_t *file, long changes, long burst, long pause_ms,
 	return 0;
 }
 
+/* As service/loopstats.c: PrivateUsage, which Wine 8 leaves 0, else
+ * PagefileUsage (Windows documents the two as the same). */
+static unsigned long long
+private_bytes(void)
+{
+	PROCESS_MEMORY_COUNTERS_EX pmc;
+
+	memset(&pmc, 0, sizeof(pmc));
+	pmc.cb = sizeof(pmc);
+	if (!GetProcessMemoryInfo(GetCurrentProcess(),
+	    (PROCESS_MEMORY_COUNTERS *)&pmc, sizeof(pmc)))
+		return 0;
+	return pmc.PrivateUsage != 0 ? pmc.PrivateUsage : pmc.PagefileUsage;
+}
+
+/* The bytes of the busy blocks of the process heap. */
+static unsigned long long
+heap_in_use(void)
+{
+	PROCESS_HEAP_ENTRY e;
+	unsigned long long n = 0;
+	HANDLE h = GetProcessHeap();
+
+	memset(&e, 0, sizeof(e));
+	if (!HeapLock(h))
+		return 0;
+	while (HeapWalk(h, &e))
+		if (e.wFlags & PROCESS_HEAP_ENTRY_BUSY)
+			n += e.cbData;
+	HeapUnlock(h);
+	return n;
+}
+
+static void
+read_store(void)
+{
+	HCERTSTORE s = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
+	    CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_READONLY_FLAG |
+	    CERT_STORE_OPEN_EXISTING_FLAG | CERT_STORE_ENUM_ARCHIVED_FLAG,
+	    L"MY");
+	PCCERT_CONTEXT ctx = NULL;
+	BYTE hash[20];
+	DWORD size;
+
+	if (s == NULL)
+		return;
+	while ((ctx = CertEnumCertificatesInStore(s, ctx)) != NULL) {
+		size = sizeof(hash);
+		CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID,
+		    hash, &size);
+	}
+	CertCloseStore(s, 0);
+}
+
+static int
+cmd_read(long count, long ms)
+{
+	unsigned long long priv0, heap0;
+	long i;
+
+	if (count < 1 || ms < 0)
+		return usage();
+	read_store();
+	priv0 = private_bytes();
+	heap0 = heap_in_use();
+	for (i = 1; i < count; i++) {
+		Sleep((DWORD)ms);
+		read_store();
+	}
+	printf("private bytes before %llu\nprivate bytes after %llu\n"
+	    "heap in use before %llu\nheap in use after %llu\n", priv0,
+	    private_bytes(), heap0, heap_in_use());
+	return 0;
+}
+
 static int
 usage(void)
 {
 	fprintf(stderr, "usage: storechurn save FILE THUMBPRINT...\n"
 	    "       storechurn del THUMBPRINT...\n"
+	    "       storechurn read COUNT MS\n"
 	    "       storechurn run FILE CHANGES BURST PAUSE_MS SEED\n");
 	return 2;
 }
@@ -310,6 +399,9 @@ wmain(int argc, wchar_t **argv)
 		return cmd_save(argv[2], argc - 3, argv + 3);
 	if (argc >= 2 && wcscmp(argv[1], L"del") == 0)
 		return cmd_del(argc - 2, argv + 2);
+	if (argc == 4 && wcscmp(argv[1], L"read") == 0)
+		return cmd_read(wcstol(argv[2], NULL, 10),
+		    wcstol(argv[3], NULL, 10));
 	if (argc == 7 && wcscmp(argv[1], L"run") == 0)
 		return cmd_run(argv[2], wcstol(argv[3], NULL, 10),
 		    wcstol(argv[4], NULL, 10), wcstol(argv[5], NULL, 10),
