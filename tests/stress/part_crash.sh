@@ -108,12 +108,14 @@ kill_point() {   # kill_point KILL_US STEP0 CALL0 JOURNAL ROTATED
 	t=$(( $6 - EPOCH_1601_US ))
 	what=$7 call=$8
 	if [ "$what" = enter ]; then
-		# Between the mark before the work and the mark after it.
+		# Between the mark before the work and the mark after it: the
+		# call's log line, written after the work, tells whether the
+		# work was done (unless the kill came between the two).
 		if calls_from "$3" | awk -v c="$call" -v t="$6" \
 		    '$2 == c && $1 >= t' | grep -q .; then
 			echo "inside $call, its work done"
 		else
-			echo "inside $call, before its work"
+			echo "inside $call, before its work was logged"
 		fi
 		return
 	fi
