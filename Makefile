@@ -6,6 +6,7 @@
 #   make demo     install what is missing, build, rotate a binding under Wine
 #   make fuzz     run the libFuzzer targets for FUZZ_SECONDS each (default 60)
 #   make bench    one table: latency, scale, idle cost, scripts, footprint
+#   make stress   one table: cases, faults, kills, bindings lost, memory
 #   make sign SIGN_PFX=FILE [SIGN_PASS=...] [SIGN_TIMESTAMP_URL=URL]
 #                 Authenticode-sign build/certbind.exe, then the MSI
 #   make dist     build/certbind-VERSION-x64.zip and build/SHA256SUMS
@@ -48,7 +49,7 @@ TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
             $(B)/test-noupdate/certbind.exe $(B)/test-noupdate/httpapi.dll
 
 .PHONY: all bootstrap check demo unit testbin msi fuzz bench clean FORCE \
-        sign dist
+        sign dist stress
 .DELETE_ON_ERROR:
 
 all: $(B)/certbind.exe
@@ -174,7 +175,14 @@ $(B)/test/httpapi_test.exe: tests/httpapi/httpapi_test.c service/httpsys_decl.h
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) -static -o $@ $< -lhttpapi -lws2_32 -ladvapi32
 
-testbin: $(TESTBIN)
+# The stress suite's own Windows programs (tests/stress/).
+STRESSBIN := $(B)/test/storechurn.exe
+
+$(B)/test/storechurn.exe: tests/stress/storechurn.c
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -lcrypt32 -ladvapi32 -lpsapi
+
+testbin: $(TESTBIN) $(STRESSBIN)
 
 check: bootstrap
 	@$(MAKE) --no-print-directory all unit testbin msi
@@ -268,6 +276,16 @@ bench: bootstrap
 	@$(MAKE) --no-print-directory all testbin $(B)/bench/bench_plan \
 	    $(BENCHBIN)
 	@bash tests/bench/bench.sh
+
+# --- reliability --------------------------------------------------------
+
+# One table (also in build/stress/table.txt) from every tests/stress/part_*.sh
+# at full counts (STRESS_PARTS picks parts, STRESS_QUICK=1 takes the
+# short counts make check uses); fails if a part failed or a binding was
+# lost or wrongly bound.
+stress: bootstrap
+	@$(MAKE) --no-print-directory all testbin
+	@bash tests/stress/stress.sh
 
 clean:
 	rm -rf $(B)

@@ -12,7 +12,9 @@
  * anything.  A record that cannot be read is reported as a row of its own
  * (action "unreadable") and left alone; the others go on.  A certificate
  * HTTP.sys refuses (error 1312: it cannot use the private key) is passed
- * over for that binding and the next qualifying one tried at once.
+ * over for that binding and the next qualifying one tried at once; one
+ * that left the store after it was read (HTTP.sys answers 1312 for that
+ * too) is planned without, and is not held against its key.
  * After a change, what the endpoint serves is checked (verify.c); a
  * change that broke serving is undone the same way, and the certificate
  * passed over for a while.
@@ -356,8 +358,43 @@ key_refused(const struct plan_item *it, uint32_t rc)
 }
 
 /*
- * Carry out one plan item; returns APPLY_OK, APPLY_CONFLICT, APPLY_ERROR
- * or CARRY_KEY_REFUSED.
+ * carry_out(): HTTP.sys answered 1312 because the chosen certificate is
+ * no longer in its store (deleted or replaced after certbind read the
+ * store), and the record is as it was before the call.
+ */
+#define CARRY_CERT_GONE (-3)
+
+/*
+ * HTTP.sys answers ERROR_NO_SUCH_LOGON_SESSION for a certificate that is
+ * not in the store it names as well as for a key it cannot use; only the
+ * store can tell the two apart.
+ */
+static bool
+cert_gone(const struct plan_item *it, uint32_t rc)
+{
+	return key_refused(it, rc) && !store_holds(it->sel.chosen->store,
+	    it->sel.chosen->thumb);
+}
+
+static int
+report_cert_gone(const struct plan_item *it, const char *ep, bool restored)
+{
+	char hex[THUMB_HEX];
+
+	if (restored)
+		say(EV_WARNING, EV_RESTORE_DONE, "%s: the previous record for %s "
+		    "was put back", it->binding->name, ep);
+	say(EV_WARNING, EV_CERT_GONE, "%s: certificate %s left "
+	    "LocalMachine\\%s after certbind read the store; %s was left as "
+	    "it was, and the binding is planned again without it",
+	    it->binding->name, thumb_format(it->sel.chosen->thumb, hex),
+	    store_name(it->sel.chosen->store), ep);
+	return CARRY_CERT_GONE;
+}
+
+/*
+ * Carry out one plan item; returns APPLY_OK, APPLY_CONFLICT, APPLY_ERROR,
+ * CARRY_KEY_REFUSED or CARRY_CERT_GONE.
  */
 static int
 carry_out(const struct plan_item *it, int64_t now)
@@ -385,6 +422,8 @@ carry_out(const struct plan_item *it, int64_t now)
 		return APPLY_ERROR;     /* reported when it was read */
 	case ACTION_CREATE:
 		rc = httpsys_create(&it->desired);
+		if (rc != NO_ERROR && cert_gone(it, rc))
+			return report_cert_gone(it, ep, false);
 		if (rc != NO_ERROR) {
 			say(EV_ERROR, EV_HTTPSYS_FAILED, "%s: "
 			    "HttpSetServiceConfiguration failed for %s: %s",
@@ -400,6 +439,9 @@ carry_out(const struct plan_item *it, int64_t now)
 	case ACTION_UPDATE_OPTIONS:
 		report_item(it, why, sizeof(why));
 		httpsys_replace(&it->current, &it->desired, &res);
+		if (res.error != NO_ERROR && (res.used_update || res.restored) &&
+		    cert_gone(it, res.error))
+			return report_cert_gone(it, ep, res.restored);
 		if (res.error != NO_ERROR) {
 			report_replace_failure(it, &res, ep);
 			/* The record is as it was: the next certificate may go. */
@@ -425,7 +467,7 @@ carry_out(const struct plan_item *it, int64_t now)
  * carry_out_checked(): the change was made, the endpoint did not serve it
  * (mismatch or handshake-failed), and the previous record is back.
  */
-#define CARRY_UNSERVED (-3)
+#define CARRY_UNSERVED (-4)
 
 static bool
 writes(const struct plan_item *it)
@@ -693,24 +735,71 @@ warn_item(const struct plan_item *it, struct binding_state *st, int64_t now)
 #define REFUSED_MAX 4
 
 /*
+ * avoid and the certificates that left the store during this reconcile,
+ * as one list to plan with; out->v is malloc'd.  -1 without memory.
+ */
+static int
+avoid_merge(const struct unusable_list *avoid, const struct unusable_list *gone,
+    struct unusable_list *out)
+{
+	out->n = out->cap = avoid->n + gone->n;
+	if ((out->v = malloc((out->n ? out->n : 1) * sizeof(*out->v))) == NULL)
+		return -1;
+	if (avoid->n != 0)
+		memcpy(out->v, avoid->v, avoid->n * sizeof(*out->v));
+	if (gone->n != 0)
+		memcpy(out->v + avoid->n, gone->v, gone->n * sizeof(*out->v));
+	return 0;
+}
+
+/* Plan item i again, passing over avoid's and gone's certificates. */
+static int
+replan(struct plan *plan, size_t i, int64_t now,
+    const struct unusable_list *avoid, const struct unusable_list *gone)
+{
+	struct unusable_list both;
+	int rc;
+
+	if (avoid_merge(avoid, gone, &both) != 0)
+		return -1;
+	rc = plan_replan_item(plan, i, now, &both);
+	free(both.v);
+	return rc;
+}
+
+/*
  * Carry out item i; when HTTP.sys refuses the chosen certificate's key,
  * or the endpoint does not serve it once bound (the change was undone),
  * pass it over for the binding (unusable.h) and carry out the plan for
  * the next qualifying one, a few times at most.  A refusal makes the
  * binding's result an error (the service backs off), even when another
- * certificate was bound.
+ * certificate was bound.  A certificate that left the store since it was
+ * read is only passed over in this reconcile: it was not refused, and
+ * it is no error (the store's change wakes the service anyway).
  */
 static int
 carry_out_or_next(struct plan *plan, size_t i, struct unusable_list *avoid,
     int64_t now, struct binding_state *st)
 {
 	const struct plan_item *it = &plan->items[i];
+	struct unusable_list gone = { 0 };
 	char hex[THUMB_HEX], t[21];
-	int r = carry_out_checked(it, now, st), refused;
+	int r = carry_out_checked(it, now, st), refused = 0, tries;
 	int64_t until;
 
-	for (refused = 0; r == CARRY_KEY_REFUSED || r == CARRY_UNSERVED;
-	    refused++) {
+	for (tries = 0; r == CARRY_KEY_REFUSED || r == CARRY_UNSERVED ||
+	    r == CARRY_CERT_GONE; tries++) {
+		if (r == CARRY_CERT_GONE) {
+			if (tries + 1 == REFUSED_MAX || unusable_note(&gone,
+			    it->binding->name, it->sel.chosen->thumb, now) < 0 ||
+			    replan(plan, i, now, avoid, &gone) != 0) {
+				r = APPLY_ERROR;
+				break;
+			}
+			r = carry_out_checked(it, now, st);
+			continue;
+		}
+		refused++;
 		if (r == CARRY_UNSERVED) {
 			/* Reported with the check (event 317). */
 			until = unusable_note_cause(avoid, it->binding->name,
@@ -724,14 +813,17 @@ carry_out_or_next(struct plan *plan, size_t i, struct unusable_list *avoid,
 			    it->binding->name,
 			    thumb_format(it->sel.chosen->thumb, hex),
 			    until < 0 ? "the next run" : utc_time(until, t),
-			    refused + 1 < REFUSED_MAX ?
+			    tries + 1 < REFUSED_MAX ?
 			    ", and the next qualifying certificate is tried" : "");
 		}
-		if (until < 0 || refused + 1 == REFUSED_MAX ||
-		    plan_replan_item(plan, i, now, avoid) != 0)
-			return APPLY_ERROR;
+		if (until < 0 || tries + 1 == REFUSED_MAX ||
+		    replan(plan, i, now, avoid, &gone) != 0) {
+			r = APPLY_ERROR;
+			break;
+		}
 		r = carry_out_checked(it, now, st);
 	}
+	unusable_free(&gone);
 	if (r == APPLY_OK && it->sel.chosen != NULL)
 		unusable_forget(avoid, it->binding->name, it->sel.chosen->thumb);
 	return refused > 0 ? APPLY_ERROR : r;

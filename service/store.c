@@ -476,3 +476,28 @@ store_load(enum cert_store which, struct inventory *inv,
 	CertCloseStore(store, 0);
 	return rc;
 }
+
+bool
+store_holds(enum cert_store which, const uint8_t thumb[THUMB_LEN])
+{
+	const wchar_t *name = which == STORE_WEBHOSTING ? L"WebHosting" : L"MY";
+	CRYPT_HASH_BLOB hash = { THUMB_LEN, (BYTE *)thumb };
+	PCCERT_CONTEXT ctx;
+	HCERTSTORE store;
+	DWORD e;
+
+	store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
+	    CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_READONLY_FLAG |
+	    CERT_STORE_OPEN_EXISTING_FLAG | CERT_STORE_ENUM_ARCHIVED_FLAG, name);
+	if (store == NULL) {
+		e = GetLastError();
+		return e != ERROR_FILE_NOT_FOUND && e != ERROR_PATH_NOT_FOUND;
+	}
+	ctx = CertFindCertificateInStore(store, X509_ASN_ENCODING, 0,
+	    CERT_FIND_SHA1_HASH, &hash, NULL);
+	e = GetLastError();
+	if (ctx != NULL)
+		CertFreeCertificateContext(ctx);
+	CertCloseStore(store, 0);
+	return ctx != NULL || e != (DWORD)CRYPT_E_NOT_FOUND;
+}

@@ -4,7 +4,9 @@
 #ifndef CERTBIND_STORE_H
 #define CERTBIND_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../core/cert.h"
 #include "../core/policy.h"
@@ -23,5 +25,13 @@ typedef void (*store_warn_fn)(const char *message);
 int store_load(enum cert_store which, struct inventory *inv,
     const struct policy *examine_for, store_warn_fn warn, char *err,
     size_t errlen);
+
+/*
+ * Whether LocalMachine\My or \WebHosting still holds the certificate
+ * with this thumbprint (archived ones included).  False only when the
+ * store was read and the certificate is not there (or the store itself
+ * is gone); true when the store cannot be read, as nothing is known.
+ */
+bool store_holds(enum cert_store which, const uint8_t thumb[THUMB_LEN]);
 
 #endif

@@ -101,6 +101,12 @@ lane() {
 	while t=$(next_suite) && [ -n "$t" ]; do
 		run_suite "wine/$(basename "$t" .sh)" bash "$t"
 	done
+	# The reliability suite's parts (make stress), at their short counts.
+	for t in tests/stress/part_*.sh; do
+		[ -e "$t" ] || continue
+		run_suite "stress/$(basename "$t" .sh | sed 's/^part_//')" \
+		    env STRESS_QUICK=1 bash "$t"
+	done
 	wine_end
 }
 

@@ -50,6 +50,12 @@
  *     record certbind cannot parse.
  *   - Every call is appended to C:\httpapi-calls.log:
  *     "MICROSECONDS CALL KIND KEY RESULT", the time from the system clock.
+ *   - A REG_SZ value "Pause" there, "MS", makes every call sleep MS
+ *     milliseconds before its work and again after it has logged it, and
+ *     mark where it is in C:\httpapi-steps.log before each sleep
+ *     ("MICROSECONDS enter CALL", then "MICROSECONDS leave CALL KIND
+ *     KEY" once its work is done), so that a process killed at a random
+ *     moment is often killed inside a call, and the marks say where.
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -67,6 +73,7 @@
 #define PARAMS L"SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\"
 #define FAULTS L"Software\\CertBindStandIn\\Faults"
 #define CALL_LOG "C:\\httpapi-calls.log"
+#define STEP_LOG "C:\\httpapi-steps.log"
 #define KEY_MAX 300
 
 #ifndef NO_UPDATE
@@ -110,6 +117,45 @@ kind_of(HTTP_SERVICE_CONFIG_ID id)
 
 static DWORD delay_ms;          /* a "delay" fault taken by this call */
 
+static bool fault_text(const wchar_t *, wchar_t *, DWORD);
+
+/* Microseconds since 1601, from the system clock, as the call log has them. */
+static unsigned long long
+now_us(void)
+{
+	FILETIME ft;
+	ULARGE_INTEGER t;
+
+	GetSystemTimePreciseAsFileTime(&ft);
+	t.LowPart = ft.dwLowDateTime;
+	t.HighPart = ft.dwHighDateTime;
+	return t.QuadPart / 10;
+}
+
+/*
+ * The "Pause" value: mark where the call is (step is "enter" or "leave";
+ * key is NULL on entry, not known yet), then sleep.  The mark comes
+ * first, so that a kill during the sleep finds it written.
+ */
+static void
+pause_point(const char *step, const char *call, int kind, const wchar_t *key)
+{
+	wchar_t text[32];
+	unsigned long ms;
+	FILE *f;
+
+	if (!fault_text(L"Pause", text, 32) || swscanf(text, L"%lu", &ms) != 1 ||
+	    ms == 0 || (f = fopen(STEP_LOG, "a")) == NULL)
+		return;
+	if (key == NULL)
+		fprintf(f, "%llu %s %s\n", now_us(), step, call);
+	else
+		fprintf(f, "%llu %s %s %s %ls\n", now_us(), step, call,
+		    kind >= 0 ? kinds[kind].name : "?", key[0] ? key : L"-");
+	fclose(f);
+	Sleep(ms);
+}
+
 /* Log the call, then sleep if a "delay" fault was taken. */
 static void
 log_call(const char *call, int kind, const wchar_t *key, ULONG rc)
@@ -131,6 +177,7 @@ log_call(const char *call, int kind, const wchar_t *key, ULONG rc)
 		Sleep(delay_ms);
 		delay_ms = 0;
 	}
+	pause_point("leave", call, kind, key);
 }
 
 /* The error the next call of this name must fail with; 0 for none. */
@@ -141,7 +188,10 @@ fault(const wchar_t *call)
 	DWORD size = sizeof(text) - sizeof(wchar_t), type;
 	unsigned long n, err;
 	HKEY key;
+	char name[16];
 
+	snprintf(name, sizeof(name), "%ls", call);
+	pause_point("enter", name, -1, NULL);
 	if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, FAULTS, 0, KEY_ALL_ACCESS,
 	    &key) != ERROR_SUCCESS)
 		return 0;

@@ -561,6 +561,60 @@ test_refused_key() {
 	    "^  $a: HTTP.sys could not use its private key \\(error 1312\\)"
 }
 
+# gone_during APPLY_FUNCTION THUMBPRINT: run the apply, and while the
+# stand-in holds its first Query open (after certbind has read the store),
+# delete the certificate THUMBPRINT.  Output in $OUT, status in $RC.
+gone_during() {
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
+	fault Query "delay 3000"
+	"$1" apply --config "$IP" >"$TMP/gone.out" 2>&1 &
+	local pid=$!
+	wait_for 20 called Query
+	certmk del "$2" >/dev/null
+	wait "$pid"
+	RC=$?
+	OUT=$(tr -d '\r' <"$TMP/gone.out")
+}
+
+# The chosen certificate leaves the store between certbind's read of the
+# store and its write: HTTP.sys answers 1312 as for a key it cannot use,
+# but the key is not at fault.  The binding is planned again without the
+# certificate, nothing is passed over for later, and nothing failed.
+test_cert_gone() {
+	local a b
+	reset_state
+	a=$(add_cert api.example.test --not-after 30)
+	certbind apply --config "$IP" >/dev/null 2>&1
+	b=$(add_cert api.example.test --not-after 60)
+	gone_during certbind "$b"
+	expect_eq "gone: apply exits 0" "$RC" 0
+	expect_eq "gone: the Update was refused, and nothing more written" \
+	    "$(writes)" "Update "
+	expect_eq "gone: the record keeps the certificate still there" \
+	    "$(bound_hash 0.0.0.0:8443)" "$a"
+	expect_match "gone: what happened is said" "$OUT" \
+	    "api: certificate $b left LocalMachine\\\\My after certbind read the store; 0.0.0.0:8443 was left as it was, and the binding is planned again without it"
+	expect_eq "gone: no key is blamed" \
+	    "$(printf '%s\n' "$OUT" | grep -c 'private key\|\[302\]')" 0
+	expect_match "gone: the binding is planned again" "$OUT" \
+	    "^api: 0.0.0.0:8443 already holds $a"
+
+	# Delete then Set: the refused Set is undone, then the same.
+	b=$(add_cert api.example.test --not-after 60)
+	gone_during certbind_old "$b"
+	expect_eq "gone, Delete+Set: apply exits 0" "$RC" 0
+	expect_eq "gone, Delete+Set: Delete, Set refused, the old record Set back" \
+	    "$(writes)" "Delete Set Set "
+	expect_eq "gone, Delete+Set: the record keeps the certificate still there" \
+	    "$(bound_hash 0.0.0.0:8443)" "$a"
+	expect_match "gone, Delete+Set: the restore is said" "$OUT" \
+	    "the previous record for 0.0.0.0:8443 was put back"
+	expect_match "gone, Delete+Set: and why" "$OUT" \
+	    "^api: certificate $b left LocalMachine.* planned again without it"
+	expect_eq "gone, Delete+Set: the journal is empty" \
+	    "$(journal | grep -c REG_BINARY)" 0
+}
+
 # A record certbind cannot parse is a row of its own; the others go on.
 test_unreadable() {
 	local a w out rc
@@ -635,5 +689,6 @@ test_host_case
 test_journal_junk
 test_check_notes
 test_refused_key
+test_cert_gone
 test_unreadable
 tap_end
