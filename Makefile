@@ -261,6 +261,21 @@ $(B)/stress/oom: tests/stress/oom.c $(CORE_SRC) $(CORE_HDR) $(YAML_OBJ)
 	$(CC) $(NATFLAGS) -Icore $(YAML_DEFS) $(OOM_WRAP) -o $@ $< \
 	    $(CORE_SRC) $(YAML_OBJ)
 
+# core's unit tests and the planning benchmark without sanitizers, for
+# valgrind (tests/stress/part_valgrind.sh): ASan's shadow memory and
+# valgrind cannot share a process.
+VGFLAGS := $(WARN) -g -O1
+
+$(B)/valgrind/test_%: tests/unit/test_%.c tests/unit/unit.h $(CORE_SRC) \
+    $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(VGFLAGS) -Wno-missing-field-initializers -Icore -o $@ $< \
+	    $(CORE_SRC) -lyaml -lcmocka
+
+$(B)/valgrind/bench_plan: tests/bench/bench_plan.c $(CORE_SRC) $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(VGFLAGS) -Icore -o $@ $< $(CORE_SRC) -lyaml
+
 $(B)/bench/bench_plan: tests/bench/bench_plan.c $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O2 -Icore -o $@ $< $(CORE_SRC) -lyaml
