@@ -210,7 +210,7 @@ dist: all msi
 # libFuzzer targets, built with clang together with libyaml's own sources
 # so that the parser is instrumented too.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := policy names der
+FUZZ_TARGETS := policy names der endpoint record certname
 YAML_SRCDIR  := $(B)/libyaml/src/libyaml-0.2.5
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all -Icore -I$(YAML_SRCDIR)/include \
@@ -224,17 +224,7 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) $(CORE_HDR) $(LIBYAML)
 fuzz:
 	@sh build-aux/bootstrap.sh clang libclang-rt-dev
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
-	@for t in $(FUZZ_TARGETS); do \
-	    mkdir -p $(B)/fuzz/corpus/$$t; \
-	    dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
-	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
-	    $(B)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
-	        -print_final_stats=1 -artifact_prefix=$(B)/fuzz/ $$dict $(B)/fuzz/corpus/$$t \
-	        tests/fuzz/corpus/$$t >$(B)/fuzz/$$t.log 2>&1; rc=$$?; \
-	    grep -E '^(Done|stat::|SUMMARY|artifact)' $(B)/fuzz/$$t.log; \
-	    [ $$rc -eq 0 ] || { echo "fuzz: $$t failed; see $(B)/fuzz/$$t.log"; \
-	        exit 1; }; \
-	done
+	@sh tests/fuzz/fuzz.sh $(B) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # --- stress (tests/stress/) -------------------------------------------------
 

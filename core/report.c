@@ -386,7 +386,8 @@ static const struct {
  * escapes with ` inside them, and takes the typographic double quotes
  * for '"'; netsh's own argument splitting (the C runtime's) reads a
  * backslash before the closing quote as an escaped quote; a '"' or a
- * control character ends or breaks the command in both.
+ * control character ends or breaks the command in both; bytes that are
+ * not UTF-8 would reach netsh as some other text.
  */
 static const char *
 netsh_unsafe(const char *value)
@@ -396,6 +397,8 @@ netsh_unsafe(const char *value)
 	const char *p;
 	size_t i;
 
+	if (!text_utf8_valid(value, strlen(value)))
+		return "bytes that are not UTF-8";
 	for (p = value; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return "a control character";
