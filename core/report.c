@@ -387,8 +387,19 @@ static const struct {
  * for '"'; netsh's own argument splitting (the C runtime's) reads a
  * backslash before the closing quote as an escaped quote; a '"' or a
  * control character ends or breaks the command in both; bytes that are
- * not UTF-8 would reach netsh as some other text.
+ * not UTF-8 would reach netsh as some other text; and a format character
+ * (a bidirectional override, a zero-width one) would make the command
+ * an operator reads differ from the one pasted (see text.h).
  */
+static bool
+has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 static const char *
 netsh_unsafe(const char *value)
 {
@@ -399,6 +410,8 @@ netsh_unsafe(const char *value)
 
 	if (!text_utf8_valid(value, strlen(value)))
 		return "bytes that are not UTF-8";
+	if (text_needs_escape(value, 0) && !has_control(value))
+		return "a character that hides or reorders text (shown as \\xHH)";
 	for (p = value; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return "a control character";

@@ -506,7 +506,8 @@ test_netsh_refused(void **state)
 	static const char *bad[] = { "say \"hi\"", "100%", "%PATH%", "$env:x",
 	    "tick`n", "ends\\", "bang!", "line\nbreak",
 	    "smart \xe2\x80\x9cquote\xe2\x80\x9d", "WebHost\xff",
-	    "half \xe2\x80", "surrogate \xed\xa0\x80" };
+	    "half \xe2\x80", "surrogate \xed\xa0\x80", "R\xe2\x80\x8cs",
+	    "evil\xe2\x80\xaetxt.exe" };
 	struct ssl_record r;
 	struct args a = { .n = 0 };
 	char cmd[2048];
