@@ -125,11 +125,14 @@ check_round() {
 			not_ok "$name: nothing is bound at $ep" "bound: $h"
 		fi
 	done
-	plan=$(certbind plan --explain --config "$POLICY" 2>&1 | tr -d '\r')
+	plan=$(certbind plan --explain --config "$POLICY" 2>&1)
 	rc=$?
-	certs=$(certbind certs --config "$POLICY" 2>&1 | tr -d '\r')
-	[ $? -eq 0 ] || not_ok "$name: certs exits 0"
+	plan=$(printf '%s\n' "$plan" | tr -d '\r')
 	[ "$rc" -le 2 ] || not_ok "$name: plan exits 0, 1 or 2" "exit status $rc"
+	certs=$(certbind certs --config "$POLICY" 2>&1)
+	rc=$?
+	certs=$(printf '%s\n' "$certs" | tr -d '\r')
+	[ "$rc" -eq 0 ] || not_ok "$name: certs exits 0" "exit status $rc"
 	for k in "$@"; do
 		reason_given "$name" "$k" "${THUMB[$k]}" "$plan" "$certs"
 	done
