@@ -3,7 +3,6 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -13,28 +12,30 @@
  * Messages quote policy values and file names, which may hold control
  * characters (a YAML "\e" escape, say): they are printed as \xHH so that
  * an error can never rewrite the operator's terminal or the log.  The
- * text is formatted whole first and then escaped into the fixed field,
- * so that a long message is cut between characters, never inside an
- * escape or a UTF-8 sequence, and ends with "..." to show the cut.
+ * text is formatted first and then escaped into the fixed field, so that
+ * a long message is cut between characters, never inside an escape or a
+ * UTF-8 sequence, and ends with "..." to show the cut.
+ *
+ * It is formatted on the stack, not the heap: the error to report may be
+ * "out of memory" itself.  Escaping never shortens a text, so the first
+ * FORMAT_MAX bytes of a message always fill a field of fewer bytes: what
+ * is cut from a longer message here would be cut from the field anyway.
  */
+#define FORMAT_MAX 1024
+_Static_assert(FORMAT_MAX > sizeof(((struct cb_error *)0)->msg) &&
+    FORMAT_MAX > sizeof(((struct cb_error *)0)->file),
+    "a message is formatted whole enough to fill its field");
+
 static void
 set_escaped(char *field, size_t size, const char *fmt, va_list ap)
 {
-	va_list again;
-	char small[1], *whole;
-	int n;
+	char whole[FORMAT_MAX];
 
-	va_copy(again, ap);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	if (n < 0 || (whole = malloc((size_t)n + 1)) == NULL) {
-		va_end(again);
+	if (vsnprintf(whole, sizeof(whole), fmt, ap) < 0) {
 		snprintf(field, size, "(error message could not be formatted)");
 		return;
 	}
-	vsnprintf(whole, (size_t)n + 1, fmt, again);
-	va_end(again);
 	text_escape_into(whole, 0, field, size);
-	free(whole);
 }
 
 /* set_escaped() with its own arguments. */

@@ -223,7 +223,7 @@ get_text(struct cursor *c, char *s, size_t cap)
 	size_t n = get_text_len(c, cap);
 
 	get_bytes(c, s, n);
-	if (!c->bad && memchr(s, '\0', n) != NULL)
+	if (!c->bad && (memchr(s, '\0', n) != NULL || !text_utf8_valid(s, n)))
 		c->bad = true;
 	s[c->bad ? 0 : n] = '\0';
 }
@@ -238,7 +238,7 @@ get_pooled(struct cursor *c, size_t cap)
 	size_t n = get_text_len(c, cap);
 	const char *p = (const char *)c->in + c->pos, *s;
 
-	if (c->bad || memchr(p, '\0', n) != NULL ||
+	if (c->bad || memchr(p, '\0', n) != NULL || !text_utf8_valid(p, n) ||
 	    (s = strpool_get(p, n)) == NULL) {
 		c->bad = true;
 		return NULL;

@@ -20,7 +20,7 @@
 /*
  * Every text field is kept whole or the record is refused (reported as
  * unreadable and never written back): nothing is cut short, and a text
- * holding a NUL is refused.  The limits are in UTF-8 bytes, the longest
+ * holding a NUL, or bytes that are not UTF-8, is refused.  The limits are in UTF-8 bytes, the longest
  * value in UTF-16 code units (one unit is at most 3 UTF-8 bytes) and the
  * NUL.
  *   store names   a certificate store is a registry key, and a key name is

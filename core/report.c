@@ -161,15 +161,30 @@ sb_json_head(struct sbuf *s, int64_t now, const char *list)
 
 /* --- sentences -------------------------------------------------------- */
 
+/*
+ * report_cert() with its escaped subject held by s: inside a report, a
+ * failure to escape it fails the report, instead of leaving the subject
+ * out of a report that looks whole.
+ */
+static const char *
+cert_sentence(struct sbuf *s, const struct cert *c, char *buf, size_t len)
+{
+	char hex[THUMB_HEX], date[11];
+
+	snprintf(buf, len, "%s (%s, expires %s)", thumb_format(c->thumb, hex),
+	    c->subject ? sb_text(s, c->subject) : "no subject",
+	    utc_date(c->not_after, date));
+	return buf;
+}
+
 const char *
 report_cert(const struct cert *c, char *buf, size_t len)
 {
 	struct sbuf keep = { 0 };
-	char hex[THUMB_HEX], date[11];
 
-	snprintf(buf, len, "%s (%s, expires %s)", thumb_format(c->thumb, hex),
-	    c->subject ? sb_text(&keep, c->subject) : "no subject",
-	    utc_date(c->not_after, date));
+	cert_sentence(&keep, c, buf, len);
+	if (keep.failed)
+		snprintf(buf, len, "(out of memory)");
 	sb_release(&keep);
 	return buf;
 }
@@ -242,7 +257,7 @@ item_text(struct sbuf *s, const struct plan_item *it)
 			sb_printf(s, "%s (%s): as planned", name, ep);
 		else
 			sb_printf(s, "%s (%s): holds %s", name, ep,
-			    report_cert(it->sel.chosen, cert, sizeof(cert)));
+			    cert_sentence(s, it->sel.chosen, cert, sizeof(cert)));
 		break;
 	case ACTION_CREATE:
 		if (b->endpoint.kind == EP_CCS)
@@ -250,12 +265,12 @@ item_text(struct sbuf *s, const struct plan_item *it)
 			    "Store binding", name, ep);
 		else
 			sb_printf(s, "%s (%s): create with %s", name, ep,
-			    report_cert(it->sel.chosen, cert, sizeof(cert)));
+			    cert_sentence(s, it->sel.chosen, cert, sizeof(cert)));
 		break;
 	case ACTION_UPDATE_HASH:
 		sb_printf(s, "%s (%s): update from %s to %s", name, ep,
 		    record_thumb(&it->current, hex),
-		    report_cert(it->sel.chosen, cert, sizeof(cert)));
+		    cert_sentence(s, it->sel.chosen, cert, sizeof(cert)));
 		break;
 	case ACTION_UPDATE_OPTIONS:
 		sb_printf(s, "%s (%s): update options: ", name, ep);
@@ -292,13 +307,14 @@ report_item(const struct plan_item *it, char *buf, size_t len)
 	return buf;
 }
 
-const char *
-report_warning(const struct plan_item *it, unsigned warning, int64_t now,
-    char *buf, size_t len)
+/* report_warning() with the escaped binding name held by s (see
+ * cert_sentence()). */
+static const char *
+warning_sentence(struct sbuf *s, const struct plan_item *it,
+    unsigned warning, int64_t now, char *buf, size_t len)
 {
 	const struct binding *b = it->binding;
-	struct sbuf keep = { 0 };
-	const char *name = sb_text(&keep, b->name);
+	const char *name = sb_text(s, b->name);
 	char hex[THUMB_HEX], date[11];
 
 	if (warning == WARN_BOUND_MISSING) {
@@ -318,6 +334,18 @@ report_warning(const struct plan_item *it, unsigned warning, int64_t now,
 	} else {
 		snprintf(buf, len, "%s: warning", name);
 	}
+	return buf;
+}
+
+const char *
+report_warning(const struct plan_item *it, unsigned warning, int64_t now,
+    char *buf, size_t len)
+{
+	struct sbuf keep = { 0 };
+
+	warning_sentence(&keep, it, warning, now, buf, len);
+	if (keep.failed)
+		snprintf(buf, len, "(out of memory)");
 	sb_release(&keep);
 	return buf;
 }
@@ -358,8 +386,20 @@ static const struct {
  * escapes with ` inside them, and takes the typographic double quotes
  * for '"'; netsh's own argument splitting (the C runtime's) reads a
  * backslash before the closing quote as an escaped quote; a '"' or a
- * control character ends or breaks the command in both.
+ * control character ends or breaks the command in both; bytes that are
+ * not UTF-8 would reach netsh as some other text; and a format character
+ * (a bidirectional override, a zero-width one) would make the command
+ * an operator reads differ from the one pasted (see text.h).
  */
+static bool
+has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 static const char *
 netsh_unsafe(const char *value)
 {
@@ -368,6 +408,10 @@ netsh_unsafe(const char *value)
 	const char *p;
 	size_t i;
 
+	if (!text_utf8_valid(value, strlen(value)))
+		return "bytes that are not UTF-8";
+	if (text_needs_escape(value, 0) && !has_control(value))
+		return "a character that hides or reorders text (shown as \\xHH)";
 	for (p = value; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return "a control character";
@@ -505,8 +549,9 @@ report_text(const struct plan *plan, int64_t now, unsigned flags)
 		sb_printf(&s, "\n");
 		for (j = 0; j < 2; j++)
 			if (it->warnings & all_warnings[j])
-				sb_printf(&s, "  warning: %s\n", report_warning(it,
-				    all_warnings[j], now, line, sizeof(line)));
+				sb_printf(&s, "  warning: %s\n",
+				    warning_sentence(&s, it, all_warnings[j], now,
+				    line, sizeof(line)));
 		if ((flags & REPORT_EXPLAIN) ||
 		    it->action == ACTION_NO_CANDIDATE)
 			text_candidates(&s, it, now, flags & REPORT_EXPLAIN);
@@ -657,8 +702,8 @@ json_item(struct sbuf *s, const struct plan_item *it, int64_t now,
 	for (j = 0; j < 2; j++)
 		if (it->warnings & all_warnings[j]) {
 			sb_printf(s, "%s", n++ ? ", " : "");
-			sb_json_string(s, report_warning(it, all_warnings[j], now,
-			    line, sizeof(line)));
+			sb_json_string(s, warning_sentence(s, it,
+			    all_warnings[j], now, line, sizeof(line)));
 		}
 	sb_printf(s, "],\n      \"error\": ");
 	json_read_error(s, it);

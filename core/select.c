@@ -149,7 +149,12 @@ const char *
 verdict_text(enum verdict v, const struct binding *b, const struct cert *c,
     int64_t now, char *buf, size_t len)
 {
-	char date[11], *quoted = NULL;    /* a policy value, escaped */
+	/*
+	 * A policy value, escaped into a fixed buffer rather than a copy on
+	 * the heap, so that the sentence is whole even when memory is short;
+	 * a value too long for it ends in "...", as buf would cut it anyway.
+	 */
+	char date[11], quoted[256];
 
 	switch (v) {
 	case VERDICT_OK:
@@ -186,20 +191,19 @@ verdict_text(enum verdict v, const struct binding *b, const struct cert *c,
 		snprintf(buf, len, "not in match.thumbprints");
 		break;
 	case VERDICT_ISSUER:
-		quoted = text_escape_str(b->match.issuer, 0);
+		text_escape_into(b->match.issuer, 0, quoted, sizeof(quoted));
 		snprintf(buf, len, "issuer '%s' does not contain '%s'",
-		    c->issuer ? c->issuer : "", quoted ? quoted : "?");
+		    c->issuer ? c->issuer : "", quoted);
 		break;
 	case VERDICT_ISSUER_THUMBPRINT:
 		snprintf(buf, len, "does not chain to a CA in "
 		    "match.issuer_thumbprints");
 		break;
 	case VERDICT_TEMPLATE:
-		quoted = text_escape_str(b->match.template, 0);
+		text_escape_into(b->match.template, 0, quoted, sizeof(quoted));
 		snprintf(buf, len, "template is %s, not %s",
 		    c->template_name ? c->template_name :
-		    c->template_oid ? c->template_oid : "none",
-		    quoted ? quoted : "?");
+		    c->template_oid ? c->template_oid : "none", quoted);
 		break;
 	case VERDICT_DAYS_LEFT:
 		snprintf(buf, len, "expires %s, %lld days from now, fewer than "
@@ -220,7 +224,6 @@ verdict_text(enum verdict v, const struct binding *b, const struct cert *c,
 		    "(verify); tried again after a backoff");
 		break;
 	}
-	free(quoted);
 	return buf;
 }
 

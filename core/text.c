@@ -191,3 +191,18 @@ text_needs_escape(const char *s, unsigned flags)
 
 	return escape(s, n, flags, NULL, SIZE_MAX, &whole) != n;
 }
+
+bool
+text_utf8_valid(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	uint32_t cp;
+	size_t i = 0, len;
+
+	while (i < n) {
+		if ((len = utf8_len(u + i, n - i, &cp)) == 0)
+			return false;
+		i += len;
+	}
+	return true;
+}

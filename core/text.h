@@ -48,4 +48,10 @@ size_t text_escape_into(const char *s, unsigned flags, char *buf,
 /* s would change under text_escape_str(s, flags). */
 bool text_needs_escape(const char *s, unsigned flags);
 
+/*
+ * The n bytes at p are valid UTF-8 (no overlong form, surrogate or code
+ * point above U+10FFFF): what a conversion from UTF-16 can give.
+ */
+bool text_utf8_valid(const char *p, size_t n);
+
 #endif

@@ -67,6 +67,29 @@ add_component(char *out, size_t *n, size_t root, const char *c, size_t len)
 	*n += len;
 }
 
+bool
+winpath_absolute(const char *path)
+{
+	bool unc;
+	const char *p = skip_prefix(path, &unc);
+	int shares = 0;
+
+	if (!unc)
+		return isalpha((unsigned char)p[0]) && p[1] == ':' &&
+		    is_sep(p[2]);
+	/* \\server\share: two components that are not empty. */
+	while (*p != '\0' && shares < 2) {
+		if (!is_sep(*p)) {
+			shares++;
+			while (*p != '\0' && !is_sep(*p))
+				p++;
+		}
+		while (is_sep(*p))
+			p++;
+	}
+	return shares == 2;
+}
+
 char *
 winpath_normalize(const char *path)
 {
@@ -204,12 +227,13 @@ folder_of(const char *norm)
 static int
 compare_with_policy(const char *m, const char *policy, char *why, size_t len)
 {
-	char *pol = winpath_normalize(policy), *tmp = NULL, *dir = NULL;
+	char *pol, *tmp = NULL, *dir = NULL;
 	int rc = 0;
 
-	if (pol == NULL)
+	if (!winpath_absolute(policy))
 		return 0;               /* unknown: the service checks */
-	if ((tmp = malloc(strlen(m) + sizeof(TEMP_SUFFIX))) == NULL ||
+	if ((pol = winpath_normalize(policy)) == NULL ||
+	    (tmp = malloc(strlen(m) + sizeof(TEMP_SUFFIX))) == NULL ||
 	    (dir = folder_of(pol)) == NULL) {
 		rc = -1;
 		snprintf(why, len, "cannot be checked: out of memory");
@@ -256,10 +280,14 @@ winpath_check_metrics(const char *metrics, const char *policy_path,
 		    "contains '%c', which a file name cannot hold", *bad);
 		return -1;
 	}
-	if ((m = winpath_normalize(metrics)) == NULL) {
+	if (!winpath_absolute(metrics)) {
 		snprintf(why, len, "must be an absolute path such as "
 		    "C:\\ProgramData\\certbind\\certbind.prom or "
 		    "\\\\server\\share\\certbind.prom");
+		return -1;
+	}
+	if ((m = winpath_normalize(metrics)) == NULL) {
+		snprintf(why, len, "cannot be checked: out of memory");
 		return -1;
 	}
 	if (m[strlen(m) - 1] == '\\') {

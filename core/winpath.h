@@ -20,7 +20,8 @@
  * components dropped, ".." taking one away (never the root), trailing
  * dots and spaces cut from each component.  "C:\dir\file" or
  * "\\server\share\dir\file", case kept.  NULL when path is not absolute
- * (drive-absolute or UNC) or out of memory; the caller frees the result.
+ * (drive-absolute or UNC) or out of memory, which winpath_absolute()
+ * tells apart; the caller frees the result.
  *
  * This is not quite Win32: Win32 leaves a \\?\ path as it is, and cuts
  * trailing dots and spaces from the last component only, while this
@@ -31,6 +32,14 @@
  * normalised path with one opened as given.
  */
 char *winpath_normalize(const char *path);
+
+/*
+ * The path is one winpath_normalize() takes: drive-absolute, or UNC with
+ * a server and a share.  Allocates nothing, so that a NULL from
+ * winpath_normalize() on such a path means out of memory, never "not
+ * absolute".
+ */
+bool winpath_absolute(const char *path);
 
 /* a and b name the same path once normalized, ignoring ASCII case. */
 bool winpath_same(const char *a, const char *b);

@@ -19,7 +19,8 @@ longpath_from_utf8(const char *path, DWORD *err)
 	size_t n;
 
 	if (norm == NULL) {
-		*err = ERROR_BAD_PATHNAME;
+		*err = winpath_absolute(path) ? ERROR_NOT_ENOUGH_MEMORY :
+		    ERROR_BAD_PATHNAME;
 		return NULL;
 	}
 	n = strlen(norm);

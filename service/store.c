@@ -271,8 +271,35 @@ read_issuers(PCCERT_CONTEXT ctx, struct cert *c)
 	return c->issuers != NULL ? 0 : -1;
 }
 
-/* Fill c from ctx; -1 when the certificate cannot be read faithfully. */
-static int
+/*
+ * The serial number is not a positive integer.  RFC 5280 (4.1.2.2) says
+ * it MUST be; crypt32 keeps it as a CRYPT_INTEGER_BLOB, little-endian,
+ * as the DER INTEGER's two's complement, so its sign is the top bit of
+ * the last byte.  Some TLS clients refuse such a certificate, so a site
+ * bound to it would fail for them.
+ */
+static bool
+serial_not_positive(const CRYPT_INTEGER_BLOB *serial)
+{
+	DWORD i;
+
+	if (serial->cbData == 0 ||
+	    (serial->pbData[serial->cbData - 1] & 0x80) != 0)
+		return true;
+	for (i = 0; i < serial->cbData; i++)
+		if (serial->pbData[i] != 0)
+			return false;
+	return true;                    /* zero */
+}
+
+static const char DECODE_FAILED[] = "its names or extensions cannot be "
+    "decoded";
+
+/*
+ * Fill c from ctx; NULL, or why the certificate is passed over: it
+ * cannot be read faithfully, or it is one no client should be served.
+ */
+static const char *
 read_cert(PCCERT_CONTEXT ctx, struct cert *c)
 {
 	DWORD size = THUMB_LEN;
@@ -281,22 +308,25 @@ read_cert(PCCERT_CONTEXT ctx, struct cert *c)
 	memset(c, 0, sizeof(*c));
 	if (!CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID,
 	    c->thumb, &size) || size != THUMB_LEN)
-		return -1;
+		return "its thumbprint cannot be read";
+	if (serial_not_positive(&ctx->pCertInfo->SerialNumber))
+		return "its serial number is not a positive integer "
+		    "(RFC 5280), which some TLS clients refuse";
 	c->subject = name_text(&ctx->pCertInfo->Subject);
 	c->issuer = name_text(&ctx->pCertInfo->Issuer);
 	if (common_name(ctx, &c->cn) != 0)
-		return -1;
+		return DECODE_FAILED;
 	c->not_before = unix_time(&ctx->pCertInfo->NotBefore);
 	c->not_after = unix_time(&ctx->pCertInfo->NotAfter);
 	if (read_dns_names(ctx, c, &bad) != 0)
-		return -1;
+		return DECODE_FAILED;
 	read_eku(ctx, c, &bad);
 	read_template(ctx, c, &bad);
 	if (bad)
-		return -1;
+		return DECODE_FAILED;
 	read_renewal(ctx, c);
 	c->archived = is_archived(ctx);
-	return 0;
+	return NULL;
 }
 
 /*
@@ -423,6 +453,7 @@ store_load(enum cert_store which, struct inventory *inv,
 	size_t first = inv->n;
 	struct cert c;
 	char msg[256], hex[THUMB_HEX];
+	const char *skip;
 	int rc = 0;
 
 	/*
@@ -447,10 +478,10 @@ store_load(enum cert_store which, struct inventory *inv,
 		return -1;
 	}
 	while ((ctx = CertEnumCertificatesInStore(store, ctx)) != NULL) {
-		if (read_cert(ctx, &c) != 0) {
+		if ((skip = read_cert(ctx, &c)) != NULL) {
 			snprintf(msg, sizeof(msg), "certificate %s in "
-			    "LocalMachine\\%ls skipped: its names or extensions "
-			    "cannot be decoded", thumb_format(c.thumb, hex), name);
+			    "LocalMachine\\%ls skipped: %s",
+			    thumb_format(c.thumb, hex), name, skip);
 			if (warn != NULL)
 				warn(msg);
 		} else {

@@ -5,7 +5,8 @@
  *              [--not-after DAYS] [--eku server|client|any|none] [--no-key]
  *              [--template NAME] [--count N] [--raw-cn TEXT]
  *              [--raw-dns TEXT] [--ca] [--issuer THUMBPRINT]
- *              [--forge-issuer THUMBPRINT]
+ *              [--forge-issuer THUMBPRINT] [--lose-key] [--many-dns N]
+ *              [--raw-ext OID:HEX] [--serial HEX]
  *       Creates a self-signed certificate valid from now+not-before to
  *       now+not-after days (defaults -1 and 30), with the given SAN
  *       dNSNames and EKU (default server; none leaves the extension out),
@@ -25,6 +26,15 @@
  *       issuer (its subject, byte for byte) but signs with the new
  *       certificate's own key: an impostor whose issuer DN is the real
  *       CA's and whose signature no CA key made.
+ *       For hostile certificates (tests/stress/part_hostile.sh):
+ *       --lose-key stores the certificate naming its key container, then
+ *       deletes the container (the key is gone, the link stays);
+ *       --many-dns N gives it N dNSNames n1.many.example.test ...;
+ *       --raw-ext OID:HEX adds an extension whose value is those bytes,
+ *       as they are (a malformed one, say); --serial HEX sets the serial
+ *       number's DER content bytes (80... is negative) and signs the
+ *       certificate itself rather than through CertCreateSelfSignCertificate,
+ *       which also keeps a NotAfter before NotBefore as given.
  *   certmk renew OLD NEW      mark OLD renewed by NEW (CERT_RENEWAL_PROP_ID)
  *   certmk del THUMBPRINT     remove one certificate and its key
  *   certmk clear              remove every certificate and key in the store
@@ -50,6 +60,8 @@
 #include <wchar.h>
 
 #define MAX_DNS 16
+#define MAX_EXT 8
+#define RAW_MAX 8192              /* a raw name's bytes */
 
 struct options {
 	const wchar_t *cn;
@@ -68,6 +80,10 @@ struct options {
 	long first;                   /* the first number "{n}" becomes */
 	int direct;                   /* write the registry key itself */
 	int stamp;                    /* print the write's time too */
+	int lose_key;                 /* delete the key, keep the link */
+	long many_dns;                /* N generated dNSNames */
+	const wchar_t *raw_ext;       /* OID:HEX */
+	const wchar_t *serial;        /* HEX, big-endian as in DER */
 };
 
 /* A --count batch keeps one store open; see cmd_add. */
@@ -210,7 +226,7 @@ static void
 raw_cn_name(const wchar_t *text, CERT_NAME_BLOB *name)
 {
 	static const BYTE oid_cn[] = { 0x06, 0x03, 0x55, 0x04, 0x03 };
-	BYTE raw[1024], a[1100], b[1100];
+	static BYTE raw[RAW_MAX], a[RAW_MAX + 64], b[RAW_MAX + 64];
 	DWORD n = unescape(text, raw, sizeof(raw)), len;
 
 	memcpy(a, oid_cn, sizeof(oid_cn));
@@ -227,7 +243,7 @@ raw_cn_name(const wchar_t *text, CERT_NAME_BLOB *name)
 static void
 raw_dns_ext(const wchar_t *text, CERT_EXTENSION *ext)
 {
-	BYTE raw[1024], a[1100];
+	static BYTE raw[RAW_MAX], a[RAW_MAX + 64];
 	DWORD n = unescape(text, raw, sizeof(raw)), len;
 
 	len = der_wrap(0x82, raw, n, a);
@@ -236,6 +252,58 @@ raw_dns_ext(const wchar_t *text, CERT_EXTENSION *ext)
 		die("malloc");
 	ext->Value.cbData = der_wrap(0x30, a, len, ext->Value.pbData);
 	ext->pszObjId = szOID_SUBJECT_ALT_NAME2;
+	ext->fCritical = FALSE;
+}
+
+/* n dNSNames, n1.many.example.test ..., as crypt32 encodes them. */
+static void
+many_dns_ext(long n, CERT_EXTENSION *ext)
+{
+	CERT_ALT_NAME_ENTRY *names = calloc((size_t)n, sizeof(*names));
+	wchar_t (*text)[32] = calloc((size_t)n, sizeof(*text));
+	CERT_ALT_NAME_INFO san;
+	long i;
+
+	if (names == NULL || text == NULL)
+		die("calloc");
+	for (i = 0; i < n; i++) {
+		swprintf(text[i], 32, L"n%ld.many.example.test", i + 1);
+		names[i].dwAltNameChoice = CERT_ALT_NAME_DNS_NAME;
+		names[i].pwszDNSName = text[i];
+	}
+	san.cAltEntry = (DWORD)n;
+	san.rgAltEntry = names;
+	ext->pszObjId = szOID_SUBJECT_ALT_NAME2;
+	ext->fCritical = FALSE;
+	encode(X509_ALTERNATE_NAME, &san, &ext->Value);
+	free(names);
+	free(text);
+}
+
+/* "OID:HEX": an extension holding exactly those bytes. */
+static void
+raw_ext(const wchar_t *spec, CERT_EXTENSION *ext)
+{
+	static char oid[64];
+	const wchar_t *hex = wcschr(spec, L':');
+	size_t i, n;
+
+	if (hex == NULL || (size_t)(hex - spec) >= sizeof(oid) ||
+	    wcslen(hex + 1) % 2 != 0) {
+		fprintf(stderr, "certmk: --raw-ext takes OID:HEX\n");
+		exit(2);
+	}
+	for (i = 0; spec + i < hex; i++)
+		oid[i] = (char)spec[i];
+	oid[i] = '\0';
+	n = wcslen(hex + 1) / 2;
+	if ((ext->Value.pbData = malloc(n + 1)) == NULL)
+		die("malloc");
+	for (i = 0; i < n; i++)
+		ext->Value.pbData[i] = (BYTE)wcstoul((wchar_t[]){ hex[1 + 2 * i],
+		    hex[2 + 2 * i], 0 }, NULL, 16);
+	ext->Value.cbData = (DWORD)n;
+	ext->pszObjId = oid;
 	ext->fCritical = FALSE;
 }
 
@@ -251,6 +319,8 @@ make_extensions(const struct options *o, CERT_EXTENSION *ext)
 
 	if (o->raw_dns != NULL) {
 		raw_dns_ext(o->raw_dns, &ext[n++]);
+	} else if (o->many_dns > 0) {
+		many_dns_ext(o->many_dns, &ext[n++]);
 	} else if (o->ndns > 0) {
 		for (i = 0; i < o->ndns; i++) {
 			names[i].dwAltNameChoice = CERT_ALT_NAME_DNS_NAME;
@@ -287,6 +357,8 @@ make_extensions(const struct options *o, CERT_EXTENSION *ext)
 		ext[n].fCritical = TRUE;
 		encode(X509_BASIC_CONSTRAINTS2, &bc, &ext[n++].Value);
 	}
+	if (o->raw_ext != NULL)
+		raw_ext(o->raw_ext, &ext[n++]);
 	if (o->template_name != NULL) {
 		CERT_NAME_VALUE v;
 
@@ -332,9 +404,9 @@ cert_key(PCCERT_CONTEXT ctx, DWORD *spec)
  * key, as an impostor would.
  */
 static PCCERT_CONTEXT
-issue(const wchar_t *ca_hex, int forge, HCRYPTPROV prov,
-    CERT_NAME_BLOB *name, CRYPT_KEY_PROV_INFO *kpi, SYSTEMTIME *start,
-    SYSTEMTIME *end, CERT_EXTENSIONS *exts)
+issue(const wchar_t *ca_hex, int forge, const wchar_t *serial_hex,
+    HCRYPTPROV prov, CERT_NAME_BLOB *name, CRYPT_KEY_PROV_INFO *kpi,
+    SYSTEMTIME *start, SYSTEMTIME *end, CERT_EXTENSIONS *exts)
 {
 	const wchar_t *saved = store_name;
 	CRYPT_ALGORITHM_IDENTIFIER alg = { szOID_RSA_SHA256RSA, { 0, NULL } };
@@ -345,13 +417,14 @@ issue(const wchar_t *ca_hex, int forge, HCRYPTPROV prov,
 	CERT_INFO info;
 	LARGE_INTEGER serial;
 	DWORD size = 0, spec;
-	BYTE *der;
+	BYTE *der, given[32];
 
 	store_name = L"MY";
 	store = open_my();
 	store_name = saved;
-	ca = find_cert(store, ca_hex);
-	if (forge) {
+	/* No CA: self-signed, by the new key itself. */
+	ca = ca_hex != NULL ? find_cert(store, ca_hex) : NULL;
+	if (forge || ca == NULL) {
 		ca_prov = prov;
 		spec = AT_KEYEXCHANGE;
 	} else {
@@ -367,8 +440,20 @@ issue(const wchar_t *ca_hex, int forge, HCRYPTPROV prov,
 	info.dwVersion = CERT_V3;
 	info.SerialNumber.cbData = sizeof(serial.QuadPart);
 	info.SerialNumber.pbData = (BYTE *)&serial.QuadPart;
+	if (serial_hex != NULL) {
+		/* CERT_INFO keeps the serial little-endian; DER big-endian. */
+		size_t i, n = wcslen(serial_hex) / 2;
+
+		if (n == 0 || n > sizeof(given))
+			die("--serial");
+		for (i = 0; i < n; i++)
+			given[n - 1 - i] = (BYTE)wcstoul((wchar_t[]){
+			    serial_hex[2 * i], serial_hex[2 * i + 1], 0 }, NULL, 16);
+		info.SerialNumber.cbData = (DWORD)n;
+		info.SerialNumber.pbData = given;
+	}
 	info.SignatureAlgorithm = alg;
-	info.Issuer = ca->pCertInfo->Subject;
+	info.Issuer = ca != NULL ? ca->pCertInfo->Subject : *name;
 	SystemTimeToFileTime(start, &info.NotBefore);
 	SystemTimeToFileTime(end, &info.NotAfter);
 	info.Subject = *name;
@@ -388,9 +473,10 @@ issue(const wchar_t *ca_hex, int forge, HCRYPTPROV prov,
 		die("CertCreateCertificateContext");
 	free(der);
 	free(pub);
-	if (!forge)
+	if (ca_prov != prov)
 		CryptReleaseContext(ca_prov, 0);
-	CertFreeCertificateContext(ca);
+	if (ca != NULL)
+		CertFreeCertificateContext(ca);
 	CertCloseStore(store, 0);
 	return ctx;
 }
@@ -435,6 +521,33 @@ add_direct(PCCERT_CONTEXT ctx, int stamp)
 	return 0;
 }
 
+/*
+ * CertCreateSelfSignCertificate, again until the serial is positive:
+ * Wine's takes 16 random bytes as a signed integer, so half of its
+ * serials are negative, and certbind passes such a certificate over.
+ */
+static PCCERT_CONTEXT
+self_signed(HCRYPTPROV prov, CERT_NAME_BLOB *name, CRYPT_KEY_PROV_INFO *kpi,
+    SYSTEMTIME *start, SYSTEMTIME *end, CERT_EXTENSIONS *exts)
+{
+	PCCERT_CONTEXT ctx;
+	const CRYPT_INTEGER_BLOB *serial;
+	int tries;
+
+	for (tries = 0; tries < 64; tries++) {
+		ctx = CertCreateSelfSignCertificate(prov, name, 0, kpi, NULL,
+		    start, end, exts);
+		if (ctx == NULL)
+			return NULL;
+		serial = &ctx->pCertInfo->SerialNumber;
+		if (serial->cbData > 0 &&
+		    (serial->pbData[serial->cbData - 1] & 0x80) == 0)
+			return ctx;
+		CertFreeCertificateContext(ctx);
+	}
+	return NULL;
+}
+
 static int
 cmd_add(const struct options *o)
 {
@@ -443,7 +556,7 @@ cmd_add(const struct options *o)
 	HCRYPTPROV prov;
 	HCRYPTKEY key;
 	CERT_NAME_BLOB name;
-	CERT_EXTENSION ext[4];
+	CERT_EXTENSION ext[MAX_EXT];
 	CERT_EXTENSIONS exts;
 	CRYPT_KEY_PROV_INFO kpi;
 	SYSTEMTIME start, end;
@@ -499,12 +612,11 @@ cmd_add(const struct options *o)
 	kpi.dwKeySpec = AT_KEYEXCHANGE;
 	start = days_from_now(o->not_before);
 	end = days_from_now(o->not_after);
-	if (o->issuer != NULL)
-		ctx = issue(o->issuer, o->forge, prov, &name, &kpi, &start,
-		    &end, &exts);
-	else
-		ctx = CertCreateSelfSignCertificate(prov, &name, 0, &kpi, NULL,
+	if (o->issuer != NULL || o->serial != NULL)
+		ctx = issue(o->issuer, o->forge, o->serial, prov, &name, &kpi,
 		    &start, &end, &exts);
+	else
+		ctx = self_signed(prov, &name, &kpi, &start, &end, &exts);
 	if (ctx == NULL)
 		die("CertCreateSelfSignCertificate");
 	CryptReleaseContext(prov, 0);
@@ -530,6 +642,11 @@ cmd_add(const struct options *o)
 	} else {
 		added = CertAddCertificateContextToStore(store, ctx,
 		    CERT_STORE_ADD_REPLACE_EXISTING, NULL);
+		/* The certificate still names the container; it is gone. */
+		if (added && o->lose_key)
+			CryptAcquireContextW(&prov, container,
+			    MS_ENH_RSA_AES_PROV_W, PROV_RSA_AES,
+			    CRYPT_DELETEKEYSET | CRYPT_MACHINE_KEYSET);
 	}
 	if (!added)
 		die("CertAddCertificateContextToStore");
@@ -575,6 +692,8 @@ usage(void)
 	    "                  [--ca] [--issuer THUMBPRINT]"
 	    " [--forge-issuer THUMBPRINT]\n"
 	    "                  [--first K] [--direct] [--stamp]\n"
+	    "                  [--lose-key] [--many-dns N] [--raw-ext OID:HEX]"
+	    " [--serial HEX]\n"
 	    "       certmk [--store NAME] renew OLD NEW | del THUMBPRINT |\n"
 	    "                  clear | list | export THUMBPRINT PREFIX |\n"
 	    "                  break-key THUMBPRINT\n");
@@ -874,6 +993,14 @@ wmain(int argc, wchar_t **argv)
 			o.stamp = 1;
 		else if (wcscmp(argv[i], L"--no-key") == 0)
 			o.no_key = 1;
+		else if (wcscmp(argv[i], L"--lose-key") == 0)
+			o.lose_key = 1;
+		else if (wcscmp(argv[i], L"--many-dns") == 0 && more)
+			o.many_dns = wcstol(argv[++i], NULL, 10);
+		else if (wcscmp(argv[i], L"--raw-ext") == 0 && more)
+			o.raw_ext = argv[++i];
+		else if (wcscmp(argv[i], L"--serial") == 0 && more)
+			o.serial = argv[++i];
 		else if (wcscmp(argv[i], L"--ca") == 0)
 			o.ca = 1;
 		else if (wcscmp(argv[i], L"--issuer") == 0 && more)

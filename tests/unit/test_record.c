@@ -229,6 +229,44 @@ test_text_nul(void **state)
 }
 
 /*
+ * A journal text that is not UTF-8 is refused: certbind writes only what
+ * it converted from HTTP.sys's UTF-16, so such bytes are damage, and
+ * would reach HTTP.sys as some other name when the record is put back.
+ */
+static void
+test_text_not_utf8(void **state)
+{
+	static const char *bad[] = { "\xff\xff", "\xe2\x80", "\xc0\xaf",
+	    "\xed\xa0\x80" };
+	static uint8_t buf[RECORD_ENCODED_MAX], big[RECORD_ENCODED_MAX + 8];
+	struct ssl_record r, back;
+	size_t n, at, i, len;
+
+	(void)state;
+	sample("10.0.0.5:443", &r);
+	r.ctl_store = "";
+	n = record_encode(&r, buf, sizeof(buf));
+	assert_true(n > 6);
+	/* ... [ctl store: 00 00] [flags: 4 bytes] */
+	at = n - 6;
+	for (i = 0; i < NROWS(bad); i++) {
+		len = strlen(bad[i]);
+		memcpy(big, buf, at);
+		big[at] = (uint8_t)len;
+		big[at + 1] = 0;
+		memcpy(big + at + 2, bad[i], len);
+		memcpy(big + at + 2 + len, buf + n - 4, 4);
+		assert_int_equal(record_decode(big, n + len, &back), -1);
+	}
+	/* Valid UTF-8 beyond ASCII is kept. */
+	memcpy(big + at + 2, "\xc3\xa9\xe2\x82\xac", 5);
+	big[at] = 5;
+	memcpy(big + at + 7, buf + n - 4, 4);
+	assert_int_equal(record_decode(big, n + 5, &back), 0);
+	assert_string_equal(back.ctl_store, "\xc3\xa9\xe2\x82\xac");
+}
+
+/*
  * A record costs what its texts cost: it points at them, with no room
  * kept inline for the longest store name or CTL identifier.
  */
@@ -467,7 +505,9 @@ test_netsh_refused(void **state)
 {
 	static const char *bad[] = { "say \"hi\"", "100%", "%PATH%", "$env:x",
 	    "tick`n", "ends\\", "bang!", "line\nbreak",
-	    "smart \xe2\x80\x9cquote\xe2\x80\x9d" };
+	    "smart \xe2\x80\x9cquote\xe2\x80\x9d", "WebHost\xff",
+	    "half \xe2\x80", "surrogate \xed\xa0\x80", "R\xe2\x80\x8cs",
+	    "evil\xe2\x80\xaetxt.exe" };
 	struct ssl_record r;
 	struct args a = { .n = 0 };
 	char cmd[2048];
@@ -539,6 +579,7 @@ main(void)
 		cmocka_unit_test(test_text_cap),
 		cmocka_unit_test(test_store_null),
 		cmocka_unit_test(test_text_nul),
+		cmocka_unit_test(test_text_not_utf8),
 		cmocka_unit_test(test_record_size),
 		cmocka_unit_test(test_netsh_parsed_back),
 		cmocka_unit_test(test_netsh_refused),

@@ -40,6 +40,8 @@ static const struct norm_row norm_rows[] = {
 	{ "drive-relative", "C:p.yaml", NULL },
 	{ "rooted, no drive", "\\ProgramData\\p.yaml", NULL },
 	{ "UNC without a share", "\\\\srv", NULL },
+	{ "UNC, share left empty", "\\\\srv\\\\", NULL },
+	{ "\\\\?\\UNC without a share", "\\\\?\\UNC\\srv", NULL },
 	{ "empty", "", NULL },
 };
 
@@ -55,6 +57,9 @@ test_normalize(void **state)
 	const struct norm_row *r = *state;
 	char *got = winpath_normalize(r->path);
 
+	/* Said without allocating: the loader tells a path that is not
+	 * absolute from running out of memory by it. */
+	assert_int_equal(winpath_absolute(r->path), r->want != NULL);
 	if (r->want == NULL)
 		assert_null(got);
 	else {
