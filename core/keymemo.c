@@ -59,7 +59,7 @@ keymemo_opens(const struct key_memo *m, const uint8_t thumb[THUMB_LEN],
 
 int
 keymemo_add(struct key_memo *m, const uint8_t thumb[THUMB_LEN],
-    const void *where, size_t len, uint64_t now_ms)
+    const void *where, size_t len)
 {
 	struct key_memo_entry e;
 	bool found;
@@ -82,8 +82,6 @@ keymemo_add(struct key_memo *m, const uint8_t thumb[THUMB_LEN],
 		return -1;
 	if (len > 0)
 		memcpy(e.where, where, len);
-	if (m->n == 0)
-		m->since_ms = now_ms;
 	memmove(&m->v[at + 1], &m->v[at], (m->n - at) * sizeof(*m->v));
 	m->v[at] = e;
 	m->n++;
@@ -93,11 +91,17 @@ keymemo_add(struct key_memo *m, const uint8_t thumb[THUMB_LEN],
 bool
 keymemo_stale(const struct key_memo *m, uint64_t now_ms, int64_t resync_ms)
 {
-	if (m->n == 0)
-		return false;
-	if (resync_ms <= 0 || now_ms < m->since_ms)
+	if (!m->begun || resync_ms <= 0 || now_ms < m->since_ms)
 		return true;        /* no interval, or a clock gone back */
 	return now_ms - m->since_ms >= (uint64_t)resync_ms;
+}
+
+void
+keymemo_begin(struct key_memo *m, uint64_t now_ms)
+{
+	keymemo_clear(m);
+	m->begun = true;
+	m->since_ms = now_ms;
 }
 
 void

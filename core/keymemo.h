@@ -12,7 +12,9 @@
  * moment and is asked about at every reconcile.  The memo is dropped
  * once it is older than the resync interval, so that a key deleted
  * behind its certificate's back (which changes no certificate property)
- * is noticed within that interval.  Pure: the clock is an argument.
+ * is noticed within that interval; the service starts its other caches
+ * afresh at the same moment (the stores it keeps open, store.h).  Pure:
+ * the clock is an argument.
  */
 #ifndef CERTBIND_KEYMEMO_H
 #define CERTBIND_KEYMEMO_H
@@ -32,7 +34,8 @@ struct key_memo_entry {
 struct key_memo {
 	struct key_memo_entry *v;      /* sorted by thumbprint, then where */
 	size_t n, cap;
-	uint64_t since_ms;             /* when the first entry was added */
+	bool begun;
+	uint64_t since_ms;             /* when it was begun */
 };
 
 /* The key of thumb, at where (len bytes), opened since the memo began. */
@@ -40,20 +43,24 @@ bool keymemo_opens(const struct key_memo *m, const uint8_t thumb[THUMB_LEN],
     const void *where, size_t len);
 
 /*
- * Remember that the key of thumb at where opened, at now_ms.  Returns 0,
- * or -1 when out of memory (nothing is remembered; nothing is wrong).
+ * Remember that the key of thumb at where opened.  Returns 0, or -1 when
+ * out of memory (nothing is remembered; nothing is wrong).
  */
 int keymemo_add(struct key_memo *m, const uint8_t thumb[THUMB_LEN],
-    const void *where, size_t len, uint64_t now_ms);
+    const void *where, size_t len);
 
 /*
- * The memo is as old as the resync interval (resync_ms) at now_ms, and
- * is to be dropped before the next reconcile looks at it.
+ * The memo was never begun, or is as old as the resync interval
+ * (resync_ms) at now_ms: clear it and begin it again before the next
+ * reconcile looks at it.
  */
 bool keymemo_stale(const struct key_memo *m, uint64_t now_ms,
     int64_t resync_ms);
 
-/* Forget every entry. */
+/* Forget every entry; the memo is begun at now_ms. */
+void keymemo_begin(struct key_memo *m, uint64_t now_ms);
+
+/* Forget every entry and free them. */
 void keymemo_clear(struct key_memo *m);
 
 #endif

@@ -4,7 +4,7 @@
 # file it writes beside the policy), publishes its counts in the metrics
 # file and in `status --json` while it runs; each rotation gives one
 # reconcile, after one wait of the pace (core/pace.c, table-tested with
-# its times); a burst of writes gives a handful of reconciles.
+# its times); a burst of writes gives far fewer reconciles than writes.
 . "$(dirname "$0")/lib.sh"
 suite_prefix
 
@@ -119,7 +119,11 @@ test_rotations() {
 }
 
 # A burst: 200 certificates in one process, as fast as the store takes
-# them, give a handful of reconciles, not one each.
+# them, give far fewer reconciles than writes, not one each.  How many
+# the pace allows depends on what a reconcile costs (it keeps them under
+# a tenth of the time), so the bound is a fifth of the writes: about one
+# a second while the burst lasts, with a reconcile of this store costing
+# ~100 ms under Wine now that only the winner's key is opened.
 test_burst() {
 	local rec0 got
 	reset_state
@@ -133,10 +137,10 @@ test_burst() {
 	wait_for 20 at_least wakeups pace 1
 	wait_for 10 called Set
 	got=$(($(metric certbind_reconciles_total) - rec0 - $(wakeups timer)))
-	if [ "$got" -ge 1 ] && [ "$got" -le 10 ]; then
-		ok "burst: 200 writes give a handful of reconciles ($got)"
+	if [ "$got" -ge 1 ] && [ "$got" -le 40 ]; then
+		ok "burst: 200 writes give far fewer reconciles ($got)"
 	else
-		not_ok "burst: 200 writes give a handful of reconciles" "got $got"
+		not_ok "burst: 200 writes give far fewer reconciles" "got $got"
 	fi
 	stop_run
 }

@@ -10,22 +10,22 @@
 
 struct stale_row {
 	const char *name;
-	bool empty;               /* nothing remembered */
-	uint64_t since, now;      /* ms: the first entry, the reconcile */
+	bool begun;
+	uint64_t since, now;      /* ms: begun, the reconcile */
 	int64_t resync;           /* ms */
 	bool want;
 };
 
 static const struct stale_row stale_rows[] = {
-	{ "empty memo is never stale", true, 0, 10 * HOUR, HOUR, false },
-	{ "just filled", false, 1000, 1000, HOUR, false },
-	{ "a millisecond before the resync", false, 1000, 1000 + HOUR - 1, HOUR,
+	{ "never begun: begin it", false, 0, 10 * HOUR, HOUR, true },
+	{ "just begun", true, 1000, 1000, HOUR, false },
+	{ "a millisecond before the resync", true, 1000, 1000 + HOUR - 1, HOUR,
 	  false },
-	{ "at the resync interval", false, 1000, 1000 + HOUR, HOUR, true },
-	{ "long after", false, 1000, 1000 + 5 * HOUR, HOUR, true },
-	{ "a short resync interval", false, 1000, 61000, 60000, true },
-	{ "the clock went back: dropped", false, 5000, 4000, HOUR, true },
-	{ "no resync interval: never kept", false, 1000, 1000, 0, true },
+	{ "at the resync interval", true, 1000, 1000 + HOUR, HOUR, true },
+	{ "long after", true, 1000, 1000 + 5 * HOUR, HOUR, true },
+	{ "a short resync interval", true, 1000, 61000, 60000, true },
+	{ "the clock went back: dropped", true, 5000, 4000, HOUR, true },
+	{ "no resync interval: never kept", true, 1000, 1000, 0, true },
 };
 
 static const char *
@@ -42,13 +42,14 @@ test_stale(void **state)
 	uint8_t t[THUMB_LEN];
 
 	memset(t, 1, sizeof(t));
-	if (!r->empty)
-		assert_int_equal(keymemo_add(&m, t, "k", 1, r->since), 0);
+	if (r->begun)
+		keymemo_begin(&m, r->since);
+	assert_int_equal(keymemo_add(&m, t, "k", 1), 0);
 	assert_int_equal(keymemo_stale(&m, r->now, r->resync), r->want);
 	keymemo_clear(&m);
 }
 
-/* Found by thumbprint and location together; the first add's time kept. */
+/* Found by thumbprint and location together, once each. */
 static void
 test_find(void **state)
 {
@@ -60,22 +61,21 @@ test_find(void **state)
 	memset(a, 0xaa, sizeof(a));
 	memset(b, 0x0b, sizeof(b));
 	assert_false(keymemo_opens(&m, a, "c1", 2));
-	assert_int_equal(keymemo_add(&m, a, "c1", 2, 100), 0);
+	assert_int_equal(keymemo_add(&m, a, "c1", 2), 0);
 	assert_true(keymemo_opens(&m, a, "c1", 2));
 	assert_false(keymemo_opens(&m, a, "c2", 2));   /* key moved */
 	assert_false(keymemo_opens(&m, a, "c1x", 3));
 	assert_false(keymemo_opens(&m, a, NULL, 0));   /* link removed */
 	assert_false(keymemo_opens(&m, b, "c1", 2));
-	assert_int_equal(keymemo_add(&m, b, NULL, 0, 200), 0);
+	assert_int_equal(keymemo_add(&m, b, NULL, 0), 0);
 	assert_true(keymemo_opens(&m, b, NULL, 0));
-	assert_int_equal(keymemo_add(&m, a, "c1", 2, 300), 0);   /* again */
+	assert_int_equal(keymemo_add(&m, a, "c1", 2), 0);   /* again */
 	assert_int_equal(m.n, 2);
-	assert_int_equal(m.since_ms, 100);
 	/* Many, added out of order, all found. */
 	for (i = 0; i < 200; i++) {
 		memset(a, (i * 37) & 0xff, sizeof(a));
 		a[0] = (uint8_t)i;
-		assert_int_equal(keymemo_add(&m, a, &i, sizeof(i), 400), 0);
+		assert_int_equal(keymemo_add(&m, a, &i, sizeof(i)), 0);
 	}
 	for (i = 0; i < 200; i++) {
 		memset(a, (i * 37) & 0xff, sizeof(a));
