@@ -12,9 +12,7 @@
  * moment and is asked about at every reconcile.  The memo is dropped
  * once it is older than the resync interval, so that a key deleted
  * behind its certificate's back (which changes no certificate property)
- * is noticed within that interval; the service starts its other caches
- * afresh at the same moment (the stores it keeps open, store.h).  Pure:
- * the clock is an argument.
+ * is noticed within that interval.  Pure: the clock is an argument.
  */
 #ifndef CERTBIND_KEYMEMO_H
 #define CERTBIND_KEYMEMO_H

@@ -694,26 +694,6 @@ take_lock(struct writer_lock *lock, const struct runstate *rs)
 	    rs->stop);
 }
 
-/*
- * The service keeps its stores open and the keys it found usable between
- * reconciles, and starts both afresh once per resync interval.  0, or -1
- * when out of memory (this reconcile then reads everything afresh).
- */
-static int
-keep_open(struct runstate *rs, const struct policy *p)
-{
-	uint64_t now = GetTickCount64();
-
-	if (rs->stores == NULL &&
-	    (rs->stores = calloc(1, sizeof(*rs->stores))) == NULL)
-		return -1;
-	if (keymemo_stale(&rs->keys, now, p->service.resync_ms)) {
-		keymemo_begin(&rs->keys, now);
-		store_open_close(rs->stores);
-	}
-	return 0;
-}
-
 int
 apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 {
@@ -727,9 +707,12 @@ apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 	}
 	memset(&w, 0, sizeof(w));
 	*next = INT64_MAX;
-	if (rs != NULL && keep_open(rs, p) == 0) {
+	if (rs != NULL) {
+		/* Usable keys are remembered up to the resync interval. */
+		if (keymemo_stale(&rs->keys, GetTickCount64(),
+		    p->service.resync_ms))
+			keymemo_begin(&rs->keys, GetTickCount64());
 		w.certs.memo = &rs->keys;
-		w.certs.open = rs->stores;
 	}
 	locked = take_lock(&lock, rs);
 	if (locked > 0)
@@ -755,10 +738,6 @@ runstate_free(struct runstate *rs)
 	free(rs->bindings);
 	unusable_free(&rs->unusable);
 	keymemo_clear(&rs->keys);
-	if (rs->stores != NULL) {
-		store_open_close(rs->stores);
-		free(rs->stores);
-	}
 	memset(rs, 0, sizeof(*rs));
 }
 

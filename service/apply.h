@@ -46,8 +46,6 @@ struct binding_state {
 	bool as_planned;               /* holds what the plan chose */
 };
 
-struct store_open;
-
 /* What the service remembers between reconciles. */
 struct runstate {
 	struct binding_state *bindings;
@@ -55,7 +53,6 @@ struct runstate {
 	uint64_t reconciles, rebinds, errors;   /* totals, for the metrics */
 	struct unusable_list unusable; /* certificates HTTP.sys refused */
 	struct key_memo keys;          /* keys found usable (keymemo.h) */
-	struct store_open *stores;     /* the stores kept open (store.h) */
 	void *stop;                    /* event: set, stop between bindings */
 	const char *command;           /* "run" or "service", for the lock */
 	uint32_t lock_timeout_ms;      /* wait for another writer this long */

@@ -467,52 +467,6 @@ store_key_probe(size_t cert, void *arg)
 	return ok;
 }
 
-void
-store_open_close(struct store_open *o)
-{
-	size_t i;
-
-	for (i = 0; i < 2; i++)
-		if (o->h[i] != NULL)
-			CertCloseStore(o->h[i], 0);
-	memset(o, 0, sizeof(*o));
-}
-
-/*
- * The store the service kept open, brought up to date; NULL when there is
- * none or it cannot be resynchronized (it is then closed, and opened
- * afresh).  Wine 8 refuses CERT_STORE_CTRL_AUTO_RESYNC (a stub in its
- * registry store) and implements CERT_STORE_CTRL_RESYNC by emptying the
- * cached store and reading every certificate from the registry again,
- * which costs what opening it costs; Windows keeps a change notification
- * and reads the store again only when it changed.
- */
-static HCERTSTORE
-reuse_store(struct store_open *o, enum cert_store which)
-{
-	HCERTSTORE h;
-
-	if (o == NULL || (h = o->h[which]) == NULL)
-		return NULL;
-	if (o->auto_resync[which] ||
-	    CertControlStore(h, 0, CERT_STORE_CTRL_RESYNC, NULL))
-		return h;
-	CertCloseStore(h, 0);
-	o->h[which] = NULL;
-	return NULL;
-}
-
-/* Keep a newly opened store open for the next reconciles, if asked to. */
-static void
-keep_store(struct store_open *o, enum cert_store which, HCERTSTORE h)
-{
-	if (o == NULL)
-		return;
-	o->h[which] = h;
-	o->auto_resync[which] = CertControlStore(h, 0,
-	    CERT_STORE_CTRL_AUTO_RESYNC, NULL) != 0;
-}
-
 int
 store_load(enum cert_store which, struct inventory *inv,
     struct store_certs *kept, const struct policy *examine_for,
@@ -533,12 +487,9 @@ store_load(enum cert_store which, struct inventory *inv,
 	 * IIS created it, and in a new Wine prefix even My appears only with
 	 * its first certificate.
 	 */
-	if ((store = reuse_store(kept->open, which)) == NULL &&
-	    (store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
+	store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
 	    CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_READONLY_FLAG |
-	    CERT_STORE_OPEN_EXISTING_FLAG | CERT_STORE_ENUM_ARCHIVED_FLAG,
-	    name)) != NULL)
-		keep_store(kept->open, which, store);
+	    CERT_STORE_OPEN_EXISTING_FLAG | CERT_STORE_ENUM_ARCHIVED_FLAG, name);
 	if (store == NULL) {
 		DWORD e = GetLastError();
 		char why[256];
@@ -579,7 +530,6 @@ store_load(enum cert_store which, struct inventory *inv,
 	}
 	/* The contexts kept hold the certificates open after the store is
 	 * closed (CertCloseStore without CERT_CLOSE_STORE_FORCE_FLAG). */
-	if (kept->open == NULL)
-		CertCloseStore(store, 0);
+	CertCloseStore(store, 0);
 	return rc;
 }

@@ -17,33 +17,21 @@
 typedef void (*store_warn_fn)(const char *message);
 
 /*
- * The stores `certbind run` keeps open between reconciles, so that a
- * reconcile does not open them again: each is opened once, asked to
- * resynchronize itself with CERT_STORE_CTRL_AUTO_RESYNC (Windows then
- * reads it again at the next enumeration only when it changed), or, where
- * that is refused, resynchronized with CERT_STORE_CTRL_RESYNC before each
- * reading.  store_open_close() makes the next reading open them afresh
- * (the service does that once per resync interval).
- */
-struct store_open {
-	HCERTSTORE h[2];               /* by enum cert_store; NULL: closed */
-	bool auto_resync[2];
-};
-
-void store_open_close(struct store_open *o);
-
-/*
  * The certificates of an inventory as crypt32 contexts, v[i] for
  * inv->certs[i], kept open after store_load so that the plan can open a
- * key when it needs one (store_key_probe); the keys found usable by
- * earlier reconciles of the service (memo), and the stores it keeps open
- * (open); both NULL for a one-shot command.
+ * key when it needs one (store_key_probe); and the keys found usable by
+ * earlier reconciles of the service (memo, NULL for a one-shot command).
+ *
+ * The stores themselves are opened afresh for each reconcile.  Windows
+ * could keep one open and read it again only when it changed
+ * (CertControlStore with CERT_STORE_CTRL_AUTO_RESYNC), but Wine 8 stubs
+ * that, and its CERT_STORE_CTRL_RESYNC on a kept LocalMachine\My did not
+ * show certificates added after the open, so neither could be tested here.
  */
 struct store_certs {
 	PCCERT_CONTEXT *v;
 	size_t n, cap;
 	struct key_memo *memo;
-	struct store_open *open;
 };
 
 /*
