@@ -279,13 +279,19 @@ $(B)/bench/bench_plan: tests/bench/bench_plan.c $(CORE_SRC) $(CORE_HDR)
 	$(CC) $(WARN) -O2 -Icore -o $@ $< $(CORE_SRC) -lyaml
 
 # The benchmark's own Windows programs: the registry notification floor,
-# the idle process's cost, and one binding rebound as scripts do it.
+# the idle process's cost, one binding rebound as scripts do it, and
+# Wine's own cost of opening and enumerating LocalMachine\My.
 BENCHBIN := $(B)/bench/regwait.exe $(B)/bench/procstat.exe \
-            $(B)/bench/rebind_one.exe $(B)/bench/httpapi.dll
+            $(B)/bench/rebind_one.exe $(B)/bench/httpapi.dll \
+            $(B)/bench/storeenum.exe
 
 $(B)/bench/regwait.exe: tests/bench/regwait.c
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -ladvapi32
+
+$(B)/bench/storeenum.exe: tests/bench/storeenum.c
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -lcrypt32
 
 $(B)/bench/procstat.exe: tests/bench/procstat.c
 	@mkdir -p $(dir $@)

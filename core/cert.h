@@ -38,6 +38,12 @@ struct cert {
 	bool has_key;                  /* a usable private key is present */
 	char *key_error;               /* a key is named but cannot be opened
 	                                  or cannot sign: why; else NULL */
+	/*
+	 * has_key is not known yet: opening a key is a provider call, so
+	 * the store leaves it to the plan, which asks only for the keys of
+	 * the certificates that would win (plan.h, struct key_probe).
+	 */
+	bool key_unknown;
 	bool has_eku;                  /* the EKU extension is present */
 	unsigned eku;                  /* EKU_* bits, when has_eku */
 	bool archived;                 /* CERT_ARCHIVED_PROP_ID is set */

@@ -148,6 +148,45 @@ add_warnings(struct plan_item *it, int warn_days, int64_t now)
 		it->warnings |= WARN_EXPIRING;
 }
 
+/* Ask whether c's key opens, and keep the answer in the inventory. */
+static void
+probe_key(struct key_probe *k, const struct cert *c)
+{
+	size_t i = (size_t)(c - k->inv->certs);
+	struct cert *known = &k->inv->certs[i];
+	char *why = NULL;
+
+	known->has_key = k->fn(i, k->arg, &why);
+	known->key_unknown = false;
+	if (!known->has_key && known->key_error == NULL)
+		known->key_error = why;
+	else
+		free(why);
+	k->probes++;
+}
+
+/*
+ * Select for b; while the winner's key is unknown, open it and select
+ * again.  Every round settles one certificate, so this ends.
+ */
+static int
+select_probing(struct plan *plan, const struct binding *b,
+    const uint8_t *bound, int64_t now, const struct unusable_list *avoid,
+    struct selection *sel)
+{
+	if (select_cert_avoiding(b, &plan->index, bound, now, avoid, sel) != 0)
+		return -1;
+	while (plan->keys != NULL && sel->chosen != NULL &&
+	    sel->chosen->key_unknown) {
+		probe_key(plan->keys, sel->chosen);
+		selection_free(sel);
+		if (select_cert_avoiding(b, &plan->index, bound, now, avoid,
+		    sel) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 plan_one(struct plan *plan, struct plan_item *it, const struct binding *b,
     const struct ssl_record *current, int64_t now,
@@ -162,8 +201,7 @@ plan_one(struct plan *plan, struct plan_item *it, const struct binding *b,
 		if (current->hash_len == THUMB_LEN)
 			bound = current->hash;
 	}
-	if (select_cert_avoiding(b, &plan->index, bound, now, avoid,
-	    &it->sel) != 0)
+	if (select_probing(plan, b, bound, now, avoid, &it->sel) != 0)
 		return -1;
 	if (current != NULL && memcmp(current->app_id, b->app_id, 16) != 0 &&
 	    !b->takeover) {
@@ -177,19 +215,10 @@ plan_one(struct plan *plan, struct plan_item *it, const struct binding *b,
 	return 0;
 }
 
-int
-plan_build(const struct policy *policy, const struct inventory *inv,
+static int
+plan_build_with(const struct policy *policy, const struct inventory *inv,
     const struct ssl_record *records, size_t nrecords, int64_t now,
-    struct plan *out, struct cb_error *err)
-{
-	return plan_build_avoiding(policy, inv, records, nrecords, now, NULL,
-	    out, err);
-}
-
-int
-plan_build_avoiding(const struct policy *policy,
-    const struct inventory *inv, const struct ssl_record *records,
-    size_t nrecords, int64_t now, const struct unusable_list *avoid,
+    const struct unusable_list *avoid, struct key_probe *keys,
     struct plan *out, struct cb_error *err)
 {
 	const struct ssl_record **sorted;
@@ -208,6 +237,7 @@ plan_build_avoiding(const struct policy *policy,
 		memset(out, 0, sizeof(*out));
 		return cb_error_set(err, NULL, 0, 0, "out of memory");
 	}
+	out->keys = keys;
 	for (i = 0; i < nrecords; i++)
 		sorted[i] = &records[i];
 	qsort(sorted, nrecords, sizeof(*sorted), by_endpoint);
@@ -224,6 +254,35 @@ plan_build_avoiding(const struct policy *policy,
 		return cb_error_set(err, NULL, 0, 0, "out of memory");
 	}
 	return 0;
+}
+
+int
+plan_build(const struct policy *policy, const struct inventory *inv,
+    const struct ssl_record *records, size_t nrecords, int64_t now,
+    struct plan *out, struct cb_error *err)
+{
+	return plan_build_avoiding(policy, inv, records, nrecords, now, NULL,
+	    out, err);
+}
+
+int
+plan_build_avoiding(const struct policy *policy,
+    const struct inventory *inv, const struct ssl_record *records,
+    size_t nrecords, int64_t now, const struct unusable_list *avoid,
+    struct plan *out, struct cb_error *err)
+{
+	return plan_build_with(policy, inv, records, nrecords, now, avoid, NULL,
+	    out, err);
+}
+
+int
+plan_build_probing(const struct policy *policy,
+    const struct ssl_record *records, size_t nrecords, int64_t now,
+    const struct unusable_list *avoid, struct key_probe *keys,
+    struct plan *out, struct cb_error *err)
+{
+	return plan_build_with(policy, keys->inv, records, nrecords, now, avoid,
+	    keys, out, err);
 }
 
 int

@@ -51,11 +51,36 @@ struct plan_item {
 	char read_reason[256];         /* and what it means */
 };
 
+/*
+ * Opening private keys lazily.  Opening a key is a provider call per
+ * certificate (milliseconds each under Wine), so the store can leave
+ * has_key unknown (struct cert.key_unknown) and let the plan ask for the
+ * keys it needs, in rank order: a binding's candidates are ranked as if
+ * an unknown key opened; when the winner's key is unknown, fn is asked
+ * whether it opens, the answer is written into the inventory, and the
+ * binding is selected again, so that a key that fails makes its
+ * certificate a candidate that loses ("no private key"), and the next
+ * one's key is asked for only then.  Each certificate is asked about at
+ * most once per plan, however many bindings it serves.
+ */
+/* Whether inv->certs[cert]'s key opens; when it is named but fails, fn
+ * may set *why to a malloc'd reason (plan --explain: key-unusable). */
+typedef bool (*key_probe_fn)(size_t cert, void *arg, char **why);
+
+struct key_probe {
+	key_probe_fn fn;
+	void *arg;
+	struct inventory *inv;         /* the plan's inventory: its answers */
+	size_t probes;                 /* keys asked for so far */
+};
+
 struct plan {
 	struct plan_item *items;       /* one per binding, in policy order */
 	size_t n;
 	int renew_warning_days;
 	struct cert_index index;
+	struct key_probe *keys;        /* NULL: an unknown key counts as one
+	                                  that opens */
 };
 
 /*
@@ -74,6 +99,16 @@ int plan_build(const struct policy *policy, const struct inventory *inv,
 int plan_build_avoiding(const struct policy *policy,
     const struct inventory *inv, const struct ssl_record *records,
     size_t nrecords, int64_t now, const struct unusable_list *avoid,
+    struct plan *out, struct cb_error *err);
+
+/*
+ * The same, opening the keys the plan needs through keys (see struct
+ * key_probe); keys->inv is the inventory planned on, and keys must
+ * outlive the plan, since planning an item again may ask for more.
+ */
+int plan_build_probing(const struct policy *policy,
+    const struct ssl_record *records, size_t nrecords, int64_t now,
+    const struct unusable_list *avoid, struct key_probe *keys,
     struct plan *out, struct cb_error *err);
 
 /*

@@ -6,7 +6,9 @@
  *   2. it is in the binding's store (My unless the policy says WebHosting);
  *   3. it is not archived (Windows archives a certificate it renewed);
  *   4. it is valid now: NotBefore <= now <= NotAfter;
- *   5. it has a private key that can be opened (HTTP.sys needs it);
+ *   5. it has a private key that can be opened (HTTP.sys needs it); a key
+ *      not opened yet (key_unknown) passes here, and the plan has the
+ *      key of the winner opened and selects again if it fails (plan.c);
  *   6. its EKU allows server authentication (serverAuth, anyExtendedKeyUsage,
  *      or no EKU extension at all, which means any purpose);
  *   7. it passes the binding's filters: match.thumbprints, match.issuer,
@@ -125,7 +127,7 @@ select_judge(const struct binding *b, const struct cert *c, int64_t now,
 		return VERDICT_NOT_YET_VALID;
 	if (due(cert_expired_from(c), now))
 		return VERDICT_EXPIRED;
-	if (!c->has_key)
+	if (!c->has_key && !c->key_unknown)
 		return c->key_error != NULL ? VERDICT_KEY_UNUSABLE :
 		    VERDICT_NO_KEY;
 	if (c->has_eku && !(c->eku & (EKU_SERVER_AUTH | EKU_ANY)))

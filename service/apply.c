@@ -50,6 +50,8 @@ struct world {
 	const struct policy *policy;
 	struct policy own;             /* the policy, when loaded here */
 	struct inventory inv;
+	struct store_certs certs;      /* inv's contexts, for its keys */
+	struct key_probe keys;         /* opens them as the plan asks */
 	struct ssl_record *records;    /* those that exist, nrecords of them */
 	size_t nrecords;
 	uint32_t *read_error;          /* per binding: reading its record */
@@ -69,16 +71,17 @@ warn_store(const char *message)
  * otherwise only those the policy's choices depend on.
  */
 static int
-load_stores(const struct policy *p, struct inventory *inv, bool every_cert)
+load_stores(const struct policy *p, struct inventory *inv,
+    struct store_certs *certs, bool every_cert)
 {
 	const struct policy *examine_for = every_cert ? NULL : p;
 	char text[512];
 
-	if (store_load(STORE_MY, inv, examine_for, warn_store, text,
+	if (store_load(STORE_MY, inv, certs, examine_for, warn_store, text,
 	    sizeof(text)) != 0 ||
 	    (policy_uses_store(p, STORE_WEBHOSTING) &&
-	    store_load(STORE_WEBHOSTING, inv, examine_for, warn_store, text,
-	    sizeof(text)) != 0)) {
+	    store_load(STORE_WEBHOSTING, inv, certs, examine_for, warn_store,
+	    text, sizeof(text)) != 0)) {
 		say(EV_ERROR, EV_STORE_FAILED, "%s", text);
 		return -1;
 	}
@@ -174,6 +177,7 @@ world_free(struct world *w)
 	free(w->records);
 	free(w->read_error);
 	free(w->broken);
+	store_certs_free(&w->certs);
 	inventory_free(&w->inv);
 	policy_free(&w->own);
 }
@@ -232,7 +236,10 @@ world_read(struct world *w, const struct policy *p, enum reading how)
 	uint32_t rc;
 
 	w->policy = p;
-	if (load_stores(p, &w->inv, false) != 0)
+	w->keys.fn = store_key_probe;
+	w->keys.arg = &w->certs;
+	w->keys.inv = &w->inv;
+	if (load_stores(p, &w->inv, &w->certs, false) != 0)
 		return -1;
 	if ((rc = httpsys_open()) != NO_ERROR) {
 		say(EV_ERROR, EV_HTTPSYS_FAILED, "HttpInitialize failed: %s",
@@ -855,8 +862,8 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 	int failed = 0, conflict = 0;
 	uint32_t rc;
 
-	if (plan_build_avoiding(w->policy, &w->inv, w->records, w->nrecords,
-	    now, avoid, &plan, &err) != 0) {
+	if (plan_build_probing(w->policy, w->records, w->nrecords, now, avoid,
+	    &w->keys, &plan, &err) != 0) {
 		say(EV_ERROR, EV_INTERNAL, "%s", err.msg);
 		return APPLY_ERROR;
 	}
@@ -962,6 +969,13 @@ apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 	}
 	memset(&w, 0, sizeof(w));
 	*next = INT64_MAX;
+	if (rs != NULL) {
+		/* Usable keys are remembered up to the resync interval. */
+		if (keymemo_stale(&rs->keys, GetTickCount64(),
+		    p->service.resync_ms))
+			keymemo_begin(&rs->keys, GetTickCount64());
+		w.certs.memo = &rs->keys;
+	}
 	locked = take_lock(&lock, rs);
 	if (locked > 0)
 		return APPLY_OK;       /* stopping: nothing was looked at */
@@ -985,6 +999,7 @@ runstate_free(struct runstate *rs)
 {
 	free(rs->bindings);
 	unusable_free(&rs->unusable);
+	keymemo_clear(&rs->keys);
 	memset(rs, 0, sizeof(*rs));
 }
 
@@ -1019,8 +1034,8 @@ world_plan(const char *path, enum reading how, struct world *w,
 
 	if (world_load(path, w, how) != 0)
 		return -1;
-	if (plan_build(w->policy, &w->inv, w->records, w->nrecords, now, plan,
-	    &err) != 0) {
+	if (plan_build_probing(w->policy, w->records, w->nrecords, now, NULL,
+	    &w->keys, plan, &err) != 0) {
 		out_printf(OUT_STDERR, "certbind: %s\n", err.msg);
 		return -1;
 	}
@@ -1229,6 +1244,7 @@ certs_run(const char *path, bool json)
 {
 	struct policy policy;
 	struct inventory inv = { 0 };
+	struct store_certs certs = { 0 };
 	struct cb_error err;
 	int64_t now = (int64_t)time(NULL);
 	char msg[1024];
@@ -1241,11 +1257,12 @@ certs_run(const char *path, bool json)
 		    sizeof(msg)));
 		return 1;
 	}
-	if (load_stores(&policy, &inv, true) == 0 &&
+	if (load_stores(&policy, &inv, &certs, true) == 0 &&
 	    print_report(json ? report_certs_json(&inv, now) :
 	    report_certs_text(&inv, now)) == 0)
 		rc = 0;
 	policy_free(&policy);
+	store_certs_free(&certs);
 	inventory_free(&inv);
 	return rc;
 }

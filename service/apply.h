@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/keymemo.h"
 #include "../core/policy.h"
 #include "../core/unusable.h"
 #include "../core/wakeup.h"
@@ -55,6 +56,7 @@ struct runstate {
 	size_t n;
 	uint64_t reconciles, rebinds, errors;   /* totals, for the metrics */
 	struct unusable_list unusable; /* certificates HTTP.sys refused */
+	struct key_memo keys;          /* keys found usable (keymemo.h) */
 	void *stop;                    /* event: set, stop between bindings */
 	const char *command;           /* "run" or "service", for the lock */
 	uint32_t lock_timeout_ms;      /* wait for another writer this long */

@@ -2,10 +2,12 @@
  * store.c - crypt32 adapter: a system store's certificates as struct cert.
  *
  * Everything the matcher needs is read here once per reconcile: the
- * thumbprint, subject and CN, SAN dNSNames, validity, EKU, and whether a
- * usable private key is present (and the chain), the last two only for
- * the certificates core/examine.c says the policy needs them for.
- * Decisions are made in core/, not here.
+ * thumbprint, subject and CN, SAN dNSNames, validity, EKU, and the chain,
+ * the last only for the certificates core/examine.c says the policy needs
+ * it for.  Whether a private key opens is asked later, by the plan, for
+ * the certificates that would win (store_key_probe), so the contexts are
+ * kept open until the plan is made.  Decisions are made in core/, not
+ * here.
  */
 #include <windows.h>
 #include <wincrypt.h>
@@ -354,14 +356,18 @@ examine_key(PCCERT_CONTEXT ctx, struct cert *c)
  * every issuer through all the machine's stores), so on a large store
  * reading them for all certificates was most of a reconcile.  A
  * certificate not examined keeps has_key false and no issuers, which no
- * binding's choice then depends on.
+ * binding's choice then depends on.  With lazy_key, the key of one that
+ * is examined is left unknown, for the plan to ask about in rank order.
  */
 static int
-examine_cert(PCCERT_CONTEXT ctx, struct cert *c, unsigned needs)
+examine_cert(PCCERT_CONTEXT ctx, struct cert *c, unsigned needs,
+    bool lazy_key)
 {
 	if ((needs & EXAMINE_ISSUERS) && read_issuers(ctx, c) != 0)
 		return -1;
-	if (needs & EXAMINE_KEY)
+	if ((needs & EXAMINE_KEY) && lazy_key)
+		c->key_unknown = true;
+	else if (needs & EXAMINE_KEY)
 		return examine_key(ctx, c);
 	return 0;
 }
@@ -404,19 +410,13 @@ examine_added(const struct policy *p, struct inventory *inv, size_t first,
 		return -1;
 	for (i = first; i < inv->n && rc == 0; i++)
 		rc = examine_cert(ctxs[i - first], &inv->certs[i],
-		    needs[i - first]);
+		    needs[i - first], p != NULL);
 	free(needs);
 	return rc;
 }
 
-/* The contexts of the certificates read, in inventory order. */
-struct kept {
-	PCCERT_CONTEXT *v;
-	size_t n, cap;
-};
-
 static int
-keep_context(struct kept *k, PCCERT_CONTEXT ctx)
+keep_context(struct store_certs *k, PCCERT_CONTEXT ctx)
 {
 	if (k->n == k->cap) {
 		size_t cap = k->cap ? 2 * k->cap : 64;
@@ -431,25 +431,113 @@ keep_context(struct kept *k, PCCERT_CONTEXT ctx)
 	return 0;
 }
 
-static void
-kept_free(struct kept *k)
+void
+store_certs_free(struct store_certs *k)
 {
 	size_t i;
 
 	for (i = 0; i < k->n; i++)
 		CertFreeCertificateContext(k->v[i]);
 	free(k->v);
+	k->v = NULL;
+	k->n = k->cap = 0;
+}
+
+/*
+ * Where the key of ctx lives, from CERT_KEY_PROV_INFO_PROP_ID, flattened
+ * to bytes that compare equal when it is the same key (the property's
+ * own bytes hold pointers): provider type, flags, key spec, container
+ * and provider names.  NULL with *len 0 when the certificate has no such
+ * link; NULL with *len 1 when it cannot be read.
+ */
+static unsigned char *
+key_where(PCCERT_CONTEXT ctx, size_t *len)
+{
+	CRYPT_KEY_PROV_INFO *info;
+	DWORD size = 0, head[3];
+	size_t nc, np;
+	unsigned char *out = NULL;
+
+	*len = 0;
+	if (!CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
+	    NULL, &size))
+		return NULL;
+	*len = 1;
+	if ((info = malloc(size)) == NULL)
+		return NULL;
+	if (CertGetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
+	    info, &size)) {
+		nc = info->pwszContainerName ? wcslen(info->pwszContainerName) +
+		    1 : 0;
+		np = info->pwszProvName ? wcslen(info->pwszProvName) + 1 : 0;
+		head[0] = info->dwProvType;
+		head[1] = info->dwFlags;
+		head[2] = info->dwKeySpec;
+		if ((out = malloc(sizeof(head) + (nc + np) *
+		    sizeof(wchar_t))) != NULL) {
+			memcpy(out, head, sizeof(head));
+			memcpy(out + sizeof(head), info->pwszContainerName,
+			    nc * sizeof(wchar_t));
+			memcpy(out + sizeof(head) + nc * sizeof(wchar_t),
+			    info->pwszProvName, np * sizeof(wchar_t));
+			*len = sizeof(head) + (nc + np) * sizeof(wchar_t);
+		}
+	}
+	free(info);
+	return out;
+}
+
+/* Whether ctx's key opens and signs; *why as store_key_probe says. */
+static bool
+key_probe_why(PCCERT_CONTEXT ctx, char **why)
+{
+	char reason[512];
+
+	if (key_check(ctx, reason, sizeof(reason)))
+		return true;
+	if (reason[0] != '\0' && (*why = malloc(strlen(reason) + 1)) != NULL)
+		strcpy(*why, reason);
+	return false;
+}
+
+bool
+store_key_probe(size_t cert, void *arg, char **why)
+{
+	struct store_certs *k = arg;
+	PCCERT_CONTEXT ctx = k->v[cert];
+	uint8_t thumb[THUMB_LEN];
+	DWORD size = THUMB_LEN;
+	unsigned char *where;
+	size_t len;
+	bool ok;
+
+	*why = NULL;
+	if (k->memo == NULL)
+		return key_probe_why(ctx, why);
+	where = key_where(ctx, &len);
+	if ((where == NULL && len != 0) ||
+	    !CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID,
+	    thumb, &size) || size != THUMB_LEN) {
+		free(where);
+		return key_probe_why(ctx, why);
+	}
+	ok = keymemo_opens(k->memo, thumb, where, len) ||
+	    key_probe_why(ctx, why);
+	/* Remembering is only a saving: out of memory, it is asked again. */
+	if (ok)
+		(void)keymemo_add(k->memo, thumb, where, len);
+	free(where);
+	return ok;
 }
 
 int
 store_load(enum cert_store which, struct inventory *inv,
-    const struct policy *examine_for, store_warn_fn warn, char *err,
-    size_t errlen)
+    struct store_certs *kept, const struct policy *examine_for,
+    store_warn_fn warn, char *err, size_t errlen)
 {
 	const wchar_t *name = which == STORE_WEBHOSTING ? L"WebHosting" : L"MY";
 	HCERTSTORE store;
 	PCCERT_CONTEXT ctx = NULL;
-	struct kept kept = { 0 };
 	size_t first = inv->n;
 	struct cert c;
 	char msg[256], hex[THUMB_HEX];
@@ -486,7 +574,7 @@ store_load(enum cert_store which, struct inventory *inv,
 				warn(msg);
 		} else {
 			c.store = which;
-			rc = keep_context(&kept, ctx);
+			rc = keep_context(kept, ctx);
 			if (rc == 0)
 				rc = inventory_add(inv, &c);
 			if (rc != 0)
@@ -499,11 +587,13 @@ store_load(enum cert_store which, struct inventory *inv,
 			break;
 		}
 	}
-	if (rc == 0 && examine_added(examine_for, inv, first, kept.v) != 0) {
+	if (rc == 0 && examine_added(examine_for, inv, first,
+	    kept->v + first) != 0) {
 		snprintf(err, errlen, "out of memory reading the store");
 		rc = -1;
 	}
-	kept_free(&kept);
+	/* The contexts kept hold the certificates open after the store is
+	 * closed (CertCloseStore without CERT_CLOSE_STORE_FORCE_FLAG). */
 	CertCloseStore(store, 0);
 	return rc;
 }

@@ -4,7 +4,7 @@
 # file it writes beside the policy), publishes its counts in the metrics
 # file and in `status --json` while it runs; each rotation gives one
 # reconcile, after one wait of the pace (core/pace.c, table-tested with
-# its times); a burst of writes gives a handful of reconciles.
+# its times); a burst of writes gives a few reconciles a second.
 . "$(dirname "$0")/lib.sh"
 suite_prefix
 
@@ -119,24 +119,34 @@ test_rotations() {
 }
 
 # A burst: 200 certificates in one process, as fast as the store takes
-# them, give a handful of reconciles, not one each.
+# them, give a few reconciles a second while it lasts, not one per write.
+# How many the pace allows depends on what a reconcile costs (it keeps
+# them under a tenth of the time): a reconcile that opens only the
+# winner's key, once, costs tens of milliseconds here, so the bound is a
+# rate over the burst's own length ("at most a few per second", as the
+# issue puts it), and at most half the writes.
 test_burst() {
-	local rec0 got
+	local rec0 got t0 secs limit
 	reset_state
 	rm -f "$METRICS"
 	write_policy
 	start_run
 	wait_for 10 at_least metric certbind_reconciles_total 1
 	rec0=$(metric certbind_reconciles_total)
+	t0=$(date +%s)
 	certmk add --cn api.example.test --dns api.example.test --count 200 \
 	    >/dev/null
+	secs=$(( $(date +%s) - t0 + 1 ))
 	wait_for 20 at_least wakeups pace 1
 	wait_for 10 called Set
 	got=$(($(metric certbind_reconciles_total) - rec0 - $(wakeups timer)))
-	if [ "$got" -ge 1 ] && [ "$got" -le 10 ]; then
-		ok "burst: 200 writes give a handful of reconciles ($got)"
+	limit=$((3 * secs + 2))
+	[ "$limit" -lt 100 ] || limit=100
+	if [ "$got" -ge 1 ] && [ "$got" -le "$limit" ]; then
+		ok "burst: 200 writes in $secs s give a few reconciles a second ($got)"
 	else
-		not_ok "burst: 200 writes give a handful of reconciles" "got $got"
+		not_ok "burst: 200 writes in $secs s give a few reconciles a second" \
+		    "got $got, more than $limit"
 	fi
 	stop_run
 }

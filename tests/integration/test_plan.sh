@@ -155,6 +155,28 @@ test_options() {
 	expect_eq "options: nothing left to change" "$rc" 0
 }
 
+# Private keys are opened in rank order, for the winner only: a key that
+# does not open loses as "no private key" and the next one's is opened;
+# the keys of those ranked below the winner are never opened, so C's
+# missing key is never found and C loses on its date.
+test_lazy_keys() {
+	local p a b c out
+	reset_state
+	p=$(policy lazy.yaml 'match: { dns: api.example.test }')
+	a=$(add_api --not-after 90 --no-key)
+	b=$(add_api --not-after 60)
+	c=$(add_api --not-after 30 --no-key)
+	out=$(certbind plan --config "$p" --explain 2>&1)
+	expect_match "lazy keys: the runner-up wins when the best has no key" \
+	    "$out" "^    $b  expires .*  chosen"
+	expect_match "lazy keys: the best lost for its key" "$out" \
+	    "^    $a  expires [0-9-]+  no private key"
+	expect_match "lazy keys: the key below the winner is not opened" \
+	    "$out" "^    $c  expires [0-9-]+  expires [0-9-]+, before $b"
+	certbind apply --config "$p" >/dev/null 2>&1
+	expect_eq "lazy keys: apply binds the runner-up" "$(bound_hash $EP)" "$b"
+}
+
 # certs shows what the matcher sees in each certificate.
 test_certs() {
 	local a b out rc
@@ -186,4 +208,5 @@ test_renewal_link
 test_filters
 test_webhosting
 test_options
+test_lazy_keys
 tap_end
