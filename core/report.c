@@ -278,6 +278,11 @@ item_text(struct sbuf *s, const struct plan_item *it)
 		    "left alone", name, ep, sb_text(s, it->read_reason));
 		break;
 	}
+	if (it->pinned && it->passed_over != NULL)
+		sb_printf(s, "; pinned by certbind rollback: not moved to %s "
+		    "until a certificate issued after the one rolled away from "
+		    "qualifies, or 'certbind apply --force'",
+		    thumb_format(it->passed_over->thumb, hex));
 }
 
 const char *
@@ -653,6 +658,7 @@ json_item(struct sbuf *s, const struct plan_item *it, int64_t now,
 	json_record(s, &it->desired, writes);
 	sb_printf(s, ",\n      \"chosen\": ");
 	json_cert(s, it->sel.chosen);
+	sb_printf(s, ",\n      \"pinned\": %s", it->pinned ? "true" : "false");
 	sb_printf(s, ",\n      \"warnings\": [");
 	for (j = 0; j < 2; j++)
 		if (it->warnings & all_warnings[j]) {
