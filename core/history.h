@@ -82,6 +82,16 @@ struct pin {
 	int64_t at;                    /* when the rollback was made */
 };
 
+/* What `certbind history` lists for one endpoint. */
+struct history_row {
+	const char *binding;           /* the policy's name for it, or NULL */
+	struct endpoint endpoint;
+	struct history hist;
+	bool pinned;
+	struct pin pin;
+	const char *error;             /* a value could not be read: why */
+};
+
 #define PIN_ENCODED_LEN (4 + THUMB_LEN + 8 + 8)
 
 size_t pin_encode(const struct pin *p, uint8_t *buf, size_t len);
