@@ -24,11 +24,14 @@
 bool pin_holds(const struct pin *p, const struct cert *chosen, bool force);
 
 /*
- * Apply pin p (NULL: none) to a planned item: an update of the
- * certificate that the pin holds becomes "keep the certificate", with the
- * declared options still applied (action none or update-options), the
- * item marked pinned, and the certificate not moved to in passed_over.
- * Any other item is left as planned.  Returns true when it held.
+ * Apply pin p (NULL: none) to a planned item.  An update to a certificate
+ * issued after the one rolled away from goes ahead; one to an older
+ * certificate goes instead to the best qualifying certificate issued
+ * after it, if there is one, and otherwise becomes "keep the
+ * certificate", with the declared options still applied (action none or
+ * update-options), the item marked pinned, and the certificate not moved
+ * to in passed_over.  Any other item is left as planned.  Returns true
+ * when it held.
  */
 bool pin_apply(struct plan_item *it, const struct pin *p, bool force);
 

@@ -20,6 +20,7 @@
 #include "out.h"
 #include "store.h"
 #include "winerr.h"
+#include "wstr.h"
 
 static void
 warn_store(const char *message)
@@ -85,11 +86,14 @@ write_new(const wchar_t *tmp, const char *text)
 static int
 write_file(const char *path, const char *text, bool force)
 {
-	wchar_t *wpath, *wtmp = NULL;
+	wchar_t *wpath = NULL, *wtmp = NULL;
 	DWORD rc = 0, flags = MOVEFILE_WRITE_THROUGH;
 	char why[256];
 
-	if ((wpath = longpath_from_utf8(path, &rc)) == NULL ||
+	wchar_t *given = wide_from_utf8(path);
+
+	/* A path from the command line: relative to the current folder. */
+	if (given == NULL || (wpath = longpath_whole(given, &rc)) == NULL ||
 	    (wtmp = longpath_append(wpath, L".certbind-init.tmp")) == NULL) {
 		rc = rc ? rc : ERROR_NOT_ENOUGH_MEMORY;
 		goto done;
@@ -118,6 +122,7 @@ done:
 		    path, win_strerror(rc, why, sizeof(why)));
 	free(wtmp);
 	free(wpath);
+	free(given);
 	return rc == 0 ? 0 : -1;
 }
 

@@ -281,8 +281,9 @@ test_pin_encoding(void **state)
 /*
  * The pin decision, as a table.  The binding holds certificate 1 (A,
  * rolled back to); certificate 2 (B, NotBefore NOW - 10 d) was rolled
- * away from.  Which certificate the selection chose, whether there is a
- * pin and whether apply --force was given decide the action.
+ * away from; C (3) was issued before B and expires last; D (4), issued
+ * after B, ranks after C.  Which certificate the selection chose, whether
+ * there is a pin and whether apply --force was given decide the action.
  */
 struct pin_row {
 	const char *name;
@@ -292,6 +293,7 @@ struct pin_row {
 	bool options_differ;   /* the policy declares another flag */
 	enum action want;
 	bool want_pinned;
+	uint8_t also;          /* another certificate in the store, or 0 */
 };
 
 static const struct pin_row pin_rows[] = {
@@ -308,6 +310,10 @@ static const struct pin_row pin_rows[] = {
 	  ACTION_UPDATE_OPTIONS, true },
 	{ "pinned, A chosen: as planned", true, false, 1, false, ACTION_NONE,
 	  false },
+	{ "pinned: older C best, newer D qualifies: moves to D", true, false,
+	  3, false, ACTION_UPDATE_HASH, false, 4 },
+	{ "pinned: older C best, no pin: moves to C", false, false, 3, false,
+	  ACTION_UPDATE_HASH, false, 4 },
 };
 
 static void
@@ -322,7 +328,7 @@ test_pin_row(void **state)
 		{ 3, "a.example.test", { "a.example.test" }, NOW - 20 * DAY,
 		  NOW + 95 * DAY, true, 0 },
 		{ 4, "a.example.test", { "a.example.test" }, NOW - 1 * DAY,
-		  NOW + 99 * DAY, true, 0 },
+		  NOW + 93 * DAY, true, 0 },
 	};
 	const char *yaml_plain = "version: 1\nbindings:\n  - name: a\n"
 	    "    endpoint: 0.0.0.0:443\n    match:\n      dns: a.example.test\n";
@@ -339,7 +345,8 @@ test_pin_row(void **state)
 
 	memset(pin.away, 2, THUMB_LEN);
 	for (i = 0; i < NROWS(certs); i++)
-		if (certs[i].id == 1 || certs[i].id == row->chosen)
+		if (certs[i].id == 1 || certs[i].id == row->chosen ||
+		    certs[i].id == row->also)
 			add_testcert(&inv, &certs[i]);
 	load_policy(row->options_differ ? yaml_flag : yaml_plain, &pol);
 	memset(&cur, 0, sizeof(cur));
@@ -361,8 +368,13 @@ test_pin_row(void **state)
 		    row->chosen);
 		assert_int_equal(plan.items[0].desired.flags & SSL_FLAG_DISABLE_HTTP2,
 		    row->options_differ ? SSL_FLAG_DISABLE_HTTP2 : 0);
-	} else if (row->want == ACTION_UPDATE_HASH)
-		assert_int_equal(plan.items[0].desired.hash[0], row->chosen);
+	} else if (row->want == ACTION_UPDATE_HASH) {
+		/* Pinned, it goes to the newer D; else to the best. */
+		uint8_t to = row->pinned && row->also ? row->also : row->chosen;
+
+		assert_int_equal(plan.items[0].desired.hash[0], to);
+		assert_int_equal(plan.items[0].sel.chosen->thumb[0], to);
+	}
 	plan_free(&plan);
 	policy_free(&pol);
 	inventory_free(&inv);
