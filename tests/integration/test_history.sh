@@ -89,7 +89,7 @@ test_rollback_and_pin() {
 	    "$(printf '%s\n' "$out" | grep -c '^  [0-9]\. ')" 5
 	expect_match "the newest entry is A, replaced by C at apply" \
 	    "$(printf '%s\n' "$out" | grep -A1 '^  1\. ' | tr '\n' ' ')" \
-	    "apply, replaced by $c .*certhash=$a "
+	    "apply, replaced by $c.*certhash=$a"
 }
 
 # Bad input: nothing changes, and the error says what is wrong.
