@@ -202,6 +202,24 @@ pin_store(const struct endpoint *ep, const struct pin *p)
 	return write_value(PINNED_KEY, ep, buf, (DWORD)n);
 }
 
+bool
+pin_any(void)
+{
+	DWORD count = 0;
+	HKEY key;
+	LONG rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, PINNED_KEY, 0,
+	    KEY_QUERY_VALUE, &key);
+
+	if (rc == ERROR_FILE_NOT_FOUND)
+		return false;
+	if (rc != ERROR_SUCCESS)
+		return true;   /* look binding by binding, and report */
+	rc = RegQueryInfoKeyW(key, NULL, NULL, NULL, NULL, NULL, NULL, &count,
+	    NULL, NULL, NULL, NULL);
+	RegCloseKey(key);
+	return rc != ERROR_SUCCESS || count > 0;
+}
+
 void
 pin_drop(const struct endpoint *ep)
 {

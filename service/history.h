@@ -53,6 +53,12 @@ uint32_t pin_store(const struct endpoint *ep, const struct pin *p);
 void pin_drop(const struct endpoint *ep);
 
 /*
+ * There may be a pin: false only when the Pinned key is missing or empty,
+ * so that a reconcile of many bindings reads no value without one.
+ */
+bool pin_any(void);
+
+/*
  * Every endpoint that has a history value, for `certbind history`
  * without a policy; *out is malloc'd.  A value whose name is not an
  * endpoint goes to bad (its name, escaped, and why).  0, or -1 with why

@@ -54,6 +54,8 @@ rollback_hold_pinned(struct plan *plan, bool force)
 	size_t i;
 	int found;
 
+	if (!pin_any())
+		return;
 	for (i = 0; i < plan->n; i++) {
 		struct plan_item *it = &plan->items[i];
 
