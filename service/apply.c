@@ -477,6 +477,7 @@ recheck(struct plan *plan, size_t i, int64_t now,
 		    err.msg);
 		return -1;
 	}
+	rollback_hold_item(it, change_force);
 	return 0;
 }
 
@@ -581,6 +582,7 @@ carry_out_or_next(struct plan *plan, size_t i, struct unusable_list *avoid,
 		if (until < 0 || refused + 1 == REFUSED_MAX ||
 		    plan_replan_item(plan, i, now, avoid) != 0)
 			return APPLY_ERROR;
+		rollback_hold_item(&plan->items[i], change_force);
 		r = carry_out(it, now);
 	}
 	if (r == APPLY_OK && it->sel.chosen != NULL)

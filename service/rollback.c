@@ -47,31 +47,35 @@ rollback_note_change(const struct plan_item *it, const char *reason)
 }
 
 void
-rollback_hold_pinned(struct plan *plan, bool force)
+rollback_hold_item(struct plan_item *it, bool force)
 {
 	char why[512];
 	struct pin pin;
-	size_t i;
 	int found;
+
+	if (it->binding->endpoint.kind == EP_CCS || !it->has_current)
+		return;
+	found = pin_load(&it->binding->endpoint, &pin, why, sizeof(why));
+	if (found < 0)
+		say(EV_ERROR, EV_HISTORY_UNREADABLE, "%s: %s", it->binding->name,
+		    why);
+	else if (found > 0 && force) {
+		pin_drop(&it->binding->endpoint);
+		out_printf(OUT_STDOUT, "%s: --force: the pin 'certbind rollback' "
+		    "left was dropped\n", it->binding->name);
+	} else if (found > 0)
+		pin_apply(it, &pin, false);
+}
+
+void
+rollback_hold_pinned(struct plan *plan, bool force)
+{
+	size_t i;
 
 	if (!pin_any())
 		return;
-	for (i = 0; i < plan->n; i++) {
-		struct plan_item *it = &plan->items[i];
-
-		if (it->binding->endpoint.kind == EP_CCS || !it->has_current)
-			continue;
-		found = pin_load(&it->binding->endpoint, &pin, why, sizeof(why));
-		if (found < 0)
-			say(EV_ERROR, EV_HISTORY_UNREADABLE, "%s: %s",
-			    it->binding->name, why);
-		else if (found > 0 && force) {
-			pin_drop(&it->binding->endpoint);
-			out_printf(OUT_STDOUT, "%s: --force: the pin 'certbind "
-			    "rollback' left was dropped\n", it->binding->name);
-		} else if (found > 0)
-			pin_apply(it, &pin, false);
-	}
+	for (i = 0; i < plan->n; i++)
+		rollback_hold_item(&plan->items[i], force);
 }
 
 /* --- rollback ------------------------------------------------------ */

@@ -35,6 +35,10 @@ void rollback_note_change(const struct plan_item *it, const char *reason);
  */
 void rollback_hold_pinned(struct plan *plan, bool force);
 
+/* The same for one item planned again (a record changed meanwhile, a
+ * certificate HTTP.sys refused). */
+void rollback_hold_item(struct plan_item *it, bool force);
+
 /*
  * Put back, for every binding of the policy at path (or the one named),
  * the record it held before certbind's last change; an exit code.
