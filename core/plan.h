@@ -49,6 +49,10 @@ struct plan_item {
 	                                  carried out, when it is known */
 	uint32_t read_error;           /* ACTION_UNREADABLE: the Win32 error */
 	char read_reason[256];         /* and what it means */
+	bool pinned;                   /* kept on its certificate by a
+	                                  rollback's pin (pin.h) */
+	const struct cert *passed_over; /* pinned: the better certificate
+	                                  it was not moved to */
 };
 
 /*

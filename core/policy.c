@@ -1047,3 +1047,22 @@ policy_keys(void (*fn)(const char *path, void *arg), void *arg)
 {
 	walk_keys(&top_table, "", fn, arg);
 }
+
+bool
+policy_switch_at(size_t i, struct policy_switch *out)
+{
+	size_t f, seen = 0;
+
+	for (f = 0; f < options_table.n; f++) {
+		const struct field *fd = &options_table.fields[f];
+
+		if (fd->read != read_switch || seen++ != i)
+			continue;
+		out->key = fd->key;
+		out->check_bit = fd->check_bit;
+		out->flag_bit = fd->flag_bit;
+		out->inverted = fd->inverted;
+		return true;
+	}
+	return false;
+}

@@ -134,4 +134,18 @@ bool policy_uses_store(const struct policy *p, enum cert_store s);
  */
 void policy_keys(void (*fn)(const char *path, void *arg), void *arg);
 
+/* One of options: switches, and the record bit it sets or clears. */
+struct policy_switch {
+	const char *key;               /* "disable_http2" */
+	uint32_t check_bit;            /* its DefaultCertCheckMode bit, or */
+	uint32_t flag_bit;             /* its DefaultFlags bit */
+	bool inverted;                 /* true clears the bit */
+};
+
+/*
+ * The i'th switch the loader accepts under options (from 0), for the
+ * policy writer; false past the last.
+ */
+bool policy_switch_at(size_t i, struct policy_switch *out);
+
 #endif

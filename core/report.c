@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history.h"
 #include "report.h"
 #include "text.h"
 
@@ -293,6 +294,11 @@ item_text(struct sbuf *s, const struct plan_item *it)
 		    "left alone", name, ep, sb_text(s, it->read_reason));
 		break;
 	}
+	if (it->pinned && it->passed_over != NULL)
+		sb_printf(s, "; pinned by certbind rollback: not moved to %s "
+		    "until a certificate issued after the one rolled away from "
+		    "qualifies, or 'certbind apply --force'",
+		    thumb_format(it->passed_over->thumb, hex));
 }
 
 const char *
@@ -698,6 +704,7 @@ json_item(struct sbuf *s, const struct plan_item *it, int64_t now,
 	json_record(s, &it->desired, writes);
 	sb_printf(s, ",\n      \"chosen\": ");
 	json_cert(s, it->sel.chosen);
+	sb_printf(s, ",\n      \"pinned\": %s", it->pinned ? "true" : "false");
 	sb_printf(s, ",\n      \"warnings\": [");
 	for (j = 0; j < 2; j++)
 		if (it->warnings & all_warnings[j]) {
@@ -1069,5 +1076,119 @@ report_certs_json(const struct inventory *inv, int64_t now)
 		sb_printf(&s, "]}");
 	}
 	sb_printf(&s, "%s]\n}\n", inv->n ? "\n  " : "");
+	return sb_finish(&s);
+}
+
+/* --- history ---------------------------------------------------------- */
+
+static void
+text_history_row(struct sbuf *s, const struct history_row *row,
+    char *fields, size_t len)
+{
+	char ep[ENDPOINT_TEXT_MAX], t[21], hex[THUMB_HEX], by[THUMB_HEX];
+	struct ssl_record by_rec;
+	size_t i;
+
+	endpoint_format(&row->endpoint, ep, sizeof(ep));
+	if (row->binding != NULL)
+		sb_printf(s, "%s (%s)", sb_text(s, row->binding), ep);
+	else
+		sb_printf(s, "%s", ep);
+	if (row->error != NULL) {
+		sb_printf(s, ": cannot be read: %s\n", sb_text(s, row->error));
+		return;
+	}
+	sb_printf(s, ": %u record%s replaced, newest first\n",
+	    (unsigned)row->hist.n, row->hist.n == 1 ? "" : "s");
+	if (row->pinned)
+		sb_printf(s, "  pinned by certbind rollback at %s: not moved on "
+		    "until a certificate issued after %s (the NotBefore of %s, "
+		    "rolled away from) qualifies, or 'certbind apply --force'\n",
+		    utc_time(row->pin.at, t), utc_time(row->pin.away_not_before,
+		    by), thumb_format(row->pin.away, hex));
+	for (i = 0; i < row->hist.n; i++) {
+		const struct history_entry *e = &row->hist.v[i];
+
+		memset(&by_rec, 0, sizeof(by_rec));
+		memcpy(by_rec.hash, e->by, e->by_len);
+		by_rec.hash_len = e->by_len;
+		sb_printf(s, "  %zu. %s %s, replaced by %s\n     %s\n", i + 1,
+		    utc_time(e->at, t), e->reason, record_thumb(&by_rec, hex),
+		    record_fields(&e->record, fields, len));
+	}
+}
+
+char *
+report_history_text(const struct history_row *rows, size_t n)
+{
+	struct sbuf s = { 0 };
+	char *fields = malloc(RECORD_TEXT_MAX);
+	size_t i;
+
+	if (fields == NULL)
+		return NULL;
+	if (n == 0)
+		sb_printf(&s, "no history: certbind has replaced no record\n");
+	for (i = 0; i < n; i++)
+		text_history_row(&s, &rows[i], fields, RECORD_TEXT_MAX);
+	free(fields);
+	return sb_finish(&s);
+}
+
+static void
+json_history_row(struct sbuf *s, const struct history_row *row)
+{
+	char ep[ENDPOINT_TEXT_MAX], t[21], hex[THUMB_HEX];
+	struct ssl_record by_rec;
+	size_t i;
+
+	sb_printf(s, "    {\n      \"binding\": ");
+	sb_json_string(s, row->binding);
+	sb_printf(s, ",\n      \"endpoint\": ");
+	sb_json_string(s, endpoint_format(&row->endpoint, ep, sizeof(ep)));
+	sb_printf(s, ",\n      \"error\": ");
+	sb_json_string(s, row->error);
+	sb_printf(s, ",\n      \"pin\": ");
+	if (row->pinned) {
+		sb_printf(s, "{\"at\": \"%s\", ", utc_time(row->pin.at, t));
+		sb_printf(s, "\"away\": \"%s\", ", thumb_format(row->pin.away,
+		    hex));
+		sb_printf(s, "\"away_not_before\": \"%s\"}",
+		    utc_time(row->pin.away_not_before, t));
+	} else
+		sb_printf(s, "null");
+	sb_printf(s, ",\n      \"history\": [");
+	for (i = 0; i < row->hist.n; i++) {
+		const struct history_entry *e = &row->hist.v[i];
+
+		memset(&by_rec, 0, sizeof(by_rec));
+		memcpy(by_rec.hash, e->by, e->by_len);
+		by_rec.hash_len = e->by_len;
+		sb_printf(s, "%s\n        {\"time\": \"%s\", \"reason\": ",
+		    i ? "," : "", utc_time(e->at, t));
+		sb_json_string(s, e->reason);
+		sb_printf(s, ", \"replaced_by\": ");
+		sb_json_string(s, by_rec.hash_len == THUMB_LEN ?
+		    thumb_format(by_rec.hash, hex) : NULL);
+		sb_printf(s, ", \"record\": ");
+		json_record(s, &e->record, true);
+		sb_printf(s, "}");
+	}
+	sb_printf(s, "%s]\n    }", row->hist.n ? "\n      " : "");
+}
+
+char *
+report_history_json(const struct history_row *rows, size_t n, int64_t now)
+{
+	struct sbuf s = { 0 };
+	size_t i;
+
+	sb_json_head(&s, now, "endpoints");
+	sb_printf(&s, "\n");
+	for (i = 0; i < n; i++) {
+		json_history_row(&s, &rows[i]);
+		sb_printf(&s, "%s\n", i + 1 < n ? "," : "");
+	}
+	sb_printf(&s, "  ]\n}\n");
 	return sb_finish(&s);
 }

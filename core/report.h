@@ -49,4 +49,13 @@ const char *report_netsh(const struct ssl_record *r, char *buf, size_t len);
 /* "A1B2... (CN=x, expires 2027-01-02)" */
 const char *report_cert(const struct cert *c, char *buf, size_t len);
 
+/*
+ * `certbind history`: each endpoint's replaced records, newest first, and
+ * its rollback pin; malloc'd, NULL when out of memory.
+ */
+struct history_row;
+char *report_history_text(const struct history_row *rows, size_t n);
+char *report_history_json(const struct history_row *rows, size_t n,
+    int64_t now);
+
 #endif

@@ -39,11 +39,20 @@
 #include "out.h"
 #include "loopstats.h"
 #include "policyfile.h"
+#include "rollback.h"
 #include "store.h"
 #include "verify.h"
 #include "winerr.h"
 
 #define MSG_MAX 4096
+
+/*
+ * What the reconcile under way records as the reason of each change in
+ * the history ("apply", "run", "service"), and whether `apply --force`
+ * overrides rollback pins.  Set by reconcile()'s callers.
+ */
+static const char *change_reason = "apply";
+static bool change_force;
 
 /* What a reconcile reads before it decides. */
 struct world {
@@ -218,6 +227,12 @@ report_journal_bad(const char *name, const char *why, void *arg)
 		    "be read: %s. It was left in place and the other entries "
 		    "were repaired; if that endpoint has no record, recreate it "
 		    "by hand, then delete the value", name, why);
+}
+
+void
+apply_repair(void)
+{
+	httpsys_repair(report_repair, report_journal_bad, NULL);
 }
 
 /* How world_load() reads HTTP.sys. */
@@ -414,6 +429,11 @@ carry_out(const struct plan_item *it, int64_t now)
 	endpoint_format(&it->binding->endpoint, ep, sizeof(ep));
 	switch (it->action) {
 	case ACTION_NONE:
+		if (it->pinned) {
+			say(EV_INFO, EV_PINNED, "%s", report_item(it, why,
+			    sizeof(why)));
+			return APPLY_OK;
+		}
 		say(EV_INFO, EV_ALREADY_HOLDS, "%s: %s already holds %s", it->binding->name, ep,
 		    it->sel.chosen ? report_cert(it->sel.chosen, cert,
 		    sizeof(cert)) : "the planned record");
@@ -455,6 +475,7 @@ carry_out(const struct plan_item *it, int64_t now)
 			return key_refused(it, res.error) && (res.used_update ||
 			    res.restored) ? CARRY_KEY_REFUSED : APPLY_ERROR;
 		}
+		rollback_note_change(it, change_reason);
 		if (it->action == ACTION_UPDATE_HASH)
 			say(EV_INFO, EV_BINDING_UPDATED, "%s: updated %s from %s to "
 			    "%s", it->binding->name, ep,
@@ -664,6 +685,7 @@ recheck(struct plan *plan, size_t i, int64_t now,
 		    err.msg);
 		return -1;
 	}
+	rollback_hold_item(it, change_force);
 	return 0;
 }
 
@@ -803,6 +825,7 @@ carry_out_or_next(struct plan *plan, size_t i, struct unusable_list *avoid,
 				r = APPLY_ERROR;
 				break;
 			}
+			rollback_hold_item(&plan->items[i], change_force);
 			r = carry_out_checked(it, now, st);
 			continue;
 		}
@@ -828,6 +851,7 @@ carry_out_or_next(struct plan *plan, size_t i, struct unusable_list *avoid,
 			r = APPLY_ERROR;
 			break;
 		}
+		rollback_hold_item(&plan->items[i], change_force);
 		r = carry_out_checked(it, now, st);
 	}
 	unusable_free(&gone);
@@ -868,6 +892,7 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 		return APPLY_ERROR;
 	}
 	mark_unreadable(w, &plan);
+	rollback_hold_pinned(&plan, change_force);
 	if (next != NULL)
 		*next = plan_next_event(&plan, now);
 	if ((rc = httpsys_open()) != NO_ERROR) {
@@ -979,6 +1004,8 @@ apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 	locked = take_lock(&lock, rs);
 	if (locked > 0)
 		return APPLY_OK;       /* stopping: nothing was looked at */
+	change_reason = rs != NULL && rs->command != NULL ? rs->command : "run";
+	change_force = false;
 	if (locked == 0 && world_read(&w, p, READ_REPAIR) == 0)
 		result = reconcile(&w, rs, next);
 	else {
@@ -1004,7 +1031,7 @@ runstate_free(struct runstate *rs)
 }
 
 int
-apply_run(const char *path, uint32_t lock_timeout_ms)
+apply_run(const char *path, uint32_t lock_timeout_ms, bool force)
 {
 	struct world w;
 	struct writer_lock lock;
@@ -1014,6 +1041,8 @@ apply_run(const char *path, uint32_t lock_timeout_ms)
 	/* A bad policy fails at once; the records are read under the lock. */
 	if (world_policy(path, &w) == 0 &&
 	    lock_take(&lock, "apply", lock_timeout_ms, NULL) == 0) {
+		change_reason = "apply";
+		change_force = force;
 		if (world_read(&w, &w.own, READ_REPAIR) == 0)
 			result = reconcile(&w, NULL, NULL);
 		lock_release(&lock);
@@ -1040,6 +1069,7 @@ world_plan(const char *path, enum reading how, struct world *w,
 		return -1;
 	}
 	mark_unreadable(w, plan);
+	rollback_hold_pinned(plan, false);
 	return 0;
 }
 

@@ -32,9 +32,17 @@ enum {
 /*
  * Load the policy at path, bring HTTP.sys in line, report; an exit code.
  * Waits up to lock_timeout_ms for another certbind that is changing
- * HTTP.sys (lock.h).
+ * HTTP.sys (lock.h).  force overrides the pins `certbind rollback` left
+ * (rollback.h) and drops them.
  */
-int apply_run(const char *path, uint32_t lock_timeout_ms);
+int apply_run(const char *path, uint32_t lock_timeout_ms, bool force);
+
+/*
+ * Finish what an interrupted rotation left (httpsys_repair), reporting as
+ * apply does; for another writer of HTTP.sys (rollback.c), which holds
+ * the writer lock and has HTTP.sys open.
+ */
+void apply_repair(void);
 
 /* What the service remembers about a binding between reconciles. */
 struct binding_state {

@@ -7,6 +7,9 @@
  *   certbind status --config FILE  every HTTP.sys SSL binding, and drift
  *   certbind check --config FILE   check a policy file, change nothing
  *   certbind verify --config FILE  what each endpoint serves, checked now
+ *   certbind history [--config FILE]   the records certbind replaced
+ *   certbind rollback --config FILE    put back the record before the last
+ *   certbind init [--out FILE]     a policy for the bindings there are now
  *   certbind version
  * Arguments arrive as UTF-16 (wmain) and are passed on as UTF-8.
  */
@@ -21,7 +24,9 @@
 #include "eventlog.h"
 #include "lock.h"
 #include "out.h"
+#include "init.h"
 #include "policyfile.h"
+#include "rollback.h"
 #include "runtime.h"
 #include "svc.h"
 #include "version.h"               /* generated from VERSION */
@@ -37,7 +42,7 @@ static const char usage[] =
     "  run --config FILE [--lock-timeout SECONDS]\n"
     "                        keep the bindings right until Ctrl+C: the service's\n"
     "                        loop, in the foreground, events on stderr\n"
-    "  apply --config FILE [--lock-timeout SECONDS]\n"
+    "  apply --config FILE [--lock-timeout SECONDS] [--force]\n"
     "                        bind each endpoint to the certificate the policy\n"
     "                        selects; exit 0 done, 1 error, 3 conflict\n"
     "  plan --config FILE [--json] [--explain]\n"
@@ -54,6 +59,15 @@ static const char usage[] =
     "                        every certificate in the store as the matcher\n"
     "                        sees it\n"
     "  check --config FILE   check a policy; exit 0 valid, 1 invalid\n"
+    "  history [--config FILE] [--binding NAME] [--json]\n"
+    "                        the records certbind replaced, newest first\n"
+    "  rollback --config FILE [--binding NAME] [--lock-timeout SECONDS]\n"
+    "                        put back the record each binding held before\n"
+    "                        certbind's last change; exit 0 done, 1 error,\n"
+    "                        2 nothing to roll back\n"
+    "  init [--out FILE] [--force]\n"
+    "                        write a policy declaring the SSL bindings\n"
+    "                        HTTP.sys has now\n"
     "  service install [--config FILE] | configure | uninstall | reload\n"
     "                        register, set up, remove or reload the CertBind\n"
     "                        service\n"
@@ -79,7 +93,7 @@ static const char run_usage[] =
     "not be set up at the start.\n";
 
 static const char apply_usage[] =
-    "usage: certbind apply --config FILE [--lock-timeout SECONDS]\n"
+    "usage: certbind apply --config FILE [--lock-timeout SECONDS] [--force]\n"
     "\n"
     "Reads the policy, picks for each binding the certificate in\n"
     "LocalMachine\\My (or WebHosting) that covers its name, is valid now,\n"
@@ -93,6 +107,11 @@ static const char apply_usage[] =
     "Only one certbind changes HTTP.sys at a time (apply, run and the\n"
     "service); another one is waited for, up to --lock-timeout SECONDS\n"
     "(default 30; 2 and 2s both mean two seconds), and then named.\n"
+    "\n"
+    "A binding 'certbind rollback' put back is pinned: it is not moved to\n"
+    "another certificate until one issued after the certificate rolled\n"
+    "away from qualifies.  --force moves pinned bindings to the\n"
+    "certificate the policy selects and drops their pins.\n"
     "\n"
     "exit status: 0 every binding is as planned or was left for lack of a\n"
     "certificate; 1 the policy is invalid (nothing changed), an HTTP.sys\n"
@@ -192,6 +211,54 @@ static const char check_usage[] =
     "\n"
     "exit status: 0 the policy is valid; 1 it is not.\n";
 
+static const char history_usage[] =
+    "usage: certbind history [--config FILE] [--binding NAME] [--json]\n"
+    "\n"
+    "Lists, per endpoint, the records certbind replaced there (the last 5,\n"
+    "newest first: time, the command that replaced it, the thumbprint that\n"
+    "took its place, and every field of the record), and whether a\n"
+    "rollback pinned the binding.  With --config, the policy's bindings\n"
+    "(or the one named); without, every endpoint with a history.  The\n"
+    "history is kept in HKLM\\SOFTWARE\\CertBind\\History.  Changes nothing.\n"
+    "\n"
+    "  --json      print the list as JSON (layout in README.md)\n"
+    "\n"
+    "exit status: 0 listed; 1 error (an unknown binding, or a history value\n"
+    "that cannot be read: the others are still listed).\n";
+
+static const char rollback_usage[] =
+    "usage: certbind rollback --config FILE [--binding NAME]\n"
+    "                         [--lock-timeout SECONDS]\n"
+    "\n"
+    "Puts back, for each binding of the policy (or the one named), the\n"
+    "record it held before certbind's last change to it, from its history\n"
+    "(see 'certbind history'), as apply writes: under the writer lock, and\n"
+    "through the rotation journal where Windows has no atomic update.  The\n"
+    "binding is then pinned: apply, run and the service do not move it to\n"
+    "another certificate until one issued after the certificate rolled\n"
+    "away from qualifies, or 'certbind apply --force'.  Everything is read\n"
+    "first: an unknown binding, or a record or history that cannot be\n"
+    "read, changes nothing.\n"
+    "\n"
+    "exit status: 0 rolled back; 1 error (bad policy, unknown binding,\n"
+    "unreadable history or record, the lock, or a failed HTTP.sys call);\n"
+    "2 nothing to roll back to (nothing was changed).\n";
+
+static const char init_usage[] =
+    "usage: certbind init [--out FILE] [--force]\n"
+    "\n"
+    "Writes a policy that declares the SSL bindings HTTP.sys has now: one\n"
+    "binding per ip:port, hostname:port and ccs:port record, named from its\n"
+    "endpoint, with match.dns from the bound certificate's names (the host\n"
+    "name for SNI), its AppId and options.  A record it cannot declare (its\n"
+    "certificate is not in the store, ...) is written as a comment with the\n"
+    "reason.  'certbind plan' on the result shows no change where the bound\n"
+    "certificate is still the best choice.  Without --out the policy is\n"
+    "printed.  An existing FILE is not replaced without --force; FILE is\n"
+    "written whole or not at all.\n"
+    "\n"
+    "exit status: 0 written; 1 error.\n";
+
 struct args {
 	const char *command;
 	const char *action;            /* service install|uninstall|... */
@@ -200,8 +267,10 @@ struct args {
 	int json;
 	int explain;
 	int probe;                     /* status --probe */
-	const char *binding;           /* verify --binding NAME */
 	int allow_insecure;            /* service install|run */
+	int force;                     /* apply, init */
+	const char *binding;           /* verify, history, rollback */
+	const char *out;               /* init */
 	uint32_t lock_timeout_ms;
 };
 
@@ -248,13 +317,22 @@ parse_args(int argc, char **argv, struct args *a)
 		else if (strcmp(argv[i], "--probe") == 0 &&
 		    strcmp(a->command, "status") == 0)
 			a->probe = 1;
-		else if (strcmp(argv[i], "--binding") == 0 && i + 1 < argc &&
-		    strcmp(a->command, "verify") == 0)
-			a->binding = argv[++i];
 		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			a->config = argv[++i];
 		else if (strncmp(argv[i], "--config=", 9) == 0)
 			a->config = argv[i] + 9;
+		else if (strcmp(argv[i], "--binding") == 0 && i + 1 < argc &&
+		    (strcmp(a->command, "verify") == 0 ||
+		    strcmp(a->command, "history") == 0 ||
+		    strcmp(a->command, "rollback") == 0))
+			a->binding = argv[++i];
+		else if (strcmp(argv[i], "--force") == 0 &&
+		    (strcmp(a->command, "apply") == 0 ||
+		    strcmp(a->command, "init") == 0))
+			a->force = 1;
+		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc &&
+		    strcmp(a->command, "init") == 0)
+			a->out = argv[++i];
 		/* Set on the service's command line by an administrator. */
 		else if (strcmp(argv[i], "--allow-insecure-policy") == 0 &&
 		    strcmp(a->command, "service") == 0)
@@ -262,7 +340,8 @@ parse_args(int argc, char **argv, struct args *a)
 		/* Only the commands that write HTTP.sys take the lock. */
 		else if (strcmp(argv[i], "--lock-timeout") == 0 && i + 1 < argc &&
 		    (strcmp(a->command, "apply") == 0 ||
-		    strcmp(a->command, "run") == 0)) {
+		    strcmp(a->command, "run") == 0 ||
+		    strcmp(a->command, "rollback") == 0)) {
 			if ((a->lock_timeout_ms = parse_seconds(argv[++i])) == 0) {
 				out_printf(OUT_STDERR, "certbind: --lock-timeout "
 				    "takes 1 to 3600 seconds, not '%s'\n", argv[i]);
@@ -393,7 +472,7 @@ run(int argc, char **argv)
 			return 0;
 		}
 		return need_config(&a) ? 1 : apply_run(a.config,
-		    a.lock_timeout_ms);
+		    a.lock_timeout_ms, a.force != 0);
 	}
 	if (strcmp(a.command, "run") == 0) {
 		if (a.help) {
@@ -442,6 +521,28 @@ run(int argc, char **argv)
 			return 0;
 		}
 		return need_config(&a) ? 1 : cmd_check(a.config);
+	}
+	if (strcmp(a.command, "history") == 0) {
+		if (a.help) {
+			out_puts(OUT_STDOUT, history_usage);
+			return 0;
+		}
+		return history_run(a.config, a.binding, a.json != 0);
+	}
+	if (strcmp(a.command, "rollback") == 0) {
+		if (a.help) {
+			out_puts(OUT_STDOUT, rollback_usage);
+			return 0;
+		}
+		return need_config(&a) ? 1 : rollback_run(a.config, a.binding,
+		    a.lock_timeout_ms);
+	}
+	if (strcmp(a.command, "init") == 0) {
+		if (a.help) {
+			out_puts(OUT_STDOUT, init_usage);
+			return 0;
+		}
+		return init_run(a.out, a.force != 0);
 	}
 	out_printf(OUT_STDERR, "certbind: unknown command '%s' (see 'certbind "
 	    "help')\n", a.command);

@@ -13,6 +13,8 @@ SNIKEY="$PARAMS\\SslSniBindingInfo"
 CCSKEY="$PARAMS\\SslCcsBindingInfo"
 FAULTKEY='HKLM\Software\CertBindStandIn\Faults'
 JOURNALKEY='HKLM\SOFTWARE\CertBind\Journal'
+HISTORYKEY='HKLM\SOFTWARE\CertBind\History'
+PINNEDKEY='HKLM\SOFTWARE\CertBind\Pinned'
 
 export WINEARCH=win64
 # The stand-in httpapi.dll beside the exe; skip Mono and Gecko installs.
@@ -63,12 +65,14 @@ certbind_old() { wine "$ROOT/build/test-noupdate/certbind.exe" "$@"; }
 certmk() { wine "$BIN/certmk.exe" "$@" | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 
 # Empty LocalMachine\My and \WebHosting; remove every HTTP.sys SSL record,
-# the stand-in's faults and call log, and certbind's rotation journal.
+# the stand-in's faults and call log, and certbind's rotation journal,
+# history and rollback pins.
 reset_state() {
 	local k
 	certmk clear >/dev/null
 	certmk --store WebHosting clear >/dev/null
-	for k in "$SSLKEY" "$SNIKEY" "$CCSKEY" "$FAULTKEY" "$JOURNALKEY"; do
+	for k in "$SSLKEY" "$SNIKEY" "$CCSKEY" "$FAULTKEY" "$JOURNALKEY" \
+	    "$HISTORYKEY" "$PINNEDKEY"; do
 		wine reg delete "$k" /f >/dev/null 2>&1 || true
 	done
 	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
