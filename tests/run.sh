@@ -60,14 +60,24 @@ run_suite "imports" bash tests/integration/test_imports.sh
 # Debian's python3, where the bootstrap installs python3-jsonschema.
 run_suite "schema" /usr/bin/python3 tests/schema/test_schema.py
 
-# The Wine suites, the longest of the last run first (unknown ones count
-# as long: a new suite is likely to be slow).
+# suite_name FILE: a suite's name in the report.
+suite_name() {
+	case "$1" in
+	tests/stress/part_*) echo "stress/$(basename "$1" .sh | sed 's/^part_//')" ;;
+	*) echo "wine/$(basename "$1" .sh)" ;;
+	esac
+}
+
+# The Wine suites and the reliability suite's parts (make stress, here at
+# their short counts), the longest of the last run first (unknown ones
+# count as long: a new suite is likely to be slow).
 wine_suites() {
-	local t name s
-	for t in tests/integration/test_*.sh; do
+	local t s
+	for t in tests/integration/test_*.sh tests/stress/part_*.sh; do
 		case "$t" in */test_imports.sh) continue ;; esac
-		name=wine/$(basename "$t" .sh)
-		s=$(awk -v n="$name" '$1 == n { print $4 }' "$TIMES" 2>/dev/null)
+		[ -e "$t" ] || continue
+		s=$(awk -v n="$(suite_name "$t")" '$1 == n { print $4 }' \
+		    "$TIMES" 2>/dev/null)
 		echo "${s:-9999} $t"
 	done | sort -k1,1nr -k2 | awk '{ print $2 }'
 }
@@ -99,13 +109,7 @@ lane() {
 		reset_state
 	fi
 	while t=$(next_suite) && [ -n "$t" ]; do
-		run_suite "wine/$(basename "$t" .sh)" bash "$t"
-	done
-	# The reliability suite's parts (make stress), at their short counts.
-	for t in tests/stress/part_*.sh; do
-		[ -e "$t" ] || continue
-		run_suite "stress/$(basename "$t" .sh | sed 's/^part_//')" \
-		    env STRESS_QUICK=1 bash "$t"
+		run_suite "$(suite_name "$t")" env STRESS_QUICK=1 bash "$t"
 	done
 	wine_end
 }

@@ -37,6 +37,7 @@
  *       which also keeps a NotAfter before NotBefore as given.
  *   certmk renew OLD NEW      mark OLD renewed by NEW (CERT_RENEWAL_PROP_ID)
  *   certmk del THUMBPRINT     remove one certificate and its key
+ *   certmk unlist THUMBPRINT  remove one certificate, leaving its key
  *   certmk clear              remove every certificate and key in the store
  *   certmk list               thumbprint and subject of each certificate
  *   certmk export THUMBPRINT PREFIX
@@ -695,6 +696,7 @@ usage(void)
 	    "                  [--lose-key] [--many-dns N] [--raw-ext OID:HEX]"
 	    " [--serial HEX]\n"
 	    "       certmk [--store NAME] renew OLD NEW | del THUMBPRINT |\n"
+	    "                  unlist THUMBPRINT |\n"
 	    "                  clear | list | export THUMBPRINT PREFIX |\n"
 	    "                  break-key THUMBPRINT\n");
 	return 2;
@@ -766,6 +768,23 @@ cmd_delete(const wchar_t *hex)
 	HCERTSTORE store = open_my();
 
 	remove_cert(find_cert(store, hex));
+	commit(store);
+	CertCloseStore(store, 0);
+	return 0;
+}
+
+/*
+ * Remove one certificate from the store but leave its private key, as a
+ * tool that replaces a certificate does: what certbind read of it and its
+ * key still holds, and only HTTP.sys finds it gone.
+ */
+static int
+cmd_unlist(const wchar_t *hex)
+{
+	HCERTSTORE store = open_my();
+
+	if (!CertDeleteCertificateFromStore(find_cert(store, hex)))
+		die("CertDeleteCertificateFromStore");
 	commit(store);
 	CertCloseStore(store, 0);
 	return 0;
@@ -957,6 +976,8 @@ wmain(int argc, wchar_t **argv)
 		return cmd_clear();
 	if (wcscmp(argv[1], L"del") == 0)
 		return argc == 3 ? cmd_delete(argv[2]) : usage();
+	if (wcscmp(argv[1], L"unlist") == 0)
+		return argc == 3 ? cmd_unlist(argv[2]) : usage();
 	if (wcscmp(argv[1], L"export") == 0)
 		return argc == 4 ? cmd_export(argv[2], argv[3]) : usage();
 	if (wcscmp(argv[1], L"break-key") == 0)
