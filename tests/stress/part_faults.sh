@@ -204,13 +204,10 @@ QUICK_CASES="
 update rotation Update ip6 1 5
 update rotation Query sni 5 1450
 update rotation QueryNext ccs 1 2
-update create Set ip4 5 1450
 noupdate rotation Delete sni 1 5
 noupdate rotation Set ip4 5 5
-noupdate rotation Set ccs 1 1312
 noupdate rotation QueryNext ip6 5 1450
 noupdate create Set ip6 1 87
-noupdate create Query ccs 1 13
 "
 
 # The HTTP.sys matrix.
@@ -239,6 +236,156 @@ test_httpsys_matrix() {
 	done
 }
 
+# A rotation (a better certificate, the ccs option flipped) that a fault
+# outside HTTP.sys must stop before anything is deleted: the records stay
+# as they are, and the next apply, the fault cleared, converges.
+rotate() {
+	new_cert
+	if [ "$CCS_FLAG" = false ]; then CCS_FLAG=true; else CCS_FLAG=false; fi
+	write_policy
+}
+
+# other_case NAME PATH: run apply on PATH under a fault set up by the
+# caller; it must exit 1 saying WHY (a pattern), after which the caller
+# clears the fault and converge_case checks the next apply.
+other_case() {   # other_case NAME PATH WHY
+	local out rc n
+	CASES=$((CASES + 1))
+	out=$(cb "$2" apply --config "$POLICY" 2>&1); rc=$?
+	n=$(printf '%s\n' "$out" | grep -cE -- "$3")
+	FAULTS=$((FAULTS + n))
+	if [ "$rc" -ne 1 ] || [ "$n" -eq 0 ]; then
+		fail_case "$1: apply exits 1 and says why" "exit $rc" \
+		    "$(printf '%s' "$out" | tail -5)"
+		return 1
+	fi
+	if printf '%s' "$out" | grep -q 'IS UNBOUND'; then
+		fail_case "$1: nothing is left unbound" "$(printf '%s' "$out" | grep 'IS UNBOUND')"
+		return 1
+	fi
+	return 0
+}
+
+converge_case() {   # converge_case NAME PATH
+	local out rc
+	mark converge
+	out=$(cb "$2" apply --config "$POLICY" 2>&1); rc=$?
+	if [ "$rc" -ne 0 ]; then
+		fail_case "$1: the next apply converges (exit 0)" "got $rc" \
+		    "$(printf '%s' "$out" | tail -5)"
+		return
+	fi
+	expect_all
+	ok "$1"
+}
+
+# The rotation journal cannot be written: its key is read-only, or its
+# parent is volatile (a non-volatile key cannot be made under it).  Wine
+# enforces both, as Windows does.  Nothing may be deleted then.
+JOURNAL='SOFTWARE\CertBind\Journal'
+test_journal_faults() {
+	local name="journal read-only"
+	mark case "$name"
+	rotate
+	faultset sddl "$JOURNAL" 'D:P(A;;KR;;;WD)'
+	other_case "$name" noupdate \
+	    'writing the rotation journal failed.*Access denied' &&
+	    { faultset sddl "$JOURNAL" 'D:P(A;;KA;;;WD)'; faultset drop "$JOURNAL"
+	    converge_case "$name" noupdate; }
+	[ -n "${STRESS_QUICK:-}" ] && return
+	name="journal key cannot be created"
+	mark case "$name"
+	rotate
+	faultset drop 'SOFTWARE\CertBind'
+	faultset volatile 'SOFTWARE\CertBind'
+	other_case "$name" noupdate 'writing the rotation journal failed' &&
+	    { faultset drop 'SOFTWARE\CertBind'; converge_case "$name" noupdate; }
+}
+
+# LocalMachine\My cannot be read: no binding may move, none be removed.
+MYKEY='SOFTWARE\Microsoft\SystemCertificates\My'
+test_store_faults() {
+	local name="store unreadable" path hex
+	for path in update noupdate; do
+		name="store unreadable ($path)"
+		mark case "$name"
+		rotate
+		faultset sddl "$MYKEY" 'D:P(A;;WDRC;;;WD)'
+		other_case "$name" $path 'cannot open certificate store|cannot read' &&
+		    { faultset sddl "$MYKEY" 'D:P(A;;KA;;;WD)'
+		    converge_case "$name" $path; }
+		faultset sddl "$MYKEY" 'D:P(A;;KA;;;WD)'
+		[ -n "${STRESS_QUICK:-}" ] && return
+	done
+	# A certificate whose stored blob is garbage: passed over, the
+	# others still read and bound in the same run.
+	name="store holds a corrupt certificate"
+	mark case "$name"
+	CASES=$((CASES + 1))
+	FAULTS=$((FAULTS + 1))
+	rotate
+	hex=00112233445566778899AABBCCDDEEFF00112233
+	wine reg add "HKLM\\$MYKEY\\Certificates\\$hex" /v Blob \
+	    /t REG_BINARY /d 0300000001000000DEADBEEF /f >/dev/null
+	converge_case "$name" update
+	faultset drop "$MYKEY\\Certificates\\$hex"
+}
+
+# The metrics file cannot be written while `run` goes on (a folder, then
+# a read-only file in its place): the rotations happen all the same, and
+# the failure is reported (event 226, or 227 for a folder: not a file
+# certbind wrote).
+test_metrics_faults() {
+	local m="$TMP/certbind.prom" wm run_pid
+	wm="Z:$(pwd -P | tr / '\\')\\build\\tmp\\stress_faults\\certbind.prom"
+	{
+		cat "$POLICY"
+		printf 'service:\n  resync_interval: 1h\n  debounce: 50ms\n'
+		printf "  metrics_file: '%s'\n" "$wm"
+	} >"$TMP/run.yaml"
+	mark case "metrics file"
+	WINEDEBUG=-all wine "$BIN/certbind.exe" run --config "$TMP/run.yaml" \
+	    >"$TMP/run.out" 2>"$TMP/run.err" &
+	run_pid=$!
+	wait_for 15 test -s "$m" || not_ok "metrics: run wrote the file" \
+	    "$(tail -3 "$TMP/run.err")"
+	metrics_case "metrics file is a folder" "$run_pid" \
+	    "rm -f '$m'; mkdir '$m'"
+	if [ -z "${STRESS_QUICK:-}" ]; then
+		rmdir "$m"
+		wait_for 10 test -s "$m"
+		metrics_case "metrics file is read-only" "$run_pid" \
+		    "chmod 444 '$m'; wine attrib +r '$wm' >/dev/null 2>&1"
+		wine attrib -r "$wm" >/dev/null 2>&1
+	fi
+	kill -INT "$run_pid" 2>/dev/null
+	wait_for 10 sh -c "! kill -0 $run_pid 2>/dev/null" || kill "$run_pid"
+	wait "$run_pid" 2>/dev/null
+	rm -rf "$m"
+}
+
+metrics_case() {   # metrics_case NAME RUN_PID SHELL-TO-BREAK-IT
+	local name=$1 before
+	CASES=$((CASES + 1))
+	sh -c "$3"
+	before=$(grep -cE 'certbind\[22[67]\]' "$TMP/run.err")
+	rotate
+	if wait_for 20 sh -c "[ \"\$(tr -d '\r' <'$TMP/run.err' | grep -cE 'certbind\[22[67]\]')\" -gt $before ]"; then
+		FAULTS=$((FAULTS + 1))
+	elif [ "$name" != "metrics file is read-only" ]; then
+		fail_case "$name: the failed write is reported (event 226 or 227)" \
+		    "$(tail -3 "$TMP/run.err")"
+	fi
+	# The certificate rotation is the store change run reacts to; the
+	# ccs option needs the policy reloaded, which this file does not.
+	if wait_for 20 sh -c "[ \"\$(wine reg query '$SSLKEY\\0.0.0.0:8443' /v SslCertHash 2>/dev/null | tr -d '\r' | awk '\$1 == \"SslCertHash\" { print \$3 }')\" = $BEST ]"; then
+		ok "$name: run rotates all the same"
+	else
+		fail_case "$name: run rotates all the same" "$(tail -3 "$TMP/run.err")"
+	fi
+	! kill -0 "$2" 2>/dev/null && fail_case "$name: run goes on" "it ended"
+}
+
 # The replay of the whole trace: every call, not only each case's end.
 check_trace() {
 	local out rc
@@ -261,6 +408,9 @@ rows() {   # rows MEASURE VALUE
 
 test_checker
 test_httpsys_matrix
+test_journal_faults
+test_store_faults
+test_metrics_faults
 check_trace
 expect_eq "matrix: every case converged ($CASES cases, $FAULTS faults injected)" \
     "$FAILED_CASES" 0
