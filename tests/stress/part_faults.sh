@@ -386,6 +386,49 @@ metrics_case() {   # metrics_case NAME RUN_PID SHELL-TO-BREAK-IT
 	! kill -0 "$2" 2>/dev/null && fail_case "$name: run goes on" "it ended"
 }
 
+# `run` retries a binding whose write failed one backoff period later
+# (core/schedule.h: 10 s the first time) with no other event to wake it:
+# the faults cleared, it converges by then.
+test_run_retry() {
+	local path call spec run_pid t_fail t_ok name
+	for path in update noupdate; do
+		if [ $path = update ]; then call=Update spec="1 5"
+		else call=Set spec="5 5"; fi
+		name="run retries after one backoff period ($path)"
+		CASES=$((CASES + 1))
+		mark case "$name"
+		faultset set "$call@0.0.0.0:8443" "$spec"
+		new_cert
+		cb $path run --config "$POLICY" >"$TMP/retry.out" 2>&1 &
+		run_pid=$!
+		if wait_for 30 sh -c "[ \"\$(wine reg query '$SSLKEY\\0.0.0.0:8443' /v SslCertHash 2>/dev/null | tr -d '\r' | awk '\$1 == \"SslCertHash\" { print \$3 }')\" = $BEST ]"; then
+			ok "$name: it converges"
+		else
+			fail_case "$name: it converges" "$(tail -3 "$TMP/retry.out")"
+		fi
+		kill -INT "$run_pid" 2>/dev/null
+		wait_for 10 sh -c "! kill -0 $run_pid 2>/dev/null" || kill "$run_pid"
+		wait "$run_pid" 2>/dev/null
+		faultset clear
+		# From the first refused write to the one that went through.
+		t_fail=$(tr -d '\r' <"$TRACE" | awk -v c="# case $name" -v call=$call '
+			$0 == c { on = 1; next } on && $3 == call && $5 == "0.0.0.0:8443" && $6 != 0 { print $1; exit }')
+		t_ok=$(tr -d '\r' <"$TRACE" | awk -v c="# case $name" '
+			$0 == c { on = 1; next } on && ($3 == "Set" || $3 == "Update") && $5 == "0.0.0.0:8443" && $6 == 0 && $7 != "-" { t = $1 } END { print t }')
+		FAULTS=$((FAULTS + ${spec%% *}))
+		if [ -n "$t_fail" ] && [ -n "$t_ok" ] &&
+		    [ $(((t_ok - t_fail) / 1000)) -le 13000 ]; then
+			ok "$name: within one backoff period ($(((t_ok - t_fail) / 1000)) ms)"
+		else
+			fail_case "$name: within one backoff period" \
+			    "failed at '$t_fail', converged at '$t_ok'"
+		fi
+		mark converge
+		cb $path apply --config "$POLICY" >/dev/null 2>&1
+		expect_all
+	done
+}
+
 # The replay of the whole trace: every call, not only each case's end.
 check_trace() {
 	local out rc
@@ -411,6 +454,7 @@ test_httpsys_matrix
 test_journal_faults
 test_store_faults
 test_metrics_faults
+[ -z "${STRESS_QUICK:-}" ] && test_run_retry
 check_trace
 expect_eq "matrix: every case converged ($CASES cases, $FAULTS faults injected)" \
     "$FAILED_CASES" 0
