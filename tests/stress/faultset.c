@@ -30,9 +30,12 @@ failed(const char *what, LONG rc)
 	return 1;
 }
 
+/* Set the fault, and read it back: a case must never run without it. */
 static int
 set_fault(const wchar_t *name, const wchar_t *spec)
 {
+	wchar_t text[128] = L"";
+	DWORD size = sizeof(text) - sizeof(wchar_t);
 	HKEY key;
 	LONG rc;
 
@@ -43,7 +46,13 @@ set_fault(const wchar_t *name, const wchar_t *spec)
 	rc = RegSetValueExW(key, name, 0, REG_SZ, (const BYTE *)spec,
 	    (DWORD)((wcslen(spec) + 1) * sizeof(wchar_t)));
 	RegCloseKey(key);
-	return rc == ERROR_SUCCESS ? 0 : failed("set the fault", rc);
+	if (rc != ERROR_SUCCESS)
+		return failed("set the fault", rc);
+	rc = RegGetValueW(HKEY_LOCAL_MACHINE, FAULTS, name, RRF_RT_REG_SZ,
+	    NULL, text, &size);
+	if (rc != ERROR_SUCCESS || wcscmp(text, spec) != 0)
+		return failed("read the fault back", rc);
+	return 0;
 }
 
 static int
