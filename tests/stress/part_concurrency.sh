@@ -77,6 +77,13 @@ cb() {   # cb PATH COMMAND...
 	if [ "$path" = update ]; then certbind "$@"; else certbind_old "$@"; fi
 }
 
+# The exe of PATH, for a `run` in the background: its process ID must be
+# the one a kill stops, not that of a subshell around it.
+cb_exe() {
+	if [ "$1" = update ]; then echo "$BIN/certbind.exe"
+	else echo "$ROOT/build/test-noupdate/certbind.exe"; fi
+}
+
 # What a false alarm looks like in any output: an endpoint said to be
 # unbound, a rotation taken for an interrupted one, a record missing.
 ALARM='IS UNBOUND|left it unbound|put back|has no record|ended without finishing'
@@ -127,7 +134,7 @@ run_path() {   # run_path PATH: run, and ROUNDS rounds against it
 	new_cert
 	write_policy
 	cb "$path" apply --config "$POLICY" >/dev/null 2>&1
-	cb "$path" run --config "$POLICY" >"$TMP/run-$path.out" 2>&1 &
+	wine "$(cb_exe "$path")" run --config "$POLICY" >"$TMP/run-$path.out" 2>&1 &
 	run_pid=$!
 	sleep 1
 	for n in $(seq 1 "$ROUNDS"); do

@@ -97,6 +97,13 @@ cb() {   # cb PATH COMMAND...: certbind with (update) or without Update
 	if [ "$path" = update ]; then certbind "$@"; else certbind_old "$@"; fi
 }
 
+# The exe of PATH, for a `run` in the background: its process ID must be
+# the one a kill stops, not that of a subshell around it.
+cb_exe() {
+	if [ "$1" = update ]; then echo "$BIN/certbind.exe"
+	else echo "$ROOT/build/test-noupdate/certbind.exe"; fi
+}
+
 # The faults of the last run that were injected: calls of CALL on the
 # record that returned ERR since the line "# case $1".
 injected() {   # injected CASE CALL "KIND KEY" ERR
@@ -149,7 +156,9 @@ run_case() {   # run_case PATH PHASE CALL KIND COUNT ERR
 	elif [ "$call" = QueryNext ] && [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
 		fail_case "$name: status exits 0 or 1" "got $rc" "$(printf '%s' "$out" | tail -5)"
 	elif [ "$n" -eq 0 ]; then
-		fail_case "$name: the fault was injected" "no $call of $key returned $err"
+		fail_case "$name: the fault was injected" \
+		    "no $call of $key returned $err; exit $rc" \
+		    "$(printf '%s' "$out" | grep -v ' already holds ' | tail -5)"
 	elif printf '%s' "$out" | grep -q 'IS UNBOUND'; then
 		fail_case "$name: nothing is left unbound" "$(printf '%s' "$out" | grep 'IS UNBOUND')"
 	elif printf '%s' "$out" | grep -q 'declared, but HTTP.sys has no record'; then
@@ -413,7 +422,7 @@ test_run_retry() {
 		mark case "$name"
 		faultset set "$call@0.0.0.0:8443" "$spec"
 		new_cert
-		cb $path run --config "$POLICY" >"$TMP/retry.out" 2>&1 &
+		wine "$(cb_exe $path)" run --config "$POLICY" >"$TMP/retry.out" 2>&1 &
 		run_pid=$!
 		if wait_for 30 sh -c "[ \"\$(wine reg query '$SSLKEY\\0.0.0.0:8443' /v SslCertHash 2>/dev/null | tr -d '\r' | awk '\$1 == \"SslCertHash\" { print \$3 }')\" = $BEST ]"; then
 			ok "$name: it converges"
