@@ -47,6 +47,8 @@ TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
             $(B)/test/certmk.exe $(B)/test/httpapi_test.exe \
             $(B)/test/squat.exe $(B)/test/verinfo.exe \
             $(B)/test-noupdate/certbind.exe $(B)/test-noupdate/httpapi.dll
+# The stress parts' own fault setter (tests/stress/faultset.c).
+TESTBIN  += $(B)/test/faultset.exe
 
 .PHONY: all bootstrap check demo unit testbin msi fuzz bench clean FORCE \
         sign dist stress
@@ -162,6 +164,10 @@ $(B)/test/certmk.exe: tests/tools/certmk.c
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< \
 	    -lcrypt32 -ladvapi32
+
+$(B)/test/faultset.exe: tests/stress/faultset.c
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -ladvapi32
 
 $(B)/test/squat.exe: tests/tools/squat.c
 	@mkdir -p $(dir $@)

@@ -56,6 +56,13 @@ schedule_call_retry_ms(unsigned attempt)
 }
 
 uint32_t
+schedule_restore_retry_ms(unsigned attempt)
+{
+	return backoff_wait(attempt, RESTORE_RETRY_FIRST_MS,
+	    RESTORE_RETRY_FIRST_MS << (RESTORE_RETRIES - 1));
+}
+
+uint32_t
 schedule_own_write_ms(unsigned seen)
 {
 	return seen == 0 ? OWN_WRITE_FIRST_MS : OWN_WRITE_MORE_MS;

@@ -25,6 +25,9 @@
 #define CALL_RETRIES 3                 /* a busy HTTP.sys call, after the
                                           first try */
 #define CALL_RETRY_FIRST_MS 100        /* doubling: 100, 200, 400 ms */
+#define RESTORE_RETRIES 5              /* putting back a deleted record,
+                                          after the first try */
+#define RESTORE_RETRY_FIRST_MS 100     /* doubling: 100 ms ... 1.6 s */
 #define PAST_EVENT_RETRY_MS 1000       /* a moment the plan could not
                                           clear yet (see below) */
 #define OWN_WRITE_FIRST_MS 200         /* the folder's report of certbind's
@@ -58,6 +61,13 @@ uint32_t schedule_folder_retry_ms(unsigned tries);
 /* The wait before retry number attempt (0: the first) of a busy
  * HTTP.sys call. */
 uint32_t schedule_call_retry_ms(unsigned attempt);
+
+/*
+ * The wait before retry number attempt (0: the first) of putting back a
+ * record a failed Delete+Set rotation deleted: whatever the error, since
+ * the endpoint is unbound until it passes.
+ */
+uint32_t schedule_restore_retry_ms(unsigned attempt);
 
 /*
  * How long the loop waits for the folder watch to report the metrics

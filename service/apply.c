@@ -97,12 +97,30 @@ load_stores(const struct policy *p, struct inventory *inv,
 	return 0;
 }
 
+/* Add r to the records read; -1 without memory. */
+static int
+add_record(struct world *w, const struct ssl_record *r)
+{
+	struct ssl_record *v;
+
+	v = realloc(w->records, (w->nrecords + 1) * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	w->records = v;
+	w->records[w->nrecords++] = *r;
+	return 0;
+}
+
 /*
  * A declared endpoint the listing has no record for: ask for it exactly,
  * so that a record that is there but cannot be read is told apart from
- * one that is not there, as plan and apply tell them apart.
+ * one that is not there, as plan and apply tell them apart.  A record the
+ * exact query finds is added: the listing can miss one that is there (a
+ * call of it failed, or the record was rewritten while it ran), and a
+ * declared binding must not be reported as having no record then.
+ * 0, or -1 without memory.
  */
-static void
+static int
 check_declared(struct world *w)
 {
 	const struct policy *p = w->policy;
@@ -117,10 +135,13 @@ check_declared(struct world *w)
 		if (j < w->nrecords)
 			continue;
 		w->read_error[i] = httpsys_query(&p->bindings[i].endpoint, &r);
+		if (w->read_error[i] == NO_ERROR && add_record(w, &r) != 0)
+			return -1;
 		if (w->read_error[i] == NO_ERROR ||
 		    w->read_error[i] == ERROR_FILE_NOT_FOUND)
 			w->read_error[i] = 0;
 	}
+	return 0;
 }
 
 /* Every record HTTP.sys has, declared or not (status). */
@@ -142,7 +163,10 @@ read_all_records(struct world *w)
 		    "records: %s", win_strerror(rc, why, sizeof(why)));
 		return -1;
 	}
-	check_declared(w);
+	if (check_declared(w) != 0) {
+		say(EV_ERROR, EV_INTERNAL, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 

@@ -626,6 +626,35 @@ httpsys_delete(const struct ssl_record *rec)
 	return call(OP_DELETE, rec);
 }
 
+/*
+ * Put back old, a record HTTP.sys held until certbind deleted it.  Until
+ * this passes the endpoint is unbound, and the record was one HTTP.sys
+ * accepted a moment ago, so every error is tried again a few times
+ * (schedule_restore_retry_ms), not only those of a busy call: a run of
+ * failures that outlasts a call's retries must not leave the port
+ * unbound.  ERROR_ALREADY_EXISTS is the end when the endpoint really has
+ * a record (another program bound it meanwhile, and its record is left
+ * as it is): it is not unbound.
+ */
+static ULONG
+restore(const struct ssl_record *old)
+{
+	struct ssl_record now;
+	unsigned attempt;
+	ULONG rc;
+
+	for (attempt = 0;; attempt++) {
+		rc = call(OP_SET, old);
+		if (rc == ERROR_ALREADY_EXISTS &&
+		    httpsys_query(&old->endpoint, &now) == NO_ERROR)
+			return NO_ERROR;
+		if (rc == NO_ERROR || attempt == RESTORE_RETRIES)
+			return rc;
+		out_flush();
+		Sleep(schedule_restore_retry_ms(attempt));
+	}
+}
+
 void
 httpsys_replace(const struct ssl_record *old, const struct ssl_record *rec,
     struct replace_result *res)
@@ -651,7 +680,7 @@ httpsys_replace(const struct ssl_record *old, const struct ssl_record *rec,
 		journal_clear(&old->endpoint);
 		return;
 	}
-	res->restore_error = call(OP_SET, old);
+	res->restore_error = restore(old);
 	res->restored = res->restore_error == NO_ERROR;
 	/* A failed restore stays in the journal: the next start tries again. */
 	if (res->restored)
@@ -678,7 +707,7 @@ httpsys_repair(repair_fn report, journal_bad_fn bad, void *arg)
 			report(&pending[i], rc, arg);
 			continue;
 		}
-		rc = call(OP_SET, &pending[i]);
+		rc = restore(&pending[i]);
 		if (rc == NO_ERROR)
 			journal_clear(&pending[i].endpoint);
 		report(&pending[i], rc, arg);

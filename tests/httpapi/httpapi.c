@@ -37,10 +37,17 @@
  *   - Fault injection: a REG_SZ value named after a call (Set, Update,
  *     Delete, Query) under HKLM\Software\CertBindStandIn\Faults makes the
  *     next calls fail.  "N ERROR" fails the next N calls with Win32 error
- *     ERROR (decimal); "crash" ends the process inside the call, as a
- *     power cut or a kill would; "delay MS" makes the next call do its
- *     work, log it, and then sleep MS milliseconds before it returns, so
- *     that a test can act between a call and the caller's next one.
+ *     ERROR (decimal); "N ERROR after M" lets M calls through first, so
+ *     that the (M+1)th call fails; "crash" ends the process inside the
+ *     call, as a power cut or a kill would; "delay MS" makes the next call
+ *     do its work, log it, and then sleep MS milliseconds before it
+ *     returns, so that a test can act between a call and the caller's
+ *     next one.  "Query" covers both kinds of query; "QueryNext" only the
+ *     enumeration (HttpServiceConfigQueryNext).  A value named
+ *     "CALL@KEY" ("Set@[::1]:8443", "QueryNext@www.example.test:443")
+ *     applies to that record alone, KEY as in the call log, and is taken
+ *     before the value for every record.  A fault fails the call before
+ *     it changes anything, as a call Windows refuses does.
  *   - A REG_SZ value "Unusable" there, a list of thumbprints, makes Set
  *     and Update fail with ERROR_NO_SUCH_LOGON_SESSION for those
  *     certificates, as Windows does when the key exists but HTTP.sys
@@ -56,6 +63,11 @@
  *     ("MICROSECONDS enter CALL", then "MICROSECONDS leave CALL KIND
  *     KEY" once its work is done), so that a process killed at a random
  *     moment is often killed inside a call, and the marks say where.
+ *   - When C:\httpapi-trace.log exists, every call is appended to it too,
+ *     with what an invariant checker needs to replay the records
+ *     (tests/stress/invariant.py): "MICROSECONDS PID CALL KIND KEY RESULT
+ *     HASH", CALL being QueryNext for an enumeration, HASH the hash a Set
+ *     or Update asked for, or the one a Query returned ("-" for none).
  */
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -74,6 +86,7 @@
 #define FAULTS L"Software\\CertBindStandIn\\Faults"
 #define CALL_LOG "C:\\httpapi-calls.log"
 #define STEP_LOG "C:\\httpapi-steps.log"
+#define TRACE_LOG "C:\\httpapi-trace.log"
 #define KEY_MAX 300
 
 #ifndef NO_UPDATE
@@ -180,53 +193,112 @@ log_call(const char *call, int kind, const wchar_t *key, ULONG rc)
 	pause_point("leave", call, kind, key);
 }
 
-/* The error the next call of this name must fail with; 0 for none. */
-static ULONG
-fault(const wchar_t *call)
+/* Append the call to the trace log, when a test created it. */
+static void
+trace_call(const char *call, int kind, const wchar_t *key, ULONG rc,
+    const BYTE *hash, DWORD hash_len)
+{
+	FILETIME ft;
+	ULARGE_INTEGER t;
+	DWORD i;
+	FILE *f;
+
+	if (GetFileAttributesA(TRACE_LOG) == INVALID_FILE_ATTRIBUTES ||
+	    (f = fopen(TRACE_LOG, "a")) == NULL)
+		return;
+	GetSystemTimePreciseAsFileTime(&ft);
+	t.LowPart = ft.dwLowDateTime;
+	t.HighPart = ft.dwHighDateTime;
+	fprintf(f, "%llu %lu %s %s %ls %lu ", t.QuadPart / 10,
+	    (unsigned long)GetCurrentProcessId(), call,
+	    kind >= 0 ? kinds[kind].name : "?", key && key[0] ? key : L"-",
+	    (unsigned long)rc);
+	if (hash == NULL || hash_len == 0)
+		fputc('-', f);
+	for (i = 0; hash != NULL && i < hash_len; i++)
+		fprintf(f, "%02X", hash[i]);
+	fputc('\n', f);
+	fclose(f);
+}
+
+/*
+ * Take the fault value name: the error the call must fail with, 0 when
+ * it goes through; -1 when there is no such value.
+ */
+static long
+take_fault(HKEY key, const wchar_t *name)
 {
 	wchar_t text[64];
 	DWORD size = sizeof(text) - sizeof(wchar_t), type;
-	unsigned long n, err;
-	HKEY key;
-	char name[16];
+	unsigned long n, err, skip = 0;
 
-	snprintf(name, sizeof(name), "%ls", call);
-	pause_point("enter", name, -1, NULL);
-	if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, FAULTS, 0, KEY_ALL_ACCESS,
-	    &key) != ERROR_SUCCESS)
-		return 0;
 	memset(text, 0, sizeof(text));
-	if (RegQueryValueExW(key, call, NULL, &type, (BYTE *)text, &size) !=
-	    ERROR_SUCCESS || type != REG_SZ) {
-		RegCloseKey(key);
-		return 0;
-	}
+	if (RegQueryValueExW(key, name, NULL, &type, (BYTE *)text, &size) !=
+	    ERROR_SUCCESS || type != REG_SZ)
+		return -1;
 	if (wcscmp(text, L"crash") == 0) {
-		RegDeleteValueW(key, call);
+		RegDeleteValueW(key, name);
 		RegFlushKey(key);
 		RegCloseKey(key);
 		TerminateProcess(GetCurrentProcess(), 99);
 	}
 	if (swscanf(text, L"delay %lu", &n) == 1) {
-		RegDeleteValueW(key, call);
-		RegCloseKey(key);
+		RegDeleteValueW(key, name);
 		delay_ms = (DWORD)n;
 		return 0;
 	}
-	if (swscanf(text, L"%lu %lu", &n, &err) != 2 || n == 0) {
-		RegDeleteValueW(key, call);
-		RegCloseKey(key);
+	if (swscanf(text, L"%lu %lu after %lu", &n, &err, &skip) < 2 ||
+	    n == 0) {
+		RegDeleteValueW(key, name);
 		return 0;
 	}
-	if (--n == 0)
-		RegDeleteValueW(key, call);
-	else {
+	if (skip > 0) {
+		swprintf(text, 64, L"%lu %lu after %lu", n, err, skip - 1);
+		err = 0;
+	} else if (--n == 0)
+		RegDeleteValueW(key, name);
+	else
 		swprintf(text, 64, L"%lu %lu", n, err);
-		RegSetValueExW(key, call, 0, REG_SZ, (const BYTE *)text,
+	if (skip > 0 || n > 0)
+		RegSetValueExW(key, name, 0, REG_SZ, (const BYTE *)text,
 		    (DWORD)((wcslen(text) + 1) * sizeof(wchar_t)));
+	return (long)err;
+}
+
+/*
+ * The error this call must fail with; 0 for none.  The value for the
+ * record (CALL@KEY) comes first, then the call's own, then, for an
+ * enumeration, the one for every query (also).
+ */
+static ULONG
+fault_on(const wchar_t *call, const wchar_t *rec, const wchar_t *also)
+{
+	wchar_t name[KEY_MAX + 16];
+	char tag[16];
+	HKEY key;
+	long err = -1;
+
+	snprintf(tag, sizeof(tag), "%ls", call);
+	pause_point("enter", tag, -1, NULL);
+	if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, FAULTS, 0, KEY_ALL_ACCESS,
+	    &key) != ERROR_SUCCESS)
+		return 0;
+	if (rec != NULL && rec[0] != L'\0') {
+		swprintf(name, KEY_MAX + 16, L"%ls@%ls", call, rec);
+		err = take_fault(key, name);
 	}
+	if (err < 0)
+		err = take_fault(key, call);
+	if (err < 0 && also != NULL)
+		err = take_fault(key, also);
 	RegCloseKey(key);
-	return (ULONG)err;
+	return err > 0 ? (ULONG)err : 0;
+}
+
+static ULONG
+fault(const wchar_t *call, const wchar_t *rec)
+{
+	return fault_on(call, rec, NULL);
 }
 
 /* A REG_SZ value under the faults key into text; false when absent. */
@@ -618,6 +690,20 @@ check_set(HTTP_SERVICE_CONFIG_ID id, const void *info, ULONG len,
 	return NO_ERROR;
 }
 
+/* Trace a Set, Update or Delete with the hash it asked for. */
+static void
+trace_write(const char *call, int k, const void *info, const wchar_t *name,
+    ULONG rc)
+{
+	const HTTP_SERVICE_CONFIG_SSL_PARAM *p = NULL;
+
+	/* A key name was made: the structure is long enough to read. */
+	if (k >= 0 && name[0] != L'\0' && strcmp(call, "Delete") != 0)
+		p = params_of(k, info);
+	trace_call(call, k, name, rc, p ? p->pSslHash : NULL,
+	    p && p->SslHashLength <= 64 ? p->SslHashLength : 0);
+}
+
 ULONG WINAPI
 HttpSetServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
     PVOID info, ULONG len, LPOVERLAPPED overlapped)
@@ -631,7 +717,7 @@ HttpSetServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
 	(void)handle;
 	(void)overlapped;
 	if ((rc = check_set(id, info, len, true, &k, name)) != NO_ERROR ||
-	    (rc = fault(L"Set")) != NO_ERROR)
+	    (rc = fault(L"Set", name)) != NO_ERROR)
 		goto done;
 	if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, record_path(k, name, path), 0,
 	    NULL, 0, KEY_ALL_ACCESS, NULL, &key, &disposition) != ERROR_SUCCESS) {
@@ -644,6 +730,7 @@ HttpSetServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
 		write_params(key, params_of(k, info));
 	RegCloseKey(key);
 done:
+	trace_write("Set", k, info, name, rc);
 	log_call("Set", k, name, rc);
 	return rc;
 }
@@ -661,7 +748,7 @@ HttpUpdateServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
 	(void)handle;
 	(void)overlapped;
 	if ((rc = check_set(id, info, len, true, &k, name)) != NO_ERROR ||
-	    (rc = fault(L"Update")) != NO_ERROR)
+	    (rc = fault(L"Update", name)) != NO_ERROR)
 		goto done;
 	if (open_record(k, name, KEY_ALL_ACCESS, &key) != ERROR_SUCCESS) {
 		rc = ERROR_FILE_NOT_FOUND;
@@ -670,6 +757,7 @@ HttpUpdateServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
 	write_params(key, params_of(k, info));
 	RegCloseKey(key);
 done:
+	trace_write("Update", k, info, name, rc);
 	log_call("Update", k, name, rc);
 	return rc;
 }
@@ -686,10 +774,11 @@ HttpDeleteServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
 	(void)handle;
 	(void)overlapped;
 	if ((rc = check_set(id, info, len, false, &k, name)) == NO_ERROR &&
-	    (rc = fault(L"Delete")) == NO_ERROR &&
+	    (rc = fault(L"Delete", name)) == NO_ERROR &&
 	    RegDeleteKeyW(HKEY_LOCAL_MACHINE, record_path(k, name, path)) !=
 	    ERROR_SUCCESS)
 		rc = ERROR_FILE_NOT_FOUND;
+	trace_write("Delete", k, info, name, rc);
 	log_call("Delete", k, name, rc);
 	return rc;
 }
@@ -915,9 +1004,13 @@ is_corrupt(const wchar_t *name)
 	    _wcsicmp(text, name) == 0;
 }
 
+/*
+ * One query into output; name gets the record's key, *next whether it
+ * was an enumeration, hash (64 bytes) and *hash_len what it returned.
+ */
 static ULONG
 query(int k, const void *input, PVOID output, ULONG output_len, PULONG ret,
-    wchar_t *name)
+    wchar_t *name, bool *next, BYTE *hash, DWORD *hash_len)
 {
 	struct record r;
 	HTTP_SERVICE_CONFIG_QUERY_TYPE type;
@@ -927,6 +1020,7 @@ query(int k, const void *input, PVOID output, ULONG output_len, PULONG ret,
 	ULONG rc;
 
 	query_fields(k, input, &type, &keydesc, &token);
+	*next = type == HttpServiceConfigQueryNext;
 	if (type == HttpServiceConfigQueryExact) {
 		if (key_name(k, keydesc, name) != 0)
 			return ERROR_INVALID_PARAMETER;
@@ -937,7 +1031,8 @@ query(int k, const void *input, PVOID output, ULONG output_len, PULONG ret,
 	} else {
 		return ERROR_INVALID_PARAMETER;
 	}
-	if ((rc = fault(L"Query")) != NO_ERROR)
+	if ((rc = *next ? fault_on(L"QueryNext", name, L"Query") :
+	    fault(L"Query", name)) != NO_ERROR)
 		return rc;
 	if (open_record(k, name, KEY_READ, &key) != ERROR_SUCCESS)
 		return ERROR_FILE_NOT_FOUND;
@@ -954,6 +1049,10 @@ query(int k, const void *input, PVOID output, ULONG output_len, PULONG ret,
 		r.addr.ss_family = 0xBEEF;
 	if (rc == NO_ERROR)
 		rc = emit(k, &r, output, output_len, ret);
+	if (rc == NO_ERROR) {
+		memcpy(hash, r.hash, r.hash_len);
+		*hash_len = r.hash_len;
+	}
 	free_record(&r);
 	return rc;
 }
@@ -964,7 +1063,10 @@ HttpQueryServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
     PULONG ret, LPOVERLAPPED overlapped)
 {
 	wchar_t name[KEY_MAX] = L"";
+	BYTE hash[64];
+	DWORD hash_len = 0;
 	ULONG rc;
+	bool next = false;
 	int k = kind_of(id);
 
 	(void)handle;
@@ -974,7 +1076,9 @@ HttpQueryServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
 	else if (k < 0 || input == NULL || input_len < kinds[k].query_size)
 		rc = ERROR_INVALID_PARAMETER;
 	else
-		rc = query(k, input, output, output_len, ret, name);
+		rc = query(k, input, output, output_len, ret, name, &next,
+		    hash, &hash_len);
+	trace_call(next ? "QueryNext" : "Query", k, name, rc, hash, hash_len);
 	log_call("Query", k, name, rc);
 	return rc;
 }

@@ -167,7 +167,21 @@ test_rollback() {
 	expect_match "rollback: the restore is reported" "$out" \
 	    "api: the previous record for 0.0.0.0:8443 was put back"
 
-	fault Set "2 5"
+	# A run of refusals longer than a busy call's retries: the restore
+	# is tried again whatever the error, and the port is not left unbound.
+	fault Set "4 5"
+	out=$(certbind_old apply --config "$IP" 2>&1)
+	rc=$?
+	expect_eq "refused restore: apply exits 1" "$rc" 1
+	expect_eq "refused restore: the old record is back after all" \
+	    "$(bound_hash 0.0.0.0:8443)" "$a"
+	expect_match "refused restore: the restore is reported" "$out" \
+	    "api: the previous record for 0.0.0.0:8443 was put back"
+	expect_eq "refused restore: no UNBOUND error" \
+	    "$(printf '%s\n' "$out" | grep -c 'IS UNBOUND')" 0
+
+	# The new Set and all six tries of the restore fail.
+	fault Set "7 5"
 	out=$(WINEDEBUG=-all,+eventlog certbind_old apply --config "$IP" 2>&1)
 	rc=$?
 	expect_eq "failed restore: apply exits 1" "$rc" 1
@@ -673,6 +687,26 @@ test_unreadable() {
 	    "^www: updated www.example.test:443 from $w"
 }
 
+# The listing misses a declared record that is there (one QueryNext of
+# it fails, or it was rewritten while status listed): status finds it by
+# its key and shows it, and never says it has no record.
+test_listing_misses() {
+	local a out rc
+	reset_state
+	a=$(add_cert api.example.test --not-after 30)
+	add_cert www.example.test --not-after 30 >/dev/null
+	certbind apply --config "$ALL" >/dev/null 2>&1
+	for f in "1 5" "1 2"; do
+		fault 'QueryNext@[::]:8443' "$f"
+		out=$(certbind status --config "$ALL" 2>&1 | tr -d '\r')
+		expect_eq "listing misses it ($f): not called missing" \
+		    "$(printf '%s\n' "$out" | grep -c 'declared, but HTTP.sys has no record')" 0
+		expect_match "listing misses it ($f): its record is shown" "$out" \
+		    "^ip +\\[::\\]:8443 +$a .* ip6$"
+	done
+	wine reg delete "$FAULTKEY" /f >/dev/null 2>&1
+}
+
 json_get() {   # json_get EXPRESSION: evaluate on the JSON from stdin
 	python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
 }
@@ -694,4 +728,5 @@ test_check_notes
 test_refused_key
 test_cert_gone
 test_unreadable
+test_listing_misses
 tap_end
