@@ -76,10 +76,11 @@ wine_suites() {
 	for t in tests/integration/test_*.sh tests/stress/part_*.sh; do
 		case "$t" in */test_imports.sh) continue ;; esac
 		[ -e "$t" ] || continue
-		s=$(awk -v n="$(suite_name "$t")" '$1 == n { print $4 }' \
-		    "$TIMES" 2>/dev/null)
-		echo "${s:-9999} $t"
-	done | sort -k1,1nr -k2 | awk '{ print $2 }'
+		s=$(awk -v n="$(suite_name "$t")" '$1 == n { s = $4 }
+		    END { print s }' "$TIMES" 2>/dev/null)
+		case "$s" in ''|*[!0-9]*) s=9999 ;; esac
+		echo "$s $t"
+	done | sort -k1,1nr -k2 | awk 'NF == 2 { print $2 }'
 }
 wine_suites >"$RUN/queue"
 echo 0 >"$RUN/next"
@@ -122,6 +123,15 @@ for i in $(seq 2 "$lanes"); do
 	lane "$ROOT/build/wineprefix-$i" "" &
 done
 wait
+
+# Every suite of the queue must have reported: one that did not would
+# otherwise pass unnoticed.
+ran=$(grep -c -E '^(wine|stress)/' "$RUN/counts")
+want=$(($(wc -l <"$RUN/queue") + 1))   # and the stand-in's contract
+if [ "$ran" -ne "$want" ]; then
+	echo "not ok - $((want - ran)) of $want Wine suites did not report"
+	echo "wine/missing 0 1 0" >>"$RUN/counts"
+fi
 
 cp "$RUN/counts" "$TIMES"
 awk '{ p += $2; f += $3 } END { printf "%d passed, %d failed\n", p, f }' \
