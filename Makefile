@@ -141,18 +141,20 @@ $(B)/test/certbind.exe: $(B)/certbind.exe
 # and a build of it without HttpUpdateServiceConfiguration, as on Windows
 # before 10 1703, beside its own copy of certbind.exe.
 STANDIN_SRC := tests/httpapi/httpapi.c service/httpsys_decl.h \
-               service/keyprobe.c service/keyprobe.h
+               service/keyprobe.c service/keyprobe.h \
+               service/winerr.c service/winerr.h
 
 $(B)/test/httpapi.dll: $(STANDIN_SRC) tests/httpapi/httpapi.def
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) -shared -static -o $@ \
-	    tests/httpapi/httpapi.c service/keyprobe.c tests/httpapi/httpapi.def \
+	    tests/httpapi/httpapi.c service/keyprobe.c service/winerr.c \
+	    tests/httpapi/httpapi.def \
 	    -lcrypt32 -lncrypt -ladvapi32 -lws2_32
 
 $(B)/test-noupdate/httpapi.dll: $(STANDIN_SRC) tests/httpapi/httpapi-noupdate.def
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) -DNO_UPDATE -shared -static -o $@ \
-	    tests/httpapi/httpapi.c service/keyprobe.c \
+	    tests/httpapi/httpapi.c service/keyprobe.c service/winerr.c \
 	    tests/httpapi/httpapi-noupdate.def \
 	    -lcrypt32 -lncrypt -ladvapi32 -lws2_32
 

@@ -12,6 +12,7 @@
 #include <wchar.h>
 
 #include "keyprobe.h"
+#include "winerr.h"
 
 /* An open key: CNG or CryptoAPI. */
 struct key {
@@ -205,24 +206,6 @@ sign_capi(HCRYPTPROV prov, DWORD spec, struct fault *f)
 	return ok != FALSE;
 }
 
-/* "Keyset does not exist", from the system, in UTF-8; "" if none. */
-static void
-error_text(DWORD code, char *buf, size_t len)
-{
-	wchar_t text[256];
-	DWORD n;
-
-	buf[0] = '\0';
-	n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM |
-	    FORMAT_MESSAGE_IGNORE_INSERTS, NULL, code, 0, text, 256, NULL);
-	while (n > 0 && (text[n - 1] == L'\n' || text[n - 1] == L'\r' ||
-	    text[n - 1] == L' ' || text[n - 1] == L'.'))
-		text[--n] = L'\0';
-	if (n == 0 || WideCharToMultiByte(CP_UTF8, 0, text, -1, buf,
-	    (int)len, NULL, NULL) == 0)
-		buf[0] = '\0';
-}
-
 bool
 key_check(PCCERT_CONTEXT ctx, char *why, size_t len)
 {
@@ -239,7 +222,7 @@ key_check(PCCERT_CONTEXT ctx, char *why, size_t len)
 	why[0] = '\0';
 	if (ok || f.call == NULL)         /* usable, or no key named */
 		return ok;
-	error_text(f.error, text, sizeof(text));
+	win_message(f.error, text, sizeof(text));
 	snprintf(why, len, "%s: %s%s(0x%08lX)", f.call, text,
 	    text[0] != '\0' ? " " : "", (unsigned long)f.error);
 	return false;

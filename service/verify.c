@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "verify.h"
+#include "winerr.h"
 
 #define TLS_BUF_MAX (64 * 1024)       /* a handshake flight, with room */
 #define ROUNDS_MAX 64                  /* calls to ISC before giving up */
@@ -43,25 +44,6 @@ result(struct verify_result *r, enum verify_outcome o, uint32_t status,
 	r->outcome = o;
 	r->status = status;
 	snprintf(r->text, sizeof(r->text), fmt, detail);
-}
-
-/* The system's text for a code, in UTF-8; "" when it has none. */
-static const char *
-system_text(DWORD code, char *buf, size_t len)
-{
-	wchar_t text[256];
-	DWORD n;
-
-	buf[0] = '\0';
-	n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM |
-	    FORMAT_MESSAGE_IGNORE_INSERTS, NULL, code, 0, text, 256, NULL);
-	while (n > 0 && (text[n - 1] == L'\n' || text[n - 1] == L'\r' ||
-	    text[n - 1] == L' ' || text[n - 1] == L'.'))
-		text[--n] = L'\0';
-	if (n == 0 || WideCharToMultiByte(CP_UTF8, 0, text, -1, buf, (int)len,
-	    NULL, NULL) == 0)
-		buf[0] = '\0';
-	return buf;
 }
 
 /* The names of the statuses a failed handshake gives most often. */
@@ -93,7 +75,7 @@ status_text(SECURITY_STATUS st, char *buf, size_t len)
 	for (i = 0; i < sizeof(sec_names) / sizeof(sec_names[0]); i++)
 		if (sec_names[i].st == st)
 			name = sec_names[i].name;
-	system_text((DWORD)st, text, sizeof(text));
+	win_message((DWORD)st, text, sizeof(text));
 	snprintf(buf, len, "%s (0x%08lX)%s%s", name, (unsigned long)st,
 	    text[0] != '\0' ? ": " : "", text);
 }
@@ -117,7 +99,7 @@ socket_text(int err, char *buf, size_t len)
 {
 	char text[300];
 
-	system_text((DWORD)err, text, sizeof(text));
+	win_message((DWORD)err, text, sizeof(text));
 	snprintf(buf, len, "%s%serror %d", text, text[0] ? ", " : "", err);
 }
 
