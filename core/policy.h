@@ -69,9 +69,44 @@ struct options {
 	char *ctl_store;
 };
 
+/*
+ * Which certificate consumer a binding keeps: HTTP.sys (an endpoint's SSL
+ * record), the Remote Desktop listener, or a SQL Server instance.  Each
+ * is an adapter in service/ (target.h) behind the same few operations.
+ */
+enum target_kind {
+	TARGET_HTTPSYS = 0,            /* the default */
+	TARGET_RDP,
+	TARGET_SQLSERVER
+};
+
+/* A name in a list the policy gives, with where it is, for check. */
+struct named {
+	char *name;
+	int line, col;
+};
+
+/*
+ * A daily window in local time, "02:00-04:00": minutes after midnight.
+ * end < start wraps past midnight; start == end is refused by the loader.
+ */
+struct window {
+	int start_min, end_min;
+};
+
 struct binding {
 	char *name;                    /* unique, [A-Za-z0-9._-]+ */
-	struct endpoint endpoint;
+	enum target_kind target;
+	struct endpoint endpoint;      /* httpsys only */
+	char *instance;                /* sqlserver: the instance name
+	                                  (MSSQLSERVER when left out) */
+	struct named *restart_services; /* restarted after a change */
+	size_t nrestart_services;
+	bool has_restart_window;       /* restarts wait for restart_window */
+	struct window restart_window;  /* ... own or from defaults */
+	struct named *key_access;      /* accounts given read on the key */
+	size_t nkey_access;
+	bool key_access_inherit;       /* key_access: inherit (also) */
 	struct match match;
 	struct options options;
 	bool takeover;                 /* may adopt a record of another AppId */
@@ -93,6 +128,8 @@ struct defaults {
 	int renew_warning_days;
 	bool verify;                   /* for bindings that do not say */
 	int64_t verify_timeout_ms;
+	bool has_restart_window;
+	struct window restart_window;
 };
 
 enum log_target { LOG_EVENTLOG, LOG_STDERR };

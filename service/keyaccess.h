@@ -1,0 +1,39 @@
+/*
+ * keyaccess.h - giving accounts read access to a certificate's private
+ * key (key_access:), CNG and CAPI keys alike.
+ */
+#ifndef CERTBIND_KEYACCESS_H
+#define CERTBIND_KEYACCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/cert.h"
+#include "../core/error.h"
+#include "../core/policy.h"
+
+/*
+ * The string SID for an account name or SID (LookupAccountNameW): 0 and
+ * *sid malloc'd, or a Win32 error (ERROR_NONE_MAPPED: no such account).
+ */
+uint32_t account_sid(const char *account, char **sid);
+
+/*
+ * Every key_access name of p resolves; else -1 with err at the name's
+ * line:col, for `certbind check` and loading the policy.
+ */
+int keyaccess_check(const char *file, const struct policy *p,
+    struct cb_error *err);
+
+/*
+ * Give b's key_access accounts read access to the private key of the
+ * certificate thumb in store, keeping the key's entries; with
+ * key_access_inherit also those of the key of prev (NULL: none).  0 when
+ * done or nothing to do, else a Win32 error with *why (malloc'd) saying
+ * which step failed.
+ */
+uint32_t keyaccess_grant(const struct binding *b, enum cert_store store,
+    const uint8_t thumb[THUMB_LEN], const uint8_t *prev, char **why);
+
+#endif
