@@ -49,6 +49,8 @@ TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
             $(B)/test-noupdate/certbind.exe $(B)/test-noupdate/httpapi.dll
 # The stress parts' own fault setter (tests/stress/faultset.c).
 TESTBIN  += $(B)/test/faultset.exe
+# The registry targets' driver and the services restarted in tests.
+TESTBIN  += $(B)/test/targetreg.exe
 
 .PHONY: all bootstrap check demo unit testbin msi fuzz bench clean FORCE \
         sign dist stress
@@ -170,6 +172,16 @@ $(B)/test/certmk.exe: tests/tools/certmk.c
 $(B)/test/faultset.exe: tests/stress/faultset.c
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -ladvapi32
+
+# service/regtarget.c and the little of core/ and service/ it needs.
+TARGETREG_SRC := tests/tools/targetreg.c service/regtarget.c service/wstr.c \
+                 service/winerr.c core/ascii.c core/cert.c core/error.c \
+                 core/text.c
+
+$(B)/test/targetreg.exe: $(TARGETREG_SRC) $(CORE_HDR) $(SVC_HDR)
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) -static -o $@ $(TARGETREG_SRC) \
+	    -ladvapi32
 
 $(B)/test/squat.exe: tests/tools/squat.c
 	@mkdir -p $(dir $@)
