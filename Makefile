@@ -50,7 +50,7 @@ TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
 # The stress parts' own fault setter (tests/stress/faultset.c).
 TESTBIN  += $(B)/test/faultset.exe
 # The registry targets' driver and the services restarted in tests.
-TESTBIN  += $(B)/test/targetreg.exe
+TESTBIN  += $(B)/test/targetreg.exe $(B)/test/fakesvc.exe
 
 .PHONY: all bootstrap check demo unit testbin msi fuzz bench clean FORCE \
         sign dist stress
@@ -173,8 +173,10 @@ $(B)/test/faultset.exe: tests/stress/faultset.c
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -ladvapi32
 
-# service/regtarget.c and the little of core/ and service/ it needs.
-TARGETREG_SRC := tests/tools/targetreg.c service/regtarget.c service/wstr.c \
+# service/regtarget.c, service/svcrestart.c and the little of core/ and
+# service/ they need.
+TARGETREG_SRC := tests/tools/targetreg.c service/regtarget.c \
+                 service/svcrestart.c service/scm.c service/wstr.c \
                  service/winerr.c core/ascii.c core/cert.c core/error.c \
                  core/text.c
 
@@ -182,6 +184,10 @@ $(B)/test/targetreg.exe: $(TARGETREG_SRC) $(CORE_HDR) $(SVC_HDR)
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) -static -o $@ $(TARGETREG_SRC) \
 	    -ladvapi32
+
+$(B)/test/fakesvc.exe: tests/tools/fakesvc.c
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -ladvapi32
 
 $(B)/test/squat.exe: tests/tools/squat.c
 	@mkdir -p $(dir $@)

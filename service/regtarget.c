@@ -40,6 +40,7 @@
 
 #include "../core/ascii.h"
 #include "regtarget.h"
+#include "scm.h"
 #include "winerr.h"
 #include "wstr.h"
 
@@ -284,35 +285,6 @@ instance_id(const char *instance, char **id)
 	return rc;
 }
 
-/* The configuration of the open service, malloc'd (at most 8 KB). */
-static DWORD
-service_config(SC_HANDLE svc, QUERY_SERVICE_CONFIGW **qsc)
-{
-	DWORD need = 0, rc = ERROR_INSUFFICIENT_BUFFER;
-	int tries;
-
-	*qsc = NULL;
-	for (tries = 0; tries < READ_TRIES &&
-	    rc == ERROR_INSUFFICIENT_BUFFER; tries++) {
-		void *p = realloc(*qsc, need ? need : sizeof(**qsc));
-
-		if (p == NULL) {
-			rc = ERROR_NOT_ENOUGH_MEMORY;
-			break;
-		}
-		*qsc = p;
-		if (need < sizeof(**qsc))
-			need = sizeof(**qsc);
-		rc = QueryServiceConfigW(svc, *qsc, need, &need) ?
-		    ERROR_SUCCESS : GetLastError();
-	}
-	if (rc != ERROR_SUCCESS) {
-		free(*qsc);
-		*qsc = NULL;
-	}
-	return rc;
-}
-
 /*
  * The account service runs as (UTF-8, malloc'd) in *account; NULL, and
  * no error, when the service is not registered or names no account.
@@ -331,7 +303,7 @@ service_account(const char *service, char **account)
 	if ((scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT)) == NULL ||
 	    (svc = OpenServiceW(scm, wname, SERVICE_QUERY_CONFIG)) == NULL)
 		rc = GetLastError();
-	else if ((rc = service_config(svc, &qsc)) == ERROR_SUCCESS &&
+	else if ((rc = scm_config(svc, &qsc)) == ERROR_SUCCESS &&
 	    qsc->lpServiceStartName != NULL &&
 	    qsc->lpServiceStartName[0] != L'\0' &&
 	    (*account = utf8_from_wide(qsc->lpServiceStartName)) == NULL)

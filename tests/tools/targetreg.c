@@ -14,6 +14,10 @@
  *   targetreg sql-write INSTANCE HEX, sql-clear INSTANCE: ok | error N
  *   targetreg sql-check INSTANCE    ok | FILE:LINE:COL: message, for a
  *                                   one-binding policy at line 3, col 5
+ *   targetreg svc-restart NAME     ok | error N step STEP service S exit E
+ *   targetreg svc-check NAME...     ok | FILE:LINE:COL: message, for a
+ *                                   binding at line 3 whose restart_services
+ *                                   are the NAMEs, one a line from line 4
  *   targetreg reg-set KEY NAME TYPE BYTES
  *       Set value NAME of HKLM\KEY to the hex BYTES (any count, "" for
  *       none) as registry type TYPE (a number): data `reg add` and
@@ -30,6 +34,7 @@
 #include <wchar.h>
 
 #include "../../service/regtarget.h"
+#include "../../service/svcrestart.h"
 
 static int
 report(uint32_t rc)
@@ -148,6 +153,56 @@ sql(const char *cmd, const char *instance, const char *arg)
 	return status;
 }
 
+static int
+svc_restart(const char *name)
+{
+	struct restart_result res;
+
+	if (service_restart(name, &res) == 0) {
+		restart_result_free(&res);
+		return report(0);
+	}
+	printf("error %lu step %s service %s exit %lu\n",
+	    (unsigned long)res.error, res.step ? res.step : "-",
+	    res.service ? res.service : "-", (unsigned long)res.exit_code);
+	restart_result_free(&res);
+	return 1;
+}
+
+static int
+svc_check(int n, char **names)
+{
+	struct named list[16];
+	struct binding b;
+	struct policy p;
+	struct cb_error err;
+	char buf[1024];
+	int i;
+
+	if (n > 16)
+		return 2;
+	memset(&b, 0, sizeof(b));
+	memset(&p, 0, sizeof(p));
+	for (i = 0; i < n; i++) {
+		list[i].name = names[i];
+		list[i].line = 4 + i;
+		list[i].col = 9;
+	}
+	b.name = "web";
+	b.restart_services = list;
+	b.nrestart_services = (size_t)n;
+	b.line = 3;
+	b.col = 5;
+	p.bindings = &b;
+	p.nbindings = 1;
+	if (restart_check("policy.yaml", &p, &err) != 0) {
+		printf("%s\n", cb_error_format(&err, buf, sizeof(buf)));
+		return 1;
+	}
+	printf("ok\n");
+	return 0;
+}
+
 /* reg-set: the setup for the value checks, not a call of regtarget.c. */
 static int
 reg_set(const char *path, const char *name, const char *type,
@@ -187,7 +242,11 @@ main(int argc, char **argv)
 {
 	int status = 2;
 
-	if (argc == 6 && strcmp(argv[1], "reg-set") == 0)
+	if (argc == 3 && strcmp(argv[1], "svc-restart") == 0)
+		status = svc_restart(argv[2]);
+	else if (argc >= 3 && strcmp(argv[1], "svc-check") == 0)
+		status = svc_check(argc - 2, argv + 2);
+	else if (argc == 6 && strcmp(argv[1], "reg-set") == 0)
 		status = reg_set(argv[2], argv[3], argv[4], argv[5]);
 	else if (argc >= 2 && strncmp(argv[1], "rdp-", 4) == 0)
 		status = rdp(argv[1], argc > 2 ? argv[2] : NULL);
@@ -198,6 +257,7 @@ main(int argc, char **argv)
 		    "rdp-clear|rdp-dns\n"
 		    "       targetreg sql-find|sql-read|sql-write|sql-clear|"
 		    "sql-check INSTANCE [HEX]\n"
+		    "       targetreg svc-restart NAME | svc-check NAME...\n"
 		    "       targetreg reg-set KEY NAME TYPE BYTES\n");
 	fflush(stdout);
 	return status;
