@@ -51,7 +51,8 @@ targets_open(const struct policy *p)
 			continue;
 		if ((rc = adapters[k]->open()) == NO_ERROR)
 			continue;
-		say(EV_ERROR, adapters[k]->event, "%s failed: %s",
+		say(EV_ERROR, k == TARGET_HTTPSYS ? EV_HTTPSYS_FAILED :
+		    EV_TARGET_FAILED, "%s failed: %s",
 		    adapters[k]->open_call, win_strerror(rc, text, sizeof(text)));
 		for (j = 0; j < k; j++)
 			if (in_use(p, (enum target_kind)j))

@@ -53,7 +53,6 @@ struct target_ops {
 	enum target_kind kind;
 	const char *what;              /* "the HTTP.sys record for": what
 	                                  describe()'s text holds, in messages */
-	int event;                     /* the event ID of its failed calls */
 	const char *open_call;         /* what open() calls, for its error */
 
 	/* Get ready to read and write (HttpInitialize), and be done. */

@@ -400,7 +400,6 @@ http_open(void)
 const struct target_ops target_httpsys = {
 	.kind = TARGET_HTTPSYS,
 	.what = "the HTTP.sys record for",
-	.event = EV_HTTPSYS_FAILED,
 	.open_call = "HttpInitialize",
 	.open = http_open,
 	.close = httpsys_close,

@@ -12,7 +12,6 @@
 #include <windows.h>
 #include <stdio.h>
 
-#include "eventlog.h"
 #include "regtarget.h"
 #include "target_reg.h"
 
@@ -81,7 +80,6 @@ rdp_apply(const struct plan_item *it, const struct carry_ctx *c)
 const struct target_ops target_rdp = {
 	.kind = TARGET_RDP,
 	.what = "the certificate of",
-	.event = EV_TARGET_FAILED,
 	.open_call = "opening the registry",
 	.open = reg_open,
 	.close = reg_nothing,

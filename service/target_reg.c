@@ -101,14 +101,18 @@ reg_apply(const struct reg_value *v, const struct plan_item *it)
 	uint32_t rc;
 
 	v->ops->describe(b, where, sizeof(where));
+	/* What such a consumer serves is not checked after the change: it
+	 * has no endpoint certbind could ask (not verifiable). */
 	if ((rc = v->write(b, it->sel.chosen->thumb)) == NO_ERROR) {
 		if (it->action == ACTION_CREATE)
-			say(EV_INFO, EV_BINDING_CREATED, "%s: %s was given %s",
+			say(EV_INFO, EV_BINDING_CREATED, "%s: %s was given %s; "
+			    "not verifiable: what it serves is not checked",
 			    b->name, where, report_cert(it->sel.chosen, cert,
 			    sizeof(cert)));
 		else
 			say(EV_INFO, EV_BINDING_UPDATED, "%s: updated %s from %s "
-			    "to %s", b->name, where, thumb_format(
+			    "to %s; not verifiable: what it serves is not "
+			    "checked", b->name, where, thumb_format(
 			    it->current_thumb, old), report_cert(it->sel.chosen,
 			    cert, sizeof(cert)));
 		return APPLY_OK;

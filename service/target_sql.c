@@ -11,7 +11,6 @@
 #include <windows.h>
 #include <stdio.h>
 
-#include "eventlog.h"
 #include "regtarget.h"
 #include "target_reg.h"
 
@@ -98,7 +97,6 @@ sql_apply(const struct plan_item *it, const struct carry_ctx *c)
 const struct target_ops target_sql = {
 	.kind = TARGET_SQLSERVER,
 	.what = "the certificate of",
-	.event = EV_TARGET_FAILED,
 	.open_call = "opening the registry",
 	.open = reg_open,
 	.close = reg_nothing,

@@ -80,7 +80,9 @@ read_target(struct world *w, size_t i, bool loud)
 	if ((rc = t->read(b, &r)) != NO_ERROR) {
 		w->read_error[i] = rc;
 		if (loud)
-			say(EV_ERROR, t->event, "%s: cannot read %s %s: %s",
+			say(EV_ERROR, b->target == TARGET_HTTPSYS ?
+			    EV_HTTPSYS_FAILED : EV_TARGET_FAILED,
+			    "%s: cannot read %s %s: %s",
 			    b->name, t->what, t->describe(b, where,
 			    sizeof(where)), t->read_strerror(b, rc, why,
 			    sizeof(why)));

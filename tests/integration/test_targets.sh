@@ -73,6 +73,8 @@ test_rdp() {
 	    "$(rdp_value)" "REG_BINARY $a"
 	expect_match "rdp: the event names the RDP listener" "$out" \
 	    "eventlog:ReportEventW L\"rdp: the RDP listener was given $a"
+	expect_match "rdp: the change is said to be not verifiable" "$out" \
+	    "^rdp: the RDP listener was given $a .*; not verifiable"
 	expect_eq "rdp: no HTTP.sys record was made" "$(bound_hash $EP)" ""
 
 	b=$(certmk add --cn host.example.test --dns host.example.test \
