@@ -39,6 +39,7 @@
 #include "out.h"
 #include "loopstats.h"
 #include "policyfile.h"
+#include "restarts.h"
 #include "rollback.h"
 #include "store.h"
 #include "verify.h"
@@ -963,6 +964,11 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 		    it->action == ACTION_UPDATE_HASH ||
 		    it->action == ACTION_UPDATE_OPTIONS))
 			rs->rebinds++;
+		/* A new certificate: the services that read it at start. */
+		if (r == APPLY_OK && (it->action == ACTION_CREATE ||
+		    it->action == ACTION_UPDATE_HASH) &&
+		    restarts_after_change(it->binding) != 0)
+			r = APPLY_ERROR;
 		failed |= r == APPLY_ERROR;
 		conflict |= r == APPLY_CONFLICT;
 	}
@@ -1041,6 +1047,9 @@ apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 			*next = schedule_lock_retry((int64_t)time(NULL));
 	}
 	lock_release(&lock);
+	/* Outside the writer lock: a restart may take a minute. */
+	if (restarts_run_due(p, next) != 0)
+		result = APPLY_ERROR;
 	world_free(&w);
 	return result;
 }
@@ -1070,6 +1079,9 @@ apply_run(const char *path, uint32_t lock_timeout_ms, bool force)
 		if (world_read(&w, &w.own, READ_REPAIR) == 0)
 			result = reconcile(&w, NULL, NULL);
 		lock_release(&lock);
+		/* Those outside their window are left to the service. */
+		if (restarts_run_due(&w.own, NULL) != 0)
+			result = APPLY_ERROR;
 	}
 	world_free(&w);
 	evlog_close();
@@ -1258,6 +1270,7 @@ status_run(const char *path, bool json, bool probe)
 	struct status st;
 	struct loop_stats loop;
 	struct probe_list pl = { 0 };
+	struct pending_list pending = { 0 };
 	int64_t now = (int64_t)time(NULL);
 	char *text = NULL;
 	int result = PLAN_ERROR;
@@ -1274,6 +1287,9 @@ status_run(const char *path, bool json, bool probe)
 		/* What each endpoint serves, checked now (verify.c). */
 		if (probe && probe_build(&plan, NULL, &pl) == 0)
 			st.probe = &pl;
+		/* Restarts waiting for a window (restarts.c). */
+		if (restarts_pending(w.policy, &pending) == 0)
+			st.pending = &pending;
 		text = json ? report_status_json(&st, now) :
 		    report_status_text(&st, now);
 		if (text != NULL && st.probe != NULL && !json)
@@ -1286,6 +1302,7 @@ status_run(const char *path, bool json, bool probe)
 	} else
 		print_report(NULL);
 	probe_free(&pl);
+	pending_free(&pending);
 	plan_free(&plan);
 	world_free(&w);
 	return result;
