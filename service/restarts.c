@@ -228,20 +228,38 @@ restarts_after_change(const struct binding *b)
 
 /* --- running ------------------------------------------------------------ */
 
+/* "stopping W3SVC": what failed, for the event. */
+static const char *
+step_text(const struct restart_result *res, const char *service, char *buf,
+    size_t len)
+{
+	const char *step = res->step != NULL ? res->step : "";
+	const char *who = res->service != NULL ? res->service : service;
+
+	if (strcmp(step, "open") == 0)
+		snprintf(buf, len, "opening service %s", who);
+	else if (strcmp(step, "stop") == 0)
+		snprintf(buf, len, "stopping %s", who);
+	else if (strcmp(step, "start") == 0)
+		snprintf(buf, len, "starting %s", who);
+	else
+		snprintf(buf, len, "waiting for %s to run", who);
+	return buf;
+}
+
 static int
 run_one(const struct pending_restart *r)
 {
 	struct restart_result res;
-	char why[256];
+	char why[256], what[320];
 	int failed = 0;
 
 	if (service_restart(r->service, &res) != 0) {
 		say(EV_ERROR, EV_RESTART_FAILED, "%s: service %s did not come "
-		    "back after its certificate changed: the %s of %s failed: "
-		    "%s; exit code %lu.  The binding keeps its new certificate",
-		    r->binding, r->service, res.step ? res.step : "restart",
-		    res.service ? res.service : r->service,
-		    win_strerror(res.error, why, sizeof(why)),
+		    "back after its certificate changed: %s failed: %s; exit "
+		    "code %lu.  The binding keeps its new certificate",
+		    r->binding, r->service, step_text(&res, r->service, what,
+		    sizeof(what)), win_strerror(res.error, why, sizeof(why)),
 		    (unsigned long)res.exit_code);
 		failed = -1;
 	} else if (res.left_stopped)
