@@ -471,8 +471,10 @@ cmd_version(const struct args *a)
  * Checks of a valid policy against this machine rather than the file:
  * that each named service is installed, that each account resolves.  Each
  * returns -1 with err at the name's line and column.  This is the one
- * place `certbind check` calls them: restart_check (svcrestart.h) and
- * keyaccess_check (keyaccess.h) belong in this list.
+ * place `certbind check` calls them: keyaccess_check (keyaccess.h)
+ * belongs in this list.  restart_check (svcrestart.h) runs earlier, in
+ * policyfile_load(), so that apply and the service refuse a policy that
+ * restarts a service this machine does not have, as check does.
  */
 typedef int machine_check(const char *file, const struct policy *p,
     struct cb_error *err);

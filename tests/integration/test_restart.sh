@@ -63,7 +63,7 @@ expect_eq "a service that hangs in START_PENDING: a timeout" \
 expect_match "... after its wait hint (1 s, 2 s at least), not 60 s" \
     "$((SECONDS - t0))" '^([0-9]|1[0-9])$'
 wine reg delete "$OPTKEY\\rsolo" /f >/dev/null
-wait_for 10 grep -q 'rsolo gave up' "$SVCLOG"  # its process has ended
+wait_for 10 grep -qs 'rsolo gave up' "$SVCLOG"  # its process has ended
 
 rm -f "$SVCLOG"
 option rsb FailStart 1066
@@ -110,6 +110,8 @@ add_api() { certmk add --cn api.example.test --dns api.example.test "$@"; }
 # The local time MINUTES from now, HH:MM: windows that are open now or
 # not, from the clock certbind reads (Wine's local time is the host's).
 hhmm() { date -d "$1 minutes" +%H:%M; }
+LATER="$(hhmm 120)-$(hhmm 180)"       # opens in two hours
+OPEN="$(hhmm -1)-$(hhmm 30)"            # open now
 apply() { certbind apply --config "$TMP/p.yaml" 2>&1 | tr -d '\r'; }
 pending() { wine reg query "$PENDKEY" 2>/dev/null | tr -d '\r' |
     awk '$2 == "REG_SZ" { print $1 "=" $3 }'; }
@@ -134,29 +136,43 @@ apply >/dev/null
 expect_eq "apply without a change restarts nothing" "$(svclog)" ""
 
 # Outside the window: the change now, the restart later.
-policy rsolo "$(hhmm 120)-$(hhmm 180)"
+policy rsolo "$LATER"
 b=$(add_api --not-after 60)
 out=$(apply)
 expect_eq "window: the binding moves at once" "$(bound_hash $EP)" "$b"
 expect_match "window: the restart waits for it (event 21)" "$out" \
-    "^api: the restart of service rsolo waits for the restart window $(hhmm 120)-$(hhmm 180) \\(local time\\), at "
+    "^api: the restart of service rsolo waits for the restart window $LATER \\(local time\\), at "
 expect_eq "window: nothing was restarted" "$(svclog)" ""
 expect_eq "window: it is recorded for the service" "$(pending)" "rsolo=api"
 out=$(certbind status --config "$TMP/p.yaml" 2>&1 | tr -d '\r')
 expect_match "window: status shows it pending" "$out" \
-    "^restart pending: service rsolo after a change of binding api, waits for the restart window $(hhmm 120)-$(hhmm 180) \\(local time\\), at [0-9T:-]+Z\$"
+    "^restart pending: service rsolo after a change of binding api, waits for the restart window $LATER \\(local time\\), at [0-9T:-]+Z\$"
 out=$(certbind status --config "$TMP/p.yaml" --json 2>&1 | tr -d '\r')
 expect_match "window: status --json shows it pending" "$out" \
     "\"pending_restarts\": \\[\$"
 expect_match "window: ... with its window" "$out" \
-    "\\{\"service\": \"rsolo\", \"binding\": \"api\", \"window\": \"$(hhmm 120)-$(hhmm 180)\", \"due\": \"[0-9T:-]+Z\"\\}"
+    "\\{\"service\": \"rsolo\", \"binding\": \"api\", \"window\": \"$LATER\", \"due\": \"[0-9T:-]+Z\"\\}"
 apply >/dev/null
 expect_eq "window: another apply outside it leaves it to the service" \
     "$(svclog),$(pending)" ",rsolo=api"
-policy rsolo "$(hhmm -1)-$(hhmm 30)"
-out=$(apply)
-expect_match "window: inside it, apply runs it" "$out" \
-    "^api: service rsolo was restarted after its certificate changed"
+# The service's loop (here `certbind run`) runs it once its window is open.
+policy rsolo "$OPEN"
+WINEDEBUG=-all wine "$BIN/certbind.exe" run --config "$TMP/p.yaml" \
+    >"$TMP/run.out" 2>"$TMP/run.err" &
+RUN=$!
+if wait_for 20 grep -qs 'rsolo start' "$SVCLOG"; then
+	ok "window: inside it, the service's loop runs it"
+else
+	not_ok "window: inside it, the service's loop runs it" \
+	    "$(tr -d '\r' <"$TMP/run.err")"
+fi
+wait_for 10 grep -q 'was restarted' "$TMP/run.err"
+kill -INT "$RUN"
+wait_for 10 sh -c "! kill -0 $RUN 2>/dev/null" || kill "$RUN"
+wait "$RUN"
+expect_match "window: ... and says so (event 20)" \
+    "$(tr -d '\r' <"$TMP/run.err")" \
+    "^certbind\\[20\\] information: api: service rsolo was restarted after its certificate changed"
 expect_eq "window: restarted once" "$(svclog)" "rsolo stop,rsolo start,"
 expect_eq "window: no longer pending" "$(pending)" ""
 expect_match "window: status has nothing pending" \
