@@ -32,6 +32,7 @@
 #include "out.h"
 #include "init.h"
 #include "policyfile.h"
+#include "regtarget.h"
 #include "rollback.h"
 #include "runtime.h"
 #include "svc.h"
@@ -480,6 +481,7 @@ typedef int machine_check(const char *file, const struct policy *p,
     struct cb_error *err);
 
 static machine_check *const machine_checks[] = {
+	sql_check,                     /* each sqlserver instance is here */
 	NULL                           /* the end */
 };
 
