@@ -9,7 +9,7 @@ suite_prefix
 
 OPTKEY='HKLM\SOFTWARE\CertBindTest\FakeSvc'
 SVCLOG="$WINEPREFIX/drive_c/fakesvc.log"
-SERVICES="rsa rsb rsc rsolo"
+SERVICES="rsa rsb rsc rsolo MSSQLSERVER"
 
 tr_() { wine "$BIN/targetreg.exe" "$@" | tr -d '\r'; }
 fakesvc() { wine "$BIN/fakesvc.exe" "$@"; }
@@ -202,6 +202,30 @@ out=$(apply)
 expect_match "no such service: apply refuses the policy" "$out" \
     "$TMP/p.yaml:6:24: binding api: restart_services: no service named"
 expect_eq "no such service: nothing changed" "$(bound_hash $EP)" "$c"
+
+# A SQL Server instance (its registry keys, and fakesvc as its service):
+# a change of its certificate restarts it, without restart_services.
+SQLROOT='HKLM\SOFTWARE\Microsoft\Microsoft SQL Server'
+NETLIB="$SQLROOT\\MSSQL16.MSSQLSERVER\\MSSQLServer\\SuperSocketNetLib"
+wine reg add "$SQLROOT\\Instance Names\\SQL" /v MSSQLSERVER \
+    /d MSSQL16.MSSQLSERVER /f >/dev/null
+wine reg add "$NETLIB" /v Certificate /d "" /f >/dev/null
+fakesvc install MSSQLSERVER
+wine sc start MSSQLSERVER >/dev/null
+printf '%s\n' 'version: 1' 'bindings:' '  - name: sql' \
+    '    target: sqlserver' '    match: { dns: sql.example.test }' \
+    >"$TMP/p.yaml"
+q=$(certmk add --cn sql.example.test --dns sql.example.test --not-after 30)
+rm -f "$SVCLOG"
+out=$(apply)
+expect_match "sqlserver: the instance's certificate is set" \
+    "$(wine reg query "$NETLIB" /v Certificate | tr -d '\r')" \
+    "Certificate +REG_SZ +$(printf '%s' "$q" | tr 'A-F' 'a-f')\$"
+expect_match "sqlserver: its service was restarted" "$out" \
+    "^sql: service MSSQLSERVER was restarted after its certificate changed"
+expect_eq "sqlserver: once, through the SCM" "$(svclog)" \
+    "MSSQLSERVER stop,MSSQLSERVER start,"
+wine reg delete "$SQLROOT" /f >/dev/null 2>&1
 
 reset_state
 wine reg delete "$PENDKEY" /f >/dev/null 2>&1
