@@ -513,8 +513,9 @@ apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 			*next = schedule_lock_retry((int64_t)time(NULL));
 	}
 	lock_release(&lock);
-	/* Outside the writer lock: a restart may take a minute. */
-	if (restarts_run_due(p, next) != 0)
+	/* Outside the writer lock: a restart may take a minute.  Not while
+	 * stopping: they stay recorded for the next start. */
+	if (!stopping(rs) && restarts_run_due(p, next) != 0)
 		result = APPLY_ERROR;
 	world_free(&w);
 	return result;
