@@ -176,7 +176,8 @@ $(B)/test/faultset.exe: tests/stress/faultset.c
 # service/regtarget.c, service/svcrestart.c and the little of core/ and
 # service/ they need.
 TARGETREG_SRC := tests/tools/targetreg.c service/regtarget.c \
-                 service/svcrestart.c service/scm.c service/wstr.c \
+                 service/regval.c service/svcrestart.c service/scm.c \
+                 service/wstr.c \
                  service/winerr.c core/ascii.c core/cert.c core/error.c \
                  core/text.c
 

@@ -848,6 +848,19 @@ text_broken(struct sbuf *s, const struct status_broken *b)
 	    binding ? sb_text(s, binding) : "(not in the policy)");
 }
 
+/* The restarts waiting for a window (pending.c), after the records. */
+static void
+text_pending(struct sbuf *s, const struct pending_list *l, int64_t now)
+{
+	char *t;
+
+	if (l == NULL || l->n == 0)
+		return;
+	t = pending_text(l, now);
+	sb_printf(s, "%s", t != NULL ? t : "restart pending: (out of memory)\n");
+	free(t);
+}
+
 /* A binding of another target: what it holds, and the plan. */
 static void
 text_target(struct sbuf *s, const struct plan_item *it)
@@ -918,6 +931,7 @@ report_status_text(const struct status *st, int64_t now)
 	if (st->nbroken > 0)
 		sb_printf(&s, ", %u that cannot be read", (unsigned)st->nbroken);
 	sb_printf(&s, "\n");
+	text_pending(&s, st->pending, now);
 	return sb_finish(&s);
 }
 
@@ -966,6 +980,19 @@ json_probe(struct sbuf *s, const struct probe_list *l)
 		return;
 	a = probe_json_array(l);
 	sb_printf(s, ",\n  \"probe\": %s", a != NULL ? a : "null");
+	free(a);
+}
+
+/* Restarts waiting for a window: "pending_restarts": [...]. */
+static void
+json_pending(struct sbuf *s, const struct pending_list *l)
+{
+	char *a;
+
+	if (l == NULL)
+		return;
+	a = pending_json_array(l);
+	sb_printf(s, ",\n  \"pending_restarts\": %s", a != NULL ? a : "null");
 	free(a);
 }
 
@@ -1025,6 +1052,7 @@ report_status_json(const struct status *st, int64_t now)
 	for (i = 0; i < st->nbroken; i++)
 		json_broken(&s, &st->broken[i], i);
 	sb_printf(&s, "%s]", st->nbroken ? "\n  " : "");
+	json_pending(&s, st->pending);
 	json_service(&s, st->service);
 	json_probe(&s, st->probe);
 	sb_printf(&s, "\n}\n");

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pending.h"
 #include "plan.h"
 #include "probe.h"
 #include "wakeup.h"
@@ -58,6 +59,9 @@ struct status {
 	const struct probe_list *probe; /* what each binding's endpoint
 	                                  serves (status --probe), or NULL
 	                                  (set by the caller) */
+	const struct pending_list *pending; /* service restarts waiting for
+	                                  a restart window, or NULL (set by
+	                                  the caller) */
 };
 
 /*

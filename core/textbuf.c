@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "textbuf.h"
 
 /* Room for n more bytes and a NUL; false (and b->failed) if there is none. */
@@ -108,4 +109,49 @@ textbuf_free(struct textbuf *b)
 {
 	free(b->s);
 	memset(b, 0, sizeof(*b));
+}
+
+/* A text as a JSON string, escaped for people first. */
+void
+textbuf_json_string(struct textbuf *b, const char *s)
+{
+	char *safe = text_escape_str(s, TEXT_BACKSLASH);
+	const char *p;
+
+	if (safe == NULL) {
+		b->failed = true;
+		return;
+	}
+	textbuf_add(b, "\"", 1);
+	for (p = safe; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			textbuf_add(b, "\\", 1);
+		textbuf_add(b, p, 1);
+	}
+	textbuf_add(b, "\"", 1);
+	free(safe);
+}
+
+/* A policy name or detail for a line of text: escaped, never NULL. */
+void
+textbuf_plain(struct textbuf *b, const char *s)
+{
+	char *safe = text_escape_str(s, 0);
+
+	if (safe == NULL) {
+		b->failed = true;
+		return;
+	}
+	textbuf_printf(b, "%s", safe);
+	free(safe);
+}
+
+char *
+textbuf_finish(struct textbuf *b)
+{
+	if (b->failed || b->s == NULL) {
+		textbuf_free(b);
+		return NULL;
+	}
+	return b->s;
 }

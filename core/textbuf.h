@@ -39,4 +39,13 @@ void textbuf_reset(struct textbuf *b, size_t keep);
 
 void textbuf_free(struct textbuf *b);
 
+/* s as a JSON string, escaped for people first (core/text.h). */
+void textbuf_json_string(struct textbuf *b, const char *s);
+
+/* s for a line of text: escaped, never NULL. */
+void textbuf_plain(struct textbuf *b, const char *s);
+
+/* The text, or NULL (and freed) when out of memory or empty. */
+char *textbuf_finish(struct textbuf *b);
+
 #endif

@@ -27,6 +27,7 @@
 #include "lock.h"
 #include "loopstats.h"
 #include "out.h"
+#include "restarts.h"
 #include "rollback.h"
 #include "store.h"
 #include "target.h"
@@ -106,17 +107,20 @@ before_change(const struct plan_item *it, const struct carry_ctx *c)
 
 /*
  * The hook after a change to it's target was made (and, where the target
- * is verifiable, served): what must follow it (restarting the services
- * that read the certificate only at start).  A failure is reported here
- * and makes the binding's result an error, but the change is kept: it is
- * not rolled back.  0 when done.  Nothing to do yet.
+ * is verifiable, served): what must follow it.  A new certificate asks
+ * for the restarts of the services that read it only at start
+ * (restarts.c): they are recorded here and run once the writer lock is
+ * released, or when the binding's restart window opens.  A failure is
+ * reported there and makes the binding's result an error, but the change
+ * is kept: it is not rolled back.  0 when done.
  */
 static int
 after_change(const struct plan_item *it, const struct carry_ctx *c)
 {
-	(void)it;
 	(void)c;
-	return 0;
+	if (it->action != ACTION_CREATE && it->action != ACTION_UPDATE_HASH)
+		return 0;              /* the same certificate: nothing to reread */
+	return restarts_after_change(it->binding);
 }
 
 /*
@@ -509,6 +513,10 @@ apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 			*next = schedule_lock_retry((int64_t)time(NULL));
 	}
 	lock_release(&lock);
+	/* Outside the writer lock: a restart may take a minute.  Not while
+	 * stopping: they stay recorded for the next start. */
+	if (!stopping(rs) && restarts_run_due(p, next) != 0)
+		result = APPLY_ERROR;
 	world_free(&w);
 	return result;
 }
@@ -538,6 +546,9 @@ apply_run(const char *path, uint32_t lock_timeout_ms, bool force)
 		if (world_read(&w, &w.own, READ_REPAIR) == 0)
 			result = reconcile(&w, NULL, NULL);
 		lock_release(&lock);
+		/* Those outside their window are left to the service. */
+		if (restarts_run_due(&w.own, NULL) != 0)
+			result = APPLY_ERROR;
 	}
 	world_free(&w);
 	evlog_close();

@@ -16,6 +16,7 @@
 #include "loopstats.h"
 #include "out.h"
 #include "policyfile.h"
+#include "restarts.h"
 #include "target.h"
 #include "verify.h"
 #include "world.h"
@@ -192,6 +193,7 @@ status_run(const char *path, bool json, bool probe)
 	struct status st;
 	struct loop_stats loop;
 	struct probe_list pl = { 0 };
+	struct pending_list pending = { 0 };
 	int64_t now = (int64_t)time(NULL);
 	char *text = NULL;
 	int result = PLAN_ERROR;
@@ -208,6 +210,9 @@ status_run(const char *path, bool json, bool probe)
 		/* What each endpoint serves, checked now (verify.c). */
 		if (probe && probe_build(&plan, NULL, &pl) == 0)
 			st.probe = &pl;
+		/* Restarts waiting for a window (restarts.c). */
+		if (restarts_pending(w.policy, &pending) == 0)
+			st.pending = &pending;
 		text = json ? report_status_json(&st, now) :
 		    report_status_text(&st, now);
 		if (text != NULL && st.probe != NULL && !json)
@@ -220,6 +225,7 @@ status_run(const char *path, bool json, bool probe)
 	} else
 		print_report(NULL);
 	probe_free(&pl);
+	pending_free(&pending);
 	plan_free(&plan);
 	world_free(&w);
 	return result;

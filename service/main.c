@@ -12,12 +12,18 @@
  *   certbind init [--out FILE]     a policy for the bindings there are now
  *   certbind version
  * Arguments arrive as UTF-16 (wmain) and are passed on as UTF-8.
+ *
+ * Each command is one row of commands[]: its name, its --help text, the
+ * options it takes, whether it needs --config, and the function that
+ * runs it.  The options are rows of options[], so that every command
+ * reads its arguments the same way and refuses the ones it does not take.
  */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/changenotes.h"
 #include "../core/flags.h"
 #include "../core/policy.h"
 #include "apply.h"
@@ -208,9 +214,19 @@ static const char check_usage[] =
     "usage: certbind check --config FILE\n"
     "\n"
     "Checks the policy and changes nothing.  Errors are printed as\n"
-    "FILE:LINE:COLUMN: message.\n"
+    "FILE:LINE:COLUMN: message.  A valid policy gets notes: options that\n"
+    "older Windows lacks, the services each binding restarts after a\n"
+    "change and in which window, and the accounts it gives read access to\n"
+    "its new private keys.\n"
     "\n"
     "exit status: 0 the policy is valid; 1 it is not.\n";
+
+static const char version_usage[] =
+    "usage: certbind version\n"
+    "\n"
+    "Prints the version of certbind, as 'certbind 1.2.3'.\n"
+    "\n"
+    "exit status: 0.\n";
 
 static const char history_usage[] =
     "usage: certbind history [--config FILE] [--binding NAME] [--json]\n"
@@ -260,8 +276,46 @@ static const char init_usage[] =
     "\n"
     "exit status: 0 written; 1 error.\n";
 
+/* The options a command may take (struct command.options). */
+enum {
+	ARG_CONFIG = 1 << 0,
+	ARG_JSON = 1 << 1,
+	ARG_EXPLAIN = 1 << 2,
+	ARG_PROBE = 1 << 3,
+	ARG_BINDING = 1 << 4,
+	ARG_FORCE = 1 << 5,
+	ARG_OUT = 1 << 6,
+	ARG_LOCK_TIMEOUT = 1 << 7,
+	ARG_ALLOW_INSECURE = 1 << 8
+};
+
+/*
+ * --config, --json and --explain have always been taken, and ignored, by
+ * every command; scripts that pass them everywhere keep working.  The
+ * other options are refused where they mean nothing.
+ */
+#define ARG_ANYWHERE (ARG_CONFIG | ARG_JSON | ARG_EXPLAIN)
+
+struct option {
+	const char *name;              /* "--config" */
+	unsigned bit;                  /* its ARG_* */
+	bool has_value;                /* takes the next argument */
+};
+
+static const struct option options[] = {
+	{ "--config", ARG_CONFIG, true },
+	{ "--json", ARG_JSON, false },
+	{ "--explain", ARG_EXPLAIN, false },
+	{ "--probe", ARG_PROBE, false },
+	{ "--binding", ARG_BINDING, true },
+	{ "--force", ARG_FORCE, false },
+	{ "--out", ARG_OUT, true },
+	{ "--lock-timeout", ARG_LOCK_TIMEOUT, true },
+	/* Set on the service's command line by an administrator. */
+	{ "--allow-insecure-policy", ARG_ALLOW_INSECURE, false },
+};
+
 struct args {
-	const char *command;
 	const char *action;            /* service install|uninstall|... */
 	const char *config;
 	int help;
@@ -273,6 +327,15 @@ struct args {
 	const char *binding;           /* verify, history, rollback */
 	const char *out;               /* init */
 	uint32_t lock_timeout_ms;
+};
+
+struct command {
+	const char *name;
+	const char *usage;             /* what --help prints */
+	unsigned options;              /* ARG_* it takes beyond ARG_ANYWHERE */
+	bool needs_config;             /* --config FILE is required */
+	bool has_action;               /* a word follows: service install */
+	int (*run)(const struct args *a);
 };
 
 /* "30" or "30s", 1 to 3600 seconds, as milliseconds; 0 if malformed. */
@@ -290,104 +353,196 @@ parse_seconds(const char *text)
 	return (uint32_t)n * 1000;
 }
 
-/* Returns 0, or -1 after printing what is wrong. */
+/* Store option o's value; -1 after printing what is wrong with it. */
 static int
-parse_args(int argc, char **argv, struct args *a)
+set_option(struct args *a, const struct option *o, const char *value)
 {
-	int i;
+	switch (o->bit) {
+	case ARG_CONFIG:
+		a->config = value;
+		break;
+	case ARG_JSON:
+		a->json = 1;
+		break;
+	case ARG_EXPLAIN:
+		a->explain = 1;
+		break;
+	case ARG_PROBE:
+		a->probe = 1;
+		break;
+	case ARG_BINDING:
+		a->binding = value;
+		break;
+	case ARG_FORCE:
+		a->force = 1;
+		break;
+	case ARG_OUT:
+		a->out = value;
+		break;
+	case ARG_LOCK_TIMEOUT:
+		if ((a->lock_timeout_ms = parse_seconds(value)) == 0) {
+			out_printf(OUT_STDERR, "certbind: --lock-timeout takes 1 "
+			    "to 3600 seconds, not '%s'\n", value);
+			return -1;
+		}
+		break;
+	case ARG_ALLOW_INSECURE:
+		a->allow_insecure = 1;
+		break;
+	}
+	return 0;
+}
+
+/*
+ * The option at argv[*i] if command c takes it, with its value (the next
+ * argument, or after '=' for --config=FILE); *i moves past what it used.
+ */
+static const struct option *
+find_option(const struct command *c, int argc, char **argv, int *i,
+    const char **value)
+{
+	const char *arg = argv[*i];
+	size_t k;
+
+	for (k = 0; k < sizeof(options) / sizeof(options[0]); k++) {
+		const struct option *o = &options[k];
+
+		if (((c->options | ARG_ANYWHERE) & o->bit) == 0)
+			continue;
+		if (strcmp(arg, o->name) == 0 && (!o->has_value || *i + 1 < argc)) {
+			*value = o->has_value ? argv[++*i] : NULL;
+			return o;
+		}
+		if (o->bit == ARG_CONFIG && strncmp(arg, "--config=", 9) == 0) {
+			*value = arg + 9;
+			return o;
+		}
+	}
+	return NULL;
+}
+
+/* The arguments after the command's name; -1 after printing what is wrong. */
+static int
+parse_args(const struct command *c, int argc, char **argv, struct args *a)
+{
+	int i = 2;
 
 	memset(a, 0, sizeof(*a));
 	a->lock_timeout_ms = LOCK_TIMEOUT_MS;
-	if (argc < 2) {
-		out_puts(OUT_STDERR, usage);
-		return -1;
-	}
-	a->command = argv[1];
-	i = 2;
-	if (strcmp(a->command, "service") == 0 && argc > 2 &&
-	    argv[2][0] != '-' && argv[2][0] != '/')
+	if (c->has_action && argc > 2 && argv[2][0] != '-' && argv[2][0] != '/')
 		a->action = argv[i++];
 	for (; i < argc; i++) {
+		const struct option *o;
+		const char *value;
+
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "/?") == 0)
+		    strcmp(argv[i], "/?") == 0) {
 			a->help = 1;
-		else if (strcmp(argv[i], "--json") == 0)
-			a->json = 1;
-		else if (strcmp(argv[i], "--explain") == 0)
-			a->explain = 1;
-		else if (strcmp(argv[i], "--probe") == 0 &&
-		    strcmp(a->command, "status") == 0)
-			a->probe = 1;
-		else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			a->config = argv[++i];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			a->config = argv[i] + 9;
-		else if (strcmp(argv[i], "--binding") == 0 && i + 1 < argc &&
-		    (strcmp(a->command, "verify") == 0 ||
-		    strcmp(a->command, "history") == 0 ||
-		    strcmp(a->command, "rollback") == 0))
-			a->binding = argv[++i];
-		else if (strcmp(argv[i], "--force") == 0 &&
-		    (strcmp(a->command, "apply") == 0 ||
-		    strcmp(a->command, "init") == 0))
-			a->force = 1;
-		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc &&
-		    strcmp(a->command, "init") == 0)
-			a->out = argv[++i];
-		/* Set on the service's command line by an administrator. */
-		else if (strcmp(argv[i], "--allow-insecure-policy") == 0 &&
-		    strcmp(a->command, "service") == 0)
-			a->allow_insecure = 1;
-		/* Only the commands that write HTTP.sys take the lock. */
-		else if (strcmp(argv[i], "--lock-timeout") == 0 && i + 1 < argc &&
-		    (strcmp(a->command, "apply") == 0 ||
-		    strcmp(a->command, "run") == 0 ||
-		    strcmp(a->command, "rollback") == 0)) {
-			if ((a->lock_timeout_ms = parse_seconds(argv[++i])) == 0) {
-				out_printf(OUT_STDERR, "certbind: --lock-timeout "
-				    "takes 1 to 3600 seconds, not '%s'\n", argv[i]);
-				return -1;
-			}
+			continue;
 		}
-		else {
+		o = find_option(c, argc, argv, &i, &value);
+		if (o == NULL) {
 			out_printf(OUT_STDERR, "certbind: unknown option '%s' "
-			    "(see 'certbind %s --help')\n", argv[i], a->command);
+			    "(see 'certbind %s --help')\n", argv[i], c->name);
 			return -1;
 		}
+		if (set_option(a, o, value) != 0)
+			return -1;
 	}
 	return 0;
 }
 
 static int
-cmd_check(const char *path)
+cmd_help(const struct args *a)
+{
+	(void)a;
+	out_puts(OUT_STDOUT, usage);
+	return 0;
+}
+
+static int
+cmd_version(const struct args *a)
+{
+	(void)a;
+	out_printf(OUT_STDOUT, "certbind %s\n", CERTBIND_VERSION);
+	return 0;
+}
+
+/*
+ * Checks of a valid policy against this machine rather than the file:
+ * that each named service is installed, that each account resolves.  Each
+ * returns -1 with err at the name's line and column.  This is the one
+ * place `certbind check` calls them: keyaccess_check (keyaccess.h)
+ * belongs in this list.  restart_check (svcrestart.h) runs earlier, in
+ * policyfile_load(), so that apply and the service refuse a policy that
+ * restarts a service this machine does not have, as check does.
+ */
+typedef int machine_check(const char *file, const struct policy *p,
+    struct cb_error *err);
+
+static machine_check *const machine_checks[] = {
+	sql_check,                     /* each sqlserver instance is here */
+	NULL                           /* the end */
+};
+
+/* 0, or 1 after printing the first check that fails. */
+static int
+check_machine(const char *path, const struct policy *policy)
+{
+	struct cb_error err;
+	char text[1024];
+	size_t i;
+
+	for (i = 0; machine_checks[i] != NULL; i++)
+		if (machine_checks[i](path, policy, &err) != 0) {
+			out_printf(OUT_STDERR, "%s\n", cb_error_format(&err, text,
+			    sizeof(text)));
+			return 1;
+		}
+	return 0;
+}
+
+/* The notes on a valid policy: flags older Windows lacks, restarts, keys. */
+static int
+print_notes(const struct policy *policy)
+{
+	char *flags = flag_notes(policy), *changes = change_notes(policy);
+	int rc = 0;
+
+	if (flags == NULL || changes == NULL) {
+		out_puts(OUT_STDERR, "certbind: out of memory\n");
+		rc = 1;
+	} else {
+		out_puts(OUT_STDOUT, flags);
+		out_puts(OUT_STDOUT, changes);
+	}
+	free(flags);
+	free(changes);
+	return rc;
+}
+
+static int
+cmd_check(const struct args *a)
 {
 	struct policy policy;
 	struct cb_error err;
-	char text[1024], *notes;
+	char text[1024];
+	int rc;
 
-	if (policyfile_load(path, &policy, &err) != 0) {
+	if (policyfile_load(a->config, &policy, &err) != 0) {
 		out_printf(OUT_STDERR, "%s\n", cb_error_format(&err, text,
 		    sizeof(text)));
 		return 1;
 	}
-	/* What the policy names on this machine: a SQL Server instance. */
-	if (sql_check(path, &policy, &err) != 0) {
-		out_printf(OUT_STDERR, "%s\n", cb_error_format(&err, text,
-		    sizeof(text)));
-		policy_free(&policy);
-		return 1;
+	rc = check_machine(a->config, &policy);
+	if (rc == 0) {
+		out_printf(OUT_STDOUT, "%s: valid policy with %u binding%s\n",
+		    a->config, (unsigned)policy.nbindings,
+		    policy.nbindings == 1 ? "" : "s");
+		rc = print_notes(&policy);
 	}
-	out_printf(OUT_STDOUT, "%s: valid policy with %u binding%s\n", path,
-	    (unsigned)policy.nbindings, policy.nbindings == 1 ? "" : "s");
-	notes = flag_notes(&policy);
 	policy_free(&policy);
-	if (notes == NULL) {
-		out_puts(OUT_STDERR, "certbind: out of memory\n");
-		return 1;
-	}
-	out_puts(OUT_STDOUT, notes);
-	free(notes);
-	return 0;
+	return rc;
 }
 
 static HANDLE run_stop;
@@ -401,7 +556,7 @@ on_ctrl(DWORD type)
 }
 
 static int
-cmd_run(const char *path, uint32_t lock_timeout_ms)
+cmd_run(const struct args *a)
 {
 	struct runtime_io io;
 	int rc;
@@ -410,35 +565,73 @@ cmd_run(const char *path, uint32_t lock_timeout_ms)
 	run_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
 	io.stop = run_stop;
 	io.reload = CreateEventW(NULL, FALSE, FALSE, NULL);
-	io.lock_timeout_ms = lock_timeout_ms;
+	io.lock_timeout_ms = a->lock_timeout_ms;
 	if (io.stop == NULL || io.reload == NULL) {
 		out_puts(OUT_STDERR, "certbind: cannot create events\n");
 		return 1;
 	}
 	evlog_echo(true);
 	SetConsoleCtrlHandler(on_ctrl, TRUE);
-	rc = runtime_loop(path, &io);
+	rc = runtime_loop(a->config, &io);
 	CloseHandle(io.reload);
 	CloseHandle(run_stop);
 	return rc;
 }
 
 static int
-need_config(const struct args *a)
+cmd_apply(const struct args *a)
 {
-	if (a->config != NULL)
-		return 0;
-	out_printf(OUT_STDERR, "certbind %s: --config FILE is required\n",
-	    a->command);
-	return -1;
+	return apply_run(a->config, a->lock_timeout_ms, a->force != 0);
+}
+
+static int
+cmd_plan(const struct args *a)
+{
+	return plan_run(a->config, a->json != 0, a->explain != 0);
+}
+
+static int
+cmd_status(const struct args *a)
+{
+	return status_run(a->config, a->json != 0, a->probe != 0);
+}
+
+static int
+cmd_verify(const struct args *a)
+{
+	return verify_run(a->config, a->binding, a->json != 0);
+}
+
+static int
+cmd_certs(const struct args *a)
+{
+	return certs_run(a->config, a->json != 0);
+}
+
+static int
+cmd_history(const struct args *a)
+{
+	return history_run(a->config, a->binding, a->json != 0);
+}
+
+static int
+cmd_rollback(const struct args *a)
+{
+	return rollback_run(a->config, a->binding, a->lock_timeout_ms);
+}
+
+static int
+cmd_init(const struct args *a)
+{
+	return init_run(a->out, a->force != 0);
 }
 
 static int
 cmd_service(const struct args *a)
 {
-	if (a->help || a->action == NULL) {
-		out_puts(a->help ? OUT_STDOUT : OUT_STDERR, service_usage);
-		return a->help ? 0 : 1;
+	if (a->action == NULL) {
+		out_puts(OUT_STDERR, service_usage);
+		return 1;
 	}
 	if (strcmp(a->action, "install") == 0)
 		return svc_install(a->config ? a->config : SVC_DEFAULT_CONFIG,
@@ -457,104 +650,80 @@ cmd_service(const struct args *a)
 	return 1;
 }
 
+/*
+ * Every command.  Only the commands that write HTTP.sys take the lock,
+ * and so --lock-timeout.
+ */
+static const struct command commands[] = {
+	{ "run", run_usage, ARG_LOCK_TIMEOUT, true, false, cmd_run },
+	{ "apply", apply_usage, ARG_LOCK_TIMEOUT | ARG_FORCE, true, false,
+	  cmd_apply },
+	{ "plan", plan_usage, 0, true, false, cmd_plan },
+	{ "status", status_usage, ARG_PROBE, true, false, cmd_status },
+	{ "verify", verify_usage, ARG_BINDING, true, false, cmd_verify },
+	{ "certs", certs_usage, 0, false, false, cmd_certs },
+	{ "check", check_usage, 0, true, false, cmd_check },
+	{ "history", history_usage, ARG_BINDING, false, false, cmd_history },
+	{ "rollback", rollback_usage, ARG_BINDING | ARG_LOCK_TIMEOUT, true,
+	  false, cmd_rollback },
+	{ "init", init_usage, ARG_OUT | ARG_FORCE, false, false, cmd_init },
+	{ "service", service_usage, ARG_ALLOW_INSECURE, false, true,
+	  cmd_service },
+	{ "version", version_usage, 0, false, false, cmd_version },
+	{ "help", usage, 0, false, false, cmd_help },
+};
+
+/* Other spellings of two commands, as other programs spell them. */
+static const struct {
+	const char *alias, *name;
+} aliases[] = {
+	{ "--help", "help" },
+	{ "-h", "help" },
+	{ "/?", "help" },
+	{ "--version", "version" },
+};
+
+static const struct command *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcmp(name, aliases[i].alias) == 0)
+			name = aliases[i].name;
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
 static int
 run(int argc, char **argv)
 {
+	const struct command *c;
 	struct args a;
 
-	if (parse_args(argc, argv, &a) != 0)
+	if (argc < 2) {
+		out_puts(OUT_STDERR, usage);
 		return 1;
-	if (strcmp(a.command, "help") == 0 || strcmp(a.command, "--help") == 0 ||
-	    strcmp(a.command, "-h") == 0 || strcmp(a.command, "/?") == 0) {
-		out_puts(OUT_STDOUT, usage);
+	}
+	if ((c = find_command(argv[1])) == NULL) {
+		out_printf(OUT_STDERR, "certbind: unknown command '%s' (see "
+		    "'certbind help')\n", argv[1]);
+		return 1;
+	}
+	if (parse_args(c, argc, argv, &a) != 0)
+		return 1;
+	if (a.help) {
+		out_puts(OUT_STDOUT, c->usage);
 		return 0;
 	}
-	if (strcmp(a.command, "version") == 0 ||
-	    strcmp(a.command, "--version") == 0) {
-		out_printf(OUT_STDOUT, "certbind %s\n", CERTBIND_VERSION);
-		return 0;
+	if (c->needs_config && a.config == NULL) {
+		out_printf(OUT_STDERR, "certbind %s: --config FILE is required\n",
+		    c->name);
+		return 1;
 	}
-	if (strcmp(a.command, "apply") == 0) {
-		if (a.help) {
-			out_puts(OUT_STDOUT, apply_usage);
-			return 0;
-		}
-		return need_config(&a) ? 1 : apply_run(a.config,
-		    a.lock_timeout_ms, a.force != 0);
-	}
-	if (strcmp(a.command, "run") == 0) {
-		if (a.help) {
-			out_puts(OUT_STDOUT, run_usage);
-			return 0;
-		}
-		return need_config(&a) ? 1 : cmd_run(a.config,
-		    a.lock_timeout_ms);
-	}
-	if (strcmp(a.command, "plan") == 0) {
-		if (a.help) {
-			out_puts(OUT_STDOUT, plan_usage);
-			return 0;
-		}
-		return need_config(&a) ? 1 :
-		    plan_run(a.config, a.json != 0, a.explain != 0);
-	}
-	if (strcmp(a.command, "status") == 0) {
-		if (a.help) {
-			out_puts(OUT_STDOUT, status_usage);
-			return 0;
-		}
-		return need_config(&a) ? 1 : status_run(a.config, a.json != 0,
-		    a.probe != 0);
-	}
-	if (strcmp(a.command, "verify") == 0) {
-		if (a.help) {
-			out_puts(OUT_STDOUT, verify_usage);
-			return 0;
-		}
-		return need_config(&a) ? 1 : verify_run(a.config, a.binding,
-		    a.json != 0);
-	}
-	if (strcmp(a.command, "service") == 0)
-		return cmd_service(&a);
-	if (strcmp(a.command, "certs") == 0) {
-		if (a.help) {
-			out_puts(OUT_STDOUT, certs_usage);
-			return 0;
-		}
-		return certs_run(a.config, a.json != 0);
-	}
-	if (strcmp(a.command, "check") == 0) {
-		if (a.help) {
-			out_puts(OUT_STDOUT, check_usage);
-			return 0;
-		}
-		return need_config(&a) ? 1 : cmd_check(a.config);
-	}
-	if (strcmp(a.command, "history") == 0) {
-		if (a.help) {
-			out_puts(OUT_STDOUT, history_usage);
-			return 0;
-		}
-		return history_run(a.config, a.binding, a.json != 0);
-	}
-	if (strcmp(a.command, "rollback") == 0) {
-		if (a.help) {
-			out_puts(OUT_STDOUT, rollback_usage);
-			return 0;
-		}
-		return need_config(&a) ? 1 : rollback_run(a.config, a.binding,
-		    a.lock_timeout_ms);
-	}
-	if (strcmp(a.command, "init") == 0) {
-		if (a.help) {
-			out_puts(OUT_STDOUT, init_usage);
-			return 0;
-		}
-		return init_run(a.out, a.force != 0);
-	}
-	out_printf(OUT_STDERR, "certbind: unknown command '%s' (see 'certbind "
-	    "help')\n", a.command);
-	return 1;
+	return c->run(&a);
 }
 
 int

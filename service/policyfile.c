@@ -24,6 +24,7 @@
 #include "policyacl.h"
 #include "policyfile.h"
 #include "regtarget.h"
+#include "svcrestart.h"
 #include "winerr.h"
 #include "wstr.h"
 
@@ -228,7 +229,8 @@ policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 		policy_free(out);
 		rc = -1;
 	}
-	if (rc == 0 && check_metrics(path, out, err) != 0) {
+	if (rc == 0 && (check_metrics(path, out, err) != 0 ||
+	    restart_check(path, out, err) != 0)) {
 		policy_free(out);
 		rc = -1;
 	}

@@ -40,6 +40,7 @@
 
 #include "../core/ascii.h"
 #include "regtarget.h"
+#include "regval.h"
 #include "scm.h"
 #include "winerr.h"
 #include "wstr.h"
@@ -95,37 +96,6 @@ query_value(HKEY key, const wchar_t *name, DWORD *type, BYTE **data,
 	return rc;
 }
 
-/*
- * REG_SZ data of len bytes as a malloc'd NUL-terminated wide string.
- * NULs at the end are the terminator (there may be none, or more than
- * one); a NUL with text after it would hide that text from every reader
- * that stops at it, so it is ERROR_INVALID_DATA, as is an odd length.
- */
-static LONG
-sz_from_data(const BYTE *data, DWORD len, wchar_t **out)
-{
-	size_t n = len / sizeof(wchar_t), i;
-	wchar_t *s;
-
-	*out = NULL;
-	if (len % sizeof(wchar_t) != 0)
-		return ERROR_INVALID_DATA;
-	if ((s = malloc((n + 1) * sizeof(wchar_t))) == NULL)
-		return ERROR_NOT_ENOUGH_MEMORY;
-	memcpy(s, data, n * sizeof(wchar_t));
-	while (n > 0 && s[n - 1] == L'\0')
-		n--;
-	for (i = 0; i < n; i++) {
-		if (s[i] == L'\0') {
-			free(s);
-			return ERROR_INVALID_DATA;
-		}
-	}
-	s[n] = L'\0';
-	*out = s;
-	return ERROR_SUCCESS;
-}
-
 /* A REG_SZ value of the open key as malloc'd UTF-8. */
 static LONG
 query_sz(HKEY key, const wchar_t *name, char **out)
@@ -140,7 +110,7 @@ query_sz(HKEY key, const wchar_t *name, char **out)
 		return rc;
 	if (type != REG_SZ)
 		rc = ERROR_INVALID_DATA;
-	else if ((rc = sz_from_data(data, len, &w)) == ERROR_SUCCESS &&
+	else if ((rc = regval_sz(data, len, &w)) == ERROR_SUCCESS &&
 	    (*out = utf8_from_wide(w)) == NULL)
 		rc = ERROR_NOT_ENOUGH_MEMORY;
 	free(w);

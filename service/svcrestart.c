@@ -499,13 +499,15 @@ service_restart(const char *name, struct restart_result *res)
 		fail(res, "open", wname, GetLastError(), 0);
 	else if ((rc = query(svc, &st)) != ERROR_SUCCESS)
 		fail(res, "open", wname, rc, 0);
-	else if (st.dwCurrentState == SERVICE_STOP_PENDING)
-		wait_state(svc, SERVICE_STOPPED, &st);    /* and leave it */
-	else if (st.dwCurrentState != SERVICE_STOPPED &&
-	    (st.dwCurrentState != SERVICE_START_PENDING ||
-	    (rc = wait_state(svc, SERVICE_RUNNING, &st)) == ERROR_SUCCESS))
+	else if (st.dwCurrentState == SERVICE_STOPPED ||
+	    st.dwCurrentState == SERVICE_STOP_PENDING) {
+		res->left_stopped = true;
+		if (st.dwCurrentState == SERVICE_STOP_PENDING)
+			wait_state(svc, SERVICE_STOPPED, &st);
+	} else if (st.dwCurrentState != SERVICE_START_PENDING ||
+	    (rc = wait_state(svc, SERVICE_RUNNING, &st)) == ERROR_SUCCESS)
 		restart_running(scm, svc, wname, res);
-	else if (st.dwCurrentState == SERVICE_START_PENDING)
+	else                           /* it was starting, and did not */
 		fail(res, "wait", wname, rc, exit_code(&st));
 	if (svc != NULL)
 		CloseServiceHandle(svc);

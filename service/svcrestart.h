@@ -20,6 +20,7 @@ struct restart_result {
 	                                  stopped and did not come back */
 	char *service;                 /* which one failed (malloc'd):
 	                                  the service or a dependent */
+	bool left_stopped;             /* it was not running: left so */
 };
 
 /*
