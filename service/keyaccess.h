@@ -36,4 +36,14 @@ int keyaccess_check(const char *file, const struct policy *p,
 uint32_t keyaccess_grant(const struct binding *b, enum cert_store store,
     const uint8_t thumb[THUMB_LEN], const uint8_t *prev, char **why);
 
+/*
+ * The same, giving the account also (NULL: none) read as well: the
+ * service account of a SQL Server instance, which only its target knows.
+ * A target's fixed account (NETWORK SERVICE for rdp) is added by both.
+ * An information event names the accounts when the DACL changed.
+ */
+uint32_t keyaccess_grant_also(const struct binding *b, const char *also,
+    enum cert_store store, const uint8_t thumb[THUMB_LEN],
+    const uint8_t *prev, char **why);
+
 #endif
