@@ -218,13 +218,6 @@ account_sid(const char *account, char **sid)
 	return rc;
 }
 
-/* `key_access: [inherit]` is a word of the policy, not an account. */
-static bool
-is_inherit(const char *name)
-{
-	return ascii_equal_nocase(name, "inherit");
-}
-
 int
 keyaccess_check(const char *file, const struct policy *p,
     struct cb_error *err)
@@ -239,8 +232,6 @@ keyaccess_check(const char *file, const struct policy *p,
 		for (j = 0; j < b->nkey_access; j++) {
 			const struct named *a = &b->key_access[j];
 
-			if (is_inherit(a->name))
-				continue;
 			if ((rc = account_sid(a->name, &sid)) == 0) {
 				free(sid);
 				continue;
@@ -388,8 +379,6 @@ add_account(struct grant *g, const char *account)
 	char *sid;
 	uint32_t rc;
 
-	if (is_inherit(account))
-		return 0;
 	if ((rc = account_sid(account, &sid)) != 0)
 		return fail(g, rc, "key_access: '%s' is not an account here",
 		    account);
