@@ -23,6 +23,7 @@
 #include "policy.h"
 #include "record.h"
 #include "verify.h"
+#include "window.h"
 #include "winpath.h"
 #include "yaml_tree.h"
 
@@ -385,6 +386,338 @@ guid_value(struct loader *l, const struct ynode *v, const struct field *f,
 	return 0;
 }
 
+/* --- restarts and key access --------------------------------------------- */
+
+/*
+ * restart_services: and key_access: name services and accounts that go to
+ * the SCM and to LookupAccountName as they are written, and a policy may
+ * hold anything.  So each name is checked here for what would make it
+ * misread or unreadable in a message: emptiness, length, control and
+ * invisible characters, and a name given twice.  Whether a service or an
+ * account exists is a question for the machine, asked by `check`
+ * (service/svcrestart.c, service/keyaccess.c).
+ */
+#define NAMES_MAX 64              /* names in one list */
+#define NAME_UNITS_MAX 256        /* MAX_SERVICE_NAME_LENGTH, in UTF-16
+                                     units as Windows counts them */
+#define SID_SUBAUTH_MAX 15        /* SID_MAX_SUB_AUTHORITIES */
+
+/* What a list holds, for messages and the few rules that differ. */
+struct name_kind {
+	const char *what;             /* "service", "account" */
+	const char *forbidden;        /* characters it may not hold, or NULL */
+	bool sid;                     /* "S-1-..." must be a well-formed SID */
+};
+
+static const struct name_kind service_names = { "service", "/\\", false };
+static const struct name_kind account_names = { "account", NULL, true };
+
+/* The code point of the valid UTF-8 sequence at *p; *p moves past it. */
+static uint32_t
+next_code_point(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	uint32_t c = *s++;
+	int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+
+	c &= more == 3 ? 0x07 : more == 2 ? 0x0f : more == 1 ? 0x1f : 0x7f;
+	for (; more > 0 && (*s & 0xc0) == 0x80; more--)
+		c = (c << 6) | (*s++ & 0x3f);
+	*p = s;
+	return c;
+}
+
+/*
+ * Control characters (C0, DEL, C1) and the invisible format characters
+ * that make two names look alike or a name read backwards: zero-width
+ * spaces and joiners, direction marks and overrides, the byte order mark.
+ */
+static bool
+unseen(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) ||
+	    (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) ||
+	    c == 0xfeff;
+}
+
+/*
+ * The name's length in UTF-16 units, as Windows counts it, into *units;
+ * false with the character in *bad when it holds an unseen one.
+ */
+static bool
+name_units(const char *name, size_t *units, uint32_t *bad)
+{
+	const unsigned char *p = (const unsigned char *)name;
+
+	*units = 0;
+	while (*p != '\0') {
+		uint32_t c = next_code_point(&p);
+
+		if (unseen(c)) {
+			*bad = c;
+			return false;
+		}
+		*units += c >= 0x10000 ? 2 : 1;
+	}
+	return true;
+}
+
+/* Decimal digits at *p, at most max in value; *p moves past them. */
+static bool
+sid_number(const char **p, uint64_t max)
+{
+	uint64_t n = 0;
+	const char *s = *p;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	for (; isdigit((unsigned char)*s); s++) {
+		n = n * 10 + (uint64_t)(*s - '0');
+		if (n > max)
+			return false;
+	}
+	*p = s;
+	return true;
+}
+
+/*
+ * "S-1-5-21-...": revision 1, a 48-bit authority (decimal, or 0x and up
+ * to 12 hex digits), and up to 15 32-bit sub-authorities, as
+ * ConvertStringSidToSid reads them.
+ */
+static bool
+sid_well_formed(const char *s)
+{
+	int subs = 0;
+	size_t hex = 0;
+
+	if ((s[0] != 'S' && s[0] != 's') || strncmp(s + 1, "-1-", 3) != 0)
+		return false;
+	s += 4;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		for (s += 2; ascii_hexval((unsigned char)*s) >= 0; s++)
+			hex++;
+		if (hex == 0 || hex > 12)
+			return false;
+	} else if (!sid_number(&s, UINT64_C(0xffffffffffff))) {
+		return false;
+	}
+	for (; *s == '-'; subs++) {
+		s++;
+		if (subs == SID_SUBAUTH_MAX || !sid_number(&s, UINT32_MAX))
+			return false;
+	}
+	return *s == '\0';
+}
+
+/* One name of key's list: well-formed, or -1 with the reason. */
+static int
+check_name(struct loader *l, const struct ynode *t, const struct field *f,
+    const struct name_kind *k)
+{
+	size_t units;
+	uint32_t bad;
+
+	if (t->kind != YNODE_SCALAR || t->len == 0)
+		return fail(l, t, "each %s in %s%s must be a non-empty name",
+		    k->what, l->prefix, f->key);
+	/* Not quoted: an invisible character would garble the message. */
+	if (!name_units(t->text, &units, &bad))
+		return fail(l, t, "a %s name in %s%s holds U+%04" PRIX32 ", a "
+		    "control or invisible character", k->what, l->prefix,
+		    f->key, bad);
+	if (units > NAME_UNITS_MAX)
+		return fail(l, t, "a name in %s%s is longer than %d "
+		    "characters", l->prefix, f->key, NAME_UNITS_MAX);
+	if (k->forbidden != NULL && strpbrk(t->text, k->forbidden) != NULL)
+		return fail(l, t, "%s name '%s' in %s%s holds '/' or '\\', "
+		    "which no Windows service name does", k->what, t->text,
+		    l->prefix, f->key);
+	if (k->sid && (t->text[0] == 'S' || t->text[0] == 's') &&
+	    t->text[1] == '-' && isdigit((unsigned char)t->text[2]) &&
+	    !sid_well_formed(t->text))
+		return fail(l, t, "'%s' in %s%s is not a well-formed SID such "
+		    "as S-1-5-20", t->text, l->prefix, f->key);
+	return 0;
+}
+
+/*
+ * Windows compares service and account names without regard to case;
+ * so does this, for ASCII letters (a name differing only in the case of
+ * other letters is caught by the machine check, not here).
+ */
+static int
+check_unique_name(struct loader *l, const struct ynode *t,
+    const struct field *f, const struct name_kind *k,
+    const struct named *seen, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ascii_equal_nocase(seen[i].name, t->text))
+			return fail(l, t, "%s '%s' is listed twice in %s%s (first "
+			    "at line %d)", k->what, t->text, l->prefix, f->key,
+			    seen[i].line);
+	return 0;
+}
+
+static int
+add_named(struct loader *l, const struct ynode *t, struct named *out)
+{
+	out->name = malloc(t->len + 1);
+	if (out->name == NULL)
+		return fail(l, NULL, "out of memory");
+	memcpy(out->name, t->text, t->len + 1);
+	out->line = t->line;
+	out->col = t->col;
+	return 0;
+}
+
+/*
+ * A list of names into *out, *n.  When inherit is not NULL the keyword
+ * inherit may be one of the items; it sets *inherit instead of being a
+ * name (an account called inherit is written .\inherit or DOMAIN\inherit).
+ */
+static int
+named_list(struct loader *l, const struct ynode *v, const struct field *f,
+    const struct name_kind *k, struct named **out, size_t *n, bool *inherit)
+{
+	const struct ynode *keyword = NULL;
+	size_t i;
+
+	if (v->kind != YNODE_SEQ || v->n == 0)
+		return fail(l, v, "%s%s must be a list of at least one %s name",
+		    l->prefix, f->key, k->what);
+	if (v->n > NAMES_MAX)
+		return fail(l, v, "%s%s lists more than %d names", l->prefix,
+		    f->key, NAMES_MAX);
+	*out = calloc(v->n, sizeof(**out));
+	if (*out == NULL)
+		return fail(l, NULL, "out of memory");
+	for (i = 0; i < v->n; i++) {
+		const struct ynode *t = v->items[i];
+
+		if (inherit != NULL && t->kind == YNODE_SCALAR &&
+		    ascii_equal_nocase(t->text, "inherit")) {
+			if (keyword != NULL)
+				return fail(l, t, "inherit is listed twice in "
+				    "%s%s (first at line %d)", l->prefix, f->key,
+				    keyword->line);
+			keyword = t;
+			*inherit = true;
+			continue;
+		}
+		if (check_name(l, t, f, k) != 0 ||
+		    check_unique_name(l, t, f, k, *out, *n) != 0 ||
+		    add_named(l, t, &(*out)[*n]) != 0)
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int
+read_restart_services(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct binding *b = target;
+
+	return named_list(l, v, f, &service_names, &b->restart_services,
+	    &b->nrestart_services, NULL);
+}
+
+/* key_access: inherit, or a list of accounts that may include inherit. */
+static int
+read_key_access(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct binding *b = target;
+
+	if (v->kind == YNODE_SCALAR && ascii_equal_nocase(v->text, "inherit")) {
+		b->key_access_inherit = true;
+		return 0;
+	}
+	if (v->kind != YNODE_SEQ)
+		return fail(l, v, "%s%s must be inherit or a list of accounts "
+		    "(names or SIDs), such as [\"NT AUTHORITY\\NETWORK "
+		    "SERVICE\"]", l->prefix, f->key);
+	return named_list(l, v, f, &account_names, &b->key_access,
+	    &b->nkey_access, &b->key_access_inherit);
+}
+
+static int
+window_value(struct loader *l, const struct ynode *v, const struct field *f,
+    struct window *w)
+{
+	struct cb_error why;
+
+	if (v->kind != YNODE_SCALAR)
+		return fail(l, v, "%s%s must be a window such as "
+		    "\"02:00-04:00\"", l->prefix, f->key);
+	if (window_parse(v->text, w, &why) != 0)
+		return fail(l, v, "%s%s: %s", l->prefix, f->key, why.msg);
+	return 0;
+}
+
+static int
+read_default_window(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct defaults *d = target;
+
+	d->has_restart_window = true;
+	return window_value(l, v, f, &d->restart_window);
+}
+
+/* The binding's own window; resolve() gives the others the default. */
+static int
+read_binding_window(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct binding *b = target;
+
+	b->has_restart_window = true;
+	return window_value(l, v, f, &b->restart_window);
+}
+
+/*
+ * What restarts and key access need beyond their own keys: a binding's
+ * own restart_window must have a restart to time (its restart_services,
+ * or a SQL Server instance's service), since a window that times nothing
+ * is most likely a restart_services left out or misplaced; a default
+ * window is fine where nothing restarts.  A ccs endpoint's certificates
+ * come from the Central Certificate Store's files, not from a key in the
+ * machine's store, so key_access has nothing to act on there.
+ */
+static int
+check_restarts_keys(struct loader *l, const struct ynode *node,
+    const struct binding *b)
+{
+	if (b->has_restart_window && b->nrestart_services == 0 &&
+	    b->target != TARGET_SQLSERVER)
+		return fail(l, map_value(node, "restart_window"),
+		    "binding '%s' has a restart_window but restarts nothing: "
+		    "add restart_services, or put the window in defaults",
+		    b->name);
+	if (b->endpoint.kind == EP_CCS &&
+	    (b->nkey_access > 0 || b->key_access_inherit))
+		return fail(l, map_value(node, "key_access"), "a ccs endpoint "
+		    "takes its certificates from the Central Certificate "
+		    "Store; key_access does not apply to it");
+	return 0;
+}
+
+static void
+free_named(struct named *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i].name);
+	free(list);
+}
+
 /* --- defaults: and service: ------------------------------------------- */
 
 static int
@@ -459,6 +792,7 @@ static const struct field defaults_fields[] = {
 	{ .key = "verify_timeout", .read = read_duration,
 	  .offset = offsetof(struct defaults, verify_timeout_ms),
 	  .min = VERIFY_TIMEOUT_MIN_MS, .max = VERIFY_TIMEOUT_MAX_MS },
+	{ .key = "restart_window", .read = read_default_window },
 };
 
 static const struct table defaults_table = { "defaults", "defaults.",
@@ -811,6 +1145,9 @@ static const struct field binding_fields[] = {
 	{ .key = "verify_timeout", .read = read_binding_verify_timeout,
 	  .offset = offsetof(struct binding, verify_timeout_ms),
 	  .min = VERIFY_TIMEOUT_MIN_MS, .max = VERIFY_TIMEOUT_MAX_MS },
+	{ .key = "restart_services", .read = read_restart_services },
+	{ .key = "restart_window", .read = read_binding_window },
+	{ .key = "key_access", .read = read_key_access },
 };
 
 static const struct table binding_table = { "a binding", "", binding_fields,
@@ -901,6 +1238,8 @@ read_bindings(struct loader *l, const struct ynode *v, void *target,
 			return -1;
 		if (check_binding(l, v->items[i], b) != 0)
 			return -1;
+		if (check_restarts_keys(l, v->items[i], b) != 0)
+			return -1;
 	}
 	return check_unique(l, v);
 }
@@ -953,6 +1292,10 @@ resolve(struct policy *p)
 			b->verify = p->defaults.verify;
 		if (!b->verify_timeout_set)
 			b->verify_timeout_ms = p->defaults.verify_timeout_ms;
+		if (!b->has_restart_window && p->defaults.has_restart_window) {
+			b->has_restart_window = true;
+			b->restart_window = p->defaults.restart_window;
+		}
 	}
 }
 
@@ -972,6 +1315,8 @@ policy_free(struct policy *p)
 		free(b->match.template);
 		free(b->options.ctl_identifier);
 		free(b->options.ctl_store);
+		free_named(b->restart_services, b->nrestart_services);
+		free_named(b->key_access, b->nkey_access);
 	}
 	free(p->bindings);
 	free(p->service.metrics_file);

@@ -117,6 +117,32 @@ BAD = [
      "    verify: 'yes'\n"),
     ("relative metrics file", "version: 1\nservice: {metrics_file: m.prom}\n" +
      "bindings: [{name: a, endpoint: 'ccs:443'}]\n"),
+    ("restart window with one-digit hours", "version: 1\n"
+     "defaults: {restart_window: '2:00-4:00'}\n" +
+     "bindings: [{name: a, endpoint: 'ccs:443'}]\n"),
+    ("restart window that starts where it ends", "version: 1\n"
+     "defaults: {restart_window: '03:00-03:00'}\n" +
+     "bindings: [{name: a, endpoint: 'ccs:443'}]\n"),
+    ("restart window hour 24", BINDING + "    endpoint: ccs:443\n"
+     "    restart_services: [W3SVC]\n    restart_window: '23:00-24:00'\n"),
+    ("restart window without restarts", BINDING + "    endpoint: ccs:443\n"
+     "    restart_window: '02:00-04:00'\n"),
+    ("no restart services", BINDING + "    endpoint: ccs:443\n"
+     "    restart_services: []\n"),
+    ("service name with a backslash", BINDING + "    endpoint: ccs:443\n"
+     "    restart_services: ['a\\\\b']\n"),
+    ("service name with a tab", BINDING + "    endpoint: ccs:443\n"
+     "    restart_services: [\"a\\tb\"]\n"),
+    ("service listed twice", BINDING + "    endpoint: ccs:443\n"
+     "    restart_services: [W3SVC, W3SVC]\n"),
+    ("key_access neither inherit nor a list", BINDING +
+     "    endpoint: a.test:443\n    key_access: everyone\n"),
+    ("key_access with a malformed SID", BINDING +
+     "    endpoint: a.test:443\n    key_access: [S-1-5-2x]\n"),
+    ("key_access with a zero-width space", BINDING +
+     "    endpoint: a.test:443\n    key_access: [\"svc\\u200b\"]\n"),
+    ("key_access on a ccs endpoint", BINDING + "    endpoint: ccs:443\n"
+     "    key_access: inherit\n"),
 ]
 with tempfile.TemporaryDirectory() as tmp:
     for what, text in BAD:

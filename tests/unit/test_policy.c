@@ -327,24 +327,8 @@ static void
 test_row(void **state)
 {
 	const struct row *r = *state;
-	struct policy p;
-	struct cb_error err;
-	char got[600], want[600];
-	int rc;
 
-	rc = policy_parse("t.yaml", r->yaml, strlen(r->yaml), &p, &err);
-	if (r->want == NULL) {
-		if (rc != 0)
-			fail_msg("unexpected error: %s",
-			    cb_error_format(&err, got, sizeof(got)));
-		assert_true(p.nbindings > 0);
-		policy_free(&p);
-		return;
-	}
-	assert_int_equal(rc, -1);
-	assert_null(p.bindings);
-	snprintf(want, sizeof(want), "t.yaml:%s", r->want);
-	assert_string_equal(cb_error_format(&err, got, sizeof(got)), want);
+	expect_policy(r->yaml, r->want);
 }
 
 /* The model a valid policy loads to. */

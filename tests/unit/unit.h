@@ -105,6 +105,34 @@ load_policy(const char *yaml, struct policy *p)
 		    cb_error_format(&err, text, sizeof(text)));
 }
 
+/*
+ * Parse yaml as "t.yaml": with want NULL it must load; else it must fail
+ * with exactly want after "t.yaml:" ("LINE:COL: message"), and leave no
+ * bindings behind.
+ */
+static inline void
+expect_policy(const char *yaml, const char *want)
+{
+	struct policy p;
+	struct cb_error err;
+	char got[600], full[600];
+	int rc;
+
+	rc = policy_parse("t.yaml", yaml, strlen(yaml), &p, &err);
+	if (want == NULL) {
+		if (rc != 0)
+			fail_msg("unexpected error: %s",
+			    cb_error_format(&err, got, sizeof(got)));
+		assert_true(p.nbindings > 0);
+		policy_free(&p);
+		return;
+	}
+	assert_int_equal(rc, -1);
+	assert_null(p.bindings);
+	snprintf(full, sizeof(full), "t.yaml:%s", want);
+	assert_string_equal(cb_error_format(&err, got, sizeof(got)), full);
+}
+
 #define DAY INT64_C(86400)
 #define NOW INT64_C(1800000000)   /* 2027-01-15, a fixed "now" */
 
