@@ -560,3 +560,24 @@ keyaccess_grant(const struct binding *b, enum cert_store store,
 {
 	return keyaccess_grant_also(b, NULL, store, thumb, prev, why);
 }
+
+int
+keyaccess_before_change(const struct binding *b, const char *also,
+    const struct cert *chosen, const uint8_t *prev)
+{
+	char hex[THUMB_HEX], *why = NULL;
+	uint32_t rc;
+
+	if (chosen == NULL)
+		return 0;               /* ccs: the share's certificates */
+	rc = keyaccess_grant_also(b, also, chosen->store, chosen->thumb, prev,
+	    &why);
+	if (rc == 0)
+		return 0;
+	say(EV_ERROR, EV_KEY_ACCESS_FAILED, "%s: not moved to %s: the "
+	    "accounts it needs could not be given read access to its private "
+	    "key: %s", b->name, thumb_format(chosen->thumb, hex),
+	    why != NULL ? why : "out of memory");
+	free(why);
+	return -1;
+}

@@ -20,6 +20,22 @@ print("S-1-5-80-" + "-".join(str(x) for x in struct.unpack("<5I", h)))' "$1"
 }
 
 SQL_SID=S-1-5-80-3880718306-3832830129-1677859214-2598158968-1052248003
+TMP=$ROOT/build/tmp/keyaccess
+mkdir -p "$TMP"
+
+# policy FILE ACCOUNTS: a policy of one binding, ka, on 0.0.0.0:8451 for
+# ka.example.test, its key_access list ACCOUNTS on line 7.
+policy() {
+	cat >"$1" <<-EOF
+	# test_keyaccess.sh
+	version: 1
+	bindings:
+	  - name: ka
+	    endpoint: 0.0.0.0:8451
+	    match: { dns: ka.example.test }
+	    key_access: [$2]
+	EOF
+}
 USER_SID=S-1-5-21-1004336348-1177238915-682003330-1001
 READ='0x80120089'
 
@@ -167,7 +183,26 @@ test_grant_cng_key() {
 	    "$rc $out" "^1 error 0x80090029: the private key of $t: NCryptOpenKey"
 }
 
+# certbind check (and every load of the policy) resolves the accounts.
+test_check() {
+	local out rc
+	policy "$TMP/unknown.yaml" '"NETWORK SERVICE", no-such-account-katest'
+	out=$(certbind check --config "$TMP/unknown.yaml" 2>&1 | tr -d '\r')
+	rc=$(certbind check --config "$TMP/unknown.yaml" >/dev/null 2>&1; echo $?)
+	expect_eq "check: an unknown account is invalid" "$rc" 1
+	expect_match "check: the unknown account at its line and column" "$out" \
+	    "unknown\\.yaml:7:37: binding ka: key_access: 'no-such-account-katest' is not an account here"
+	policy "$TMP/known.yaml" '"NETWORK SERVICE", S-1-5-19, LocalSystem'
+	out=$(certbind check --config "$TMP/known.yaml" 2>&1); rc=$?
+	expect_match "check: known accounts and SIDs are valid" "$rc $out" \
+	    '^0 .*valid policy with 1 binding'
+	out=$(certbind apply --config "$TMP/unknown.yaml" 2>&1); rc=$?
+	expect_match "apply refuses the policy with the unknown account" \
+	    "$rc $out" "^1 .*no-such-account-katest' is not an account here"
+}
+
 test_account_names
+test_check
 test_service_accounts
 test_grant_keeps_entries
 test_grant_targets
