@@ -51,6 +51,8 @@ TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
 TESTBIN  += $(B)/test/faultset.exe
 # Drives service/keyaccess.c directly (tests/tools/katest.c).
 TESTBIN  += $(B)/test/katest.exe
+# The registry targets' driver and the services restarted in tests.
+TESTBIN  += $(B)/test/targetreg.exe $(B)/test/fakesvc.exe
 
 .PHONY: all bootstrap check demo unit testbin msi fuzz bench clean FORCE \
         sign dist stress
@@ -179,6 +181,22 @@ $(B)/test/katest.exe: tests/tools/katest.c $(KATEST_OBJ) $(WIN_RES) \
 	    $(WIN_RES) $(LIBYAML) $(WINLIBS)
 
 $(B)/test/faultset.exe: tests/stress/faultset.c
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -ladvapi32
+
+# service/regtarget.c, service/svcrestart.c and the little of core/ and
+# service/ they need.
+TARGETREG_SRC := tests/tools/targetreg.c service/regtarget.c \
+                 service/svcrestart.c service/scm.c service/wstr.c \
+                 service/winerr.c core/ascii.c core/cert.c core/error.c \
+                 core/text.c
+
+$(B)/test/targetreg.exe: $(TARGETREG_SRC) $(CORE_HDR) $(SVC_HDR)
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) -static -o $@ $(TARGETREG_SRC) \
+	    -ladvapi32
+
+$(B)/test/fakesvc.exe: tests/tools/fakesvc.c
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< -ladvapi32
 

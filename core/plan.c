@@ -1,5 +1,6 @@
 /*
- * plan.c - compare what each binding should hold with what HTTP.sys holds.
+ * plan.c - compare what each binding should hold with what its target
+ * holds: an HTTP.sys record, or the thumbprint a registry value names.
  *
  * A new record gets the chosen certificate, the binding's AppId and the
  * options the policy declares.  An existing record is copied and only the
@@ -128,10 +129,45 @@ plan_cert(struct plan_item *it, const struct binding *b)
 		it->action = ACTION_NONE;
 }
 
+/*
+ * A target that names only a certificate (a registry value) has no
+ * options, no AppId and no owner to conflict with: it holds the chosen
+ * certificate or not.  Without a candidate the value is kept, as a
+ * record is: an old certificate serves until it expires.
+ */
+static void
+plan_value(struct plan_item *it)
+{
+	const struct cert *chosen = it->sel.chosen;
+
+	it->held = chosen != NULL ? chosen : it->sel.bound;
+	if (chosen == NULL)
+		it->action = ACTION_NO_CANDIDATE;
+	else if (!it->has_current_thumb)
+		it->action = ACTION_CREATE;
+	else if (memcmp(it->current_thumb, chosen->thumb, THUMB_LEN) != 0)
+		it->action = ACTION_UPDATE_HASH;
+	else
+		it->action = ACTION_NONE;
+}
+
+/* The target names a certificate that is not in the store. */
+static bool
+bound_missing(const struct plan_item *it)
+{
+	const struct ssl_record *r = &it->current;
+
+	if (it->sel.bound != NULL)
+		return false;
+	if (it->target != TARGET_HTTPSYS)
+		return it->has_current_thumb;
+	return it->binding->endpoint.kind != EP_CCS && it->has_current &&
+	    r->hash_len > 0;
+}
+
 static void
 add_warnings(struct plan_item *it, int warn_days, int64_t now)
 {
-	const struct ssl_record *r = &it->current;
 
 	/*
 	 * A conflict's record belongs to another tool: its certificate is
@@ -140,8 +176,7 @@ add_warnings(struct plan_item *it, int warn_days, int64_t now)
 	 */
 	if (it->action == ACTION_CONFLICT)
 		return;
-	if (it->binding->endpoint.kind != EP_CCS && it->has_current &&
-	    r->hash_len > 0 && it->sel.bound == NULL)
+	if (bound_missing(it))
 		it->warnings |= WARN_BOUND_MISSING;
 	if (it->held != NULL && warn_days > 0 &&
 	    due(cert_warning_from(it->held, warn_days), now))
@@ -187,23 +222,41 @@ select_probing(struct plan *plan, const struct binding *b,
 	return 0;
 }
 
+/* What the target holds now, from its record (httpsys) or value. */
+static void
+hold(struct plan_item *it, const struct ssl_record *current,
+    const struct held_thumb *held)
+{
+	if (it->target == TARGET_HTTPSYS) {
+		it->has_current = current != NULL;
+		if (current == NULL)
+			return;
+		it->current = *current;
+		it->has_current_thumb = current->hash_len == THUMB_LEN;
+		if (it->has_current_thumb)
+			memcpy(it->current_thumb, current->hash, THUMB_LEN);
+		return;
+	}
+	it->has_current = it->has_current_thumb = held != NULL &&
+	    held->present;
+	if (it->has_current)
+		memcpy(it->current_thumb, held->thumb, THUMB_LEN);
+}
+
 static int
 plan_one(struct plan *plan, struct plan_item *it, const struct binding *b,
-    const struct ssl_record *current, int64_t now,
-    const struct unusable_list *avoid)
+    const struct ssl_record *current, const struct held_thumb *held,
+    int64_t now, const struct unusable_list *avoid)
 {
-	const uint8_t *bound = NULL;
-
 	it->binding = b;
-	it->has_current = current != NULL;
-	if (current != NULL) {
-		it->current = *current;
-		if (current->hash_len == THUMB_LEN)
-			bound = current->hash;
-	}
-	if (select_probing(plan, b, bound, now, avoid, &it->sel) != 0)
+	it->target = b->target;
+	hold(it, current, held);
+	if (select_probing(plan, b, it->has_current_thumb ? it->current_thumb :
+	    NULL, now, avoid, &it->sel) != 0)
 		return -1;
-	if (current != NULL && memcmp(current->app_id, b->app_id, 16) != 0 &&
+	if (b->target != TARGET_HTTPSYS)
+		plan_value(it);
+	else if (current != NULL && memcmp(current->app_id, b->app_id, 16) != 0 &&
 	    !b->takeover) {
 		it->action = ACTION_CONFLICT;
 		it->held = it->sel.bound;
@@ -217,7 +270,8 @@ plan_one(struct plan *plan, struct plan_item *it, const struct binding *b,
 
 static int
 plan_build_with(const struct policy *policy, const struct inventory *inv,
-    const struct ssl_record *records, size_t nrecords, int64_t now,
+    const struct ssl_record *records, size_t nrecords,
+    const struct held_thumb *held, int64_t now,
     const struct unusable_list *avoid, struct key_probe *keys,
     struct plan *out, struct cb_error *err)
 {
@@ -246,7 +300,9 @@ plan_build_with(const struct policy *policy, const struct inventory *inv,
 
 		out->n++;
 		rc = plan_one(out, &out->items[i], b,
-		    find_record(sorted, nrecords, &b->endpoint), now, avoid);
+		    b->target == TARGET_HTTPSYS ? find_record(sorted, nrecords,
+		    &b->endpoint) : NULL, held != NULL ? &held[i] : NULL, now,
+		    avoid);
 	}
 	free(sorted);
 	if (rc != 0) {
@@ -271,8 +327,8 @@ plan_build_avoiding(const struct policy *policy,
     size_t nrecords, int64_t now, const struct unusable_list *avoid,
     struct plan *out, struct cb_error *err)
 {
-	return plan_build_with(policy, inv, records, nrecords, now, avoid, NULL,
-	    out, err);
+	return plan_build_with(policy, inv, records, nrecords, NULL, now, avoid,
+	    NULL, out, err);
 }
 
 int
@@ -281,8 +337,27 @@ plan_build_probing(const struct policy *policy,
     const struct unusable_list *avoid, struct key_probe *keys,
     struct plan *out, struct cb_error *err)
 {
-	return plan_build_with(policy, keys->inv, records, nrecords, now, avoid,
-	    keys, out, err);
+	return plan_build_with(policy, keys->inv, records, nrecords, NULL, now,
+	    avoid, keys, out, err);
+}
+
+int
+plan_build_targets(const struct policy *policy,
+    const struct inventory *inv, const struct ssl_record *records,
+    size_t nrecords, const struct held_thumb *held, int64_t now,
+    const struct unusable_list *avoid, struct key_probe *keys,
+    struct plan *out, struct cb_error *err)
+{
+	return plan_build_with(policy, keys != NULL ? keys->inv : inv, records,
+	    nrecords, held, now, avoid, keys, out, err);
+}
+
+/* What item it held when it was planned, as a held value. */
+static void
+held_of(const struct plan_item *it, struct held_thumb *out)
+{
+	out->present = it->has_current_thumb;
+	memcpy(out->thumb, it->current_thumb, THUMB_LEN);
 }
 
 int
@@ -292,11 +367,13 @@ plan_replan_item(struct plan *plan, size_t i, int64_t now,
 	struct plan_item *it = &plan->items[i];
 	const struct binding *b = it->binding;
 	struct ssl_record current = it->current;
+	struct held_thumb held;
 	bool had = it->has_current;
 
+	held_of(it, &held);
 	selection_free(&it->sel);
 	memset(it, 0, sizeof(*it));
-	return plan_one(plan, it, b, had ? &current : NULL, now, avoid);
+	return plan_one(plan, it, b, had ? &current : NULL, &held, now, avoid);
 }
 
 void
@@ -306,7 +383,7 @@ plan_mark_unreadable(struct plan *plan, size_t i, uint32_t error,
 	struct plan_item *it = &plan->items[i];
 
 	it->action = ACTION_UNREADABLE;
-	it->has_current = false;
+	it->has_current = it->has_current_thumb = false;
 	memset(&it->current, 0, sizeof(it->current));
 	memset(&it->desired, 0, sizeof(it->desired));
 	it->held = NULL;
@@ -341,23 +418,49 @@ plan_stale(const struct plan_item *it, const struct ssl_record *now)
 	    !record_same_options(now, was);
 }
 
-int
-plan_redo(struct plan *plan, size_t i, const struct ssl_record *now,
-    int64_t time_now, const struct unusable_list *avoid, struct cb_error *err)
+bool
+plan_stale_held(const struct plan_item *it, const struct held_thumb *now)
+{
+	if (now == NULL || !now->present || !it->has_current_thumb)
+		return (now != NULL && now->present) != it->has_current_thumb;
+	return memcmp(now->thumb, it->current_thumb, THUMB_LEN) != 0;
+}
+
+/* Plan item i again on what its target holds now. */
+static int
+redo(struct plan *plan, size_t i, const struct ssl_record *now,
+    const struct held_thumb *held, int64_t time_now,
+    const struct unusable_list *avoid, struct cb_error *err)
 {
 	struct plan_item *it = &plan->items[i];
 	const struct binding *b = it->binding;
 
 	selection_free(&it->sel);
 	memset(it, 0, sizeof(*it));
-	if (plan_one(plan, it, b, now, time_now, avoid) != 0) {
+	if (plan_one(plan, it, b, now, held, time_now, avoid) != 0) {
 		selection_free(&it->sel);
 		memset(it, 0, sizeof(*it));
 		it->binding = b;
+		it->target = b->target;
 		it->action = ACTION_NO_CANDIDATE;
 		return cb_error_set(err, NULL, 0, 0, "out of memory");
 	}
 	return 0;
+}
+
+int
+plan_redo(struct plan *plan, size_t i, const struct ssl_record *now,
+    int64_t time_now, const struct unusable_list *avoid, struct cb_error *err)
+{
+	return redo(plan, i, now, NULL, time_now, avoid, err);
+}
+
+int
+plan_redo_held(struct plan *plan, size_t i, const struct held_thumb *now,
+    int64_t time_now, const struct unusable_list *avoid,
+    struct cb_error *err)
+{
+	return redo(plan, i, NULL, now, time_now, avoid, err);
 }
 
 static void

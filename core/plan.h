@@ -1,9 +1,12 @@
 /*
- * plan.h - what certbind will do to HTTP.sys, decided before doing it.
+ * plan.h - what certbind will do to each certificate consumer (target),
+ * decided before doing it.
  *
  * plan_build() is a pure function of the policy, the certificate
- * inventory, the records HTTP.sys holds now, and the time.  The service
- * then carries the plan out item by item; nothing in here touches Windows.
+ * inventory, what each target holds now (the records HTTP.sys holds, the
+ * thumbprint a registry-backed target names), and the time.  The service
+ * then carries the plan out item by item through its target adapters
+ * (service/target.h); nothing in here touches Windows.
  */
 #ifndef CERTBIND_PLAN_H
 #define CERTBIND_PLAN_H
@@ -20,9 +23,9 @@
 #include "select.h"
 
 enum action {
-	ACTION_NONE,           /* the record is as planned */
-	ACTION_CREATE,         /* no record: create one */
-	ACTION_UPDATE_HASH,    /* the record holds another certificate */
+	ACTION_NONE,           /* the target holds what is planned */
+	ACTION_CREATE,         /* it holds nothing: set it */
+	ACTION_UPDATE_HASH,    /* it holds another certificate */
 	ACTION_UPDATE_OPTIONS, /* right certificate, other declared options */
 	ACTION_CONFLICT,       /* the record has another AppId: left alone */
 	ACTION_NO_CANDIDATE,   /* no certificate qualifies: record kept */
@@ -37,11 +40,30 @@ enum {
 	WARN_BOUND_MISSING = 1 << 1  /* the record's cert is not in the store */
 };
 
+/*
+ * What a target that names only a certificate holds now (rdp, sqlserver:
+ * a registry value), read by its adapter.
+ */
+struct held_thumb {
+	bool present;                  /* a value is there */
+	uint8_t thumb[THUMB_LEN];
+};
+
+/*
+ * One binding's plan.  The first fields are the same for every target;
+ * current and desired are the httpsys target's detail (its HTTP.sys
+ * record), left zero for the others.
+ */
 struct plan_item {
 	const struct binding *binding;
+	enum target_kind target;       /* binding->target */
 	enum action action;
 	struct selection sel;          /* the chosen cert and every candidate */
-	bool has_current;              /* HTTP.sys has a record now */
+	bool has_current;              /* the target holds something now: an
+	                                  HTTP.sys record, a registry value */
+	bool has_current_thumb;        /* ... naming a certificate: */
+	uint8_t current_thumb[THUMB_LEN];
+	/* httpsys only: */
 	struct ssl_record current;     /* valid when has_current */
 	struct ssl_record desired;     /* what to write (CREATE, UPDATE_*) */
 	unsigned warnings;             /* WARN_* */
@@ -116,7 +138,23 @@ int plan_build_probing(const struct policy *policy,
     struct plan *out, struct cb_error *err);
 
 /*
- * Plan item i again against the same record, passing over what avoid
+ * The same, for a policy whose bindings may have other targets: held[i]
+ * is what binding i's target holds now when that target is not httpsys
+ * (ignored for httpsys bindings, which are planned on records); held may
+ * be NULL when the policy has only httpsys bindings.  For such a target
+ * the plan is: nothing held, CREATE; another thumbprint, UPDATE_HASH; the
+ * chosen one, NONE; no candidate, NO_CANDIDATE (a value is never
+ * cleared).  keys may be NULL (as for plan_build_avoiding); when it is
+ * given, inv is keys->inv.
+ */
+int plan_build_targets(const struct policy *policy,
+    const struct inventory *inv, const struct ssl_record *records,
+    size_t nrecords, const struct held_thumb *held, int64_t now,
+    const struct unusable_list *avoid, struct key_probe *keys,
+    struct plan *out, struct cb_error *err);
+
+/*
+ * Plan item i again against the same record (or held value), passing over what avoid
  * lists: after HTTP.sys refused the chosen certificate's key, the next
  * qualifying one.  Returns 0, or -1 when out of memory.
  */
@@ -138,6 +176,14 @@ void plan_free(struct plan *plan);
  */
 bool plan_stale(const struct plan_item *it, const struct ssl_record *now);
 
+/* The same for a target that holds a thumbprint (NULL: nothing). */
+bool plan_stale_held(const struct plan_item *it, const struct held_thumb *now);
+
+/* plan_redo() for such a target, on what it holds now (NULL: nothing). */
+int plan_redo_held(struct plan *plan, size_t i, const struct held_thumb *now,
+    int64_t time_now, const struct unusable_list *avoid,
+    struct cb_error *err);
+
 /*
  * Plan item i again, as plan_build() would have, on the record HTTP.sys
  * holds now (NULL: none).  Returns 0, or -1 when out of memory (the item
@@ -157,7 +203,7 @@ int plan_redo(struct plan *plan, size_t i, const struct ssl_record *now,
  */
 int64_t plan_next_event(const struct plan *plan, int64_t now);
 
-/* How many items would change HTTP.sys (create or update). */
+/* How many items would change a target (create or update). */
 size_t plan_changes(const struct plan *plan);
 
 /* "none", "create", "update-hash", "update-options", "conflict",

@@ -16,6 +16,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -849,19 +850,39 @@ read_service(struct loader *l, const struct ynode *v, void *target,
 
 /* --- match: ----------------------------------------------------------- */
 
+/* A host name as match.dns keeps it: lower case, no final dot. */
+static void
+host_lower(char *s)
+{
+	char *p;
+
+	for (p = s; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (p > s && p[-1] == '.')
+		p[-1] = '\0';
+}
+
+/* A malloc'd copy of s, or NULL. */
+static char *
+text_copy(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *c = malloc(n);
+
+	if (c != NULL)
+		memcpy(c, s, n);
+	return c;
+}
+
 static int
 read_match_dns(struct loader *l, const struct ynode *v, void *target,
     const struct field *f)
 {
 	struct match *m = target;
-	char *p;
 
 	if (copy_string(l, v, &m->dns, f) != 0)
 		return -1;
-	for (p = m->dns; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (p > m->dns && p[-1] == '.')
-		p[-1] = '\0';
+	host_lower(m->dns);
 	if (!hostname_valid(m->dns))
 		return fail(l, v,
 		    "match.dns must be a DNS host name such as api.example.test, "
@@ -1133,9 +1154,103 @@ read_binding_verify_timeout(struct loader *l, const struct ynode *v,
 	return read_duration(l, v, target, f);
 }
 
+static const struct {
+	const char *name;
+	enum target_kind kind;
+} targets[] = {
+	{ "httpsys", TARGET_HTTPSYS },
+	{ "rdp", TARGET_RDP },
+	{ "sqlserver", TARGET_SQLSERVER },
+};
+
+const char *
+target_kind_name(enum target_kind t)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		if (targets[i].kind == t)
+			return targets[i].name;
+	return "?";
+}
+
+const char *
+binding_where(const struct binding *b, char *buf, size_t len)
+{
+	switch (b->target) {
+	case TARGET_HTTPSYS:
+		return endpoint_format(&b->endpoint, buf, len);
+	case TARGET_RDP:
+		snprintf(buf, len, "the RDP listener");
+		return buf;
+	case TARGET_SQLSERVER:
+		snprintf(buf, len, "SQL Server instance %s", b->instance);
+		return buf;
+	}
+	snprintf(buf, len, "?");
+	return buf;
+}
+
+static int
+read_target(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct binding *b = target;
+	size_t i;
+
+	(void)f;
+	if (v->kind == YNODE_SCALAR)
+		for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+			if (strcmp(v->text, targets[i].name) == 0) {
+				b->target = targets[i].kind;
+				return 0;
+			}
+	return fail(l, v, "target must be httpsys, rdp or sqlserver%s%s%s",
+	    v->kind == YNODE_SCALAR ? ", not '" : "",
+	    v->kind == YNODE_SCALAR ? v->text : "",
+	    v->kind == YNODE_SCALAR ? "'" : "");
+}
+
+/*
+ * A SQL Server instance name, as setup accepts it: at most 16
+ * characters, a letter first, then letters, digits, '$' and '_'.  Setup
+ * also allows letters beyond ASCII; certbind takes ASCII only, since the
+ * name becomes part of a registry lookup and of a service name.
+ */
+static bool
+instance_name_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > SQL_INSTANCE_MAX ||
+	    !isalpha((unsigned char)s[0]) || (unsigned char)s[0] > 0x7f)
+		return false;
+	for (i = 1; i < len; i++)
+		if ((unsigned char)s[i] > 0x7f || (!isalnum((unsigned char)s[i]) &&
+		    s[i] != '$' && s[i] != '_'))
+			return false;
+	return true;
+}
+
+static int
+read_instance(struct loader *l, const struct ynode *v, void *target,
+    const struct field *f)
+{
+	struct binding *b = target;
+
+	if (v->kind != YNODE_SCALAR || strlen(v->text) != v->len ||
+	    !instance_name_ok(v->text, v->len))
+		return fail(l, v, "instance must be a SQL Server instance name: "
+		    "1 to 16 ASCII letters, digits, '$' or '_', starting with "
+		    "a letter (MSSQLSERVER for the default instance)");
+	return copy_string(l, v, &b->instance, f);
+}
+
 static const struct field binding_fields[] = {
 	{ .key = "name", .required = true, .read = read_name },
-	{ .key = "endpoint", .required = true, .read = read_endpoint },
+	{ .key = "target", .read = read_target },
+	{ .key = "endpoint", .read = read_endpoint },
+	{ .key = "instance", .read = read_instance },
 	{ .key = "match", .read = read_match, .child = &match_table },
 	{ .key = "options", .read = read_options, .child = &options_table },
 	{ .key = "takeover", .read = read_bool,
@@ -1153,6 +1268,50 @@ static const struct field binding_fields[] = {
 static const struct table binding_table = { "a binding", "", binding_fields,
 	sizeof(binding_fields) / sizeof(binding_fields[0]) };
 
+/*
+ * The keys an rdp or sqlserver binding refuses: they describe an HTTP.sys
+ * record (an endpoint, its options, its owner) or a check of what an
+ * endpoint serves, which such a target has not.
+ */
+static const struct {
+	const char *key;
+	const char *why;
+} record_only[] = {
+	{ "endpoint", "it has no endpoint: the certificate is named in the "
+	  "registry" },
+	{ "options", "options are settings of an HTTP.sys record" },
+	{ "takeover", "takeover adopts an HTTP.sys record of another AppId" },
+	{ "verify_timeout", "what it serves is not checked after a change "
+	  "(not verifiable)" },
+};
+
+/* A registry-backed target: none of record_only, verify not true. */
+static int
+check_registry_binding(struct loader *l, const struct ynode *node,
+    struct binding *b)
+{
+	const char *t = target_kind_name(b->target);
+	const struct ynode *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(record_only) / sizeof(record_only[0]); i++)
+		if ((v = map_value(node, record_only[i].key)) != NULL)
+			return fail(l, v, "%s does not apply to a %s binding: %s",
+			    record_only[i].key, t, record_only[i].why);
+	if ((v = map_value(node, "verify")) != NULL && b->verify)
+		return fail(l, v, "verify: true does not apply to a %s binding: "
+		    "what it serves is not checked after a change (not "
+		    "verifiable)", t);
+	if (b->target == TARGET_RDP && b->instance != NULL)
+		return fail(l, map_value(node, "instance"), "instance applies "
+		    "to a sqlserver binding only");
+	if (b->target == TARGET_SQLSERVER && b->instance == NULL &&
+	    (b->instance = text_copy(SQL_DEFAULT_INSTANCE)) == NULL)
+		return fail(l, NULL, "out of memory");
+	/* match.dns may be left out: policy_default_dns() fills it. */
+	return 0;
+}
+
 /* What a binding needs beyond its own keys being well-formed. */
 static int
 check_binding(struct loader *l, const struct ynode *node, struct binding *b)
@@ -1160,6 +1319,14 @@ check_binding(struct loader *l, const struct ynode *node, struct binding *b)
 	const struct ynode *match = map_value(node, "match");
 	const struct ynode *options = map_value(node, "options");
 
+	if (b->target != TARGET_HTTPSYS)
+		return check_registry_binding(l, node, b);
+	if (map_value(node, "endpoint") == NULL)
+		return fail(l, node, "a binding is missing the required key "
+		    "'endpoint'");
+	if (b->instance != NULL)
+		return fail(l, map_value(node, "instance"), "instance applies "
+		    "to a sqlserver binding only");
 	if (b->endpoint.kind == EP_CCS) {
 		if (match != NULL)
 			return fail(l, match, "a ccs endpoint takes its "
@@ -1185,6 +1352,31 @@ check_binding(struct loader *l, const struct ynode *node, struct binding *b)
 	return 0;
 }
 
+/*
+ * Two bindings of one registry-backed consumer: the listener has one
+ * certificate, and so has a SQL Server instance (its names are not case
+ * sensitive).  The error points at the second.
+ */
+static int
+check_same_consumer(struct loader *l, const struct ynode *node,
+    const struct binding *b, const struct binding *first)
+{
+	if (b->target != first->target)
+		return 0;
+	if (b->target == TARGET_RDP)
+		return fail(l, map_value(node, "target"), "only one rdp binding "
+		    "may be given: the Remote Desktop listener has one "
+		    "certificate ('%s', line %d, keeps it)", first->name,
+		    first->line);
+	if (b->target == TARGET_SQLSERVER &&
+	    ascii_equal_nocase(b->instance, first->instance))
+		return fail(l, map_value(node, "target"), "SQL Server instance "
+		    "%s is already kept by '%s' (line %d): one sqlserver "
+		    "binding per instance", b->instance, first->name,
+		    first->line);
+	return 0;
+}
+
 /* Names and endpoints must be unique; the error points at the second. */
 static int
 check_unique(struct loader *l, const struct ynode *seq)
@@ -1202,6 +1394,12 @@ check_unique(struct loader *l, const struct ynode *seq)
 				    "duplicate binding name '%s' (first used at "
 				    "line %d)", p->bindings[i].name,
 				    p->bindings[j].line);
+			if (check_same_consumer(l, node, &p->bindings[i],
+			    &p->bindings[j]) != 0)
+				return -1;
+			if (p->bindings[i].target != TARGET_HTTPSYS ||
+			    p->bindings[j].target != TARGET_HTTPSYS)
+				continue;
 			if (endpoint_equal(&p->bindings[i].endpoint,
 			    &p->bindings[j].endpoint))
 				return fail(l, map_value(node, "endpoint"),
@@ -1288,6 +1486,9 @@ resolve(struct policy *p)
 			memcpy(b->app_id, CERTBIND_APP_ID, 16);
 		b->store = (b->options.set & OPT_CERT_STORE) ?
 		    b->options.cert_store : p->defaults.store;
+		/* The listener and SQL Server read LocalMachine\My only. */
+		if (b->target != TARGET_HTTPSYS)
+			b->store = STORE_MY;
 		if (!b->verify_set)
 			b->verify = p->defaults.verify;
 		if (!b->verify_timeout_set)
@@ -1308,6 +1509,7 @@ policy_free(struct policy *p)
 		struct binding *b = &p->bindings[i];
 
 		free(b->name);
+		free(b->instance);
 		free(b->match.dns);
 		free(b->match.issuer);
 		free(b->match.thumbprints);
@@ -1362,9 +1564,36 @@ policy_uses_store(const struct policy *p, enum cert_store s)
 
 	for (i = 0; i < p->nbindings; i++)
 		if (p->bindings[i].store == s &&
-		    p->bindings[i].endpoint.kind != EP_CCS)
+		    (p->bindings[i].target != TARGET_HTTPSYS ||
+		    p->bindings[i].endpoint.kind != EP_CCS))
 			return true;
 	return false;
+}
+
+int
+policy_default_dns(struct policy *p, const char *dns, struct cb_error *err,
+    const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < p->nbindings; i++) {
+		struct binding *b = &p->bindings[i];
+
+		if (b->target == TARGET_HTTPSYS || b->match.dns != NULL)
+			continue;
+		if (dns == NULL || *dns == '\0')
+			return cb_error_set(err, file, b->line, b->col, "binding "
+			    "'%s' needs match.dns: the computer's DNS name, its "
+			    "default, is not known", b->name);
+		if ((b->match.dns = text_copy(dns)) == NULL)
+			return cb_error_set(err, NULL, 0, 0, "out of memory");
+		host_lower(b->match.dns);
+		if (!hostname_valid(b->match.dns))
+			return cb_error_set(err, file, b->line, b->col, "binding "
+			    "'%s' needs match.dns: the computer's DNS name '%s' "
+			    "is not a DNS host name", b->name, dns);
+	}
+	return 0;
 }
 
 static void

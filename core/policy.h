@@ -80,6 +80,12 @@ enum target_kind {
 	TARGET_SQLSERVER
 };
 
+/* "httpsys", "rdp", "sqlserver": the policy's name for a target. */
+const char *target_kind_name(enum target_kind t);
+
+#define SQL_DEFAULT_INSTANCE "MSSQLSERVER"
+#define SQL_INSTANCE_MAX 16            /* characters, as setup allows */
+
 /* A name in a list the policy gives, with where it is, for check. */
 struct named {
 	char *name;
@@ -120,6 +126,12 @@ struct binding {
 	enum cert_store store;         /* where its certificate must be */
 	int line, col;                 /* where the binding starts in the file */
 };
+
+/*
+ * Where b's certificate goes, in an operator's words: its endpoint
+ * ("0.0.0.0:443"), "the RDP listener", "SQL Server instance NAME".
+ */
+const char *binding_where(const struct binding *b, char *buf, size_t len);
 
 struct defaults {
 	enum cert_store store;
@@ -164,6 +176,16 @@ void policy_free(struct policy *p);
 
 /* Some binding takes its certificate from store s (ccs ones take none). */
 bool policy_uses_store(const struct policy *p, enum cert_store s);
+
+/*
+ * Give every rdp and sqlserver binding that has no match.dns the
+ * computer's DNS name dns (lower-cased), after loading: the service asks
+ * Windows for it, so that the loader stays pure.  dns may be NULL when
+ * it is not known; a binding that needs it is then an error at its
+ * line:col (file names the policy).  0, or -1 with err set.
+ */
+int policy_default_dns(struct policy *p, const char *dns,
+    struct cb_error *err, const char *file);
 
 /*
  * Call fn with the path of every key the loader accepts, such as

@@ -200,6 +200,18 @@ record_thumb(const struct ssl_record *r, char hex[THUMB_HEX])
 	return hex;
 }
 
+/* The thumbprint item it's target holds now, whatever the target. */
+static const char *
+current_thumb(const struct plan_item *it, char hex[THUMB_HEX])
+{
+	if (it->target == TARGET_HTTPSYS)
+		return record_thumb(&it->current, hex);
+	if (it->has_current_thumb)
+		return thumb_format(it->current_thumb, hex);
+	snprintf(hex, THUMB_HEX, "(no certificate)");
+	return hex;
+}
+
 /* "flags 0x0 -> 0x10, cert store MY -> WebHosting", added to out. */
 static void
 option_changes(const struct ssl_record *a, const struct ssl_record *b,
@@ -249,8 +261,7 @@ item_text(struct sbuf *s, const struct plan_item *it)
 	char epbuf[ENDPOINT_TEXT_MAX], cert[512], hex[THUMB_HEX];
 	char guid[GUID_TEXT], own[GUID_TEXT];
 	const char *name = sb_text(s, b->name);
-	const char *ep = sb_text(s, endpoint_format(&b->endpoint, epbuf,
-	    sizeof(epbuf)));
+	const char *ep = sb_text(s, binding_where(b, epbuf, sizeof(epbuf)));
 
 	switch (it->action) {
 	case ACTION_NONE:
@@ -270,7 +281,7 @@ item_text(struct sbuf *s, const struct plan_item *it)
 		break;
 	case ACTION_UPDATE_HASH:
 		sb_printf(s, "%s (%s): update from %s to %s", name, ep,
-		    record_thumb(&it->current, hex),
+		    current_thumb(it, hex),
 		    cert_sentence(s, it->sel.chosen, cert, sizeof(cert)));
 		break;
 	case ACTION_UPDATE_OPTIONS:
@@ -286,12 +297,14 @@ item_text(struct sbuf *s, const struct plan_item *it)
 	case ACTION_NO_CANDIDATE:
 		sb_printf(s, "%s (%s): no certificate in LocalMachine\\%s "
 		    "qualifies for %s; %s", name, ep, store_name(b->store),
-		    sb_text(s, b->match.dns), it->has_current ?
-		    "the record is kept as it is" : "nothing is bound");
+		    sb_text(s, b->match.dns), !it->has_current ?
+		    "nothing is bound" : it->target == TARGET_HTTPSYS ?
+		    "the record is kept as it is" : "the value is kept as it is");
 		break;
 	case ACTION_UNREADABLE:
-		sb_printf(s, "%s (%s): the HTTP.sys record cannot be read (%s); "
-		    "left alone", name, ep, sb_text(s, it->read_reason));
+		sb_printf(s, "%s (%s): the %s cannot be read (%s); left alone",
+		    name, ep, it->target == TARGET_HTTPSYS ? "HTTP.sys record" :
+		    "certificate it names", sb_text(s, it->read_reason));
 		break;
 	}
 	if (it->pinned && it->passed_over != NULL)
@@ -325,7 +338,7 @@ warning_sentence(struct sbuf *s, const struct plan_item *it,
 
 	if (warning == WARN_BOUND_MISSING) {
 		snprintf(buf, len, "%s: the bound certificate %s is not in "
-		    "LocalMachine\\%s", name, record_thumb(&it->current, hex),
+		    "LocalMachine\\%s", name, current_thumb(it, hex),
 		    store_name(b->store));
 	} else if (it->held != NULL && it->held->not_after < now) {
 		snprintf(buf, len, "%s: certificate %s expired %s and no renewal "
@@ -675,6 +688,19 @@ json_read_error(struct sbuf *s, const struct plan_item *it)
 	sb_printf(s, "}");
 }
 
+/* {"thumbprint": "..."} or null. */
+static void
+json_thumb(struct sbuf *s, const uint8_t *thumb)
+{
+	char hex[THUMB_HEX];
+
+	if (thumb == NULL) {
+		sb_printf(s, "null");
+		return;
+	}
+	sb_printf(s, "{\"thumbprint\": \"%s\"}", thumb_format(thumb, hex));
+}
+
 static void
 json_item(struct sbuf *s, const struct plan_item *it, int64_t now,
     unsigned flags)
@@ -688,20 +714,37 @@ json_item(struct sbuf *s, const struct plan_item *it, int64_t now,
 
 	sb_printf(s, "    {\n      \"name\": ");
 	sb_json_string(s, it->binding->name);
-	sb_printf(s, ",\n      \"endpoint\": ");
-	sb_json_string(s, endpoint_format(&it->binding->endpoint, ep,
-	    sizeof(ep)));
-	sb_printf(s, ",\n      \"kind\": \"%s\",\n      \"action\": \"%s\"",
-	    kind_name(it->binding->endpoint.kind), action_name(it->action));
+	sb_printf(s, ",\n      \"target\": \"%s\"", target_kind_name(it->target));
+	if (it->target == TARGET_HTTPSYS) {
+		sb_printf(s, ",\n      \"endpoint\": ");
+		sb_json_string(s, endpoint_format(&it->binding->endpoint, ep,
+		    sizeof(ep)));
+		sb_printf(s, ",\n      \"kind\": \"%s\"",
+		    kind_name(it->binding->endpoint.kind));
+	} else {
+		sb_printf(s, ",\n      \"where\": ");
+		sb_json_string(s, binding_where(it->binding, ep, sizeof(ep)));
+		sb_printf(s, ",\n      \"instance\": ");
+		sb_json_string(s, it->binding->instance);
+	}
+	sb_printf(s, ",\n      \"action\": \"%s\"", action_name(it->action));
 	sb_printf(s, ",\n      \"summary\": ");
 	item_text(&summary, it);
 	sb_json_string(s, summary.s);
 	s->failed |= summary.failed;
 	sb_release(&summary);
-	sb_printf(s, ",\n      \"current\": ");
-	json_record(s, &it->current, it->has_current);
-	sb_printf(s, ",\n      \"desired\": ");
-	json_record(s, &it->desired, writes);
+	if (it->target == TARGET_HTTPSYS) {
+		sb_printf(s, ",\n      \"current\": ");
+		json_record(s, &it->current, it->has_current);
+		sb_printf(s, ",\n      \"desired\": ");
+		json_record(s, &it->desired, writes);
+	} else {
+		/* A registry value names a thumbprint and nothing else. */
+		sb_printf(s, ",\n      \"current\": ");
+		json_thumb(s, it->has_current_thumb ? it->current_thumb : NULL);
+		sb_printf(s, ",\n      \"desired\": ");
+		json_thumb(s, writes ? it->sel.chosen->thumb : NULL);
+	}
 	sb_printf(s, ",\n      \"chosen\": ");
 	json_cert(s, it->sel.chosen);
 	sb_printf(s, ",\n      \"pinned\": %s", it->pinned ? "true" : "false");
@@ -783,9 +826,10 @@ broken_fields(const struct status_broken *b, const char **kind,
 		*error = b->rec->error;
 		*reason = b->rec->reason;
 	} else {
-		*kind = kind_name(it->binding->endpoint.kind);
-		*key = endpoint_format(&it->binding->endpoint, ep,
-		    ENDPOINT_TEXT_MAX);
+		*kind = it->target == TARGET_HTTPSYS ?
+		    kind_name(it->binding->endpoint.kind) :
+		    target_kind_name(it->target);
+		*key = binding_where(it->binding, ep, ENDPOINT_TEXT_MAX);
 		*error = it->read_error;
 		*reason = it->read_reason;
 	}
@@ -802,6 +846,43 @@ text_broken(struct sbuf *s, const struct status_broken *b)
 	sb_printf(s, "%-4s %-26s cannot be read: %s %s\n", kind,
 	    sb_text(s, key), sb_text(s, reason),
 	    binding ? sb_text(s, binding) : "(not in the policy)");
+}
+
+/* A binding of another target: what it holds, and the plan. */
+static void
+text_target(struct sbuf *s, const struct plan_item *it)
+{
+	char where[ENDPOINT_TEXT_MAX], hex[THUMB_HEX];
+
+	sb_printf(s, "%-9s %-30s %-40s %s (plan: %s)\n",
+	    target_kind_name(it->target),
+	    sb_text(s, binding_where(it->binding, where, sizeof(where))),
+	    current_thumb(it, hex), sb_text(s, it->binding->name),
+	    action_name(it->action));
+	if (it->warnings & WARN_BOUND_MISSING)
+		sb_printf(s, "     ! certificate not in the store\n");
+	if (it->held != NULL && it->held == it->sel.bound &&
+	    (it->warnings & WARN_EXPIRING))
+		sb_printf(s, "     ! certificate expires soon or has expired\n");
+}
+
+static void
+json_target(struct sbuf *s, const struct plan_item *it, size_t i)
+{
+	char where[ENDPOINT_TEXT_MAX];
+
+	sb_printf(s, "%s\n    {\"binding\": ", i ? "," : "");
+	sb_json_string(s, it->binding->name);
+	sb_printf(s, ", \"target\": \"%s\", \"where\": ",
+	    target_kind_name(it->target));
+	sb_json_string(s, binding_where(it->binding, where, sizeof(where)));
+	sb_printf(s, ", \"instance\": ");
+	sb_json_string(s, it->binding->instance);
+	sb_printf(s, ",\n     \"current\": ");
+	json_thumb(s, it->has_current_thumb ? it->current_thumb : NULL);
+	sb_printf(s, ", \"certificate\": ");
+	json_cert(s, it->sel.bound);
+	sb_printf(s, ", \"plan\": \"%s\"}", action_name(it->action));
 }
 
 char *
@@ -830,6 +911,8 @@ report_status_text(const struct status *st, int64_t now)
 		    "(plan: %s)\n", sb_text(&s, st->missing[i]->binding->name),
 		    sb_text(&s, endpoint_format(&st->missing[i]->binding->endpoint,
 		    ep, sizeof(ep))), action_name(st->missing[i]->action));
+	for (i = 0; i < st->ntargets; i++)
+		text_target(&s, st->targets[i]);
 	sb_printf(&s, "%u SSL binding%s in HTTP.sys", (unsigned)st->n,
 	    st->n == 1 ? "" : "s");
 	if (st->nbroken > 0)
@@ -935,7 +1018,10 @@ report_status_json(const struct status *st, int64_t now)
 		sb_printf(&s, ", \"plan\": \"%s\"}",
 		    action_name(st->missing[i]->action));
 	}
-	sb_printf(&s, "%s],\n  \"unreadable\": [", st->nmissing ? "\n  " : "");
+	sb_printf(&s, "%s],\n  \"targets\": [", st->nmissing ? "\n  " : "");
+	for (i = 0; i < st->ntargets; i++)
+		json_target(&s, st->targets[i], i);
+	sb_printf(&s, "%s],\n  \"unreadable\": [", st->ntargets ? "\n  " : "");
 	for (i = 0; i < st->nbroken; i++)
 		json_broken(&s, &st->broken[i], i);
 	sb_printf(&s, "%s]", st->nbroken ? "\n  " : "");

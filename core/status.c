@@ -103,6 +103,10 @@ match_items(const struct plan *plan, struct status *st)
 
 		if (it->action == ACTION_UNREADABLE)
 			continue;               /* see match_broken() */
+		if (it->target != TARGET_HTTPSYS) {
+			st->targets[st->ntargets++] = it;
+			continue;
+		}
 		if (!it->has_current) {
 			st->missing[st->nmissing++] = it;
 			continue;
@@ -160,8 +164,10 @@ status_build(const struct plan *plan, const struct ssl_record *records,
 	memset(out, 0, sizeof(*out));
 	out->rows = calloc(nrecords ? nrecords : 1, sizeof(*out->rows));
 	out->missing = calloc(plan->n ? plan->n : 1, sizeof(*out->missing));
+	out->targets = calloc(plan->n ? plan->n : 1, sizeof(*out->targets));
 	out->broken = calloc(nbroken + plan->n + 1, sizeof(*out->broken));
-	if (out->rows == NULL || out->missing == NULL || out->broken == NULL)
+	if (out->rows == NULL || out->missing == NULL || out->broken == NULL ||
+	    out->targets == NULL)
 		goto fail;
 	for (i = 0; i < nrecords; i++)
 		out->rows[i].rec = &records[i];
@@ -190,6 +196,7 @@ status_free(struct status *st)
 		free(st->rows[i].shadowed);
 	free(st->rows);
 	free(st->missing);
+	free(st->targets);
 	free(st->broken);
 	memset(st, 0, sizeof(*st));
 }

@@ -1,6 +1,7 @@
 /*
  * status.h - the drift report: every SSL record HTTP.sys has, declared or
- * not, against the store and the plan.
+ * not, against the store and the plan; and what the bindings of the other
+ * targets hold.
  *
  * status_build() is pure, like plan_build(): from the records HTTP.sys
  * holds, the plan made from them and the time, it says for each record
@@ -42,6 +43,10 @@ struct status {
 	size_t n;
 	const struct plan_item **missing; /* declared, and HTTP.sys has none */
 	size_t nmissing;
+	const struct plan_item **targets; /* bindings of the other targets
+	                                  (rdp, sqlserver) that could be read,
+	                                  in policy order */
+	size_t ntargets;
 	struct status_broken *broken;  /* the records that cannot be read, then
 	                                  the declared bindings whose record
 	                                  cannot be read and no broken record

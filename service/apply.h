@@ -47,6 +47,7 @@ void apply_repair(void);
 /* What the service remembers about a binding between reconciles. */
 struct binding_state {
 	char name[BINDING_NAME_MAX + 1];
+	enum target_kind target;       /* its consumer, for the metrics */
 	int failures;                  /* failed attempts in a row */
 	int64_t retry_at;              /* no new attempt before this time */
 	int64_t warned_at;             /* last expiry warning (once a day) */

@@ -26,6 +26,7 @@
 #include "out.h"
 #include "init.h"
 #include "policyfile.h"
+#include "regtarget.h"
 #include "rollback.h"
 #include "runtime.h"
 #include "svc.h"
@@ -367,6 +368,13 @@ cmd_check(const char *path)
 	if (policyfile_load(path, &policy, &err) != 0) {
 		out_printf(OUT_STDERR, "%s\n", cb_error_format(&err, text,
 		    sizeof(text)));
+		return 1;
+	}
+	/* What the policy names on this machine: a SQL Server instance. */
+	if (sql_check(path, &policy, &err) != 0) {
+		out_printf(OUT_STDERR, "%s\n", cb_error_format(&err, text,
+		    sizeof(text)));
+		policy_free(&policy);
 		return 1;
 	}
 	out_printf(OUT_STDOUT, "%s: valid policy with %u binding%s\n", path,

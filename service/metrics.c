@@ -5,6 +5,8 @@
  *   # certbind metrics file                                first line, always
  *   certbind_certificate_not_after_seconds{binding="api"}  NotAfter, UTC
  *   certbind_binding_as_planned{binding="api"}             1 or 0
+ *   certbind_binding_target{binding="api",target="httpsys"} 1, which
+ *                                             consumer the binding keeps
  *   certbind_verify_failures_total{binding="api"}          checks failed
  *   certbind_binding_served{binding="api"}                 1 or 0, when known
  *   certbind_reconciles_total, certbind_rebinds_total, certbind_errors_total
@@ -103,6 +105,14 @@ write_all(struct textbuf *f, const struct runstate *rs)
 		textbuf_printf(f,
 		    "certbind_binding_as_planned{binding=\"%s\"} %d\n",
 		    rs->bindings[i].name, rs->bindings[i].as_planned ? 1 : 0);
+	/* An info metric, so that the other series keep their labels. */
+	textbuf_printf(f, "# HELP certbind_binding_target The certificate "
+	    "consumer a binding keeps: httpsys, rdp or sqlserver.\n"
+	    "# TYPE certbind_binding_target gauge\n");
+	for (i = 0; i < rs->n; i++)
+		textbuf_printf(f,
+		    "certbind_binding_target{binding=\"%s\",target=\"%s\"} 1\n",
+		    rs->bindings[i].name, target_kind_name(rs->bindings[i].target));
 	textbuf_printf(f, "# HELP certbind_reconciles_total Reconciles run.\n"
 	    "# TYPE certbind_reconciles_total counter\n"
 	    "certbind_reconciles_total %llu\n"

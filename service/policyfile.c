@@ -24,6 +24,7 @@
 #include "longpath.h"
 #include "policyacl.h"
 #include "policyfile.h"
+#include "regtarget.h"
 #include "winerr.h"
 #include "wstr.h"
 
@@ -159,6 +160,30 @@ is_directory(const wchar_t *wpath)
 	    (attr & FILE_ATTRIBUTE_DIRECTORY) != 0;
 }
 
+/*
+ * rdp and sqlserver bindings that name no match.dns take the computer's
+ * DNS name, which only Windows knows (core/ stays pure).  0, or -1 with
+ * err at the binding when it is not known.
+ */
+static int
+default_dns(const char *path, struct policy *p, struct cb_error *err)
+{
+	char *dns;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < p->nbindings; i++)
+		if (p->bindings[i].target != TARGET_HTTPSYS &&
+		    p->bindings[i].match.dns == NULL)
+			break;
+	if (i == p->nbindings)
+		return 0;
+	dns = rdp_default_dns();
+	rc = policy_default_dns(p, dns, err, path);
+	free(dns);
+	return rc;
+}
+
 int
 policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 {
@@ -200,6 +225,10 @@ policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 		rc = policy_parse(path, buf, len, out, err);
 	fclose(f);
 	free(buf);
+	if (rc == 0 && default_dns(path, out, err) != 0) {
+		policy_free(out);
+		rc = -1;
+	}
 	if (rc == 0 && (check_metrics(path, out, err) != 0 ||
 	    keyaccess_check(path, out, err) != 0)) {
 		policy_free(out);

@@ -53,7 +53,9 @@ rollback_hold_item(struct plan_item *it, bool force)
 	struct pin pin;
 	int found;
 
-	if (it->binding->endpoint.kind == EP_CCS || !it->has_current)
+	/* History and pins are kept per HTTP.sys endpoint only. */
+	if (it->target != TARGET_HTTPSYS ||
+	    it->binding->endpoint.kind == EP_CCS || !it->has_current)
 		return;
 	found = pin_load(&it->binding->endpoint, &pin, why, sizeof(why));
 	if (found < 0)
@@ -101,9 +103,26 @@ select_steps(const struct policy *p, const char *name, const char *path,
 		out_puts(OUT_STDERR, "certbind: out of memory\n");
 		return -1;
 	}
-	for (i = 0; i < p->nbindings; i++)
-		if (name == NULL || strcmp(p->bindings[i].name, name) == 0)
+	for (i = 0; i < p->nbindings; i++) {
+		if (name != NULL && strcmp(p->bindings[i].name, name) != 0)
+			continue;
+		/* The history is kept per HTTP.sys endpoint: a registry
+		 * target's previous value is not kept (README). */
+		if (p->bindings[i].target == TARGET_HTTPSYS)
 			(*out)[(*n)++].b = &p->bindings[i];
+		else if (name != NULL) {
+			out_printf(OUT_STDERR, "certbind rollback: '%s' is a "
+			    "%s binding; rollback puts back HTTP.sys records "
+			    "only; nothing was changed\n", name,
+			    target_kind_name(p->bindings[i].target));
+			return -1;
+		}
+	}
+	if (*n == 0 && name == NULL) {
+		out_puts(OUT_STDERR, "certbind rollback: the policy has no "
+		    "HTTP.sys binding; nothing was changed\n");
+		return -1;
+	}
 	if (*n == 0) {
 		char *shown = text_escape_str(name, 0);
 
@@ -415,7 +434,8 @@ list_rows(const struct policy *p, const char *binding, struct listed **out,
 	for (i = 0; p == NULL && i < neps; i++)
 		*failed |= !read_row(&(*out)[(*n)++], NULL, &eps[i]);
 	for (i = 0; p != NULL && i < p->nbindings; i++)
-		if (binding == NULL || strcmp(p->bindings[i].name, binding) == 0)
+		if ((binding == NULL || strcmp(p->bindings[i].name, binding) == 0)
+		    && p->bindings[i].target == TARGET_HTTPSYS)
 			*failed |= !read_row(&(*out)[(*n)++], p->bindings[i].name,
 			    &p->bindings[i].endpoint);
 	free(eps);

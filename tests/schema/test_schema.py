@@ -143,6 +143,20 @@ BAD = [
      "    endpoint: a.test:443\n    key_access: [\"svc\\u200b\"]\n"),
     ("key_access on a ccs endpoint", BINDING + "    endpoint: ccs:443\n"
      "    key_access: inherit\n"),
+    ("unknown target", BINDING + "    target: iis\n"),
+    ("rdp with an endpoint", BINDING + "    target: rdp\n"
+     "    endpoint: 0.0.0.0:3389\n"),
+    ("sqlserver with options", BINDING + "    target: sqlserver\n"
+     "    options: {disable_http2: true}\n"),
+    ("rdp with verify: true", BINDING + "    target: rdp\n"
+     "    verify: true\n"),
+    ("instance on rdp", BINDING + "    target: rdp\n    instance: SQL1\n"),
+    ("instance on httpsys", BINDING + "    endpoint: ccs:443\n"
+     "    instance: SQL1\n"),
+    ("instance with a backslash", BINDING + "    target: sqlserver\n"
+     "    instance: 'A\\\\B'\n"),
+    ("httpsys without endpoint", BINDING + "    target: httpsys\n"
+     "    match: {dns: a.test}\n"),
 ]
 with tempfile.TemporaryDirectory() as tmp:
     for what, text in BAD:
