@@ -201,8 +201,34 @@ test_check() {
 	    "$rc $out" "^1 .*no-such-account-katest' is not an account here"
 }
 
+# apply: the grant comes before the move, and a grant that fails leaves
+# the binding where it is.
+test_apply() {
+	local t n out rc
+	reset_state
+	policy "$TMP/ns.yaml" '"NETWORK SERVICE"'
+	t=$(certmk add --cn ka.example.test --dns ka.example.test --not-after 30)
+	out=$(certbind apply --config "$TMP/ns.yaml" 2>&1); rc=$?
+	expect_eq "apply with key_access binds the certificate" \
+	    "$rc $(bound_hash 0.0.0.0:8451)" "0 $t"
+	expect_match "... after giving NETWORK SERVICE read on its key" \
+	    "$(katest sddl "$t")" "\\(A;;$READ;;;NS\\)"
+	expect_match "... and says so" "$out" \
+	    "ka: read access to the private key of $t given to S-1-5-20"
+	n=$(certmk add --cn ka.example.test --dns ka.example.test --not-after 90)
+	katest set-sddl "$n" 'D:(D;;GR;;;NS)(A;;KA;;;BA)'
+	out=$(certbind apply --config "$TMP/ns.yaml" 2>&1 | tr -d '\r')
+	expect_eq "a grant that fails: the binding stays on its certificate" \
+	    "$(bound_hash 0.0.0.0:8451)" "$t"
+	expect_match "... with an error naming the step" "$out" \
+	    "ka: not moved to $n: the accounts it needs could not be given read access to its private key: the key's DACL denies read to S-1-5-20"
+	expect_eq "... and the new key's DACL as it was" "$(katest sddl "$n")" \
+	    'D:(D;;GR;;;NS)(A;;KA;;;BA)'
+}
+
 test_account_names
 test_check
+test_apply
 test_service_accounts
 test_grant_keeps_entries
 test_grant_targets
