@@ -13,7 +13,9 @@
  * that takes the call and keeps nothing fails the grant.
  *
  * Wine 8: the CryptoAPI path works end to end (rsaenh keeps the key
- * container's descriptor and gives it back).  NCryptOpenKey is a stub
+ * container's descriptor and gives it back), once per key: a second
+ * CryptSetProvParam on the same container fails with NTE_BAD_KEYSET,
+ * which the grant reports as any other failure.  NCryptOpenKey is a stub
  * (NTE_NOT_SUPPORTED), so a CNG key never opens and the grant fails at
  * that step; NCryptGetProperty/SetProperty of the descriptor are tested
  * only on paper.  LookupAccountNameW knows no "NT SERVICE\..." names
