@@ -49,6 +49,8 @@ TESTBIN  := $(B)/test/certbind.exe $(B)/test/httpapi.dll \
             $(B)/test-noupdate/certbind.exe $(B)/test-noupdate/httpapi.dll
 # The stress parts' own fault setter (tests/stress/faultset.c).
 TESTBIN  += $(B)/test/faultset.exe
+# Drives service/keyaccess.c directly (tests/tools/katest.c).
+TESTBIN  += $(B)/test/katest.exe
 # The registry targets' driver and the services restarted in tests.
 TESTBIN  += $(B)/test/targetreg.exe $(B)/test/fakesvc.exe
 
@@ -168,6 +170,15 @@ $(B)/test/certmk.exe: tests/tools/certmk.c
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) $(WINLINK) -o $@ $< \
 	    -lcrypt32 -ladvapi32
+
+# certbind's objects but main's, with the suite's driver for key access.
+KATEST_OBJ := $(filter-out $(B)/win/service/main.o,$(WIN_OBJ))
+
+$(B)/test/katest.exe: tests/tools/katest.c $(KATEST_OBJ) $(WIN_RES) \
+    $(LIBYAML)
+	@mkdir -p $(dir $@)
+	$(WINCC) $(WARN) -O2 $(WINDEFS) -static -o $@ $< $(KATEST_OBJ) \
+	    $(WIN_RES) $(LIBYAML) $(WINLIBS)
 
 $(B)/test/faultset.exe: tests/stress/faultset.c
 	@mkdir -p $(dir $@)

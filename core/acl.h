@@ -29,7 +29,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ACL_SID_MAX 192                /* longest SID string accepted */
+#include "sdtext.h"
+
+#define ACL_SID_MAX SDT_SID_MAX      /* longest SID string accepted */
 
 /* Well-known SIDs, as SDDL writes them. */
 #define SID_SYSTEM "S-1-5-18"

@@ -24,10 +24,12 @@
 #include "../core/schedule.h"
 #include "apply.h"
 #include "eventlog.h"
+#include "keyaccess.h"
 #include "lock.h"
 #include "loopstats.h"
 #include "out.h"
 #include "restarts.h"
+#include "regtarget.h"
 #include "rollback.h"
 #include "store.h"
 #include "target.h"
@@ -92,17 +94,32 @@ writes(const struct plan_item *it)
 
 /*
  * The hook before a change to it's target: what the consumer needs
- * before it is given the certificate (read access to the private key
- * for the account it runs as).  0 to go on; anything else stops the
+ * before it is given the certificate.  The accounts the binding names in
+ * key_access, and the one its target runs as (NETWORK SERVICE for rdp,
+ * the instance's service account for sqlserver), get read access to the
+ * new certificate's private key (keyaccess.h); with key_access: inherit
+ * also those of the key it held.  0 to go on; anything else stops the
  * change, which is then an error for the binding, after this reported
- * why.  Nothing to do yet.
+ * why.  A change of options alone keeps the key.
  */
 static int
 before_change(const struct plan_item *it, const struct carry_ctx *c)
 {
-	(void)it;
+	struct sql_instance in;
+	int r;
+
 	(void)c;
-	return 0;
+	if (it->action == ACTION_UPDATE_OPTIONS)
+		return 0;
+	memset(&in, 0, sizeof(in));
+	/* An instance not installed is the target's to report. */
+	if (it->target == TARGET_SQLSERVER &&
+	    sql_find(it->binding->instance, &in) != 0)
+		sql_instance_free(&in);
+	r = keyaccess_before_change(it->binding, in.account, it->sel.chosen,
+	    it->has_current_thumb ? it->current_thumb : NULL);
+	sql_instance_free(&in);
+	return r;
 }
 
 /*

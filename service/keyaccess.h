@@ -36,4 +36,24 @@ int keyaccess_check(const char *file, const struct policy *p,
 uint32_t keyaccess_grant(const struct binding *b, enum cert_store store,
     const uint8_t thumb[THUMB_LEN], const uint8_t *prev, char **why);
 
+/*
+ * The same, giving the account also (NULL: none) read as well: the
+ * service account of a SQL Server instance, which only its target knows.
+ * A target's fixed account (NETWORK SERVICE for rdp) is added by both.
+ * An information event names the accounts when the DACL changed.
+ */
+uint32_t keyaccess_grant_also(const struct binding *b, const char *also,
+    enum cert_store store, const uint8_t thumb[THUMB_LEN],
+    const uint8_t *prev, char **why);
+
+/*
+ * Before binding b is moved to the certificate chosen (NULL: none, as
+ * for ccs), from the certificate whose thumbprint is prev (NULL: none):
+ * keyaccess_grant_also, and on failure an error event (335) saying the
+ * binding was not moved.  0 to go on with the change, -1 to leave the
+ * binding where it is.
+ */
+int keyaccess_before_change(const struct binding *b, const char *also,
+    const struct cert *chosen, const uint8_t *prev);
+
 #endif

@@ -14,14 +14,6 @@
 #include "keyprobe.h"
 #include "winerr.h"
 
-/* An open key: CNG or CryptoAPI. */
-struct key {
-	NCRYPT_KEY_HANDLE ncrypt;      /* or 0 */
-	HCRYPTPROV capi;               /* or 0 */
-	DWORD spec;                    /* CryptoAPI: AT_KEYEXCHANGE... */
-	bool owned;                    /* we release it */
-};
-
 /* Why it failed: the call and its error code, for key_check(). */
 struct fault {
 	const char *call;
@@ -36,8 +28,8 @@ failed(struct fault *f, const char *call, DWORD error)
 	return false;
 }
 
-static void
-key_release(struct key *k)
+void
+key_release(struct key_handle *k)
 {
 	if (!k->owned)
 		return;
@@ -45,6 +37,7 @@ key_release(struct key *k)
 		NCryptFreeObject(k->ncrypt);
 	if (k->capi != 0)
 		CryptReleaseContext(k->capi, 0);
+	memset(k, 0, sizeof(*k));
 }
 
 /*
@@ -54,7 +47,7 @@ key_release(struct key *k)
  * key_open() already answers and this path is not reached for a good key.
  */
 static bool
-open_key_from_prov_info(PCCERT_CONTEXT ctx, struct key *k, struct fault *f)
+open_key_from_prov_info(PCCERT_CONTEXT ctx, struct key_handle *k, struct fault *f)
 {
 	CRYPT_KEY_PROV_INFO *info;
 	NCRYPT_PROV_HANDLE prov;
@@ -110,12 +103,11 @@ open_key_from_prov_info(PCCERT_CONTEXT ctx, struct key *k, struct fault *f)
 	return ok;
 }
 
-/*
- * Open ctx's key.  CNG is preferred: it is what HTTP.sys (Schannel) uses,
- * and it signs SHA-256 with keys of the old CryptoAPI providers too.
- */
+/* Open ctx's key, silently, with CryptAcquireCertificatePrivateKey's
+ * flags how. */
 static bool
-key_open(PCCERT_CONTEXT ctx, struct key *k, struct fault *f)
+key_open(PCCERT_CONTEXT ctx, DWORD how, struct key_handle *k,
+    struct fault *f)
 {
 	HCRYPTPROV_OR_NCRYPT_KEY_HANDLE h;
 	DWORD spec = 0;
@@ -123,7 +115,7 @@ key_open(PCCERT_CONTEXT ctx, struct key *k, struct fault *f)
 
 	memset(k, 0, sizeof(*k));
 	if (CryptAcquireCertificatePrivateKey(ctx, CRYPT_ACQUIRE_SILENT_FLAG |
-	    CRYPT_ACQUIRE_PREFER_NCRYPT_KEY_FLAG, NULL, &h, &spec,
+	    how, NULL, &h, &spec,
 	    &must_free)) {
 		if (spec == CERT_NCRYPT_KEY_SPEC)
 			k->ncrypt = h;
@@ -206,26 +198,56 @@ sign_capi(HCRYPTPROV prov, DWORD spec, struct fault *f)
 	return ok != FALSE;
 }
 
+/* why: "NCryptSignHash: Keyset does not exist (0x80090016)". */
+static void
+fault_text(const struct fault *f, char *why, size_t len)
+{
+	char text[512];
+
+	win_message(f->error, text, sizeof(text));
+	snprintf(why, len, "%s: %s%s(0x%08lX)", f->call, text,
+	    text[0] != '\0' ? " " : "", (unsigned long)f->error);
+}
+
+/*
+ * CNG is preferred: it is what HTTP.sys (Schannel) uses, and it signs
+ * SHA-256 with keys of the old CryptoAPI providers too.
+ */
 bool
 key_check(PCCERT_CONTEXT ctx, char *why, size_t len)
 {
 	struct fault f = { NULL, 0 };
-	struct key k;
-	char text[512];
+	struct key_handle k;
 	bool ok;
 
-	ok = key_open(ctx, &k, &f) && (k.ncrypt != 0 ?
-	    sign_ncrypt(k.ncrypt, &f) : sign_capi(k.capi, k.spec, &f));
+	ok = key_open(ctx, CRYPT_ACQUIRE_PREFER_NCRYPT_KEY_FLAG, &k, &f) &&
+	    (k.ncrypt != 0 ? sign_ncrypt(k.ncrypt, &f) :
+	    sign_capi(k.capi, k.spec, &f));
 	key_release(&k);
 	if (why == NULL || len == 0)
 		return ok;
 	why[0] = '\0';
 	if (ok || f.call == NULL)         /* usable, or no key named */
 		return ok;
-	win_message(f.error, text, sizeof(text));
-	snprintf(why, len, "%s: %s%s(0x%08lX)", f.call, text,
-	    text[0] != '\0' ? " " : "", (unsigned long)f.error);
+	fault_text(&f, why, len);
 	return false;
+}
+
+uint32_t
+key_acquire(PCCERT_CONTEXT ctx, DWORD how, struct key_handle *k, char *why,
+    size_t len)
+{
+	struct fault f = { NULL, 0 };
+
+	if (key_open(ctx, how, k, &f))
+		return 0;
+	key_release(k);
+	if (f.call == NULL) {
+		snprintf(why, len, "the certificate names no private key");
+		return f.error != 0 ? f.error : (uint32_t)CRYPT_E_NO_KEY_PROPERTY;
+	}
+	fault_text(&f, why, len);
+	return f.error != 0 ? f.error : (uint32_t)NTE_FAIL;
 }
 
 bool

@@ -15,8 +15,28 @@
 
 #include <windows.h>
 #include <wincrypt.h>
+#include <ncrypt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* An open key: CNG or CryptoAPI. */
+struct key_handle {
+	NCRYPT_KEY_HANDLE ncrypt;      /* or 0 */
+	HCRYPTPROV capi;               /* or 0 */
+	DWORD spec;                    /* CryptoAPI: AT_KEYEXCHANGE... */
+	bool owned;                    /* key_release frees it */
+};
+
+/*
+ * Open the private key of ctx silently, with CryptAcquireCertificate-
+ * PrivateKey's flags how (CRYPT_ACQUIRE_ALLOW_NCRYPT_KEY_FLAG: in the
+ * provider that keeps it).  0, or the error with why set (the call that
+ * failed); CRYPT_E_NO_KEY_PROPERTY when the certificate names no key.
+ */
+uint32_t key_acquire(PCCERT_CONTEXT ctx, DWORD how, struct key_handle *k,
+    char *why, size_t len);
+void key_release(struct key_handle *k);
 
 /* The key of ctx opens, silently (no UI), and signs, for this account. */
 bool key_usable(PCCERT_CONTEXT ctx);

@@ -20,6 +20,7 @@
 #include "../core/winpath.h"
 #include "../core/yaml_tree.h"
 #include "fileid.h"
+#include "keyaccess.h"
 #include "longpath.h"
 #include "policyacl.h"
 #include "policyfile.h"
@@ -230,7 +231,8 @@ policyfile_load(const char *path, struct policy *out, struct cb_error *err)
 		rc = -1;
 	}
 	if (rc == 0 && (check_metrics(path, out, err) != 0 ||
-	    restart_check(path, out, err) != 0)) {
+	    restart_check(path, out, err) != 0 ||
+	    keyaccess_check(path, out, err) != 0)) {
 		policy_free(out);
 		rc = -1;
 	}

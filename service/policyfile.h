@@ -12,7 +12,8 @@
 #define POLICYFILE_INSECURE (-2)
 
 /*
- * Load and check the policy at path (UTF-8), and who may change it
+ * Load and check the policy at path (UTF-8), that the accounts its
+ * key_access lists name exist here (keyaccess.h), and who may change it
  * (policyacl.h).  Returns 0, or -1 with err filled: I/O errors name the
  * file, policy errors FILE:LINE:COL; or POLICYFILE_INSECURE with err
  * filled when service.require_secure_policy refuses it.

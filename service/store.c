@@ -598,27 +598,38 @@ store_load(enum cert_store which, struct inventory *inv,
 	return rc;
 }
 
-bool
-store_holds(enum cert_store which, const uint8_t thumb[THUMB_LEN])
+uint32_t
+store_find(enum cert_store which, const uint8_t thumb[THUMB_LEN],
+    PCCERT_CONTEXT *out)
 {
 	const wchar_t *name = which == STORE_WEBHOSTING ? L"WebHosting" : L"MY";
 	CRYPT_HASH_BLOB hash = { THUMB_LEN, (BYTE *)thumb };
-	PCCERT_CONTEXT ctx;
 	HCERTSTORE store;
-	DWORD e;
+	DWORD e = 0;
 
+	*out = NULL;
 	store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
 	    CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_READONLY_FLAG |
 	    CERT_STORE_OPEN_EXISTING_FLAG | CERT_STORE_ENUM_ARCHIVED_FLAG, name);
-	if (store == NULL) {
-		e = GetLastError();
-		return e != ERROR_FILE_NOT_FOUND && e != ERROR_PATH_NOT_FOUND;
-	}
-	ctx = CertFindCertificateInStore(store, X509_ASN_ENCODING, 0,
+	if (store == NULL)
+		return GetLastError();
+	*out = CertFindCertificateInStore(store, X509_ASN_ENCODING, 0,
 	    CERT_FIND_SHA1_HASH, &hash, NULL);
-	e = GetLastError();
+	if (*out == NULL)
+		e = GetLastError();
+	CertCloseStore(store, 0);
+	return e;
+}
+
+bool
+store_holds(enum cert_store which, const uint8_t thumb[THUMB_LEN])
+{
+	PCCERT_CONTEXT ctx;
+	uint32_t e = store_find(which, thumb, &ctx);
+
 	if (ctx != NULL)
 		CertFreeCertificateContext(ctx);
-	CertCloseStore(store, 0);
-	return ctx != NULL || e != (DWORD)CRYPT_E_NOT_FOUND;
+	if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND)
+		return false;
+	return e != (uint32_t)CRYPT_E_NOT_FOUND;
 }

@@ -67,4 +67,14 @@ void store_certs_free(struct store_certs *kept);
  */
 bool store_holds(enum cert_store which, const uint8_t thumb[THUMB_LEN]);
 
+/*
+ * The certificate with this thumbprint in LocalMachine\My or \WebHosting
+ * (archived ones included): 0 and *out (free it with
+ * CertFreeCertificateContext), or the error: CRYPT_E_NOT_FOUND when the
+ * store has no such certificate, ERROR_FILE_NOT_FOUND when there is no
+ * such store.
+ */
+uint32_t store_find(enum cert_store which, const uint8_t thumb[THUMB_LEN],
+    PCCERT_CONTEXT *out);
+
 #endif
