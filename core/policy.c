@@ -483,9 +483,10 @@ sid_number(const char **p, uint64_t max)
 }
 
 /*
- * "S-1-5-21-...": revision 1, a 48-bit authority (decimal, or 0x and up
- * to 12 hex digits), and up to 15 32-bit sub-authorities, as
- * ConvertStringSidToSid reads them.
+ * "S-1-5-21-...", as [MS-DTYP] 2.4.2.1 writes a SID: revision 1, the
+ * 48-bit authority in decimal or as 0x and 12 hex digits, then 1 to 15
+ * sub-authorities of 32 bits (SID_MAX_SUB_AUTHORITIES).  The grammar's
+ * literal "S-1-" is case-insensitive, as ABNF strings are.
  */
 static bool
 sid_well_formed(const char *s)
@@ -499,7 +500,7 @@ sid_well_formed(const char *s)
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		for (s += 2; ascii_hexval((unsigned char)*s) >= 0; s++)
 			hex++;
-		if (hex == 0 || hex > 12)
+		if (hex != 12)
 			return false;
 	} else if (!sid_number(&s, UINT64_C(0xffffffffffff))) {
 		return false;
@@ -509,7 +510,7 @@ sid_well_formed(const char *s)
 		if (subs == SID_SUBAUTH_MAX || !sid_number(&s, UINT32_MAX))
 			return false;
 	}
-	return *s == '\0';
+	return subs > 0 && *s == '\0';
 }
 
 /* One name of key's list: well-formed, or -1 with the reason. */

@@ -149,7 +149,7 @@ static const struct row rows[] = {
 	{ "key_access accounts", B "    key_access: [\"NT AUTHORITY\\\\NETWORK "
 	  "SERVICE\", \"NT Service\\\\MSSQLSERVER\", S-1-5-20, inherit]\n",
 	  NULL },
-	{ "key_access SIDs", B "    key_access: [S-1-5, S-1-0x00000000000F-1, "
+	{ "key_access SIDs", B "    key_access: [S-1-5-20, S-1-0x00000000000F-1, "
 	  "s-1-5-21-1-2-3-4294967295, S-1-1-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15]"
 	  "\n", NULL },
 	{ "key_access a name that starts like a SID", B
@@ -190,6 +190,12 @@ static const struct row rows[] = {
 	  "S-1-5-20" },
 	{ "SID without an authority", B "    key_access: [S-1-]\n",
 	  "6:18: 'S-1-' in key_access is not a well-formed SID such as "
+	  "S-1-5-20" },
+	{ "SID without a sub-authority", B "    key_access: [S-1-5]\n",
+	  "6:18: 'S-1-5' in key_access is not a well-formed SID such as "
+	  "S-1-5-20" },
+	{ "SID hex authority too short", B "    key_access: [S-1-0x5-20]\n",
+	  "6:18: 'S-1-0x5-20' in key_access is not a well-formed SID such as "
 	  "S-1-5-20" },
 	{ "SID ending in a dash", B "    key_access: [S-1-5-]\n",
 	  "6:18: 'S-1-5-' in key_access is not a well-formed SID such as "
