@@ -335,6 +335,29 @@ test_key_unusable() {
 	    "\"verdict\": \"key-unusable\", \"reason\": \"key-unusable: "
 }
 
+# A certificate linked to another certificate's key: the key opens and
+# signs, but not for this certificate's public key; it loses, and the
+# stand-in HTTP.sys refuses it as Windows does (1312).
+test_key_mismatch() {
+	local a w out rc ep=0.0.0.0:$PORT
+	reset_state
+	policy "$TMP/p.yaml" "$ep"
+	a=$(add_cert --not-after 30)
+	w=$(add_cert --not-after 60 --key-of "$a")
+	out=$(certbind plan --config "$TMP/p.yaml" --explain 2>&1)
+	expect_match "key-mismatch: plan chooses the certificate of the key" \
+	    "$out" "create .*$a"
+	expect_match "key-mismatch: plan --explain says the key is not its own" \
+	    "$out" "$w.*key-unusable: the private key does not match the certificate"
+	out=$(certbind plan --config "$TMP/p.yaml" --explain --json 2>&1)
+	expect_match "key-mismatch: the JSON reason" "$out" \
+	    "\"reason\": \"key-unusable: the private key does not match the certificate\""
+	out=$(certbind apply --config "$TMP/p.yaml" 2>&1); rc=$?
+	expect_eq "key-mismatch: apply binds the certificate of the key" \
+	    "$(bound_hash "$ep")" "$a"
+	[ "$rc" -le 1 ] || not_ok "key-mismatch: apply exit status" "$rc"
+}
+
 test_served
 test_mismatch
 test_handshake_failed
@@ -343,5 +366,6 @@ test_reset_timeout
 test_sni
 test_ipv6
 test_key_unusable
+test_key_mismatch
 test_service_retry
 tap_end
