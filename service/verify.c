@@ -298,16 +298,27 @@ isc_failed(struct verify_result *r, SECURITY_STATUS st, const char *when,
 }
 
 /*
- * The server asked for a client certificate (SEC_I_INCOMPLETE_CREDENTIALS)
- * again after the handshake went on without one: it insists, and what it
- * would present cannot be seen without one.
+ * The server asked for a client certificate (SEC_I_INCOMPLETE_CREDENTIALS),
+ * the handshake went on without one, and it did not end: the server asked
+ * again, or refused to go on (r says how).  What it serves cannot be seen
+ * without a client certificate, which is no fault of the binding's.
+ * Wine 8's Schannel (over GnuTLS) never returns
+ * SEC_I_INCOMPLETE_CREDENTIALS: against a server that insists, its
+ * handshake fails with SEC_E_INTERNAL_ERROR, a handshake-failed.
  */
 static void
 client_cert_wanted(struct verify_result *r)
 {
-	result(r, VERIFY_NOT_VERIFIABLE, (uint32_t)SEC_I_INCOMPLETE_CREDENTIALS,
-	    "%s", "the server requests a client certificate, and certbind "
-	    "has none to give: the certificate it serves cannot be compared");
+	char then[sizeof(r->text)];
+
+	snprintf(then, sizeof(then), "%s", r->outcome ==
+	    VERIFY_HANDSHAKE_FAILED || r->outcome == VERIFY_TIMEOUT ? r->text :
+	    "it asked again");
+	snprintf(r->text, sizeof(r->text), "the server requests a client "
+	    "certificate, and certbind has none to give, so the certificate "
+	    "it serves cannot be compared (without one: %s)", then);
+	r->outcome = VERIFY_NOT_VERIFIABLE;
+	r->status = (uint32_t)SEC_I_INCOMPLETE_CREDENTIALS;
 }
 
 /* Read more of the server's flight after the used bytes; 0 or -1. */
@@ -379,10 +390,8 @@ handshake_rest(struct conn *c, CredHandle *cred, CtxtHandle *ctx,
 		 * input goes on without one, once.
 		 */
 		if (st == SEC_I_INCOMPLETE_CREDENTIALS) {
-			if (asked) {
-				client_cert_wanted(c->r);
+			if (asked)
 				break;
-			}
 			asked = true;
 			need_read = false;
 			continue;
@@ -410,6 +419,8 @@ handshake_rest(struct conn *c, CredHandle *cred, CtxtHandle *ctx,
 			break;
 		}
 	}
+	if (asked)
+		client_cert_wanted(c->r);
 	free(buf);
 	return -1;
 }
