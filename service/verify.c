@@ -369,8 +369,10 @@ handshake_rest(struct conn *c, CredHandle *cred, CtxtHandle *ctx,
 		in[0] = (SecBuffer){ (ULONG)used, SECBUFFER_TOKEN, buf };
 		in[1] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
 		st = isc(cred, ctx, NULL, name, &ind, &o);
+		/* Not a round: read on.  (No token is due; one is sent.) */
 		if (st == SEC_E_INCOMPLETE_MESSAGE) {
-			send_token(c, &o.token);        /* frees it; empty */
+			if (send_token(c, &o.token) != 0)
+				break;
 			need_read = true;
 			continue;
 		}
