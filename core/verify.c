@@ -122,3 +122,70 @@ verify_target_of(const struct binding *b, struct verify_target *t)
 	}
 	return -1;
 }
+
+bool
+verify_link_local(const struct verify_target *t)
+{
+	return t->ipv6 && t->addr[0] == 0xfe && (t->addr[1] & 0xc0) == 0x80;
+}
+
+/* TLS alert descriptions (RFC 8446 section 6, RFC 5246 section 7.2). */
+static const struct {
+	unsigned code;
+	const char *name;
+} alerts[] = {
+	{ 0, "close_notify" }, { 10, "unexpected_message" },
+	{ 20, "bad_record_mac" }, { 21, "decryption_failed" },
+	{ 22, "record_overflow" }, { 30, "decompression_failure" },
+	{ 40, "handshake_failure" }, { 41, "no_certificate" },
+	{ 42, "bad_certificate" }, { 43, "unsupported_certificate" },
+	{ 44, "certificate_revoked" }, { 45, "certificate_expired" },
+	{ 46, "certificate_unknown" }, { 47, "illegal_parameter" },
+	{ 48, "unknown_ca" }, { 49, "access_denied" },
+	{ 50, "decode_error" }, { 51, "decrypt_error" },
+	{ 60, "export_restriction" }, { 70, "protocol_version" },
+	{ 71, "insufficient_security" }, { 80, "internal_error" },
+	{ 86, "inappropriate_fallback" }, { 90, "user_canceled" },
+	{ 100, "no_renegotiation" }, { 109, "missing_extension" },
+	{ 110, "unsupported_extension" }, { 112, "unrecognized_name" },
+	{ 113, "bad_certificate_status_response" },
+	{ 115, "unknown_psk_identity" }, { 116, "certificate_required" },
+	{ 120, "no_application_protocol" },
+};
+
+static uint32_t
+le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+const char *
+verify_alert_text(const uint8_t *p, size_t n, char *buf, size_t len)
+{
+	uint32_t level, code;
+	const char *name = "unknown";
+	size_t i;
+
+	if (n == 12 && le32(p) == 2) {          /* SCHANNEL_ALERT_TOKEN */
+		level = le32(p + 4);
+		code = le32(p + 8);
+	} else if (n == 7 && p[0] == 21 && p[1] == 3 && p[3] == 0 &&
+	    p[4] == 2) {                         /* a TLS alert record */
+		level = p[5];
+		code = p[6];
+	} else if (n == 2) {                     /* an alert's two bytes */
+		level = p[0];
+		code = p[1];
+	} else {
+		if (len > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	for (i = 0; i < sizeof(alerts) / sizeof(alerts[0]); i++)
+		if (alerts[i].code == code)
+			name = alerts[i].name;
+	snprintf(buf, len, "%s alert %s (%lu)", level == 1 ? "warning" :
+	    level == 2 ? "fatal" : "an", name, (unsigned long)code);
+	return buf;
+}

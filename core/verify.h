@@ -16,6 +16,7 @@
 #define CERTBIND_VERIFY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "endpoint.h"
@@ -28,7 +29,10 @@ enum verify_outcome {
 	VERIFY_NOT_LISTENING,    /* connection refused: no application has a
 	                            URL on that port, nothing to verify */
 	VERIFY_TIMEOUT,          /* no answer within verify_timeout */
-	VERIFY_NOT_VERIFIABLE,   /* a ccs record: it names no certificate */
+	VERIFY_NOT_VERIFIABLE,   /* nothing can be compared: a ccs record
+	                            (it names no certificate), a server that
+	                            insists on a client certificate, a
+	                            link-local IPv6 address */
 	VERIFY_SKIPPED,          /* the binding says verify: false */
 	VERIFY_NO_RECORD         /* certbind verify: no record to check */
 };
@@ -53,6 +57,26 @@ struct verify_target {
  * (VERIFY_NOT_VERIFIABLE).
  */
 int verify_target_of(const struct binding *b, struct verify_target *t);
+
+/*
+ * t is an IPv6 link-local address (fe80::/10): it is reached only
+ * through a named interface (a scope id), which neither a policy endpoint
+ * nor an HTTP.sys record carries, so it is not checked
+ * (VERIFY_NOT_VERIFIABLE) rather than tried on an interface guessed.
+ */
+bool verify_link_local(const struct verify_target *t);
+
+/*
+ * The alert Schannel returns in a SECBUFFER_ALERT buffer (n bytes at p),
+ * for people: "fatal alert handshake_failure (40)".  Microsoft documents
+ * that the buffer holds "information about that alert" but not its form,
+ * so three are read: a SCHANNEL_ALERT_TOKEN (12 bytes: type 2, level,
+ * number, little-endian), a TLS alert record (7 bytes, content type 21),
+ * and the alert's own two bytes (level, description).  Anything else
+ * gives "".  Returns buf.
+ */
+const char *verify_alert_text(const uint8_t *p, size_t n, char *buf,
+    size_t len);
 
 /* How an outcome is reported. */
 enum verify_report {

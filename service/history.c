@@ -18,7 +18,11 @@
 
 #define HISTORY_KEY L"SOFTWARE\\CertBind\\History"
 #define PINNED_KEY L"SOFTWARE\\CertBind\\Pinned"
-#define NAME_CHARS 16384               /* the longest value name, and NUL */
+/*
+ * A value name is at most 16,383 characters (Registry element size
+ * limits); a name buffer grows no further than this, NUL included.
+ */
+#define NAME_CHARS_MAX 16384
 
 static wchar_t *
 value_name(const struct endpoint *ep)
@@ -220,19 +224,27 @@ pin_any(void)
 	return rc != ERROR_SUCCESS || count > 0;
 }
 
-void
+uint32_t
 pin_drop(const struct endpoint *ep)
 {
 	wchar_t *name = value_name(ep);
 	HKEY key;
+	LONG rc;
 
-	if (name != NULL && RegOpenKeyExW(HKEY_LOCAL_MACHINE, PINNED_KEY, 0,
-	    KEY_SET_VALUE | KEY_QUERY_VALUE, &key) == ERROR_SUCCESS) {
-		RegDeleteValueW(key, name);
-		RegFlushKey(key);
+	if (name == NULL)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	/* KEY_QUERY_VALUE: RegFlushKey needs it. */
+	rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, PINNED_KEY, 0,
+	    KEY_SET_VALUE | KEY_QUERY_VALUE, &key);
+	if (rc == ERROR_SUCCESS) {
+		rc = RegDeleteValueW(key, name);
+		if (rc == ERROR_SUCCESS)
+			rc = RegFlushKey(key);
 		RegCloseKey(key);
 	}
 	free(name);
+	/* No key or no value: there was no pin, which is what was wanted. */
+	return rc == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : (uint32_t)rc;
 }
 
 /* Value i's name as an endpoint; 0, or -1 after telling bad. */
@@ -254,13 +266,84 @@ name_endpoint(const wchar_t *name, DWORD nlen, struct endpoint *ep,
 	return rc;
 }
 
+/*
+ * Value i's name of key into *name (*cap characters, grown as needed);
+ * *nlen its length.  ERROR_SUCCESS, ERROR_NO_MORE_ITEMS, or an error.
+ * ERROR_MORE_DATA is a value added with a longer name since the key's
+ * longest was read: the buffer doubles, up to NAME_CHARS_MAX.
+ */
+static LONG
+enum_name(HKEY key, DWORD i, wchar_t **name, DWORD *cap, DWORD *nlen)
+{
+	wchar_t *more;
+	LONG rc;
+
+	for (;;) {
+		*nlen = *cap;
+		rc = RegEnumValueW(key, i, *name, nlen, NULL, NULL, NULL, NULL);
+		if (rc != ERROR_MORE_DATA)
+			return rc;
+		if (*cap >= NAME_CHARS_MAX)
+			return ERROR_MORE_DATA;
+		*cap = *cap * 2 > NAME_CHARS_MAX ? NAME_CHARS_MAX : *cap * 2;
+		if ((more = realloc(*name, *cap * sizeof(wchar_t))) == NULL)
+			return ERROR_NOT_ENOUGH_MEMORY;
+		*name = more;
+	}
+}
+
+/* Room for one more endpoint in *out (*room of them); 0 or -1. */
+static int
+grow_endpoints(struct endpoint **out, size_t n, size_t *room)
+{
+	struct endpoint *more;
+	size_t want = *room ? *room * 2 : 16;
+
+	if (n < *room)
+		return 0;
+	if ((more = realloc(*out, want * sizeof(**out))) == NULL)
+		return -1;
+	*out = more;
+	*room = want;
+	return 0;
+}
+
+/*
+ * Every value's name, until RegEnumValueW says there are no more (values
+ * written meanwhile are listed too).  ERROR_SUCCESS or the error.
+ */
+static LONG
+list_names(HKEY key, DWORD longest, struct endpoint **out, size_t *n,
+    history_bad_fn bad)
+{
+	DWORD cap = longest + 1, nlen, i;
+	size_t room = 0;
+	wchar_t *name;
+	LONG rc = ERROR_SUCCESS;
+
+	if (cap > NAME_CHARS_MAX)
+		cap = NAME_CHARS_MAX;
+	if ((name = malloc(cap * sizeof(wchar_t))) == NULL)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	for (i = 0; rc == ERROR_SUCCESS; i++) {
+		rc = enum_name(key, i, &name, &cap, &nlen);
+		if (rc != ERROR_SUCCESS)
+			break;
+		if (grow_endpoints(out, *n, &room) != 0)
+			rc = ERROR_NOT_ENOUGH_MEMORY;
+		else if (name_endpoint(name, nlen, &(*out)[*n], bad) == 0)
+			(*n)++;
+	}
+	free(name);
+	return rc == ERROR_NO_MORE_ITEMS ? ERROR_SUCCESS : rc;
+}
+
 int
 history_endpoints(struct endpoint **out, size_t *n, history_bad_fn bad,
     char *why, size_t len)
 {
-	static wchar_t name[NAME_CHARS];
-	DWORD count = 0, i;
-	HKEY key = NULL;
+	DWORD longest = 0;
+	HKEY key;
 	LONG rc;
 
 	*out = NULL;
@@ -269,25 +352,13 @@ history_endpoints(struct endpoint **out, size_t *n, history_bad_fn bad,
 	    &key);
 	if (rc == ERROR_FILE_NOT_FOUND)
 		return 0;
-	if (rc == ERROR_SUCCESS)
+	if (rc == ERROR_SUCCESS) {
 		rc = RegQueryInfoKeyW(key, NULL, NULL, NULL, NULL, NULL, NULL,
-		    &count, NULL, NULL, NULL, NULL);
-	if (rc == ERROR_SUCCESS &&
-	    (*out = calloc(count ? count : 1, sizeof(**out))) == NULL)
-		rc = ERROR_NOT_ENOUGH_MEMORY;
-	for (i = 0; rc == ERROR_SUCCESS && i < count; i++) {
-		DWORD nlen = NAME_CHARS;
-		LONG vrc = RegEnumValueW(key, i, name, &nlen, NULL, NULL, NULL,
-		    NULL);
-
-		if (vrc == ERROR_NO_MORE_ITEMS)
-			break;
-		if (vrc == ERROR_SUCCESS &&
-		    name_endpoint(name, nlen, &(*out)[*n], bad) == 0)
-			(*n)++;
-	}
-	if (key != NULL)
+		    NULL, &longest, NULL, NULL, NULL);
+		if (rc == ERROR_SUCCESS)
+			rc = list_names(key, longest, out, n, bad);
 		RegCloseKey(key);
+	}
 	if (rc != ERROR_SUCCESS) {
 		char err[256];
 

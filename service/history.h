@@ -50,7 +50,11 @@ int pin_load(const struct endpoint *ep, struct pin *p, char *why,
 
 uint32_t pin_store(const struct endpoint *ep, const struct pin *p);
 
-void pin_drop(const struct endpoint *ep);
+/*
+ * Remove the pin at ep: ERROR_SUCCESS (also when there was none), or the
+ * Win32 error that kept it.
+ */
+uint32_t pin_drop(const struct endpoint *ep);
 
 /*
  * There may be a pin: false only when the Pinned key is missing or empty,
@@ -62,7 +66,8 @@ bool pin_any(void);
  * Every endpoint that has a history value, for `certbind history`
  * without a policy; *out is malloc'd.  A value whose name is not an
  * endpoint goes to bad (its name, escaped, and why).  0, or -1 with why
- * set when the key cannot be read.
+ * set when the key or one of its values' names cannot be read (then no
+ * endpoint is returned: a list that silently lacks one would mislead).
  */
 typedef void (*history_bad_fn)(const char *name, const char *why);
 int history_endpoints(struct endpoint **out, size_t *n, history_bad_fn bad,

@@ -14,11 +14,18 @@
 #include "keyprobe.h"
 #include "winerr.h"
 
-/* Why it failed: the call and its error code, for key_check(). */
+/*
+ * Why it failed, for key_check(): a call and its error code, or a
+ * sentence of its own (text) when no call's error says it.
+ */
 struct fault {
 	const char *call;
 	DWORD error;
+	char text[160];
 };
+
+/* The kinds of public key a certificate HTTP.sys serves can hold. */
+enum key_kind { KIND_RSA, KIND_ECDSA, KIND_OTHER };
 
 static bool
 failed(struct fault *f, const char *call, DWORD error)
@@ -26,6 +33,40 @@ failed(struct fault *f, const char *call, DWORD error)
 	f->call = call;
 	f->error = error;
 	return false;
+}
+
+static bool
+failed_text(struct fault *f, const char *text)
+{
+	f->call = "";
+	snprintf(f->text, sizeof(f->text), "%s", text);
+	return false;
+}
+
+static bool
+mismatch(struct fault *f)
+{
+	return failed_text(f, "the private key does not match the "
+	    "certificate");
+}
+
+/*
+ * The kind of key from the certificate's SubjectPublicKeyInfo: what the
+ * certificate says is the authority, not what the provider reports of
+ * the key it opened (that key may be the wrong one).
+ */
+static enum key_kind
+cert_kind(PCCERT_CONTEXT ctx)
+{
+	const char *oid = ctx->pCertInfo->SubjectPublicKeyInfo.Algorithm.pszObjId;
+
+	if (oid == NULL)
+		return KIND_OTHER;
+	if (strcmp(oid, szOID_RSA_RSA) == 0)
+		return KIND_RSA;
+	if (strcmp(oid, szOID_ECC_PUBLIC_KEY) == 0)
+		return KIND_ECDSA;
+	return KIND_OTHER;
 }
 
 void
@@ -103,8 +144,15 @@ open_key_from_prov_info(PCCERT_CONTEXT ctx, struct key_handle *k, struct fault *
 	return ok;
 }
 
-/* Open ctx's key, silently, with CryptAcquireCertificatePrivateKey's
- * flags how. */
+/*
+ * Open ctx's key.  CNG is preferred: it is what HTTP.sys (Schannel) uses,
+ * and it signs SHA-256 with keys of the old CryptoAPI providers too.
+ * CRYPT_ACQUIRE_COMPARE_KEY_FLAG has the provider's public key compared
+ * with the certificate's (NTE_BAD_PUBLIC_KEY when they differ).  Wine 8
+ * ignores the flag (and fails LocalMachine keys before it, see
+ * open_key_from_prov_info()), which is why key_check() also verifies its
+ * signature with the certificate's public key.
+ */
 static bool
 key_open(PCCERT_CONTEXT ctx, DWORD how, struct key_handle *k,
     struct fault *f)
@@ -115,8 +163,7 @@ key_open(PCCERT_CONTEXT ctx, DWORD how, struct key_handle *k,
 
 	memset(k, 0, sizeof(*k));
 	if (CryptAcquireCertificatePrivateKey(ctx, CRYPT_ACQUIRE_SILENT_FLAG |
-	    how, NULL, &h, &spec,
-	    &must_free)) {
+	    how, NULL, &h, &spec, &must_free)) {
 		if (spec == CERT_NCRYPT_KEY_SPEC)
 			k->ncrypt = h;
 		else
@@ -125,104 +172,211 @@ key_open(PCCERT_CONTEXT ctx, DWORD how, struct key_handle *k,
 		k->owned = must_free != FALSE;
 		return true;
 	}
+	if (GetLastError() == (DWORD)NTE_BAD_PUBLIC_KEY)
+		return mismatch(f);
 	return open_key_from_prov_info(ctx, k, f);
 }
 
 /* A throwaway digest: its value does not matter, only that it signs. */
 static BYTE digest[32] = { 'c', 'e', 'r', 't', 'b', 'i', 'n', 'd' };
 
-static bool
-sign_ncrypt(NCRYPT_KEY_HANDLE key, struct fault *f)
-{
-	BCRYPT_PKCS1_PADDING_INFO pkcs1 = { BCRYPT_SHA256_ALGORITHM };
-	wchar_t group[32] = L"";
-	DWORD size = 0, flags = NCRYPT_SILENT_FLAG;
-	void *pad = NULL;
-	SECURITY_STATUS st;
-	BYTE *sig;
+/* A signature made by the key, to verify with the certificate's. */
+struct sig {
+	BYTE *p;
+	DWORD len;
+	ALG_ID alg;                    /* CryptoAPI: the hash it signs */
+};
 
-	/* RSA signs with a padding; ECDSA and DSA take none. */
-	if (NCryptGetProperty(key, NCRYPT_ALGORITHM_GROUP_PROPERTY,
-	    (BYTE *)group, sizeof(group) - sizeof(wchar_t), &size, 0) ==
-	    ERROR_SUCCESS && wcscmp(group, NCRYPT_RSA_ALGORITHM_GROUP) == 0) {
-		pad = &pkcs1;
-		flags |= NCRYPT_PAD_PKCS1_FLAG;
-	}
-	size = 0;
+/*
+ * RSA signs with PKCS #1 v1.5 padding (flag: NCRYPT_PAD_PKCS1_FLAG or
+ * BCRYPT_PAD_PKCS1); ECDSA takes none.
+ */
+static void *
+cng_padding(enum key_kind kind, BCRYPT_PKCS1_PADDING_INFO *pkcs1,
+    DWORD pkcs1_flag, DWORD *flags)
+{
+	if (kind != KIND_RSA)
+		return NULL;
+	pkcs1->pszAlgId = BCRYPT_SHA256_ALGORITHM;
+	*flags |= pkcs1_flag;
+	return pkcs1;
+}
+
+static bool
+sign_ncrypt(NCRYPT_KEY_HANDLE key, enum key_kind kind, struct sig *s,
+    struct fault *f)
+{
+	BCRYPT_PKCS1_PADDING_INFO pkcs1;
+	DWORD size = 0, flags = NCRYPT_SILENT_FLAG;
+	void *pad = cng_padding(kind, &pkcs1, NCRYPT_PAD_PKCS1_FLAG, &flags);
+	SECURITY_STATUS st;
+
 	st = NCryptSignHash(key, pad, digest, sizeof(digest), NULL, 0, &size,
 	    flags);
 	if (st != ERROR_SUCCESS)
 		return failed(f, "NCryptSignHash", (DWORD)st);
-	if ((sig = malloc(size ? size : 1)) == NULL)
+	if ((s->p = malloc(size ? size : 1)) == NULL)
 		return failed(f, "malloc", ERROR_NOT_ENOUGH_MEMORY);
-	st = NCryptSignHash(key, pad, digest, sizeof(digest), sig, size, &size,
-	    flags);
-	free(sig);
+	st = NCryptSignHash(key, pad, digest, sizeof(digest), s->p, size,
+	    &size, flags);
+	s->len = size;
 	return st == ERROR_SUCCESS ? true : failed(f, "NCryptSignHash",
 	    (DWORD)st);
 }
 
+/*
+ * The signature checks out with the certificate's public key.  Any
+ * failure of the check itself (STATUS_INVALID_SIGNATURE, or a signature
+ * of another length) means that the key signed for another public key.
+ */
 static bool
-sign_capi(HCRYPTPROV prov, DWORD spec, struct fault *f)
+verify_cng(PCCERT_CONTEXT ctx, enum key_kind kind, const struct sig *s,
+    struct fault *f)
+{
+	BCRYPT_PKCS1_PADDING_INFO pkcs1;
+	BCRYPT_KEY_HANDLE pub;
+	DWORD flags = 0;
+	void *pad = cng_padding(kind, &pkcs1, BCRYPT_PAD_PKCS1, &flags);
+	NTSTATUS st;
+
+	if (!CryptImportPublicKeyInfoEx2(X509_ASN_ENCODING,
+	    &ctx->pCertInfo->SubjectPublicKeyInfo, 0, NULL, &pub))
+		return failed(f, "CryptImportPublicKeyInfoEx2", GetLastError());
+	st = BCryptVerifySignature(pub, pad, digest, sizeof(digest), s->p,
+	    s->len, flags);
+	BCryptDestroyKey(pub);
+	return BCRYPT_SUCCESS(st) ? true : mismatch(f);
+}
+
+/* A hash object of prov holding the digest, as alg. */
+static bool
+capi_hash(HCRYPTPROV prov, ALG_ID alg, HCRYPTHASH *hash, struct fault *f)
+{
+	if (!CryptCreateHash(prov, alg, 0, 0, hash))
+		return failed(f, "CryptCreateHash", GetLastError());
+	if (CryptSetHashParam(*hash, HP_HASHVAL, digest, 0))
+		return true;
+	failed(f, "CryptSetHashParam", GetLastError());
+	CryptDestroyHash(*hash);
+	return false;
+}
+
+static bool
+sign_capi(HCRYPTPROV prov, DWORD spec, struct sig *s, struct fault *f)
 {
 	HCRYPTHASH hash;
-	ALG_ID alg = CALG_SHA_256;
 	DWORD size = 0;
-	BYTE *sig;
-	BOOL ok;
+	bool ok = false;
 
 	/*
 	 * The base and strong providers (PROV_RSA_FULL) have no SHA-256;
 	 * the key is as usable with a SHA-1 digest, which they sign.
 	 */
-	if (!CryptCreateHash(prov, alg, 0, 0, &hash)) {
-		alg = CALG_SHA1;
-		if (!CryptCreateHash(prov, alg, 0, 0, &hash))
-			return failed(f, "CryptCreateHash", GetLastError());
-	}
-	if (!CryptSetHashParam(hash, HP_HASHVAL, digest, 0) ||
-	    !CryptSignHashW(hash, spec, NULL, 0, NULL, &size)) {
-		failed(f, "CryptSignHash", GetLastError());
+	s->alg = CALG_SHA_256;
+	if (!CryptCreateHash(prov, s->alg, 0, 0, &hash))
+		s->alg = CALG_SHA1;
+	else
 		CryptDestroyHash(hash);
+	if (!capi_hash(prov, s->alg, &hash, f))
 		return false;
-	}
-	if ((sig = malloc(size ? size : 1)) == NULL) {
-		CryptDestroyHash(hash);
-		return failed(f, "malloc", ERROR_NOT_ENOUGH_MEMORY);
-	}
-	ok = CryptSignHashW(hash, spec, NULL, 0, sig, &size);
-	if (!ok)
+	if (!CryptSignHashW(hash, spec, NULL, 0, NULL, &size))
 		failed(f, "CryptSignHash", GetLastError());
-	free(sig);
+	else if ((s->p = malloc(size ? size : 1)) == NULL)
+		failed(f, "malloc", ERROR_NOT_ENOUGH_MEMORY);
+	else if (!CryptSignHashW(hash, spec, NULL, 0, s->p, &size))
+		failed(f, "CryptSignHash", GetLastError());
+	else {
+		s->len = size;
+		ok = true;
+	}
 	CryptDestroyHash(hash);
-	return ok != FALSE;
+	return ok;
 }
 
-/* why: "NCryptSignHash: Keyset does not exist (0x80090016)". */
+/*
+ * The same for a CryptoAPI signature, in a context of its own: the public
+ * key is imported there and not into the key's container.  A CryptoAPI
+ * key is RSA here (kind is checked first), and PROV_RSA_AES has both
+ * hashes sign_capi() may have used.
+ */
+static bool
+verify_capi(PCCERT_CONTEXT ctx, const struct sig *s, struct fault *f)
+{
+	HCRYPTPROV prov;
+	HCRYPTKEY pub;
+	HCRYPTHASH hash;
+	bool ok = false;
+
+	if (!CryptAcquireContextW(&prov, NULL, NULL, PROV_RSA_AES,
+	    CRYPT_VERIFYCONTEXT | CRYPT_SILENT))
+		return failed(f, "CryptAcquireContext", GetLastError());
+	if (!CryptImportPublicKeyInfo(prov, X509_ASN_ENCODING,
+	    &ctx->pCertInfo->SubjectPublicKeyInfo, &pub))
+		failed(f, "CryptImportPublicKeyInfo", GetLastError());
+	else {
+		if (capi_hash(prov, s->alg, &hash, f)) {
+			ok = CryptVerifySignatureW(hash, s->p, s->len, pub, NULL,
+			    0) ? true : mismatch(f);
+			CryptDestroyHash(hash);
+		}
+		CryptDestroyKey(pub);
+	}
+	CryptReleaseContext(prov, 0);
+	return ok;
+}
+
+/* k signs, and its signature is one of ctx's public key. */
+static bool
+key_signs_for(PCCERT_CONTEXT ctx, const struct key_handle *k, struct fault *f)
+{
+	enum key_kind kind = cert_kind(ctx);
+	struct sig s = { NULL, 0, 0 };
+	bool ok;
+
+	if (kind == KIND_OTHER)
+		return failed_text(f, "the certificate's public key is neither "
+		    "RSA nor ECDSA, the kinds HTTP.sys serves");
+	/*
+ * why: "NCryptSignHash: Keyset does not exist (0x80090016)", or the
+ * fault's own sentence when no call's error says it.
+ */
 static void
 fault_text(const struct fault *f, char *why, size_t len)
 {
 	char text[512];
 
+	if (f->text[0] != '\0') {
+		snprintf(why, len, "%s", f->text);
+		return;
+	}
 	win_message(f->error, text, sizeof(text));
 	snprintf(why, len, "%s: %s%s(0x%08lX)", f->call, text,
 	    text[0] != '\0' ? " " : "", (unsigned long)f->error);
 }
 
-/*
- * CNG is preferred: it is what HTTP.sys (Schannel) uses, and it signs
- * SHA-256 with keys of the old CryptoAPI providers too.
- */
+/* CryptoAPI providers hold RSA or DSS keys, never ECDSA ones. */
+	if (k->ncrypt == 0 && kind != KIND_RSA)
+		return mismatch(f);
+	if (k->ncrypt != 0)
+		ok = sign_ncrypt(k->ncrypt, kind, &s, f) &&
+		    verify_cng(ctx, kind, &s, f);
+	else
+		ok = sign_capi(k->capi, k->spec, &s, f) &&
+		    verify_capi(ctx, &s, f);
+	free(s.p);
+	return ok;
+}
+
 bool
 key_check(PCCERT_CONTEXT ctx, char *why, size_t len)
 {
-	struct fault f = { NULL, 0 };
+	struct fault f = { NULL, 0, "" };
 	struct key_handle k;
 	bool ok;
 
-	ok = key_open(ctx, CRYPT_ACQUIRE_PREFER_NCRYPT_KEY_FLAG, &k, &f) &&
-	    (k.ncrypt != 0 ? sign_ncrypt(k.ncrypt, &f) :
-	    sign_capi(k.capi, k.spec, &f));
+	ok = key_open(ctx, CRYPT_ACQUIRE_PREFER_NCRYPT_KEY_FLAG |
+	    CRYPT_ACQUIRE_COMPARE_KEY_FLAG, &k, &f) &&
+	    key_signs_for(ctx, &k, &f);
 	key_release(&k);
 	if (why == NULL || len == 0)
 		return ok;
@@ -237,7 +391,7 @@ uint32_t
 key_acquire(PCCERT_CONTEXT ctx, DWORD how, struct key_handle *k, char *why,
     size_t len)
 {
-	struct fault f = { NULL, 0 };
+	struct fault f = { NULL, 0, "" };
 
 	if (key_open(ctx, how, k, &f))
 		return 0;

@@ -6,9 +6,11 @@
  * Windows does; both ask this one question the same way.  Usable means
  * that the key opens, silently, for the account certbind runs as (the
  * service: LocalSystem, the account HTTP.sys uses the key as) and that it
- * signs a throwaway SHA-256 digest: a key that opens but cannot sign
- * (no signing usage, a provider that cannot reach it) fails the TLS
- * handshake all the same.
+ * signs a throwaway SHA-256 digest with a signature that the
+ * certificate's public key verifies: a key that opens but cannot sign
+ * (no signing usage, a provider that cannot reach it), and one that
+ * signs but is not the certificate's (a certificate linked to another
+ * key), fail the TLS handshake all the same.
  */
 #ifndef CERTBIND_KEYPROBE_H
 #define CERTBIND_KEYPROBE_H
@@ -44,7 +46,8 @@ bool key_usable(PCCERT_CONTEXT ctx);
 /*
  * The same, saying why not: false with why "" when the certificate names
  * no private key at all, false with why set ("NCryptSignHash: Keyset does
- * not exist (0x80090016)") when it names one that does not open or sign.
+ * not exist (0x80090016)", "the private key does not match the
+ * certificate") when it names one that does not open, sign, or match.
  */
 bool key_check(PCCERT_CONTEXT ctx, char *why, size_t len);
 

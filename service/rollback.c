@@ -31,6 +31,23 @@
 #include "store.h"
 #include "winerr.h"
 
+/* Remove the binding's pin; false after saying why it could not be. */
+static bool
+drop_pin(const struct plan_item *it)
+{
+	char ep[ENDPOINT_TEXT_MAX], err[256];
+	uint32_t rc = pin_drop(&it->binding->endpoint);
+
+	if (rc == NO_ERROR)
+		return true;
+	say(EV_ERROR, EV_PIN_NOT_DROPPED, "%s: the pin 'certbind rollback' "
+	    "left, %s value '%s', could not be removed: %s; it may keep the "
+	    "binding on the pinned certificate", it->binding->name,
+	    PINNED_KEY_TEXT, endpoint_format(&it->binding->endpoint, ep,
+	    sizeof(ep)), win_strerror(rc, err, sizeof(err)));
+	return false;
+}
+
 void
 rollback_note_change(const struct plan_item *it, const char *reason)
 {
@@ -43,7 +60,7 @@ rollback_note_change(const struct plan_item *it, const char *reason)
 		    it->binding->name, why);
 	/* Moved to another certificate: a newer one, or --force. */
 	if (it->action == ACTION_UPDATE_HASH)
-		pin_drop(&it->binding->endpoint);
+		drop_pin(it);
 }
 
 void
@@ -62,9 +79,9 @@ rollback_hold_item(struct plan_item *it, bool force)
 		say(EV_ERROR, EV_HISTORY_UNREADABLE, "%s: %s", it->binding->name,
 		    why);
 	else if (found > 0 && force) {
-		pin_drop(&it->binding->endpoint);
-		out_printf(OUT_STDOUT, "%s: --force: the pin 'certbind rollback' "
-		    "left was dropped\n", it->binding->name);
+		if (drop_pin(it))
+			out_printf(OUT_STDOUT, "%s: --force: the pin 'certbind "
+			    "rollback' left was dropped\n", it->binding->name);
 	} else if (found > 0)
 		pin_apply(it, &pin, false);
 }

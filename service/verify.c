@@ -28,12 +28,16 @@
 #include "winerr.h"
 
 #define TLS_BUF_MAX (64 * 1024)       /* a handshake flight, with room */
-#define ROUNDS_MAX 64                  /* calls to ISC before giving up */
+#define ROUNDS_MAX 64                  /* flights answered before giving up */
+#define RECEIVED_MAX (1024 * 1024)     /* all a server may send in a
+                                          handshake; TLS 1.2 and 1.3 need a
+                                          few KiB */
 
 /* A socket with a deadline; one connection's state. */
 struct conn {
 	SOCKET s;
 	ULONGLONG deadline;            /* GetTickCount64() */
+	size_t received;               /* bytes read so far */
 	struct verify_result *r;
 };
 
@@ -152,13 +156,13 @@ static int
 send_all(struct conn *c, const void *buf, size_t len)
 {
 	const char *p = buf;
-	int n, w;
+	int n, w, err;
 
 	while (len > 0) {
 		n = send(c->s, p, len > INT_MAX ? INT_MAX : (int)len, 0);
 		if (n == SOCKET_ERROR) {
-			if (WSAGetLastError() != WSAEWOULDBLOCK) {
-				io_failed(c, WSAGetLastError(), "while sending");
+			if ((err = WSAGetLastError()) != WSAEWOULDBLOCK) {
+				io_failed(c, err, "while sending");
 				return -1;
 			}
 			if ((w = wait_for(c, true)) <= 0) {
@@ -174,24 +178,41 @@ send_all(struct conn *c, const void *buf, size_t len)
 	return 0;
 }
 
-/* Read what comes, appending to buf; bytes read, or -1 after the result. */
+/*
+ * Read what comes, appending to buf; bytes read, or -1 after the result.
+ * The deadline bounds the time even when bytes keep coming (a server
+ * that trickles a handshake a byte at a time), RECEIVED_MAX the bytes.
+ */
 static int
 recv_some(struct conn *c, char *buf, size_t room)
 {
-	int n, w;
+	int n, w, err;
 
 	for (;;) {
+		if (GetTickCount64() >= c->deadline) {
+			io_failed(c, 0, "to the handshake");
+			return -1;
+		}
+		if (c->received >= RECEIVED_MAX) {
+			handshake_failed(c->r, SEC_E_INTERNAL_ERROR, "(the server "
+			    "sent over 1 MiB without finishing the handshake)");
+			return -1;
+		}
+		if (room > RECEIVED_MAX - c->received)
+			room = RECEIVED_MAX - c->received;
 		n = recv(c->s, buf, (int)room, 0);
-		if (n > 0)
+		if (n > 0) {
+			c->received += (size_t)n;
 			return n;
+		}
 		if (n == 0) {
 			result(c->r, VERIFY_HANDSHAKE_FAILED, 0, "%s",
 			    "the TLS handshake failed: the server closed the "
 			    "connection");
 			return -1;
 		}
-		if (WSAGetLastError() != WSAEWOULDBLOCK) {
-			io_failed(c, WSAGetLastError(), "while reading");
+		if ((err = WSAGetLastError()) != WSAEWOULDBLOCK) {
+			io_failed(c, err, "while reading");
 			return -1;
 		}
 		if ((w = wait_for(c, false)) <= 0) {
@@ -217,14 +238,112 @@ send_token(struct conn *c, SecBuffer *b)
 	return rc;
 }
 
+/*
+ * ISC_REQ_EXTENDED_ERROR: on a failure Schannel puts an alert for the
+ * server in the output token (sent, so that the server logs why) and
+ * describes it in the SECBUFFER_ALERT output buffer, which the
+ * InitializeSecurityContext (Schannel) page asks for with
+ * ISC_REQ_ALLOCATE_MEMORY.
+ */
 static const ULONG isc_flags = ISC_REQ_SEQUENCE_DETECT |
     ISC_REQ_REPLAY_DETECT | ISC_REQ_CONFIDENTIALITY |
-    ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM |
+    ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM | ISC_REQ_EXTENDED_ERROR |
     ISC_REQ_MANUAL_CRED_VALIDATION;
+
+/* One ISC call's outputs: the token to send, and the alert, as text. */
+struct isc_out {
+	SecBuffer token;
+	char alert[80];                /* "" when there is none */
+};
+
+/*
+ * One call to InitializeSecurityContextW: ctx NULL for the first (the
+ * new context goes to *made), in the server's bytes for the later ones.
+ * o->token is for send_token(), which frees it.
+ */
+static SECURITY_STATUS
+isc(CredHandle *cred, CtxtHandle *ctx, CtxtHandle *made, wchar_t *name,
+    SecBufferDesc *in, struct isc_out *o)
+{
+	SecBuffer out[2] = { { 0, SECBUFFER_TOKEN, NULL },
+	    { 0, SECBUFFER_ALERT, NULL } };
+	SecBufferDesc outd = { SECBUFFER_VERSION, 2, out };
+	SECURITY_STATUS st;
+	TimeStamp expiry;
+	ULONG attrs;
+
+	st = InitializeSecurityContextW(cred, ctx, name, isc_flags, 0, 0, in, 0,
+	    made, &outd, &attrs, &expiry);
+	o->token = out[0];
+	o->alert[0] = '\0';
+	if (out[1].pvBuffer != NULL) {
+		verify_alert_text(out[1].pvBuffer, out[1].cbBuffer, o->alert,
+		    sizeof(o->alert));
+		FreeContextBuffer(out[1].pvBuffer);
+	}
+	return st;
+}
+
+/* A failed handshake, with the alert Schannel gave, if any. */
+static void
+isc_failed(struct verify_result *r, SECURITY_STATUS st, const char *when,
+    const struct isc_out *o)
+{
+	size_t n;
+
+	handshake_failed(r, st, when);
+	n = strlen(r->text);
+	if (o->alert[0] != '\0' && n < sizeof(r->text))
+		snprintf(r->text + n, sizeof(r->text) - n, " (%s)", o->alert);
+}
+
+/*
+ * The server asked for a client certificate (SEC_I_INCOMPLETE_CREDENTIALS),
+ * the handshake went on without one, and it did not end: the server asked
+ * again, or refused to go on (r says how).  What it serves cannot be seen
+ * without a client certificate, which is no fault of the binding's.
+ * Wine 8's Schannel (over GnuTLS) never returns
+ * SEC_I_INCOMPLETE_CREDENTIALS: against a server that insists, its
+ * handshake fails with SEC_E_INTERNAL_ERROR, a handshake-failed.
+ */
+static void
+client_cert_wanted(struct verify_result *r)
+{
+	char then[sizeof(r->text)];
+
+	snprintf(then, sizeof(then), "%s", r->outcome ==
+	    VERIFY_HANDSHAKE_FAILED || r->outcome == VERIFY_TIMEOUT ? r->text :
+	    "it asked again");
+	snprintf(r->text, sizeof(r->text), "the server requests a client "
+	    "certificate, and certbind has none to give, so the certificate "
+	    "it serves cannot be compared (without one: %s)", then);
+	r->outcome = VERIFY_NOT_VERIFIABLE;
+	r->status = (uint32_t)SEC_I_INCOMPLETE_CREDENTIALS;
+}
+
+/* Read more of the server's flight after the used bytes; 0 or -1. */
+static int
+read_more(struct conn *c, char *buf, size_t *used)
+{
+	int n;
+
+	if (*used == TLS_BUF_MAX) {
+		handshake_failed(c->r, SEC_E_INSUFFICIENT_MEMORY,
+		    "(a handshake message over 64 KiB)");
+		return -1;
+	}
+	if ((n = recv_some(c, buf + *used, TLS_BUF_MAX - *used)) < 0)
+		return -1;
+	*used += (size_t)n;
+	return 0;
+}
 
 /*
  * The rest of the handshake after the first token: feed what the server
- * sends to ISC until it says SEC_E_OK.  0, or -1 after the result.
+ * sends to ISC until it says SEC_E_OK.  A round is a flight ISC answered
+ * (SEC_I_CONTINUE_NEEDED); reads of a partial message
+ * (SEC_E_INCOMPLETE_MESSAGE) are bounded by the deadline and
+ * RECEIVED_MAX instead.  0, or -1 after the result.
  */
 static int
 handshake_rest(struct conn *c, CredHandle *cred, CtxtHandle *ctx,
@@ -232,56 +351,56 @@ handshake_rest(struct conn *c, CredHandle *cred, CtxtHandle *ctx,
 {
 	char *buf = malloc(TLS_BUF_MAX);
 	size_t used = 0;
-	bool need_read = true;
+	bool need_read = true, asked = false;
 	SECURITY_STATUS st;
-	TimeStamp expiry;
-	ULONG attrs;
-	int round, n;
+	struct isc_out o;
+	int rounds = 0;
 
 	if (buf == NULL) {
 		handshake_failed(c->r, SEC_E_INSUFFICIENT_MEMORY, "");
 		return -1;
 	}
-	for (round = 0; round < ROUNDS_MAX; round++) {
-		SecBuffer in[2], out[1];
+	for (;;) {
+		SecBuffer in[2];
 		SecBufferDesc ind = { SECBUFFER_VERSION, 2, in };
-		SecBufferDesc outd = { SECBUFFER_VERSION, 1, out };
 
-		if (need_read) {
-			if (used == TLS_BUF_MAX) {
-				handshake_failed(c->r, SEC_E_INSUFFICIENT_MEMORY,
-				    "(a handshake message over 64 KiB)");
-				break;
-			}
-			if ((n = recv_some(c, buf + used, TLS_BUF_MAX - used)) < 0)
-				break;
-			used += (size_t)n;
-		}
+		if (need_read && read_more(c, buf, &used) != 0)
+			break;
 		in[0] = (SecBuffer){ (ULONG)used, SECBUFFER_TOKEN, buf };
 		in[1] = (SecBuffer){ 0, SECBUFFER_EMPTY, NULL };
-		out[0] = (SecBuffer){ 0, SECBUFFER_TOKEN, NULL };
-		st = InitializeSecurityContextW(cred, ctx, name, isc_flags, 0, 0,
-		    &ind, 0, NULL, &outd, &attrs, &expiry);
+		st = isc(cred, ctx, NULL, name, &ind, &o);
+		/* Not a round: read on.  (No token is due; one is sent.) */
 		if (st == SEC_E_INCOMPLETE_MESSAGE) {
+			if (send_token(c, &o.token) != 0)
+				break;
 			need_read = true;
 			continue;
 		}
-		/* An alert for the server is sent before the failure counts. */
-		if (send_token(c, &out[0]) != 0 && st == SEC_E_OK)
-			break;
-		if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED &&
-		    st != SEC_I_INCOMPLETE_CREDENTIALS) {
-			handshake_failed(c->r, st, "");
+		/*
+		 * What ISC produced goes out first, an alert for the server
+		 * too; a connection that broke ends the handshake, with the
+		 * status when ISC had failed (it says more than the socket).
+		 */
+		if (send_token(c, &o.token) != 0) {
+			if (FAILED(st))
+				isc_failed(c->r, st, "", &o);
 			break;
 		}
 		/*
 		 * The server asked for a client certificate: there is none
 		 * (SCH_CRED_NO_DEFAULT_CREDS), and calling again with the same
-		 * input goes on without one.
+		 * input goes on without one, once.
 		 */
 		if (st == SEC_I_INCOMPLETE_CREDENTIALS) {
+			if (asked)
+				break;
+			asked = true;
 			need_read = false;
 			continue;
+		}
+		if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED) {
+			isc_failed(c->r, st, "", &o);
+			break;
 		}
 		if (in[1].BufferType == SECBUFFER_EXTRA && in[1].cbBuffer > 0 &&
 		    in[1].cbBuffer <= used) {
@@ -296,10 +415,14 @@ handshake_rest(struct conn *c, CredHandle *cred, CtxtHandle *ctx,
 			free(buf);
 			return 0;
 		}
+		if (++rounds == ROUNDS_MAX) {
+			handshake_failed(c->r, SEC_E_INTERNAL_ERROR,
+			    "(the handshake did not end)");
+			break;
+		}
 	}
-	if (round == ROUNDS_MAX)
-		handshake_failed(c->r, SEC_E_INTERNAL_ERROR,
-		    "(the handshake did not end)");
+	if (asked)
+		client_cert_wanted(c->r);
 	free(buf);
 	return -1;
 }
@@ -352,11 +475,9 @@ shake_hands(struct conn *c, const struct verify_target *t,
 	SCHANNEL_CRED sc;
 	CredHandle cred;
 	CtxtHandle ctx;
-	SecBuffer out[1] = { { 0, SECBUFFER_TOKEN, NULL } };
-	SecBufferDesc outd = { SECBUFFER_VERSION, 1, out };
+	struct isc_out o;
 	SECURITY_STATUS st;
 	TimeStamp expiry;
-	ULONG attrs;
 
 	/* The server name is an LDH host name: ASCII, widened byte by byte. */
 	if (t->sni[0] != '\0') {
@@ -377,12 +498,14 @@ shake_hands(struct conn *c, const struct verify_target *t,
 		handshake_failed(c->r, st, "(AcquireCredentialsHandle)");
 		return;
 	}
-	st = InitializeSecurityContextW(&cred, NULL, target, isc_flags, 0, 0,
-	    NULL, 0, &ctx, &outd, &attrs, &expiry);
+	st = isc(&cred, NULL, &ctx, target, NULL, &o);
 	if (st != SEC_I_CONTINUE_NEEDED) {
-		if (out[0].pvBuffer != NULL)
-			FreeContextBuffer(out[0].pvBuffer);
-		handshake_failed(c->r, st, "(the first message)");
+		if (o.token.pvBuffer != NULL)
+			FreeContextBuffer(o.token.pvBuffer);
+		isc_failed(c->r, st, "(the first message)", &o);
+		/* Done at once (TLS never is): the context is still made. */
+		if (st == SEC_E_OK)
+			DeleteSecurityContext(&ctx);
 		FreeCredentialsHandle(&cred);
 		return;
 	}
@@ -390,7 +513,7 @@ shake_hands(struct conn *c, const struct verify_target *t,
 	 * The connection is closed without a close_notify: no request was
 	 * made, and the server sees a client that went away.
 	 */
-	if (send_token(c, &out[0]) == 0 &&
+	if (send_token(c, &o.token) == 0 &&
 	    handshake_rest(c, &cred, &ctx, target) == 0)
 		compare_served(&ctx, thumb, c->r);
 	DeleteSecurityContext(&ctx);
@@ -527,12 +650,21 @@ verify_endpoint(const struct verify_target *t,
 		}
 		started = true;
 	}
+	if (verify_link_local(t)) {
+		result(r, VERIFY_NOT_VERIFIABLE, 0, "%s", "a link-local IPv6 "
+		    "address is reached through a named interface (a scope "
+		    "id), which neither the policy nor the record gives: "
+		    "nothing was verified");
+		return;
+	}
+	memset(&c, 0, sizeof(c));
 	c.r = r;
 	c.deadline = GetTickCount64() + timeout_ms;
 	c.s = socket(t->ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, IPPROTO_TCP);
 	if (c.s == INVALID_SOCKET) {
-		socket_text(WSAGetLastError(), text, sizeof(text));
-		result(r, VERIFY_NOT_LISTENING, (uint32_t)WSAGetLastError(),
+		err = WSAGetLastError();       /* before anything else runs */
+		socket_text(err, text, sizeof(text));
+		result(r, VERIFY_NOT_LISTENING, (uint32_t)err,
 		    "no socket for the address family (%s)", text);
 		return;
 	}

@@ -92,6 +92,33 @@ test_rollback_and_pin() {
 	    "apply, replaced by $c.*certhash=$a"
 }
 
+# A pin that cannot be removed (the Pinned key made read-only) is an
+# error that says so (322), not a pin said to be dropped.
+test_pin_not_dropped() {
+	local a b w out pinned='SOFTWARE\CertBind\Pinned'
+	reset_state
+	a=$(add_api --not-after 30)
+	w=$(add_web --not-after 30)
+	certbind apply --config $POLICY >/dev/null 2>&1
+	b=$(add_api --not-after 60)
+	certbind apply --config $POLICY >/dev/null 2>&1
+	certbind rollback --binding api --config $POLICY >/dev/null 2>&1
+	expect_eq "rolled back to A, pinned" "$(bound_hash $EP)" "$a"
+	wine "$BIN/faultset.exe" sddl "$pinned" 'D:P(A;;KR;;;WD)'
+	out=$(WINEDEBUG=-all,+eventlog certbind apply --force --config $POLICY 2>&1)
+	wine "$BIN/faultset.exe" sddl "$pinned" 'D:P(A;;KA;;;WD)'
+	expect_eq "apply --force still moves it to B" "$(bound_hash $EP)" "$b"
+	expect_match "a pin that cannot be removed is an error (322)" "$out" \
+	    "api: the pin 'certbind rollback' left, HKLM.SOFTWARE.CertBind.Pinned value '$EP', could not be removed: "
+	if printf '%s\n' "$out" | grep -q "was dropped"; then
+		not_ok "it is not said to be dropped" "$out"
+	else
+		ok "it is not said to be dropped"
+	fi
+	expect_match "the pin is still there" "$(pin_value $EP)" "^[0-9A-F]+$"
+	[ -n "$w" ]
+}
+
 # Bad input: nothing changes, and the error says what is wrong.
 test_bad_input() {
 	local a b out rc before
@@ -188,6 +215,7 @@ test_rollback_paths() {
 }
 
 test_rollback_and_pin
+test_pin_not_dropped
 test_bad_input
 test_rollback_paths
 tap_end

@@ -7,7 +7,7 @@
 
 dlls=$(x86_64-w64-mingw32-objdump -p "$ROOT/build/certbind.exe" |
     awk '/DLL Name:/ { print tolower($3) }' | sort | tr '\n' ' ')
-allowed=" advapi32.dll crypt32.dll httpapi.dll kernel32.dll msvcrt.dll ncrypt.dll secur32.dll ws2_32.dll "
+allowed=" advapi32.dll bcrypt.dll crypt32.dll httpapi.dll kernel32.dll msvcrt.dll ncrypt.dll secur32.dll ws2_32.dll "
 for dll in $dlls; do
 	case "$allowed" in
 	*" $dll "*) ok "imports $dll, which ships with Windows" ;;

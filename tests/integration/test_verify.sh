@@ -53,7 +53,7 @@ unserve() {
 	    wait "$SERVER_PID" 2>/dev/null
 	SERVER_PID=
 }
-trap 'unserve; wine_end' EXIT
+trap 'unserve; untrickle; wine_end' EXIT
 
 # policy FILE ENDPOINT [binding lines...]
 policy() {
@@ -263,6 +263,70 @@ test_ipv6() {
 	[ -n "$b" ]
 }
 
+# trickle PORT UPSTREAM: a TCP proxy on 127.0.0.1:PORT to UPSTREAM that
+# passes the server's bytes on 8 at a time, 3 ms apart, so that Schannel
+# sees its flight as many partial messages (SEC_E_INCOMPLETE_MESSAGE).
+TRICKLE_PID=
+trickle() {
+	/usr/bin/python3 -c '
+import socket, sys, threading, time
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", int(sys.argv[1])))
+ls.listen(8)
+print("ACCEPT", flush=True)
+def pump(src, dst, piece, pause):
+    try:
+        while True:
+            data = src.recv(65536)
+            if not data:
+                break
+            for i in range(0, len(data), piece):
+                dst.sendall(data[i:i + piece])
+                time.sleep(pause)
+    except OSError:
+        pass
+    for s in (src, dst):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+while True:
+    c, _ = ls.accept()
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    u = socket.create_connection(("127.0.0.1", int(sys.argv[2])))
+    threading.Thread(target=pump, args=(c, u, 65536, 0), daemon=True).start()
+    threading.Thread(target=pump, args=(u, c, 8, 0.003), daemon=True).start()
+' "$1" "$2" >"$TMP/trickle.log" 2>&1 </dev/null &
+	TRICKLE_PID=$!
+	wait_for 5 grep -q ACCEPT "$TMP/trickle.log" ||
+	    not_ok "the trickling proxy started" "$(cat "$TMP/trickle.log")"
+}
+untrickle() {
+	[ -n "$TRICKLE_PID" ] && kill "$TRICKLE_PID" 2>/dev/null &&
+	    wait "$TRICKLE_PID" 2>/dev/null
+	TRICKLE_PID=
+}
+
+# A handshake that comes a few bytes at a time (over a hundred partial
+# messages) is read to its end: only flights ISC answers count as rounds.
+test_trickle() {
+	local a out rc ep=0.0.0.0:$PORT
+	reset_state
+	policy "$TMP/p.yaml" "$ep" "verify_timeout: 30s"
+	a=$(add_cert --not-after 30)
+	pem "$a"
+	serve_cert 127.0.0.1 $((PORT + 1)) "$a"
+	trickle "$PORT" $((PORT + 1))
+	out=$(certbind apply --config "$TMP/p.yaml" 2>&1); rc=$?
+	expect_eq "trickle: apply exits 0" "$rc" 0
+	expect_match "trickle: the handshake ends, and the certificate is served" \
+	    "$out" "^v: $ep \(127.0.0.1:$PORT, server name $NAME\) serves $a"
+	expect_eq "trickle: the record is kept" "$(bound_hash "$ep")" "$a"
+	untrickle
+	unserve
+}
+
 # The service: a mismatch is undone and counted; the certificate is not
 # tried again on a store event within its backoff, and is bound once the
 # endpoint serves it, after the backoff (10 s).
@@ -335,6 +399,29 @@ test_key_unusable() {
 	    "\"verdict\": \"key-unusable\", \"reason\": \"key-unusable: "
 }
 
+# A certificate linked to another certificate's key: the key opens and
+# signs, but not for this certificate's public key; it loses, and the
+# stand-in HTTP.sys refuses it as Windows does (1312).
+test_key_mismatch() {
+	local a w out rc ep=0.0.0.0:$PORT
+	reset_state
+	policy "$TMP/p.yaml" "$ep"
+	a=$(add_cert --not-after 30)
+	w=$(add_cert --not-after 60 --key-of "$a")
+	out=$(certbind plan --config "$TMP/p.yaml" --explain 2>&1)
+	expect_match "key-mismatch: plan chooses the certificate of the key" \
+	    "$out" "create .*$a"
+	expect_match "key-mismatch: plan --explain says the key is not its own" \
+	    "$out" "$w.*key-unusable: the private key does not match the certificate"
+	out=$(certbind plan --config "$TMP/p.yaml" --explain --json 2>&1)
+	expect_match "key-mismatch: the JSON reason" "$out" \
+	    "\"reason\": \"key-unusable: the private key does not match the certificate\""
+	out=$(certbind apply --config "$TMP/p.yaml" 2>&1); rc=$?
+	expect_eq "key-mismatch: apply binds the certificate of the key" \
+	    "$(bound_hash "$ep")" "$a"
+	[ "$rc" -le 1 ] || not_ok "key-mismatch: apply exit status" "$rc"
+}
+
 test_served
 test_mismatch
 test_handshake_failed
@@ -342,6 +429,8 @@ test_not_listening
 test_reset_timeout
 test_sni
 test_ipv6
+test_trickle
 test_key_unusable
+test_key_mismatch
 test_service_retry
 tap_end

@@ -6,7 +6,7 @@
  *              [--template NAME] [--count N] [--raw-cn TEXT]
  *              [--raw-dns TEXT] [--ca] [--issuer THUMBPRINT]
  *              [--forge-issuer THUMBPRINT] [--lose-key] [--many-dns N]
- *              [--raw-ext OID:HEX] [--serial HEX]
+ *              [--raw-ext OID:HEX] [--serial HEX] [--key-of THUMBPRINT]
  *       Creates a self-signed certificate valid from now+not-before to
  *       now+not-after days (defaults -1 and 30), with the given SAN
  *       dNSNames and EKU (default server; none leaves the extension out),
@@ -35,6 +35,10 @@
  *       number's DER content bytes (80... is negative) and signs the
  *       certificate itself rather than through CertCreateSelfSignCertificate,
  *       which also keeps a NotAfter before NotBefore as given.
+ *       --key-of THUMBPRINT links the certificate to that certificate's
+ *       key (its CERT_KEY_PROV_INFO_PROP_ID) and deletes its own: a key
+ *       that opens and signs but is not the certificate's.  The two
+ *       then share one container, which `del` of either deletes.
  *   certmk renew OLD NEW      mark OLD renewed by NEW (CERT_RENEWAL_PROP_ID)
  *   certmk del THUMBPRINT     remove one certificate and its key
  *   certmk unlist THUMBPRINT  remove one certificate, leaving its key
@@ -85,6 +89,7 @@ struct options {
 	long many_dns;                /* N generated dNSNames */
 	const wchar_t *raw_ext;       /* OID:HEX */
 	const wchar_t *serial;        /* HEX, big-endian as in DER */
+	const wchar_t *key_of;        /* THUMBPRINT whose key to name */
 };
 
 /* A --count batch keeps one store open; see cmd_add. */
@@ -549,6 +554,38 @@ self_signed(HCRYPTPROV prov, CERT_NAME_BLOB *name, CRYPT_KEY_PROV_INFO *kpi,
 	return NULL;
 }
 
+/* Below, with the commands that take a thumbprint. */
+static PCCERT_CONTEXT find_cert(HCERTSTORE store, const wchar_t *hex);
+
+/*
+ * ctx names the key of the certificate hex instead of its own, which
+ * (container) is deleted.
+ */
+static void
+take_key_of(PCCERT_CONTEXT ctx, const wchar_t *hex, const wchar_t *container)
+{
+	HCERTSTORE store = open_my();
+	PCCERT_CONTEXT other = find_cert(store, hex);
+	CRYPT_KEY_PROV_INFO *kpi;
+	HCRYPTPROV prov;
+	DWORD size = 0;
+
+	if (!CertGetCertificateContextProperty(other,
+	    CERT_KEY_PROV_INFO_PROP_ID, NULL, &size) ||
+	    (kpi = malloc(size)) == NULL ||
+	    !CertGetCertificateContextProperty(other,
+	    CERT_KEY_PROV_INFO_PROP_ID, kpi, &size))
+		die("--key-of: CertGetCertificateContextProperty");
+	if (!CertSetCertificateContextProperty(ctx, CERT_KEY_PROV_INFO_PROP_ID,
+	    0, kpi))
+		die("--key-of: CertSetCertificateContextProperty");
+	free(kpi);
+	CertFreeCertificateContext(other);
+	CertCloseStore(store, 0);
+	CryptAcquireContextW(&prov, container, MS_ENH_RSA_AES_PROV_W,
+	    PROV_RSA_AES, CRYPT_DELETEKEYSET | CRYPT_MACHINE_KEYSET);
+}
+
 static int
 cmd_add(const struct options *o)
 {
@@ -621,6 +658,8 @@ cmd_add(const struct options *o)
 	if (ctx == NULL)
 		die("CertCreateSelfSignCertificate");
 	CryptReleaseContext(prov, 0);
+	if (o->key_of != NULL)
+		take_key_of(ctx, o->key_of, container);
 
 	/*
 	 * Under Wine a registry store writes its certificates on commit, all
@@ -695,6 +734,7 @@ usage(void)
 	    "                  [--first K] [--direct] [--stamp]\n"
 	    "                  [--lose-key] [--many-dns N] [--raw-ext OID:HEX]"
 	    " [--serial HEX]\n"
+	    "                  [--key-of THUMBPRINT]\n"
 	    "       certmk [--store NAME] renew OLD NEW | del THUMBPRINT |\n"
 	    "                  unlist THUMBPRINT |\n"
 	    "                  clear | list | export THUMBPRINT PREFIX |\n"
@@ -1016,6 +1056,8 @@ wmain(int argc, wchar_t **argv)
 			o.no_key = 1;
 		else if (wcscmp(argv[i], L"--lose-key") == 0)
 			o.lose_key = 1;
+		else if (wcscmp(argv[i], L"--key-of") == 0 && more)
+			o.key_of = argv[++i];
 		else if (wcscmp(argv[i], L"--many-dns") == 0 && more)
 			o.many_dns = wcstol(argv[++i], NULL, 10);
 		else if (wcscmp(argv[i], L"--raw-ext") == 0 && more)

@@ -314,6 +314,88 @@ test_probe_output(void **state)
 	free(text);
 }
 
+/* --- link-local addresses and Schannel's alerts ------------------- */
+
+struct link_row {
+	const char *name;
+	bool ipv6;
+	uint8_t addr[16];
+	bool link_local;
+};
+
+static const struct link_row link_rows[] = {
+	{ "fe80::1 is link-local", true, { 0xfe, 0x80, [15] = 1 }, true },
+	{ "febf::1, the end of fe80::/10, is", true, { 0xfe, 0xbf, [15] = 1 },
+	  true },
+	{ "fec0::1 (site-local) is not", true, { 0xfe, 0xc0, [15] = 1 },
+	  false },
+	{ "fe00::1 is not", true, { 0xfe, 0x00, [15] = 1 }, false },
+	{ "::1 is not", true, { [15] = 1 }, false },
+	{ "IPv4 254.128.0.1 is not (its bytes look the same)", false,
+	  { 254, 128, 0, 1 }, false },
+};
+
+static const char *
+link_name(const void *row)
+{
+	return ((const struct link_row *)row)->name;
+}
+
+static void
+test_link_local(void **state)
+{
+	const struct link_row *r = *state;
+	struct verify_target t;
+
+	memset(&t, 0, sizeof(t));
+	t.ipv6 = r->ipv6;
+	memcpy(t.addr, r->addr, sizeof(t.addr));
+	assert_int_equal(verify_link_local(&t), r->link_local);
+}
+
+struct alert_row {
+	const char *name;
+	uint8_t bytes[16];
+	size_t n;
+	const char *text;
+};
+
+static const struct alert_row alert_rows[] = {
+	{ "a SCHANNEL_ALERT_TOKEN", { 2, 0, 0, 0, 2, 0, 0, 0, 40, 0, 0, 0 },
+	  12, "fatal alert handshake_failure (40)" },
+	{ "a TLS alert record", { 21, 3, 3, 0, 2, 2, 48 }, 7,
+	  "fatal alert unknown_ca (48)" },
+	{ "an alert's two bytes, a warning", { 1, 112 }, 2,
+	  "warning alert unrecognized_name (112)" },
+	{ "an unknown description", { 2, 199 }, 2,
+	  "fatal alert unknown (199)" },
+	{ "an unknown level", { 7, 80 }, 2, "an alert internal_error (80)" },
+	{ "a token of another type", { 1, 0, 0, 0, 2, 0, 0, 0, 40, 0, 0, 0 },
+	  12, "" },
+	{ "a record of another content type", { 22, 3, 3, 0, 2, 2, 48 }, 7,
+	  "" },
+	{ "a record of another length", { 21, 3, 3, 0, 3, 2, 48 }, 7, "" },
+	{ "nothing", { 0 }, 0, "" },
+	{ "three bytes", { 2, 40, 0 }, 3, "" },
+};
+
+static const char *
+alert_name(const void *row)
+{
+	return ((const struct alert_row *)row)->name;
+}
+
+static void
+test_alert(void **state)
+{
+	const struct alert_row *r = *state;
+	char buf[80] = "not written";
+
+	assert_ptr_equal(verify_alert_text(r->bytes, r->n, buf, sizeof(buf)),
+	    buf);
+	assert_string_equal(buf, r->text);
+}
+
 int
 main(void)
 {
@@ -330,6 +412,12 @@ main(void)
 	failed += run_rows("where the check connects", test_target,
 	    (void *)target_rows, sizeof(target_rows[0]), NROWS(target_rows),
 	    target_name);
+	failed += run_rows("link-local addresses", test_link_local,
+	    (void *)link_rows, sizeof(link_rows[0]), NROWS(link_rows),
+	    link_name);
+	failed += run_rows("Schannel's alerts", test_alert,
+	    (void *)alert_rows, sizeof(alert_rows[0]), NROWS(alert_rows),
+	    alert_name);
 	failed += run_rows("verify and verify_timeout", test_keys,
 	    (void *)key_rows, sizeof(key_rows[0]), NROWS(key_rows), key_name);
 	failed += cmocka_run_group_tests_name("verified rotation", fixed, NULL,
