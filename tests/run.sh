@@ -5,15 +5,17 @@
 # CMOCKA_MESSAGE_OUTPUT=TAP.  A suite that exits non-zero without a failing
 # line (a crash) counts as one failure.
 #
-# The native suites run first, one after another: they take a second in
-# all.  The Wine suites spend most of their time waiting on wineserver and
-# on timers, so they run in lanes, one per core (at most CHECK_LANES,
+# The Wine suites spend most of their time waiting on wineserver and on
+# timers, so they run in lanes, one per core (at most CHECK_LANES,
 # default 2; CHECK_LANES=1 runs them one by one).  Each lane boots a Wine
 # prefix of its own (build/wineprefix, build/wineprefix-2) with its own
 # wineserver, shared by the suites it runs, and takes the next suite from
 # one queue when it is free.  The queue starts with the suites that took
-# longest in the last run (build/tmp/run/times), so that the lanes end
-# together.  A suite's report is printed when it ends.
+# longest in the last run (build/tmp/run-times), or, with no last run,
+# the longest scripts, so that the lanes end together.  The native
+# suites (half a minute in all) run one after another while the lanes
+# boot their prefixes and run.  A suite's report is printed when it
+# ends.
 set -u
 cd "$(dirname "$0")/.."
 . tests/integration/lib.sh
@@ -51,15 +53,6 @@ not ok - $name exited with status $rc"
 	echo "$name $p $f $((SECONDS - t0))" >>"$RUN/counts"
 }
 
-export CMOCKA_MESSAGE_OUTPUT=TAP
-for t in build/native/test_*; do
-	run_suite "unit/$(basename "$t")" "$t"
-done
-
-run_suite "imports" bash tests/integration/test_imports.sh
-# Debian's python3, where the bootstrap installs python3-jsonschema.
-run_suite "schema" /usr/bin/python3 tests/schema/test_schema.py
-
 # suite_name FILE: a suite's name in the report.
 suite_name() {
 	case "$1" in
@@ -70,14 +63,19 @@ suite_name() {
 
 # The Wine suites and the reliability suite's parts (make stress, here at
 # their short counts), the longest of the last run first (unknown ones
-# count as long: a new suite is likely to be slow).
+# count as long: a new suite is likely to be slow).  With no last run (a
+# fresh clone), the longest scripts first: more lines, more cases.
 wine_suites() {
 	local t s
 	for t in tests/integration/test_*.sh tests/stress/part_*.sh; do
 		case "$t" in */test_imports.sh) continue ;; esac
 		[ -e "$t" ] || continue
-		s=$(awk -v n="$(suite_name "$t")" '$1 == n { s = $4 }
-		    END { print s }' "$TIMES" 2>/dev/null)
+		if [ -s "$TIMES" ]; then
+			s=$(awk -v n="$(suite_name "$t")" '$1 == n { s = $4 }
+			    END { print s }' "$TIMES")
+		else
+			s=$(wc -l <"$t")
+		fi
 		case "$s" in ''|*[!0-9]*) s=9999 ;; esac
 		echo "$s $t"
 	done | sort -k1,1nr -k2 | awk 'NF == 2 { print $2 }'
@@ -122,6 +120,14 @@ lane "$ROOT/build/wineprefix" stand_in_contract &
 for i in $(seq 2 "$lanes"); do
 	lane "$ROOT/build/wineprefix-$i" "" &
 done
+
+export CMOCKA_MESSAGE_OUTPUT=TAP
+for t in build/native/test_*; do
+	run_suite "unit/$(basename "$t")" "$t"
+done
+run_suite "imports" bash tests/integration/test_imports.sh
+# Debian's python3, where the bootstrap installs python3-jsonschema.
+run_suite "schema" /usr/bin/python3 tests/schema/test_schema.py
 wait
 
 # Every suite of the queue must have reported: one that did not would

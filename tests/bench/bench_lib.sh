@@ -11,8 +11,6 @@
 
 BB=$ROOT/build/bench            # the benchmark's programs and output
 BT=$ROOT/build/tmp/bench        # scratch
-# The scratch directory as Windows paths it (Wine's Z: drive).
-wpath() { printf 'Z:%s' "$(printf '%s' "$1" | tr / '\\')"; }
 
 row() {   # row MEASURE CERTBIND [BESIDE [RATIO [GOAL]]]
 	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "${3:--}" "${4:--}" "${5:--}" \
@@ -20,8 +18,6 @@ row() {   # row MEASURE CERTBIND [BESIDE [RATIO [GOAL]]]
 }
 
 section() { printf '%s\t\t\t\t\n' "$1" >>"$ROWS"; }
-
-now_us() { echo $(( $(date +%s%N) / 1000 )); }
 
 # pct P < NUMBERS: the P-th percentile (nearest rank) of one number a line.
 pct() {
@@ -75,19 +71,6 @@ time_ms() {
 	echo $? >"$BT/last.rc"
 	t1=$(date +%s%N)
 	echo $(( (t1 - t0) / 1000000 ))
-}
-
-# wait_slow SECONDS COMMAND...: as wait_for, polling every half second, so
-# that a long wait takes little of the CPU certbind is being timed on (the
-# figures come from the call log's times, not from when the poll sees them).
-wait_slow() {
-	local i n=$(($1 * 2))
-	shift
-	for i in $(seq 1 "$n"); do
-		if "$@"; then return 0; fi
-		sleep 0.5
-	done
-	return 1
 }
 
 # Wine's start-up: the median of five `certbind version`.

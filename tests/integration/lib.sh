@@ -64,17 +64,24 @@ certbind_old() { wine "$ROOT/build/test-noupdate/certbind.exe" "$@"; }
 # certmk's own exit status, not tr's.
 certmk() { wine "$BIN/certmk.exe" "$@" | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 
+# Registry work through faultset.exe (tests/stress/faultset.c): a Wine
+# reg.exe costs several times as much, and the suites reset and poll the
+# registry thousands of times.  KEY is under HKLM, without "HKLM\".
+regtool() { wine "$BIN/faultset.exe" "$@" | tr -d '\r'; return "${PIPESTATUS[0]}"; }
+
 # Empty LocalMachine\My and \WebHosting; remove every HTTP.sys SSL record,
 # the stand-in's faults and call log, and certbind's rotation journal,
-# history and rollback pins.
+# history and rollback pins (one process for all the keys).
 reset_state() {
-	local k
+	local k keys=
 	certmk clear >/dev/null
 	certmk --store WebHosting clear >/dev/null
 	for k in "$SSLKEY" "$SNIKEY" "$CCSKEY" "$FAULTKEY" "$JOURNALKEY" \
 	    "$HISTORYKEY" "$PINNEDKEY"; do
-		wine reg delete "$k" /f >/dev/null 2>&1 || true
+		keys="$keys ${k#HKLM\\}"
 	done
+	# shellcheck disable=SC2086  # the keys hold no blanks
+	regtool drop $keys >/dev/null
 	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
 }
 
@@ -102,33 +109,45 @@ stand_in_contract() {
 }
 
 # reg_value ENDPOINT NAME [TABLE]: a value of the record at ENDPOINT in
-# TABLE (default $SSLKEY), "" if none.
+# TABLE (default $SSLKEY), "" if none; as reg.exe prints it.
 reg_value() {
-	wine reg query "${3:-$SSLKEY}\\$1" /v "$2" 2>/dev/null | tr -d '\r' |
-	    awk -v n="$2" '$1 == n { print $3 }'
+	local table=${3:-$SSLKEY}
+	regtool value "${table#HKLM\\}\\$1" "$2"
 }
 
 bound_hash() { reg_value "$1" SslCertHash "${2:-$SSLKEY}"; }
 
 # fault CALL SPEC: make the stand-in fail the next CALLs ("N ERROR"/crash).
-fault() {
-	wine reg add "$FAULTKEY" /v "$1" /t REG_SZ /d "$2" /f >/dev/null
-}
+fault() { regtool set "$1" "$2"; }
 
 # The stand-in's call log: "MICROSECONDS CALL KIND KEY RESULT" lines.
 calls() { tr -d '\r' <"$WINEPREFIX/drive_c/httpapi-calls.log" 2>/dev/null; }
 
-# wait_for SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds;
-# 1 if it has not within SECONDS.
-wait_for() {
-	local i n=$(($1 * 10))
-	shift
+# poll STEP TIMES COMMAND...: run COMMAND every STEP seconds until it
+# succeeds, TIMES times at the most; 1 if it never did.
+poll() {
+	local i step=$1 n=$2
+	shift 2
 	for i in $(seq 1 "$n"); do
 		if "$@"; then return 0; fi
-		sleep 0.1
+		sleep "$step"
 	done
 	return 1
 }
+
+# wait_for SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds;
+# 1 if it has not within SECONDS.
+wait_for() { poll 0.1 $(($1 * 10)) "${@:2}"; }
+
+# wait_slow SECONDS COMMAND...: as wait_for, polling every half second,
+# for long waits: a poll costs CPU that certbind, or a figure taken from
+# it, would otherwise have.
+wait_slow() { poll 0.5 $(($1 * 2)) "${@:2}"; }
+
+now_us() { echo $(( $(date +%s%N) / 1000 )); }
+
+# A path as Windows names it (Wine's Z: drive).
+wpath() { printf 'Z:%s' "$(printf '%s' "$1" | tr / '\\')"; }
 
 # The stand-in's calls other than Query, in order: "Delete Set ".
 writes() { calls | awk '$2 != "Query" { print $2 }' | tr '\n' ' '; }

@@ -5,8 +5,12 @@
 # holds an Event Log message for every event ID it reports.
 . "$(dirname "$0")/lib.sh"
 
-dlls=$(x86_64-w64-mingw32-objdump -p "$ROOT/build/certbind.exe" |
-    awk '/DLL Name:/ { print tolower($3) }' | sort | tr '\n' ' ')
+# The sets below are read once into bash arrays and every check is done
+# with bash's own tests: a process per check (grep, sed) costs more than
+# all the checks together on a loaded machine.
+objdump=$(x86_64-w64-mingw32-objdump -p "$ROOT/build/certbind.exe")
+dlls=$(printf '%s\n' "$objdump" | awk '/DLL Name:/ { print tolower($3) }' |
+    sort | tr '\n' ' ')
 allowed=" advapi32.dll bcrypt.dll crypt32.dll httpapi.dll kernel32.dll msvcrt.dll ncrypt.dll secur32.dll ws2_32.dll "
 for dll in $dlls; do
 	case "$allowed" in
@@ -15,27 +19,53 @@ for dll in $dlls; do
 	esac
 done
 expect_match "imports httpapi.dll" "$dlls" "httpapi.dll"
-if x86_64-w64-mingw32-objdump -p "$ROOT/build/certbind.exe" |
-    grep -q HttpUpdateServiceConfiguration; then
-	not_ok "HttpUpdateServiceConfiguration is resolved at run time, not imported"
-else
-	ok "HttpUpdateServiceConfiguration is resolved at run time, not imported"
-fi
+case $objdump in
+*HttpUpdateServiceConfiguration*)
+	not_ok "HttpUpdateServiceConfiguration is resolved at run time, not imported" ;;
+*)	ok "HttpUpdateServiceConfiguration is resolved at run time, not imported" ;;
+esac
+
+# EV_NAME=ID of eventlog.h (ID_OF), the MessageIds of messages.mc
+# (MESSAGE) and the IDs of README.md's Event Log table (README), as sets.
+declare -A ID_OF MESSAGE README
+ids=
+re_ev=$'^\t(EV_[A-Z_]*) = ([0-9]*),?$'
+while IFS= read -r line; do
+	[[ $line =~ $re_ev ]] || continue
+	ID_OF[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+	ids="$ids ${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
+done <"$ROOT/service/eventlog.h"
+while IFS= read -r line; do
+	[[ $line =~ ^MessageId=([0-9]+)$ ]] && MESSAGE[${BASH_REMATCH[1]}]=1
+done <"$ROOT/service/messages.mc"
+readme_ids=
+in_table=
+while IFS= read -r line; do
+	case $line in
+	'### Event Log') in_table=1; continue ;;
+	'## '*) in_table= ;;
+	esac
+	[ -n "$in_table" ] && [[ $line =~ ^\|\ ([0-9]+)\ \| ]] || continue
+	README[${BASH_REMATCH[1]}]=1
+	readme_ids="$readme_ids ${BASH_REMATCH[1]}"
+done <"$ROOT/README.md"
 
 # Every EV_* ID in eventlog.h has its MessageId in messages.mc, and the
 # message text is in the binary (windmc writes it as UTF-16).
-for id in $(sed -n 's/^\tEV_[A-Z_]* = \([0-9]*\),\{0,1\}$/\1/p' \
-    "$ROOT/service/eventlog.h"); do
-	if grep -q "^MessageId=$id\$" "$ROOT/service/messages.mc"; then
+for entry in $ids; do
+	id=${entry#*=}
+	if [ -n "${MESSAGE[$id]:-}" ]; then
 		ok "event $id has a message in messages.mc"
 	else
 		not_ok "event $id has a message in messages.mc"
 	fi
 done
-text=$(sed -n '/^MessageId=101$/,/^\.$/p' "$ROOT/service/messages.mc" |
-    sed -n 's/^\(An HTTP.sys SSL binding was updated\.\).*/\1/p')
-if [ -n "$text" ] && python3 -c "import sys; d = open(sys.argv[1], 'rb').read(); sys.exit(0 if sys.argv[2].encode('utf-16-le') in d else 1)" \
-    "$ROOT/build/certbind.exe" "$text"; then
+if perl -e 'use Encode; open(my $f, "<:raw", $ARGV[0]) or exit 1;
+    my $d = do { local $/; <$f> }; open(my $m, "<", $ARGV[1]) or exit 1; my $t;
+    while (<$m>) { if (/^MessageId=101$/ .. /^\.$/) {
+        ($t) = /^(An HTTP.sys SSL binding was updated\.)/ and last } }
+    exit(defined $t && index($d, encode("UTF-16LE", $t)) >= 0 ? 0 : 1)' \
+    "$ROOT/build/certbind.exe" "$ROOT/service/messages.mc"; then
 	ok "the message table is linked into certbind.exe"
 else
 	not_ok "the message table is linked into certbind.exe"
@@ -45,51 +75,52 @@ fi
 # ID: each say() in service/ names an EV_* constant (never 0 or a bare
 # number), and each EV_* has a MessageId in messages.mc and a row in
 # README.md's Event Log table.
-ids=$(sed -n 's/^\t\(EV_[A-Z_]*\) = \([0-9]*\),\{0,1\}$/\1=\2/p' \
-    "$ROOT/service/eventlog.h")
-readme_ids=$(sed -n '/^### Event Log$/,/^## /p' "$ROOT/README.md" |
-    sed -n 's/^| \([0-9][0-9]*\) |.*/\1/p')
 # The ID is the argument before the format string; it may be a choice
 # between IDs (a ? EV_X : EV_Y), each of which must be documented.
 calls=$(perl -0777 -ne 'while (/\bsay\(\s*([^,()]*?)\s*,\s*(.*?)\s*,\s*"/sg) {
 	my ($l, $i) = ($1, $2); next if $l =~ /^enum /; $i =~ s/\s+/ /g;
-	print "$ARGV\t$i\n"; }' "$ROOT"/service/*.c)
+	print "$ARGV\t$i\n"; }' "$ROOT"/service/*.c | sort -u)
 [ -n "$calls" ] || not_ok "say() calls are found in service/"
 before=$T_FAILED
+re_bare='(^|[^A-Za-z_0-9])[0-9]+([^A-Za-z_0-9]|$)'
 while IFS=$'\t' read -r file expr; do
 	[ -n "$file" ] || continue
 	file=${file#"$ROOT/"}
-	names=$(printf '%s\n' "$expr" | grep -o 'EV_[A-Z_]*')
-	if [ -z "$names" ] ||
-	    printf '%s\n' "$expr" | grep -Eq '(^|[^A-Za-z_0-9])[0-9]+([^A-Za-z_0-9]|$)'; then
+	names=
+	rest=$expr
+	while [[ $rest =~ (EV_[A-Z_]*)(.*) ]]; do
+		names="$names ${BASH_REMATCH[1]}"
+		rest=${BASH_REMATCH[2]}
+	done
+	if [ -z "$names" ] || [[ $expr =~ $re_bare ]]; then
 		not_ok "$file: say() with ID '$expr': every message needs a named event ID"
 		continue
 	fi
 	for id in $names; do
-		num=$(printf '%s\n' "$ids" | sed -n "s/^$id=//p")
+		num=${ID_OF[$id]:-}
 		if [ -z "$num" ]; then
 			not_ok "$file: say() with $id, which eventlog.h does not define"
 		elif [ "$num" = 0 ]; then
 			not_ok "$file: say() with $id = 0: it never reaches the Event Log"
-		elif ! grep -q "^MessageId=$num\$" "$ROOT/service/messages.mc"; then
+		elif [ -z "${MESSAGE[$num]:-}" ]; then
 			not_ok "$file: $id ($num) has no message in messages.mc"
-		elif ! printf '%s\n' "$readme_ids" | grep -qx "$num"; then
+		elif [ -z "${README[$num]:-}" ]; then
 			not_ok "$file: $id ($num) has no row in README.md's Event Log table"
 		fi
 	done
-done <<EOF_CALLS
-$(printf '%s\n' "$calls" | sort -u)
-EOF_CALLS
+done <<<"$calls"
 [ "$T_FAILED" -eq "$before" ] &&
     ok "every say() in service/ uses an event ID with a message and a README row"
 before=$T_FAILED
+declare -A DEFINED
 for entry in $ids; do
 	num=${entry#*=}
-	printf '%s\n' "$readme_ids" | grep -qx "$num" ||
+	DEFINED[$num]=1
+	[ -n "${README[$num]:-}" ] ||
 	    not_ok "event ${entry%=*} ($num) has no row in README.md's Event Log table"
 done
 for num in $readme_ids; do
-	printf '%s\n' "$ids" | grep -q "=$num\$" ||
+	[ -n "${DEFINED[$num]:-}" ] ||
 	    not_ok "README.md's Event Log table lists $num, which eventlog.h does not define"
 done
 [ "$T_FAILED" -eq "$before" ] &&

@@ -65,15 +65,15 @@ with_standin() { mkdir -p "$1" && cp "$BIN/httpapi.dll" "$1/"; }
 # after this one would be.  Its certbind.exe is built with that version
 # (make VERSION=...), in a folder of its own; build/certbind.exe is then
 # built back.
-build_msi() {   # build_msi VERSION OUT
-	local dir=$TMP/build-$1 rc
-	mkdir -p "$dir/installer"
+build_next() {   # build_next VERSION DIR
+	local rc
+	mkdir -p "$2/installer"
 	make -s --no-print-directory VERSION="$1" build/certbind.exe \
-	    >/dev/null 2>&1 && cp build/certbind.exe "$dir/" &&
-	    cp build/installer/certbind-ca.dll "$dir/installer/"
+	    >/dev/null 2>&1 && cp build/certbind.exe "$2/" &&
+	    cp build/installer/certbind-ca.dll "$2/installer/"
 	rc=$?
 	make -s --no-print-directory build/certbind.exe >/dev/null 2>&1 || rc=1
-	[ "$rc" -eq 0 ] && sh installer/wixl.sh "$1" "$dir" "$2" >/dev/null 2>&1
+	return "$rc"
 }
 
 NEXT=$(echo "$VERSION" | awk -F. -v OFS=. '{ $NF = $NF + 1; print }')
@@ -347,8 +347,13 @@ expect_match "certbind-ca.dll imports msi.dll" \
     "$(x86_64-w64-mingw32-objdump -p build/installer/certbind-ca.dll)" \
     'DLL Name: msi\.dll'
 
-step "building certbind $NEXT twice from the same sources"
-if build_msi "$NEXT" "$NEXT_MSI" && build_msi "$NEXT" "$SAME_MSI"; then
+# The same version built twice is two packages of one certbind.exe: each
+# wixl run gives its package a product code of its own (Product Id="*"),
+# which is what makes the second "another build".
+step "two packages of certbind $NEXT from the same sources"
+if build_next "$NEXT" "$TMP/build-$NEXT" &&
+    sh installer/wixl.sh "$NEXT" "$TMP/build-$NEXT" "$NEXT_MSI" >/dev/null 2>&1 &&
+    sh installer/wixl.sh "$NEXT" "$TMP/build-$NEXT" "$SAME_MSI" >/dev/null 2>&1; then
 	ok "wixl builds certbind $NEXT"
 else
 	not_ok "wixl builds certbind $NEXT"

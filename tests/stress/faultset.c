@@ -1,15 +1,24 @@
 /*
- * faultset.c - set up the faults of tests/stress/part_*.sh in the
- * registry, faster than reg.exe (a Wine reg.exe call costs ~0.7 s, and
- * the fault matrix makes thousands of them).
+ * faultset.c - set up the faults of the stand-in and read and reset the
+ * registry state of the Wine suites (tests/integration/lib.sh) and
+ * tests/stress/part_*.sh, faster than reg.exe: a Wine reg.exe call costs
+ * ~0.7 s (several seconds on a busy machine), this program a fraction of
+ * that, and the suites make thousands of them (every reset_state, every
+ * poll of a binding's thumbprint).
  *
  *   faultset set NAME SPEC     HKLM\Software\CertBindStandIn\Faults,
  *                              value NAME = SPEC (REG_SZ): a fault of the
  *                              stand-in httpapi.dll (tests/httpapi/httpapi.c)
  *   faultset left NAME         print that value, or nothing when it is gone
  *   faultset clear             delete every fault
- *   faultset drop KEY          delete HKLM\KEY and everything under it (a
- *                              record removed behind certbind's back)
+ *   faultset drop KEY...       delete each HKLM\KEY and everything under
+ *                              it (a record removed behind certbind's
+ *                              back; the state a suite resets); one that
+ *                              is not there is no error
+ *   faultset value KEY NAME    print value NAME of HKLM\KEY as reg.exe's
+ *                              query prints it (REG_SZ and REG_EXPAND_SZ
+ *                              as text, REG_DWORD as 0x%x, REG_BINARY as
+ *                              upper-case hex); nothing when it is absent
  *   faultset sddl KEY SDDL     create HKLM\KEY if needed and give it the
  *                              security descriptor SDDL (its DACL)
  *   faultset volatile KEY      create HKLM\KEY as a volatile key, which
@@ -19,6 +28,8 @@
 #include <windows.h>
 #include <sddl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 
 #define FAULTS L"Software\\CertBindStandIn\\Faults"
@@ -78,6 +89,95 @@ drop(const wchar_t *path)
 	    failed("delete the key", rc);
 }
 
+/* Each key of argv[0..n-1]; the first that cannot be deleted fails. */
+static int
+drop_all(int n, wchar_t **keys)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (drop(keys[i]) != 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Printed as Wine's and Windows' reg.exe print them, so that a suite's
+ * expected values read the same whichever of the two it asks.  A value of
+ * another type is an error: no suite reads one.
+ */
+static int
+print_value(DWORD type, const BYTE *data, DWORD size)
+{
+	DWORD i, dword;
+
+	switch (type) {
+	case REG_SZ:
+	case REG_EXPAND_SZ:
+		printf("%ls\n", (const wchar_t *)data);
+		return 0;
+	case REG_DWORD:
+		if (size != sizeof(dword))
+			return failed("a REG_DWORD of another size", (LONG)size);
+		memcpy(&dword, data, sizeof(dword));
+		printf("0x%lx\n", (unsigned long)dword);
+		return 0;
+	case REG_BINARY:
+		for (i = 0; i < size; i++)
+			printf("%02X", data[i]);
+		printf("\n");
+		return 0;
+	default:
+		return failed("a value of a type this program does not print",
+		    (LONG)type);
+	}
+}
+
+/*
+ * A value's data is read whole: its size is asked first, not guessed, and
+ * asked again when the value grew in between (certbind may be writing it
+ * while a suite polls).  The buffer is zeroed with room for a terminator
+ * a REG_SZ may lack.
+ */
+static int
+value(const wchar_t *path, const wchar_t *name)
+{
+	HKEY key;
+	DWORD type, size = 0;
+	BYTE *data = NULL;
+	LONG rc;
+	int tries, ret;
+
+	rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_QUERY_VALUE, &key);
+	if (rc == ERROR_FILE_NOT_FOUND)
+		return 0;
+	if (rc != ERROR_SUCCESS)
+		return failed("open the key", rc);
+	for (tries = 0; tries < 5; tries++) {
+		rc = RegQueryValueExW(key, name, NULL, &type, NULL, &size);
+		if (rc != ERROR_SUCCESS)
+			break;
+		free(data);
+		data = calloc(1, (size_t)size + sizeof(wchar_t));
+		if (data == NULL) {
+			rc = ERROR_NOT_ENOUGH_MEMORY;
+			break;
+		}
+		rc = RegQueryValueExW(key, name, NULL, &type, data, &size);
+		if (rc != ERROR_MORE_DATA)
+			break;
+	}
+	RegCloseKey(key);
+	if (rc == ERROR_FILE_NOT_FOUND)
+		ret = 0;
+	else if (rc != ERROR_SUCCESS)
+		ret = failed("read the value", rc);
+	else
+		ret = print_value(type, data, size);
+	free(data);
+	return ret;
+}
+
 static int
 sddl(const wchar_t *path, const wchar_t *text)
 {
@@ -123,13 +223,15 @@ wmain(int argc, wchar_t **argv)
 		return left(argv[2]);
 	if (wcscmp(cmd, L"clear") == 0 && argc == 2)
 		return drop(L"Software\\CertBindStandIn\\Faults");
-	if (wcscmp(cmd, L"drop") == 0 && argc == 3)
-		return drop(argv[2]);
+	if (wcscmp(cmd, L"drop") == 0 && argc >= 3)
+		return drop_all(argc - 2, argv + 2);
+	if (wcscmp(cmd, L"value") == 0 && argc == 4)
+		return value(argv[2], argv[3]);
 	if (wcscmp(cmd, L"sddl") == 0 && argc == 4)
 		return sddl(argv[2], argv[3]);
 	if (wcscmp(cmd, L"volatile") == 0 && argc == 3)
 		return make_volatile(argv[2]);
 	fprintf(stderr, "usage: faultset set NAME SPEC | left NAME | clear | "
-	    "drop KEY | sddl KEY SDDL | volatile KEY\n");
+	    "drop KEY... | value KEY NAME | sddl KEY SDDL | volatile KEY\n");
 	return 2;
 }

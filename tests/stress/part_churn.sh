@@ -42,19 +42,11 @@ MEM_PCT=${CHURN_MEM_PCT:-10}
 SEED=${STRESS_SEED:-$$}
 SECTION=churn
 
-stress_prefix
-T=$ST/churn
-rm -rf "$T" && mkdir -p "$T"
-POLICY=$T/policy.yaml
+part_scratch churn
 PROM=$T/certbind.prom
 
-endpoint() {
-	case $(($1 % 3)) in
-	0) echo "0.0.0.0:$((9300 + $1))" ;;
-	1) echo "[::]:$((9300 + $1))" ;;
-	*) echo "n$1.churn.test:443" ;;
-	esac
-}
+# Binding i's endpoint: IPv4, IPv6 and SNI in turn.
+endpoint() { endpoint_of "$1" 9300 'n{n}.churn.test' ip4 ip6 sni; }
 
 {
 	echo "version: 1"

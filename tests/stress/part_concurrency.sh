@@ -16,73 +16,14 @@
 # with every record on the newest certificate.
 #
 # STRESS_QUICK=1: 3 rounds per path; otherwise 100.
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/stress_lib.sh"
 suite_prefix
-
-NAME=concurrency
-TMP=build/tmp/stress_concurrency
-rm -rf "$TMP"
-mkdir -p "$TMP"
-POLICY=$TMP/policy.yaml
-TRACE=$WINEPREFIX/drive_c/httpapi-trace.log
-DNS=concurrency.example.test
+traced_part concurrency 9443 concurrency.example.test
+POLICY_HEAD='service:
+  resync_interval: 1h
+  debounce: 50ms'
 ROUNDS=100
 [ -n "${STRESS_QUICK:-}" ] && ROUNDS=3
-
-KEYS="ip:0.0.0.0:9443 ip:[::1]:9443 sni:$DNS:9444"
-CCS_FLAG=false
-
-write_policy() {
-	cat >"$POLICY.tmp" <<YAML
-version: 1
-service:
-  resync_interval: 1h
-  debounce: 50ms
-bindings:
-  - name: v4
-    endpoint: 0.0.0.0:9443
-    match: { dns: $DNS }
-  - name: v6
-    endpoint: '[::1]:9443'
-    match: { dns: $DNS }
-  - name: sni
-    endpoint: $DNS:9444
-  - name: ccs
-    endpoint: ccs:9445
-    options: { client_cert_negotiation: $CCS_FLAG }
-YAML
-	mv "$POLICY.tmp" "$POLICY"
-}
-
-mark() { printf '# %s\n' "$*" >>"$TRACE"; }
-faultset() { wine "$BIN/faultset.exe" "$@"; }
-
-SEQ=0
-BEST=
-new_cert() {
-	SEQ=$((SEQ + 1))
-	BEST=$(certmk add --cn "$DNS" --dns "$DNS" --not-after $((30 + SEQ)))
-	mark rank "$BEST" "$SEQ"
-}
-
-expect_all() {
-	local k
-	for k in $KEYS; do mark expect "${k%%:*}" "${k#*:}" "$BEST"; done
-	mark expect ccs 0.0.0.0:9445 -
-}
-
-cb() {   # cb PATH COMMAND...
-	local path=$1
-	shift
-	if [ "$path" = update ]; then certbind "$@"; else certbind_old "$@"; fi
-}
-
-# The exe of PATH, for a `run` in the background: its process ID must be
-# the one a kill stops, not that of a subshell around it.
-cb_exe() {
-	if [ "$1" = update ]; then echo "$BIN/certbind.exe"
-	else echo "$ROOT/build/test-noupdate/certbind.exe"; fi
-}
 
 # What a false alarm looks like in any output: an endpoint said to be
 # unbound, a rotation taken for an interrupted one, a record missing.
@@ -100,9 +41,7 @@ round() {   # round PATH N
 	# Hold each write open, so that the others meet it in the middle.
 	if [ "$path" = update ]; then faultset set Update "delay 300"
 	else faultset set Delete "delay 300"; fi
-	new_cert
-	if [ "$CCS_FLAG" = false ]; then CCS_FLAG=true; else CCS_FLAG=false; fi
-	write_policy
+	rotate
 	cb "$path" apply --config "$POLICY" >"$TMP/a1.out" 2>&1 &
 	p1=$!
 	cb "$path" apply --config "$POLICY" >"$TMP/a2.out" 2>&1 &
@@ -136,7 +75,8 @@ run_path() {   # run_path PATH: run, and ROUNDS rounds against it
 	cb "$path" apply --config "$POLICY" >/dev/null 2>&1
 	wine "$(cb_exe "$path")" run --config "$POLICY" >"$TMP/run-$path.out" 2>&1 &
 	run_pid=$!
-	sleep 1
+	# Its event 1: it is watching, and the rounds can meet it.
+	wait_for 10 grep -q 'certbind\[1\]' "$TMP/run-$path.out"
 	for n in $(seq 1 "$ROUNDS"); do
 		round "$path" "$n"
 	done
@@ -160,32 +100,16 @@ run_path() {   # run_path PATH: run, and ROUNDS rounds against it
 	expect_eq "$path: no false alarm from any apply" "$ALARMS" 0
 }
 
-rows() {
-	[ -n "${STRESS_ROWS:-}" ] && printf '%s\t%s\t%s\n' "$NAME" "$1" "$2" \
-	    >>"$STRESS_ROWS"
-	return 0
-}
-
 reset_state
-: >"$TRACE"
-for k in $KEYS; do mark declare "${k%%:*}" "${k#*:}"; done
-mark declare ccs 0.0.0.0:9445
+start_trace
 run_path update
 run_path noupdate
-out=$(python3 tests/stress/invariant.py "$TRACE" ${STRESS_ROWS:+--rows \
-    "$STRESS_ROWS" "$NAME"}); rc=$?
-cp "$TRACE" "$TMP/trace.log"
-if [ "$rc" -eq 0 ]; then
-	ok "replay: no record lost, none on a worse certificate ($(printf '%s' "$out" | tail -1))"
-else
-	not_ok "replay: no record lost, none on a worse certificate" \
-	    "$(printf '%s\n' "$out" | head -20)" "trace: $TMP/trace.log"
-fi
-rows "cases tried" "$ROUNDS_DONE"
-rows "faults injected" 0
-rows "kills" 0
-rows "applies run" "$APPLIES"
-rows "applies that exited non-zero" "$BAD_EXITS"
-rows "false alarms" "$ALARMS"
+replay
+stress_row "$NAME" "cases tried" "$ROUNDS_DONE"
+stress_row "$NAME" "faults injected" 0
+stress_row "$NAME" "kills" 0
+stress_row "$NAME" "applies run" "$APPLIES"
+stress_row "$NAME" "applies that exited non-zero" "$BAD_EXITS"
+stress_row "$NAME" "false alarms" "$ALARMS"
 rm -f "$TRACE"
 tap_end

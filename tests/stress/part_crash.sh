@@ -34,20 +34,11 @@ PAUSE_MS=${CRASH_PAUSE_MS:-5}
 RANDOM=${STRESS_SEED:-$$}
 SECTION=crash
 
-stress_prefix
-T=$ST/crash
-rm -rf "$T" && mkdir -p "$T"
-POLICY=$T/policy.yaml
+part_scratch crash
 
 # Binding i's endpoint, as the stand-in names its record: IPv4, IPv6 and
-# SNI in turn.
-endpoint() {
-	case $(($1 % 5)) in
-	0 | 1) echo "0.0.0.0:$((9100 + $1))" ;;
-	2) echo "[::]:$((9100 + $1))" ;;
-	*) echo "c$1.crash.test:443" ;;
-	esac
-}
+# SNI in turn, two of five IPv4 and two SNI.
+endpoint() { endpoint_of "$1" 9100 'c{n}.crash.test' ip4 ip4 ip6 sni sni; }
 
 # Declared options, varied, so that every field has a value to keep.
 options() {
@@ -148,17 +139,14 @@ kills=0 lost=0 wrong=0 inside=0 cases=0
 : >"$T/points"
 
 # Between the paths and at the start: no records, no journal, the stand-in
-# pausing in its calls; one regedit, where reset_state takes eight
-# processes.
+# pausing in its calls.
 clean_records() {
-	local k f=$T/clean.reg
-	printf 'REGEDIT4\r\n\r\n' >"$f"
+	local k keys=
 	for k in "$SSLKEY" "$SNIKEY" "$CCSKEY" "$JOURNALKEY" "$FAULTKEY"; do
-		printf '[-%s]\r\n\r\n' "${k/HKLM/HKEY_LOCAL_MACHINE}" >>"$f"
+		keys="$keys ${k#HKLM\\}"
 	done
-	printf '[%s]\r\n"Pause"="%s"\r\n\r\n' \
-	    "${FAULTKEY/HKLM/HKEY_LOCAL_MACHINE}" "$PAUSE_MS" >>"$f"
-	wine regedit /S "$(wpath "$f")" >/dev/null 2>&1
+	# shellcheck disable=SC2086  # the keys hold no blanks
+	regtool drop $keys && regtool set Pause "$PAUSE_MS"
 }
 
 # One path: EXE is the build, LABEL its name in the output.
@@ -309,7 +297,7 @@ rm -f "$CALLS" "$STEPS"
 crash_path "$BIN/certbind.exe" update
 crash_path "$ROOT/build/test-noupdate/certbind.exe" delete-set
 clean_records
-wine reg delete "$FAULTKEY" /f >/dev/null 2>&1
+regtool drop "${FAULTKEY#HKLM\\}"
 
 echo "# where the $kills kills landed:"
 cut -f2 "$T/points" | sort | uniq -c | sort -rn | sed 's/^/#   /'

@@ -18,19 +18,13 @@
 # errors); otherwise the whole matrix, on the paths STRESS_FAULT_PATHS
 # names (default "update noupdate").  With STRESS_ROWS set, the figures
 # are appended to that file (see tests/stress/stress.sh).
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/stress_lib.sh"
 suite_prefix
+traced_part faults 8443 stress.example.test
+KEEP_CERTS=3
 
-NAME=faults
-TMP=build/tmp/stress_faults
-rm -rf "$TMP"
-mkdir -p "$TMP"
-POLICY=$TMP/policy.yaml
-TRACE=$WINEPREFIX/drive_c/httpapi-trace.log
-DNS=stress.example.test
-
-# The four record kinds: "KIND KEY" as the trace names them, the table
-# the stand-in keeps them in, and the endpoint the policy declares.
+# The four record kinds: "KIND KEY" as the trace names them, and the
+# table the stand-in keeps them in.
 KINDS="ip4 ip6 sni ccs"
 declare -A TKEY TABLE
 TKEY[ip4]="ip 0.0.0.0:8443";       TABLE[ip4]="$SSLKEY\\0.0.0.0:8443"
@@ -41,68 +35,6 @@ TKEY[ccs]="ccs 0.0.0.0:8445";      TABLE[ccs]="$CCSKEY\\0.0.0.0:8445"
 CASES=0
 FAULTS=0
 FAILED_CASES=0
-CCS_FLAG=false     # the ccs binding's option, flipped for its "rotation"
-
-write_policy() {
-	cat >"$POLICY" <<YAML
-version: 1
-bindings:
-  - name: v4
-    endpoint: 0.0.0.0:8443
-    match: { dns: $DNS }
-  - name: v6
-    endpoint: '[::1]:8443'
-    match: { dns: $DNS }
-  - name: sni
-    endpoint: $DNS:8444
-  - name: ccs
-    endpoint: ccs:8445
-    options: { client_cert_negotiation: $CCS_FLAG }
-YAML
-}
-
-mark() { printf '# %s\n' "$*" >>"$TRACE"; }
-# Faults set and cleared at a tenth of reg.exe's cost (tests/stress/faultset.c).
-faultset() { wine "$BIN/faultset.exe" "$@"; }
-
-# A certificate better than every one before it: it expires later.  The
-# store keeps the last three, so that a refused one leaves others to try
-# and the thousandth case reads no more than the first.
-SEQ=0
-BEST=
-KEPT=
-new_cert() {
-	SEQ=$((SEQ + 1))
-	BEST=$(certmk add --cn "$DNS" --dns "$DNS" --not-after $((30 + SEQ)))
-	mark rank "$BEST" "$SEQ"
-	KEPT="$KEPT $BEST"
-	set -- $KEPT
-	if [ $# -gt 3 ]; then
-		certmk del "$1" >/dev/null
-		shift
-		KEPT="$*"
-	fi
-}
-
-# What every record must hold once it converged.
-expect_all() {
-	local k
-	for k in ip4 ip6 sni; do mark expect ${TKEY[$k]} "$BEST"; done
-	mark expect ${TKEY[ccs]} -
-}
-
-cb() {   # cb PATH COMMAND...: certbind with (update) or without Update
-	local path=$1
-	shift
-	if [ "$path" = update ]; then certbind "$@"; else certbind_old "$@"; fi
-}
-
-# The exe of PATH, for a `run` in the background: its process ID must be
-# the one a kill stops, not that of a subshell around it.
-cb_exe() {
-	if [ "$1" = update ]; then echo "$BIN/certbind.exe"
-	else echo "$ROOT/build/test-noupdate/certbind.exe"; fi
-}
 
 # The faults of the last run that were injected: calls of CALL on the
 # record that returned ERR since the line "# case $1".
@@ -131,9 +63,7 @@ run_case() {   # run_case PATH PHASE CALL KIND COUNT ERR
 	CASES=$((CASES + 1))
 	mark case "$name"
 	if [ "$phase" = rotation ]; then
-		new_cert
-		if [ "$CCS_FLAG" = false ]; then CCS_FLAG=true; else CCS_FLAG=false; fi
-		write_policy
+		rotate
 	else
 		faultset drop "${TABLE[$kind]#HKLM\\}"
 		mark forget $key
@@ -190,9 +120,8 @@ calls_for() {   # calls_for PATH PHASE
 # Every record bound to the first certificate, as the matrix starts.
 start_matrix() {
 	reset_state
-	: >"$TRACE"
+	start_trace
 	write_policy
-	for k in $KINDS; do mark declare ${TKEY[$k]}; done
 	mark case setup
 	new_cert
 	certbind apply --config "$POLICY" >"$TMP/setup.out" 2>&1 ||
@@ -259,18 +188,11 @@ test_httpsys_matrix() {
 	done
 }
 
-# A rotation (a better certificate, the ccs option flipped) that a fault
-# outside HTTP.sys must stop before anything is deleted: the records stay
-# as they are, and the next apply, the fault cleared, converges.
-rotate() {
-	new_cert
-	if [ "$CCS_FLAG" = false ]; then CCS_FLAG=true; else CCS_FLAG=false; fi
-	write_policy
-}
-
 # other_case NAME PATH: run apply on PATH under a fault set up by the
-# caller; it must exit 1 saying WHY (a pattern), after which the caller
-# clears the fault and converge_case checks the next apply.
+# caller after a rotation, a fault outside HTTP.sys that must stop it
+# before anything is deleted: it must exit 1 saying WHY (a pattern), the
+# records stay as they are, and after the caller clears the fault
+# converge_case checks that the next apply converges.
 other_case() {   # other_case NAME PATH WHY
 	local out rc n
 	CASES=$((CASES + 1))
@@ -401,7 +323,7 @@ metrics_case() {   # metrics_case NAME RUN_PID SHELL-TO-BREAK-IT
 	fi
 	# The certificate rotation is the store change run reacts to; the
 	# ccs option needs the policy reloaded, which this file does not.
-	if wait_for 20 sh -c "[ \"\$(wine reg query '$SSLKEY\\0.0.0.0:8443' /v SslCertHash 2>/dev/null | tr -d '\r' | awk '\$1 == \"SslCertHash\" { print \$3 }')\" = $BEST ]"; then
+	if wait_for 20 best_bound; then
 		ok "$name: run rotates all the same"
 	else
 		fail_case "$name: run rotates all the same" "$(tail -3 "$TMP/run.err")"
@@ -424,7 +346,7 @@ test_run_retry() {
 		new_cert
 		wine "$(cb_exe $path)" run --config "$POLICY" >"$TMP/retry.out" 2>&1 &
 		run_pid=$!
-		if wait_for 30 sh -c "[ \"\$(wine reg query '$SSLKEY\\0.0.0.0:8443' /v SslCertHash 2>/dev/null | tr -d '\r' | awk '\$1 == \"SslCertHash\" { print \$3 }')\" = $BEST ]"; then
+		if wait_for 30 best_bound; then
 			ok "$name: it converges"
 		else
 			fail_case "$name: it converges" "$(tail -3 "$TMP/retry.out")"
@@ -452,37 +374,17 @@ test_run_retry() {
 	done
 }
 
-# The replay of the whole trace: every call, not only each case's end.
-check_trace() {
-	local out rc
-	out=$(python3 tests/stress/invariant.py "$TRACE" ${STRESS_ROWS:+--rows \
-	    "$STRESS_ROWS" "$NAME"}); rc=$?
-	cp "$TRACE" "$TMP/trace.log"
-	if [ "$rc" -eq 0 ]; then
-		ok "replay: no record lost, none on a worse certificate ($(printf '%s' "$out" | tail -1))"
-	else
-		not_ok "replay: no record lost, none on a worse certificate" \
-		    "$(printf '%s\n' "$out" | head -20)" "trace: $TMP/trace.log"
-	fi
-}
-
-rows() {   # rows MEASURE VALUE
-	[ -n "${STRESS_ROWS:-}" ] && printf '%s\t%s\t%s\n' "$NAME" "$1" "$2" \
-	    >>"$STRESS_ROWS"
-	return 0
-}
-
 test_checker
 test_httpsys_matrix
 test_journal_faults
 test_store_faults
 test_metrics_faults
 [ -z "${STRESS_QUICK:-}" ] && test_run_retry
-check_trace
+replay
 expect_eq "matrix: every case converged ($CASES cases, $FAULTS faults injected)" \
     "$FAILED_CASES" 0
-rows "cases tried" "$CASES"
-rows "faults injected" "$FAULTS"
-rows "kills" 0
+stress_row "$NAME" "cases tried" "$CASES"
+stress_row "$NAME" "faults injected" "$FAULTS"
+stress_row "$NAME" "kills" 0
 rm -f "$TRACE"
 tap_end

@@ -1,6 +1,7 @@
-# stress_lib.sh - shared by the crash and churn parts of `make stress`
-# (tests/stress/part_crash.sh, part_churn.sh), on top of the integration
-# suites' lib.sh.
+# stress_lib.sh - shared by the parts of `make stress` that drive
+# HTTP.sys (tests/stress/part_*.sh), on top of the integration suites'
+# lib.sh: the crash and churn parts' scratch, call log and bindings, and
+# the traced parts' (faults, concurrency) records, policy and replay.
 #
 # A part prints TAP like the integration suites and, when $STRESS_ROWS is
 # set, appends its figures there as "SECTION<TAB>MEASURE<TAB>VALUE" lines
@@ -9,16 +10,12 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../integration/lib.sh"
 
 ST=$ROOT/build/tmp/stress       # scratch
-# A path as Windows names it (Wine's Z: drive).
-wpath() { printf 'Z:%s' "$(printf '%s' "$1" | tr / '\\')"; }
 
 # stress_row SECTION MEASURE VALUE
 stress_row() {
 	[ -n "${STRESS_ROWS:-}" ] || return 0
 	printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$STRESS_ROWS"
 }
-
-now_us() { echo $(( $(date +%s%N) / 1000 )); }
 
 # The call log's and the step log's times are microseconds since 1601.
 EPOCH_1601_US=11644473600000000
@@ -55,17 +52,6 @@ unbound_breaches() {
 	    $2 == "Set" && $5 == 0 { have[$4] = 1; if ($4 == pending) pending = "" }
 	    END { for (i = 1; i <= n; i++) if (!have[e[i]])
 	        printf "%s has no record at the end\n", e[i] }'
-}
-
-# wait_slow SECONDS COMMAND...: wait_for, polling every half second.
-wait_slow() {
-	local i n=$(($1 * 2))
-	shift
-	for i in $(seq 1 "$n"); do
-		if "$@"; then return 0; fi
-		sleep 0.5
-	done
-	return 1
 }
 
 # win_pid LAUNCHER: the Linux pid of the certbind.exe Windows process that
@@ -121,4 +107,150 @@ records_dump() {
 journal_values() {
 	wine reg query "$JOURNALKEY" 2>/dev/null | tr -d '\r' |
 	    awk 'NF >= 2 && $2 ~ /^REG_/ { print $1 }'
+}
+
+# --- many bindings (part_crash.sh, part_churn.sh) ---------------------------
+
+# part_scratch NAME: the prefix, and the part's scratch $T (emptied) with
+# its policy file $POLICY.
+part_scratch() {
+	stress_prefix
+	T=$ST/$1
+	rm -rf "$T" && mkdir -p "$T"
+	POLICY=$T/policy.yaml
+}
+
+# endpoint_of I BASE HOST KIND...: binding I's endpoint as the stand-in
+# names its record, the KINDs in turn (I modulo their count): ip4 is
+# 0.0.0.0:BASE+I, ip6 [::]:BASE+I, sni HOST:443 with {n} in HOST as I.
+endpoint_of() {
+	local i=$1 base=$2 host=$3
+	shift 3
+	shift $((i % $#))
+	case $1 in
+	ip4) echo "0.0.0.0:$((base + i))" ;;
+	ip6) echo "[::]:$((base + i))" ;;
+	sni) echo "${host//\{n\}/$i}:443" ;;
+	esac
+}
+
+# --- the traced parts (part_faults.sh, part_concurrency.sh) -----------------
+#
+# The stand-in appends every call it receives to C:\httpapi-trace.log, and
+# the part its own "# ..." lines (declare, rank, case, expect: see
+# tests/stress/invariant.py), which replays the whole trace at the end.
+# Four records: IPv4 and IPv6 on $PORT, SNI $DNS on $PORT+1, and a ccs
+# record on $PORT+2 whose option $CCS_FLAG flips at each rotation.
+
+# traced_part NAME PORT DNS: the part's scratch $TMP (emptied), $POLICY,
+# $TRACE, and its records ("KIND KEY" a word, ":" for the blank).
+traced_part() {
+	NAME=$1 PORT=$2 DNS=$3
+	TMP=build/tmp/stress_$NAME
+	rm -rf "$TMP"
+	mkdir -p "$TMP"
+	POLICY=$TMP/policy.yaml
+	TRACE=$WINEPREFIX/drive_c/httpapi-trace.log
+	KEYS="ip:0.0.0.0:$PORT ip:[::1]:$PORT sni:$DNS:$((PORT + 1))"
+	CCS_KEY=0.0.0.0:$((PORT + 2))
+	CCS_FLAG=false
+	SEQ=0 BEST= KEPT=
+}
+
+mark() { printf '# %s\n' "$*" >>"$TRACE"; }
+faultset() { regtool "$@"; }
+
+# An empty trace, the four records declared in it.
+start_trace() {
+	local k
+	: >"$TRACE"
+	for k in $KEYS; do mark declare "${k%%:*}" "${k#*:}"; done
+	mark declare ccs "$CCS_KEY"
+}
+
+# The policy of the four records, after $POLICY_HEAD (lines, if any);
+# written beside and moved in, so that a running `certbind run` never
+# reads half of it.
+write_policy() {
+	{
+		echo "version: 1"
+		[ -z "${POLICY_HEAD:-}" ] || printf '%s\n' "$POLICY_HEAD"
+		cat <<YAML
+bindings:
+  - name: v4
+    endpoint: 0.0.0.0:$PORT
+    match: { dns: $DNS }
+  - name: v6
+    endpoint: '[::1]:$PORT'
+    match: { dns: $DNS }
+  - name: sni
+    endpoint: $DNS:$((PORT + 1))
+  - name: ccs
+    endpoint: ccs:$((PORT + 2))
+    options: { client_cert_negotiation: $CCS_FLAG }
+YAML
+	} >"$POLICY.tmp"
+	mv "$POLICY.tmp" "$POLICY"
+}
+
+# A certificate better than every one before it: it expires later.  With
+# KEEP_CERTS set, the store keeps only that many of them, so that a
+# refused one leaves others to try and the thousandth case reads no more
+# than the first.
+new_cert() {
+	SEQ=$((SEQ + 1))
+	BEST=$(certmk add --cn "$DNS" --dns "$DNS" --not-after $((30 + SEQ)))
+	mark rank "$BEST" "$SEQ"
+	[ -n "${KEEP_CERTS:-}" ] || return 0
+	KEPT="$KEPT $BEST"
+	set -- $KEPT
+	if [ $# -gt "$KEEP_CERTS" ]; then
+		certmk del "$1" >/dev/null
+		shift
+		KEPT="$*"
+	fi
+}
+
+# A rotation: a better certificate, and the ccs option flipped.
+rotate() {
+	new_cert
+	if [ "$CCS_FLAG" = false ]; then CCS_FLAG=true; else CCS_FLAG=false; fi
+	write_policy
+}
+
+# What every record must hold once it converged.
+expect_all() {
+	local k
+	for k in $KEYS; do mark expect "${k%%:*}" "${k#*:}" "$BEST"; done
+	mark expect ccs "$CCS_KEY" -
+}
+
+# The IPv4 record holds the best certificate.
+best_bound() { [ "$(bound_hash "0.0.0.0:$PORT")" = "$BEST" ]; }
+
+cb() {   # cb PATH COMMAND...: certbind with (update) or without Update
+	local path=$1
+	shift
+	if [ "$path" = update ]; then certbind "$@"; else certbind_old "$@"; fi
+}
+
+# The exe of PATH, for a `run` in the background: its process ID must be
+# the one a kill stops, not that of a subshell around it.
+cb_exe() {
+	if [ "$1" = update ]; then echo "$BIN/certbind.exe"
+	else echo "$ROOT/build/test-noupdate/certbind.exe"; fi
+}
+
+# The replay of the whole trace: every call, not only each case's end.
+replay() {
+	local out rc
+	out=$(python3 tests/stress/invariant.py "$TRACE" ${STRESS_ROWS:+--rows \
+	    "$STRESS_ROWS" "$NAME"}); rc=$?
+	cp "$TRACE" "$TMP/trace.log"
+	if [ "$rc" -eq 0 ]; then
+		ok "replay: no record lost, none on a worse certificate ($(printf '%s' "$out" | tail -1))"
+	else
+		not_ok "replay: no record lost, none on a worse certificate" \
+		    "$(printf '%s\n' "$out" | head -20)" "trace: $TMP/trace.log"
+	fi
 }
