@@ -336,7 +336,20 @@ key_signs_for(PCCERT_CONTEXT ctx, const struct key_handle *k, struct fault *f)
 	if (kind == KIND_OTHER)
 		return failed_text(f, "the certificate's public key is neither "
 		    "RSA nor ECDSA, the kinds HTTP.sys serves");
-	/*
+	/* CryptoAPI providers hold RSA or DSS keys, never ECDSA ones. */
+	if (k->ncrypt == 0 && kind != KIND_RSA)
+		return mismatch(f);
+	if (k->ncrypt != 0)
+		ok = sign_ncrypt(k->ncrypt, kind, &s, f) &&
+		    verify_cng(ctx, kind, &s, f);
+	else
+		ok = sign_capi(k->capi, k->spec, &s, f) &&
+		    verify_capi(ctx, &s, f);
+	free(s.p);
+	return ok;
+}
+
+/*
  * why: "NCryptSignHash: Keyset does not exist (0x80090016)", or the
  * fault's own sentence when no call's error says it.
  */
@@ -352,19 +365,6 @@ fault_text(const struct fault *f, char *why, size_t len)
 	win_message(f->error, text, sizeof(text));
 	snprintf(why, len, "%s: %s%s(0x%08lX)", f->call, text,
 	    text[0] != '\0' ? " " : "", (unsigned long)f->error);
-}
-
-/* CryptoAPI providers hold RSA or DSS keys, never ECDSA ones. */
-	if (k->ncrypt == 0 && kind != KIND_RSA)
-		return mismatch(f);
-	if (k->ncrypt != 0)
-		ok = sign_ncrypt(k->ncrypt, kind, &s, f) &&
-		    verify_cng(ctx, kind, &s, f);
-	else
-		ok = sign_capi(k->capi, k->spec, &s, f) &&
-		    verify_capi(ctx, &s, f);
-	free(s.p);
-	return ok;
 }
 
 bool

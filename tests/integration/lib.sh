@@ -15,6 +15,7 @@ FAULTKEY='HKLM\Software\CertBindStandIn\Faults'
 JOURNALKEY='HKLM\SOFTWARE\CertBind\Journal'
 HISTORYKEY='HKLM\SOFTWARE\CertBind\History'
 PINNEDKEY='HKLM\SOFTWARE\CertBind\Pinned'
+PENDINGKEY='HKLM\SOFTWARE\CertBind\PendingRestarts'
 
 export WINEARCH=win64
 # The stand-in httpapi.dll beside the exe; skip Mono and Gecko installs.
@@ -71,13 +72,14 @@ regtool() { wine "$BIN/faultset.exe" "$@" | tr -d '\r'; return "${PIPESTATUS[0]}
 
 # Empty LocalMachine\My and \WebHosting; remove every HTTP.sys SSL record,
 # the stand-in's faults and call log, and certbind's rotation journal,
-# history and rollback pins (one process for all the keys).
+# history, rollback pins and pending restarts (one process for all the
+# keys).
 reset_state() {
 	local k keys=
 	certmk clear >/dev/null
 	certmk --store WebHosting clear >/dev/null
 	for k in "$SSLKEY" "$SNIKEY" "$CCSKEY" "$FAULTKEY" "$JOURNALKEY" \
-	    "$HISTORYKEY" "$PINNEDKEY"; do
+	    "$HISTORYKEY" "$PINNEDKEY" "$PENDINGKEY"; do
 		keys="$keys ${k#HKLM\\}"
 	done
 	# shellcheck disable=SC2086  # the keys hold no blanks

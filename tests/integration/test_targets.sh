@@ -120,6 +120,10 @@ test_sqlserver() {
 	clean
 	wine reg add "$NAMES" /v SALES /d MSSQL16.SALES /f >/dev/null
 	wine reg add "$NETLIB" /f >/dev/null
+	# The instance's service, which a change restarts (test_restart.sh
+	# checks the restart itself).
+	wine "$BIN/fakesvc.exe" install 'MSSQL$SALES' >/dev/null
+	wine sc start 'MSSQL$SALES' >/dev/null
 	a=$(certmk add --cn db.example.test --dns db.example.test --not-after 30)
 	out=$(certbind check --config "$TMP/sql.yaml" 2>&1); rc=$?
 	expect_eq "sql: check passes with the instance installed" "$rc" 0
@@ -141,6 +145,7 @@ test_sqlserver() {
 	out=$(certbind plan --json --config "$TMP/sql.yaml" 2>&1)
 	expect_match "sql: plan --json names target and instance" "$out" \
 	    '"instance": "SALES",'
+	wine "$BIN/fakesvc.exe" uninstall 'MSSQL$SALES' >/dev/null 2>&1
 }
 
 # Bad input: a clear error, and nothing changed.
