@@ -125,15 +125,23 @@ msi: $(MSI)
 
 # --- tests ----------------------------------------------------------------
 
-$(B)/native/test_%: tests/unit/test_%.c tests/unit/unit.h $(CORE_SRC) \
-    $(CORE_HDR)
+# core/ is compiled once, with the sanitizers, and linked into every unit
+# test: compiling the sources into each test built core thirty times over,
+# most of make check's build time.
+NAT_CORE := $(patsubst %.c,$(B)/native/obj/%.o,$(CORE_SRC))
+
+$(B)/native/obj/%.o: %.c $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(NATFLAGS) -Icore -c $< -o $@
+
+$(B)/native/test_%: tests/unit/test_%.c tests/unit/unit.h $(NAT_CORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(NATFLAGS) -Wno-missing-field-initializers -Icore -o $@ $< \
-	    $(CORE_SRC) -lyaml -lcmocka
+	    $(NAT_CORE) -lyaml -lcmocka
 
-$(B)/native/policycheck: tests/tools/policycheck.c $(CORE_SRC) $(CORE_HDR)
+$(B)/native/policycheck: tests/tools/policycheck.c $(NAT_CORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(NATFLAGS) -Icore -o $@ $< $(CORE_SRC) -lyaml
+	$(CC) $(NATFLAGS) -Icore -o $@ $< $(NAT_CORE) -lyaml
 
 unit: $(UNIT_BIN) $(B)/native/policycheck
 
@@ -222,8 +230,11 @@ $(B)/test/storechurn.exe: tests/stress/storechurn.c
 
 testbin: $(TESTBIN) $(STRESSBIN)
 
+# The build runs a job per core; the suites then share the cores in lanes.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 check: bootstrap
-	@$(MAKE) --no-print-directory all unit testbin msi
+	@$(MAKE) --no-print-directory -j$(JOBS) all unit testbin msi
 	@bash tests/run.sh
 
 demo: bootstrap
@@ -302,15 +313,20 @@ $(B)/stress/oom: tests/stress/oom.c $(CORE_SRC) $(CORE_HDR) $(YAML_OBJ)
 # valgrind cannot share a process.
 VGFLAGS := $(WARN) -g -O1
 
-$(B)/valgrind/test_%: tests/unit/test_%.c tests/unit/unit.h $(CORE_SRC) \
-    $(CORE_HDR)
+VG_CORE := $(patsubst %.c,$(B)/valgrind/obj/%.o,$(CORE_SRC))
+
+$(B)/valgrind/obj/%.o: %.c $(CORE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(VGFLAGS) -Icore -c $< -o $@
+
+$(B)/valgrind/test_%: tests/unit/test_%.c tests/unit/unit.h $(VG_CORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(VGFLAGS) -Wno-missing-field-initializers -Icore -o $@ $< \
-	    $(CORE_SRC) -lyaml -lcmocka
+	    $(VG_CORE) -lyaml -lcmocka
 
-$(B)/valgrind/bench_plan: tests/bench/bench_plan.c $(CORE_SRC) $(CORE_HDR)
+$(B)/valgrind/bench_plan: tests/bench/bench_plan.c $(VG_CORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(VGFLAGS) -Icore -o $@ $< $(CORE_SRC) -lyaml
+	$(CC) $(VGFLAGS) -Icore -o $@ $< $(VG_CORE) -lyaml
 
 $(B)/bench/bench_plan: tests/bench/bench_plan.c $(CORE_SRC) $(CORE_HDR)
 	@mkdir -p $(dir $@)
