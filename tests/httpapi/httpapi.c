@@ -42,11 +42,15 @@
  *     call, as a power cut or a kill would; "delay MS" makes the next call
  *     do its work, log it, and then sleep MS milliseconds before it
  *     returns, so that a test can act between a call and the caller's
- *     next one.  "Query" covers both kinds of query; "QueryNext" only the
- *     enumeration (HttpServiceConfigQueryNext).  A value named
- *     "CALL@KEY" ("Set@[::1]:8443", "QueryNext@www.example.test:443")
- *     applies to that record alone, KEY as in the call log, and is taken
- *     before the value for every record.  A fault fails the call before
+ *     next one.  "hold MS" is the same, but ends as soon as the file
+ *     C:\httpapi-release exists: a test that must act while the call is
+ *     held, however slow the machine, holds it long and releases it
+ *     when done, instead of racing a fixed delay.  "Query" covers both
+ *     kinds of query; "QueryNext" only the enumeration
+ *     (HttpServiceConfigQueryNext).  A value named "CALL@KEY"
+ *     ("Set@[::1]:8443", "QueryNext@www.example.test:443") applies to
+ *     that record alone, KEY as in the call log, and is taken before the
+ *     value for every record.  A fault fails the call before
  *     it changes anything, as a call Windows refuses does.
  *   - A REG_SZ value "Unusable" there, a list of thumbprints, makes Set
  *     and Update fail with ERROR_NO_SUCH_LOGON_SESSION for those
@@ -87,6 +91,8 @@
 #define CALL_LOG "C:\\httpapi-calls.log"
 #define STEP_LOG "C:\\httpapi-steps.log"
 #define TRACE_LOG "C:\\httpapi-trace.log"
+#define RELEASE_FILE "C:\\httpapi-release"
+#define HOLD_STEP_MS 20
 #define KEY_MAX 300
 
 #ifndef NO_UPDATE
@@ -129,6 +135,7 @@ kind_of(HTTP_SERVICE_CONFIG_ID id)
 /* --- the call log and fault injection ---------------------------------- */
 
 static DWORD delay_ms;          /* a "delay" fault taken by this call */
+static bool delay_releasable;   /* it was "hold": RELEASE_FILE ends it */
 
 static bool fault_text(const wchar_t *, wchar_t *, DWORD);
 
@@ -169,7 +176,23 @@ pause_point(const char *step, const char *call, int kind, const wchar_t *key)
 	Sleep(ms);
 }
 
-/* Log the call, then sleep if a "delay" fault was taken. */
+/* Sleep MS milliseconds; with RELEASABLE, less once RELEASE_FILE exists. */
+static void
+hold(DWORD ms, bool releasable)
+{
+	DWORD step;
+
+	while (ms > 0) {
+		if (releasable && GetFileAttributesA(RELEASE_FILE) !=
+		    INVALID_FILE_ATTRIBUTES)
+			return;
+		step = ms < HOLD_STEP_MS || !releasable ? ms : HOLD_STEP_MS;
+		Sleep(step);
+		ms -= step;
+	}
+}
+
+/* Log the call, then sleep if a "delay" or "hold" fault was taken. */
 static void
 log_call(const char *call, int kind, const wchar_t *key, ULONG rc)
 {
@@ -187,8 +210,9 @@ log_call(const char *call, int kind, const wchar_t *key, ULONG rc)
 	    (unsigned long)rc);
 	fclose(f);
 	if (delay_ms != 0) {
-		Sleep(delay_ms);
+		hold(delay_ms, delay_releasable);
 		delay_ms = 0;
+		delay_releasable = false;
 	}
 	pause_point("leave", call, kind, key);
 }
@@ -242,9 +266,11 @@ take_fault(HKEY key, const wchar_t *name)
 		RegCloseKey(key);
 		TerminateProcess(GetCurrentProcess(), 99);
 	}
-	if (swscanf(text, L"delay %lu", &n) == 1) {
+	if (swscanf(text, L"delay %lu", &n) == 1 ||
+	    swscanf(text, L"hold %lu", &n) == 1) {
 		RegDeleteValueW(key, name);
 		delay_ms = (DWORD)n;
+		delay_releasable = text[0] == L'h';
 		return 0;
 	}
 	if (swscanf(text, L"%lu %lu after %lu", &n, &err, &skip) < 2 ||

@@ -70,22 +70,25 @@ certmk() { wine "$BIN/certmk.exe" "$@" | tr -d '\r'; return "${PIPESTATUS[0]}"; 
 # registry thousands of times.  KEY is under HKLM, without "HKLM\".
 regtool() { wine "$BIN/faultset.exe" "$@" | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 
-# Empty LocalMachine\My and \WebHosting; remove every HTTP.sys SSL record,
-# the stand-in's faults and call log, and certbind's rotation journal,
-# history, rollback pins and pending restarts (one process for all the
-# keys).
+# Empty LocalMachine\My and \WebHosting (one process for both); remove
+# every HTTP.sys SSL record, the stand-in's faults, call log and release
+# file (see release), and certbind's rotation journal, history, rollback
+# pins and pending restarts (one process for all the keys).
 reset_state() {
 	local k keys=
-	certmk clear >/dev/null
-	certmk --store WebHosting clear >/dev/null
+	certmk clear MY WebHosting >/dev/null
 	for k in "$SSLKEY" "$SNIKEY" "$CCSKEY" "$FAULTKEY" "$JOURNALKEY" \
 	    "$HISTORYKEY" "$PINNEDKEY" "$PENDINGKEY"; do
 		keys="$keys ${k#HKLM\\}"
 	done
 	# shellcheck disable=SC2086  # the keys hold no blanks
 	regtool drop $keys >/dev/null
-	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log" \
+	    "$WINEPREFIX/drive_c/httpapi-release"
 }
+
+# release: end the call the stand-in holds for a "hold MS" fault.
+release() { : >"$WINEPREFIX/drive_c/httpapi-release"; }
 
 # svc_events [FROM_LINE]: the events the CertBind service reported, from
 # line FROM_LINE (default 1) of the boot log, as "warn:eventlog:..." lines.
@@ -118,6 +121,11 @@ reg_value() {
 }
 
 bound_hash() { reg_value "$1" SslCertHash "${2:-$SSLKEY}"; }
+
+# reg_put KEY NAME TYPE DATA [NAME TYPE DATA]...: set values of KEY
+# (HKLM\...), created if needed, as `reg add /t TYPE /d DATA` does, all
+# in one process: a reg.exe per value cost a Wine start-up each.
+reg_put() { regtool put "${1#HKLM\\}" "${@:2}" >/dev/null; }
 
 # fault CALL SPEC: make the stand-in fail the next CALLs ("N ERROR"/crash).
 fault() { regtool set "$1" "$2"; }

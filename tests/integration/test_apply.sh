@@ -108,14 +108,11 @@ test_read_modify_write() {
 	local a b out rc k="$SSLKEY\\$EP"
 	reset_state
 	a=$(add_api --not-after 30)
-	wine reg add "$k" /v SslCertHash /t REG_BINARY /d "$a" /f >/dev/null
-	wine reg add "$k" /v AppId /t REG_BINARY \
-	    /d 00112233445566778899AABBCCDDEEFF /f >/dev/null
-	wine reg add "$k" /v SslCertStoreName /t REG_SZ /d MY /f >/dev/null
-	wine reg add "$k" /v DefaultFlags /t REG_DWORD /d 2 /f >/dev/null
-	wine reg add "$k" /v DefaultSslRevocationFreshnessTime /t REG_DWORD \
-	    /d 600 /f >/dev/null
-	wine reg add "$k" /v DefaultSslCtlStoreName /t REG_SZ /d CA /f >/dev/null
+	reg_put "$k" SslCertHash REG_BINARY "$a" \
+	    AppId REG_BINARY 00112233445566778899AABBCCDDEEFF \
+	    SslCertStoreName REG_SZ MY DefaultFlags REG_DWORD 2 \
+	    DefaultSslRevocationFreshnessTime REG_DWORD 600 \
+	    DefaultSslCtlStoreName REG_SZ CA
 	b=$(add_api --not-after 60)
 	out=$(WINEDEBUG=-all,+eventlog certbind apply --config $POLICY 2>&1); rc=$?
 	expect_eq "conflict: apply exits 3" "$rc" 3

@@ -4,10 +4,11 @@
 # (service/lock.c), and a record another program changes between
 # certbind's read and its write is planned again, not overwritten.
 #
-# The stand-in's "delay MS" fault holds a call open after its work is
-# done and logged, so that a test can act at an exact point: start a
-# second certbind between a Delete and its Set, or change a record
-# between the read and the write.
+# The stand-in's "hold MS" fault holds a call open after its work is
+# done and logged, until the test releases it, so that a test can act at
+# an exact point: start a second certbind between a Delete and its Set,
+# or change a record between the read and the write.  (A fixed delay
+# could end before a loaded machine had acted.)
 . "$(dirname "$0")/lib.sh"
 suite_prefix
 
@@ -31,7 +32,21 @@ bound_and_renewed() {
 	OLD=$(add_api --not-after 30)
 	certbind_old apply --config "$IP" >/dev/null 2>&1
 	NEW=$(add_api --not-after 60)
-	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log" \
+	    "$WINEPREFIX/drive_c/httpapi-release"
+}
+
+# waiting FILE: the certbind writing to FILE waits for the lock.
+waiting() { tr -d '\r' <"$1" | grep -q 'waiting up to'; }
+
+# second_apply: while the first apply is held, start a second one (output
+# in $TMP/second.out, pid in $P2), and release the first once the second
+# waits for the lock.
+second_apply() {
+	certbind_old apply --config "$IP" >"$TMP/second.out" 2>&1 &
+	P2=$!
+	wait_for 20 waiting "$TMP/second.out"
+	release
 }
 
 # Two applies at once on Windows without Update: the second one starts
@@ -41,12 +56,13 @@ bound_and_renewed() {
 test_two_applies() {
 	local p1 rc1 rc2 both
 	bound_and_renewed
-	fault Delete "delay 3000"
+	fault Delete "hold 60000"
 	certbind_old apply --config "$IP" >"$TMP/first.out" 2>&1 &
 	p1=$!
 	if wait_for 10 called Delete; then ok "two applies: the first is inside its rotation"
 	else not_ok "two applies: the first is inside its rotation"; fi
-	certbind_old apply --config "$IP" >"$TMP/second.out" 2>&1; rc2=$?
+	second_apply
+	wait "$P2"; rc2=$?
 	wait "$p1"; rc1=$?
 	both=$(cat "$TMP/first.out" "$TMP/second.out" | tr -d '\r')
 	expect_eq "two applies: the first exits 0" "$rc1" 0
@@ -69,7 +85,7 @@ test_two_applies() {
 test_lock_timeout() {
 	local p1 rc1 out rc
 	bound_and_renewed
-	fault Query "delay 4000"
+	fault Query "hold 60000"
 	certbind apply --config "$IP" >"$TMP/holder.out" 2>&1 &
 	p1=$!
 	wait_for 10 called Query
@@ -80,6 +96,7 @@ test_lock_timeout() {
 	out=$(certbind plan --config "$IP" 2>&1); rc=$?
 	expect_eq "timeout: plan does not wait for the lock (exit 2, changes pending)" \
 	    "$rc" 2
+	release
 	wait "$p1"; rc1=$?
 	expect_eq "timeout: the holder finishes and exits 0" "$rc1" 0
 	expect_eq "timeout: the holder's rotation is in place" \
@@ -97,16 +114,18 @@ test_lock_timeout() {
 # A certbind that dies holding the lock: the one waiting for it gets the
 # lock abandoned, says so, and repairs what the dead one left.
 test_abandoned() {
-	local p1 out rc
+	local p1 rc1 out rc
 	bound_and_renewed
-	fault Delete "delay 3000"
+	fault Delete "hold 60000"
 	fault Set crash
 	certbind_old apply --config "$IP" >/dev/null 2>&1 &
 	p1=$!
 	wait_for 10 called Delete
-	out=$(certbind_old apply --config "$IP" 2>&1); rc=$?
-	wait "$p1"
-	expect_eq "abandoned: the first certbind died inside Set" "$?" 99
+	second_apply
+	wait "$p1"; rc1=$?
+	wait "$P2"; rc=$?
+	out=$(tr -d '\r' <"$TMP/second.out")
+	expect_eq "abandoned: the first certbind died inside Set" "$rc1" 99
 	expect_eq "abandoned: the second exits 0" "$rc" 0
 	expect_match "abandoned: it says the holder ended without finishing" \
 	    "$out" "the certbind that was changing HTTP.sys \\(pid [0-9]+, certbind apply, since [0-9T:-]+Z\\) ended without finishing"
@@ -121,11 +140,12 @@ test_abandoned() {
 test_changed_under_us() {
 	local p1 rc1 out
 	bound_and_renewed
-	fault Query "delay 3000"
+	fault Query "hold 60000"
 	certbind apply --config "$IP" >"$TMP/changed.out" 2>&1 &
 	p1=$!
 	wait_for 10 called Query
 	wine reg add "$SSLKEY\\$EP" /v DefaultFlags /t REG_DWORD /d 2 /f >/dev/null
+	release
 	wait "$p1"; rc1=$?
 	out=$(tr -d '\r' <"$TMP/changed.out")
 	expect_eq "changed: apply exits 0" "$rc1" 0
@@ -137,12 +157,13 @@ test_changed_under_us() {
 
 	# Another program takes the endpoint over: a conflict, nothing written.
 	bound_and_renewed
-	fault Query "delay 3000"
+	fault Query "hold 60000"
 	certbind apply --config "$IP" >"$TMP/changed.out" 2>&1 &
 	p1=$!
 	wait_for 10 called Query
 	wine reg add "$SSLKEY\\$EP" /v AppId /t REG_BINARY \
 	    /d 00112233445566778899AABBCCDDEEFF /f >/dev/null
+	release
 	wait "$p1"; rc1=$?
 	expect_eq "taken over: apply exits 3 (conflict)" "$rc1" 3
 	expect_eq "taken over: the other program's record is untouched" \

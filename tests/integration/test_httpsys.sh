@@ -104,18 +104,12 @@ test_sni_read_modify_write() {
 	local w w2 k="$SNIKEY\\www.example.test:443"
 	reset_state
 	w=$(add_cert www.example.test --not-after 30)
-	wine reg add "$k" /v SslCertHash /t REG_BINARY /d "$w" /f >/dev/null
-	wine reg add "$k" /v AppId /t REG_BINARY /d "$APPID" /f >/dev/null
-	wine reg add "$k" /v SslCertStoreName /t REG_SZ /d MY /f >/dev/null
-	wine reg add "$k" /v DefaultSslCertCheckMode /t REG_DWORD /d 2 /f >/dev/null
-	wine reg add "$k" /v DefaultSslRevocationFreshnessTime /t REG_DWORD \
-	    /d 600 /f >/dev/null
-	wine reg add "$k" /v DefaultSslRevocationUrlRetrievalTimeout \
-	    /t REG_DWORD /d 5000 /f >/dev/null
-	wine reg add "$k" /v DefaultSslCtlIdentifier /t REG_SZ /d Partners \
-	    /f >/dev/null
-	wine reg add "$k" /v DefaultSslCtlStoreName /t REG_SZ /d CA /f >/dev/null
-	wine reg add "$k" /v DefaultFlags /t REG_DWORD /d 0x412 /f >/dev/null
+	reg_put "$k" SslCertHash REG_BINARY "$w" AppId REG_BINARY "$APPID" \
+	    SslCertStoreName REG_SZ MY DefaultSslCertCheckMode REG_DWORD 2 \
+	    DefaultSslRevocationFreshnessTime REG_DWORD 600 \
+	    DefaultSslRevocationUrlRetrievalTimeout REG_DWORD 5000 \
+	    DefaultSslCtlIdentifier REG_SZ Partners \
+	    DefaultSslCtlStoreName REG_SZ CA DefaultFlags REG_DWORD 0x412
 	w2=$(add_cert www.example.test --not-after 60)
 	certbind apply --config "$ALL" >/dev/null 2>&1
 	expect_eq "SNI rotation: the hash moved" \
@@ -230,9 +224,8 @@ test_ownership() {
 	local w w2 out rc k="$SNIKEY\\www.example.test:443" p=$TMP/take.yaml
 	reset_state
 	w=$(add_cert www.example.test --not-after 30)
-	wine reg add "$k" /v SslCertHash /t REG_BINARY /d "$w" /f >/dev/null
-	wine reg add "$k" /v AppId /t REG_BINARY /d "$OTHER" /f >/dev/null
-	wine reg add "$k" /v SslCertStoreName /t REG_SZ /d MY /f >/dev/null
+	reg_put "$k" SslCertHash REG_BINARY "$w" AppId REG_BINARY "$OTHER" \
+	    SslCertStoreName REG_SZ MY
 	w2=$(add_cert www.example.test --not-after 60)
 	printf 'version: 1\nbindings:\n  - name: www\n    endpoint: www.example.test:443\n' \
 	    >"$TMP/www.yaml"
@@ -259,8 +252,7 @@ test_undeclared() {
 	reset_state
 	a=$(add_cert api.example.test --not-after 30)
 	x=$(add_cert api.example.test --not-after 90)
-	wine reg add "$k" /v SslCertHash /t REG_BINARY /d "$a" /f >/dev/null
-	wine reg add "$k" /v AppId /t REG_BINARY /d "$APPID" /f >/dev/null
+	reg_put "$k" SslCertHash REG_BINARY "$a" AppId REG_BINARY "$APPID"
 	certbind apply --config "$IP" >/dev/null 2>&1
 	expect_eq "undeclared: the declared binding took the best certificate" \
 	    "$(bound_hash 0.0.0.0:8443)" "$x"
@@ -315,10 +307,9 @@ test_status() {
 	w0=$(add_cert www.example.test --not-after 10)
 	w=$(add_cert www.example.test --not-after 60)
 	certbind apply --config "$ALL" >/dev/null 2>&1
-	wine reg add "$SSLKEY\\10.9.9.9:443" /v SslCertHash /t REG_BINARY \
-	    /d 0011223344556677889900112233445566778899 /f >/dev/null
-	wine reg add "$SSLKEY\\10.9.9.9:443" /v AppId /t REG_BINARY \
-	    /d "$OTHER" /f >/dev/null
+	reg_put "$SSLKEY\\10.9.9.9:443" \
+	    SslCertHash REG_BINARY 0011223344556677889900112233445566778899 \
+	    AppId REG_BINARY "$OTHER"
 	out=$(certbind status --config "$ALL" 2>&1 | tr -d '\r'
 	    exit "${PIPESTATUS[0]}"); rc=$?
 	expect_eq "status: exits 0" "$rc" 0
@@ -375,16 +366,12 @@ reg_text() {
 # A record made by hand (by another tool) at SNI key $1 holding hash $2,
 # the CTL identifier $3 and CTL store $4; no store name unless $5.
 hand_record() {
-	local k="$SNIKEY\\$1"
-	wine reg add "$k" /v SslCertHash /t REG_BINARY /d "$2" /f >/dev/null
-	wine reg add "$k" /v AppId /t REG_BINARY /d "$APPID" /f >/dev/null
-	[ -n "${5:-}" ] && wine reg add "$k" /v SslCertStoreName /t REG_SZ \
-	    /d "$5" /f >/dev/null
-	[ -n "$3" ] && wine reg add "$k" /v DefaultSslCtlIdentifier /t REG_SZ \
-	    /d "$3" /f >/dev/null
-	[ -n "$4" ] && wine reg add "$k" /v DefaultSslCtlStoreName /t REG_SZ \
-	    /d "$4" /f >/dev/null
-	wine reg add "$k" /v DefaultFlags /t REG_DWORD /d 0x2 /f >/dev/null
+	local k="$SNIKEY\\$1" v
+	v=(SslCertHash REG_BINARY "$2" AppId REG_BINARY "$APPID")
+	[ -n "${5:-}" ] && v+=(SslCertStoreName REG_SZ "$5")
+	[ -n "$3" ] && v+=(DefaultSslCtlIdentifier REG_SZ "$3")
+	[ -n "$4" ] && v+=(DefaultSslCtlStoreName REG_SZ "$4")
+	reg_put "$k" "${v[@]}" DefaultFlags REG_DWORD 0x2
 }
 
 # N characters: the pattern repeated, cut to length.
@@ -490,9 +477,8 @@ test_journal_junk() {
 	local out rc big
 	bound_and_renewed
 	big=$(long_text 16000 'AB')
-	wine reg add "$JOURNALKEY" /v 0-oversized /t REG_BINARY /d "$big" /f >/dev/null
-	wine reg add "$JOURNALKEY" /v 0-short /t REG_BINARY /d 00 /f >/dev/null
-	wine reg add "$JOURNALKEY" /v 0-text /t REG_SZ /d hello /f >/dev/null
+	reg_put "$JOURNALKEY" 0-oversized REG_BINARY "$big" \
+	    0-short REG_BINARY 00 0-text REG_SZ hello
 	fault Set crash
 	certbind_old apply --config "$IP" >/dev/null 2>&1
 	expect_eq "journal junk: the rotation was interrupted" \
@@ -577,17 +563,20 @@ test_refused_key() {
 
 # gone_during APPLY_FUNCTION THUMBPRINT: run the apply, and while the
 # stand-in holds its first Query open (after certbind has read the store),
-# take the certificate THUMBPRINT out of the store.  Output in $OUT,
-# status in $RC.
+# take the certificate THUMBPRINT out of the store, then release the
+# Query (a fixed delay could end first on a loaded machine).  Output in
+# $OUT, status in $RC.
 gone_during() {
-	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
-	fault Query "delay 3000"
+	rm -f "$WINEPREFIX/drive_c/httpapi-calls.log" \
+	    "$WINEPREFIX/drive_c/httpapi-release"
+	fault Query "hold 60000"
 	"$1" apply --config "$IP" >"$TMP/gone.out" 2>&1 &
 	local pid=$!
 	wait_for 20 called Query
 	# Its key stays: the plan, made after the Query, finds the key usable,
 	# and only HTTP.sys finds the certificate gone.
 	certmk unlist "$2" >/dev/null
+	release
 	wait "$pid"
 	RC=$?
 	OUT=$(tr -d '\r' <"$TMP/gone.out")

@@ -30,6 +30,17 @@ write_policy() {
 
 holds() { [ "$(bound_hash $EP)" = "$1" ]; }
 
+# refused_from LINE: the service has reported, from line LINE of the
+# prefix's boot log on, that it refused to load the policy: an error, not
+# the warning of a policy loaded.  (Wine cuts a long event's text, so the
+# match is on its start.)
+refused_from() {
+	svc_events "$1" | grep -q ':err:eventlog:.*policy file may be changed by'
+}
+
+# boot_lines: the number of lines the boot log has now.
+boot_lines() { tr -d '\r' <"$WINEPREFIX.boot.log" | wc -l; }
+
 test_check() {
 	local out rc
 	reset_state
@@ -187,7 +198,7 @@ is_state() { [ "$(svc_state)" = "$1" ]; }
 
 # Under the Service Control Manager require_secure_policy defaults to true.
 test_service_default() {
-	local a out rc
+	local a out rc from
 	reset_state
 	a=$(certmk add --cn api.example.test --dns api.example.test --not-after 30)
 	write_policy '' 666
@@ -195,9 +206,16 @@ test_service_default() {
 	expect_eq "service: install of an insecure policy succeeds" "$rc" 0
 	expect_match "service: with a warning naming the account" "$out" \
 	    "warning: the policy file may be changed by .*\\(S-1-"
+	from=$(($(boot_lines) + 1))
 	wine sc start CertBind >/dev/null
 	wait_for 10 is_state RUNNING
-	sleep 3
+	# Until the service has judged the policy, nothing bound proves nothing.
+	if wait_for 10 refused_from "$from"; then
+		ok "service: says it refuses the policy"
+	else
+		not_ok "service: says it refuses the policy" \
+		    "$(svc_events "$from" | tail -3)"
+	fi
 	expect_eq "service: refuses the policy by default, so binds nothing" \
 	    "$(bound_hash $EP)" ""
 	write_policy
@@ -216,14 +234,20 @@ test_service_default() {
 # honoured; only `service install --allow-insecure-policy`, on the
 # service's command line where only administrators can change it, is.
 test_service_bypass() {
-	local a out rc
+	local a out rc from
 	reset_state
 	a=$(certmk add --cn api.example.test --dns api.example.test --not-after 30)
 	write_policy 'require_secure_policy: false' 666
 	certbind service install --config "$POLICY" >/dev/null 2>&1
+	from=$(($(boot_lines) + 1))
 	wine sc start CertBind >/dev/null
 	wait_for 10 is_state RUNNING
-	sleep 3
+	if wait_for 10 refused_from "$from"; then
+		ok "service: says it refuses the policy that lowers its own check"
+	else
+		not_ok "service: says it refuses the policy that lowers its own check" \
+		    "$(svc_events "$from" | tail -3)"
+	fi
 	expect_eq "service: require_secure_policy: false in the policy itself does not lower the check" \
 	    "$(bound_hash $EP)" ""
 	wine sc stop CertBind >/dev/null

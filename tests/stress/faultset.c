@@ -23,6 +23,13 @@
  *                              security descriptor SDDL (its DACL)
  *   faultset volatile KEY      create HKLM\KEY as a volatile key, which
  *                              can hold only volatile subkeys
+ *   faultset put KEY NAME TYPE DATA [NAME TYPE DATA]...
+ *                              create HKLM\KEY if needed and set each value
+ *                              NAME, as `reg add /t TYPE /d DATA` would:
+ *                              TYPE REG_SZ (DATA the text), REG_DWORD
+ *                              (DATA in C notation: 2, 0x412) or REG_BINARY
+ *                              (DATA in hex); one process for a whole
+ *                              record instead of a reg.exe per value
  * Exit status 0, or 1 with the Win32 error on stderr.
  */
 #include <windows.h>
@@ -212,6 +219,73 @@ make_volatile(const wchar_t *path)
 	return 0;
 }
 
+/* "00A1FF" as bytes; NULL (and *len untouched) for anything else. */
+static BYTE *
+parse_hex(const wchar_t *hex, DWORD *len)
+{
+	size_t i, n = wcslen(hex);
+	BYTE *out;
+
+	if (n % 2 != 0 || wcsspn(hex, L"0123456789abcdefABCDEF") != n ||
+	    (out = malloc(n / 2 + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < n / 2; i++)
+		out[i] = (BYTE)wcstoul((wchar_t[]){ hex[2 * i], hex[2 * i + 1], 0 },
+		    NULL, 16);
+	*len = (DWORD)(n / 2);
+	return out;
+}
+
+/* Set one value of the open KEY from its TYPE and DATA as text. */
+static int
+put_value(HKEY key, const wchar_t *name, const wchar_t *type,
+    const wchar_t *text)
+{
+	DWORD dword, len;
+	wchar_t *end;
+	BYTE *bytes;
+	LONG rc;
+
+	if (wcscmp(type, L"REG_SZ") == 0) {
+		rc = RegSetValueExW(key, name, 0, REG_SZ, (const BYTE *)text,
+		    (DWORD)((wcslen(text) + 1) * sizeof(wchar_t)));
+	} else if (wcscmp(type, L"REG_DWORD") == 0) {
+		dword = (DWORD)wcstoul(text, &end, 0);
+		if (text[0] == L'\0' || *end != L'\0')
+			return failed("a REG_DWORD that is not a number", 0);
+		rc = RegSetValueExW(key, name, 0, REG_DWORD,
+		    (const BYTE *)&dword, sizeof(dword));
+	} else if (wcscmp(type, L"REG_BINARY") == 0) {
+		if ((bytes = parse_hex(text, &len)) == NULL)
+			return failed("a REG_BINARY that is not hex", 0);
+		rc = RegSetValueExW(key, name, 0, REG_BINARY, bytes, len);
+		free(bytes);
+	} else {
+		return failed("a type this program does not write", 0);
+	}
+	return rc == ERROR_SUCCESS ? 0 : failed("set the value", rc);
+}
+
+/* argv[0..n-1]: NAME TYPE DATA triples for HKLM\PATH. */
+static int
+put(const wchar_t *path, int n, wchar_t **argv)
+{
+	HKEY key;
+	LONG rc;
+	int i, ret = 0;
+
+	if (n == 0 || n % 3 != 0)
+		return failed("values come as NAME TYPE DATA", n);
+	rc = RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, NULL, 0,
+	    KEY_SET_VALUE, NULL, &key, NULL);
+	if (rc != ERROR_SUCCESS)
+		return failed("create the key", rc);
+	for (i = 0; i < n && ret == 0; i += 3)
+		ret = put_value(key, argv[i], argv[i + 1], argv[i + 2]);
+	RegCloseKey(key);
+	return ret;
+}
+
 int
 wmain(int argc, wchar_t **argv)
 {
@@ -231,7 +305,10 @@ wmain(int argc, wchar_t **argv)
 		return sddl(argv[2], argv[3]);
 	if (wcscmp(cmd, L"volatile") == 0 && argc == 3)
 		return make_volatile(argv[2]);
+	if (wcscmp(cmd, L"put") == 0 && argc >= 3)
+		return put(argv[2], argc - 3, argv + 3);
 	fprintf(stderr, "usage: faultset set NAME SPEC | left NAME | clear | "
-	    "drop KEY... | value KEY NAME | sddl KEY SDDL | volatile KEY\n");
+	    "drop KEY... | value KEY NAME | sddl KEY SDDL | volatile KEY |\n"
+	    "       put KEY NAME TYPE DATA...\n");
 	return 2;
 }

@@ -42,7 +42,9 @@
  *   certmk renew OLD NEW      mark OLD renewed by NEW (CERT_RENEWAL_PROP_ID)
  *   certmk del THUMBPRINT     remove one certificate and its key
  *   certmk unlist THUMBPRINT  remove one certificate, leaving its key
- *   certmk clear              remove every certificate and key in the store
+ *   certmk clear [STORE...]   remove every certificate and key in the store,
+ *                             or in each STORE named (one process for all:
+ *                             a Wine start-up costs more than the work)
  *   certmk list               thumbprint and subject of each certificate
  *   certmk export THUMBPRINT PREFIX
  *       Writes the certificate to PREFIX.der and its private key, as a
@@ -737,7 +739,7 @@ usage(void)
 	    "                  [--key-of THUMBPRINT]\n"
 	    "       certmk [--store NAME] renew OLD NEW | del THUMBPRINT |\n"
 	    "                  unlist THUMBPRINT |\n"
-	    "                  clear | list | export THUMBPRINT PREFIX |\n"
+	    "                  clear [STORE...] | list | export THUMBPRINT PREFIX |\n"
 	    "                  break-key THUMBPRINT\n");
 	return 2;
 }
@@ -755,8 +757,8 @@ remove_cert(PCCERT_CONTEXT ctx)
  * Each delete restarts the enumeration: deleting the context an
  * enumeration stands on does not end under Wine 8.
  */
-static int
-cmd_clear(void)
+static void
+clear_store(void)
 {
 	HCERTSTORE store = open_my();
 	PCCERT_CONTEXT ctx;
@@ -765,6 +767,20 @@ cmd_clear(void)
 		remove_cert(ctx);
 	commit(store);
 	CertCloseStore(store, 0);
+}
+
+/* Clear the store, or each of the NAMES (N of them) instead. */
+static int
+cmd_clear(int n, wchar_t **names)
+{
+	int i;
+
+	if (n == 0)
+		clear_store();
+	for (i = 0; i < n; i++) {
+		store_name = names[i];
+		clear_store();
+	}
 	return 0;
 }
 
@@ -1013,7 +1029,7 @@ wmain(int argc, wchar_t **argv)
 	if (wcscmp(argv[1], L"list") == 0)
 		return cmd_list();
 	if (wcscmp(argv[1], L"clear") == 0)
-		return cmd_clear();
+		return cmd_clear(argc - 2, argv + 2);
 	if (wcscmp(argv[1], L"del") == 0)
 		return argc == 3 ? cmd_delete(argv[2]) : usage();
 	if (wcscmp(argv[1], L"unlist") == 0)
