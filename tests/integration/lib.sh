@@ -127,6 +127,18 @@ bound_hash() { reg_value "$1" SslCertHash "${2:-$SSLKEY}"; }
 # in one process: a reg.exe per value cost a Wine start-up each.
 reg_put() { regtool put "${1#HKLM\\}" "${@:2}" >/dev/null; }
 
+# uninstall_service: `certbind service uninstall`, then wait until the
+# SCM has dropped CertBind.  While the service's process is still ending
+# (long after the service reported STOPPED, on a loaded machine) it is
+# only marked for deletion, and installing it again fails.
+uninstall_service() {
+	certbind service uninstall >/dev/null 2>&1
+	wait_for 20 no_service
+}
+no_service() {
+	! wine sc query CertBind 2>/dev/null | tr -d '\r' | grep -q STATE
+}
+
 # fault CALL SPEC: make the stand-in fail the next CALLs ("N ERROR"/crash).
 fault() { regtool set "$1" "$2"; }
 

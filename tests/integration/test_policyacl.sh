@@ -159,7 +159,7 @@ test_install() {
 	    "created .*new, which only SYSTEM and Administrators may change"
 	if [ -d "$TMP/new" ]; then ok "install: the folder exists"
 	else not_ok "install: the folder exists"; fi
-	certbind service uninstall >/dev/null 2>&1
+	uninstall_service
 
 	mkdir -p "$TMP/open"
 	chmod o+w "$TMP/open"
@@ -190,7 +190,7 @@ test_install_view() {
 	expect_eq "install view: install succeeds" "$rc" 0
 	expect_match "install view: but warns that the owner, not trusted by the service, may change it" \
 	    "$out" "warning: the policy file may be changed by [^ ]* \\(S-1-5-21-.*WRITE_DAC"
-	certbind service uninstall >/dev/null 2>&1
+	uninstall_service
 }
 
 svc_state() { wine sc query CertBind 2>/dev/null | tr -d '\r' | awk '/STATE/ { print $4 }'; }
@@ -226,7 +226,7 @@ test_service_default() {
 	fi
 	wine sc stop CertBind >/dev/null
 	wait_for 10 is_state STOPPED
-	certbind service uninstall >/dev/null 2>&1
+	uninstall_service
 }
 
 # The policy cannot lower its own check: under the service a
@@ -252,7 +252,7 @@ test_service_bypass() {
 	    "$(bound_hash $EP)" ""
 	wine sc stop CertBind >/dev/null
 	wait_for 10 is_state STOPPED
-	certbind service uninstall >/dev/null 2>&1
+	uninstall_service
 
 	out=$(certbind service install --allow-insecure-policy \
 	    --config "$POLICY" 2>&1); rc=$?
@@ -268,7 +268,7 @@ test_service_bypass() {
 	fi
 	wine sc stop CertBind >/dev/null
 	wait_for 10 is_state STOPPED
-	certbind service uninstall >/dev/null 2>&1
+	uninstall_service
 	chmod o-w "$POLICY"
 }
 

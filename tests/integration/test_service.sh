@@ -210,6 +210,7 @@ test_service() {
 	out=$(certbind service uninstall 2>&1); rc=$?
 	expect_eq "service: uninstall exits 0" "$rc" 0
 	expect_eq "service: gone from the SCM" "$(svc_state)" ""
+	wait_for 20 no_service   # for the next suite's install, should it lag
 	expect_eq "service: the Event Log source is gone" \
 	    "$(wine reg query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\CertBind' 2>/dev/null | grep -c EventMessageFile)" 0
 }

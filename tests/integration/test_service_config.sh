@@ -94,7 +94,7 @@ test_configure() {
 
 test_not_installed() {
 	local out rc
-	certbind service uninstall >/dev/null 2>&1
+	uninstall_service
 	out=$(certbind service configure 2>&1); rc=$?
 	expect_eq "configure without the service: exits 1" "$rc" 1
 	expect_match "configure without the service: says why" "$out" \
@@ -103,7 +103,7 @@ test_not_installed() {
 
 reset_state
 write_policy
-certbind service uninstall >/dev/null 2>&1
+uninstall_service
 test_install
 test_start
 test_configure

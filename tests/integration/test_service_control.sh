@@ -112,7 +112,7 @@ test_service_stop() {
 		not_ok "sc stop: the reconcile stopped between bindings" \
 		    "$n of $NBIG bindings were written after the stop"
 	fi
-	certbind service uninstall >/dev/null 2>&1
+	uninstall_service
 }
 
 # A service that cannot set up its watches (its policy folder is gone)
@@ -131,7 +131,7 @@ test_specific_exit() {
 	    "$(svc_field WIN32_EXIT_CODE)" 1066
 	expect_eq "exit code: the specific code is the loop's, 1" \
 	    "$(svc_field SERVICE_EXIT_CODE)" 1
-	certbind service uninstall >/dev/null 2>&1
+	uninstall_service
 }
 
 # A policy on WebHosting, on a server without that store: the watch does
