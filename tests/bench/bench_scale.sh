@@ -69,19 +69,24 @@ row "  Wine process start-up ('certbind version', median of 5)" \
     "$startup ms"
 row "  Wine's own store open and enumeration ('storeenum', $floor_n certificates, median of 3)" \
     "$floor ms" "open $floor_open ms, enumeration $floor_enum ms"
+# own MS: a row of what a command's MS takes beyond storeenum's wall time
+# (start-up, store open and enumeration): certbind's own share.
+own() {
+	row "    beyond start-up and Wine's store open (certbind's own share)" \
+	    "+$(($1 - floor)) ms" "storeenum $floor ms" "$(ratio "$1" "$floor")" \
+	    "$(goal "<=" $(($1 - floor)) 200 "<= 200 ms")"
+}
 rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
 cold=$(time_ms cb apply)
 row "  cold 'certbind apply' ($(sets Set) records created, exit $(cat "$BT/last.rc"))" \
     "$cold ms" "start-up $startup ms" "+$((cold - startup)) ms"
+own "$cold"
 rm -f "$WINEPREFIX/drive_c/httpapi-calls.log"
 same=$(time_ms cb apply)
 row "  no-change 'certbind apply' (exit $(cat "$BT/last.rc"))" "$same ms" \
     "start-up $startup ms" "+$((same - startup)) ms" \
     "$(goal "<=" $((same - startup)) 200 "<= 200 ms beyond start-up")"
-row "  the same beyond start-up and Wine's store open (certbind's own share)" \
-    "+$((same - floor)) ms" "storeenum $floor ms" \
-    "$(ratio "$same" "$floor")" \
-    "$(goal "<=" $((same - floor)) 200 "<= 200 ms beyond start-up")"
+own "$same"
 
 # One rotation inside `certbind run`, once its first reconcile is done.
 wine "$BIN/certbind.exe" run --config "$T/policy.yaml" >"$T/run.out" \
@@ -100,6 +105,16 @@ if wait_slow "$SCALE_WAIT" has_reconciled; then
 		row "  one rotation inside 'certbind run' (write -> Update)" \
 		    "$lat ms" "start-up $startup ms" - \
 		    "$(goal "<=" "$lat" 200 "<= 200 ms")"
+		# No start-up here: the floor is the store's open and
+		# enumeration alone, and the wait includes the debounce and
+		# the pace (core/pace.h) after the first reconcile.
+		store_ms=$(awk -v o="$floor_open" -v e="$floor_enum" \
+		    'BEGIN { printf "%.0f", o + e }')
+		row "    beyond Wine's store open and enumeration (certbind's own share, pace included)" \
+		    "+$(awk -v l="$lat" -v s="$store_ms" 'BEGIN { printf "%.0f", l - s }') ms" \
+		    "store open $store_ms ms" "$(ratio "$lat" "$store_ms")" \
+		    "$(goal "<=" "$(awk -v l="$lat" -v s="$store_ms" \
+		    'BEGIN { printf "%.0f", l - s }')" 200 "<= 200 ms")"
 	else
 		row "  one rotation inside 'certbind run'" "not served within $SCALE_WAIT s"
 	fi

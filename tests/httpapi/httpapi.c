@@ -965,17 +965,61 @@ nth_key(int k, DWORD token, wchar_t *name)
 }
 
 /*
+ * The key's own name as the registry stores it, from its full path
+ * (ZwQueryKey, KeyNameInformation: KEY_NAME_INFORMATION, NameLength in
+ * bytes, not NUL-terminated).  false when ntdll does not answer.
+ */
+#define KEY_NAME_INFORMATION_CLASS 3    /* KeyNameInformation (wdm.h) */
+typedef LONG (WINAPI *query_key_fn)(HANDLE, int, PVOID, ULONG, PULONG);
+
+static bool
+stored_key_name(HKEY key, wchar_t *name)
+{
+	static query_key_fn query_key;
+	ULONG buf[(sizeof(ULONG) + 2 * 1024 * sizeof(wchar_t)) / sizeof(ULONG)];
+	const wchar_t *full = (const wchar_t *)(buf + 1), *last;
+	ULONG len = 0;
+	size_t n, i;
+
+	if (query_key == NULL)
+		query_key = (query_key_fn)(void (*)(void))GetProcAddress(
+		    GetModuleHandleW(L"ntdll.dll"), "NtQueryKey");
+	if (query_key == NULL || query_key(key, KEY_NAME_INFORMATION_CLASS,
+	    buf, sizeof(buf), &len) < 0 || buf[0] > sizeof(buf) - sizeof(ULONG))
+		return false;
+	n = buf[0] / sizeof(wchar_t);
+	for (last = full, i = 0; i < n; i++)
+		if (full[i] == L'\\')
+			last = full + i + 1;
+	n -= (size_t)(last - full);
+	if (n != wcslen(name) || _wcsnicmp(last, name, n) != 0)
+		return false;
+	memcpy(name, last, n * sizeof(wchar_t));
+	return true;
+}
+
+/*
  * The name of the record of kind k that name designates, as it is stored:
  * a host keeps the case it was set with, whatever case a query uses.
+ * The record's key is opened (names compare without case) and asked its
+ * name: HTTP.sys finds a record without going through all of them, and a
+ * walk of every record per query made a reconcile of n bindings cost n^2
+ * registry calls here.  The walk stays for when the key cannot say.
  */
 static void
 stored_name(int k, wchar_t *name)
 {
 	wchar_t found[KEY_MAX];
 	DWORD i, n;
-	HKEY root;
+	HKEY root, key;
+	bool known;
 
-	if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, kinds[k].root, 0, KEY_READ,
+	if (open_record(k, name, KEY_READ, &key) != ERROR_SUCCESS)
+		return;                 /* none: the query says so */
+	known = stored_key_name(key, name);
+	RegCloseKey(key);
+	if (known ||
+	    RegOpenKeyExW(HKEY_LOCAL_MACHINE, kinds[k].root, 0, KEY_READ,
 	    &root) != ERROR_SUCCESS)
 		return;
 	for (i = 0; n = KEY_MAX, RegEnumKeyExW(root, i, found, &n, NULL, NULL,
