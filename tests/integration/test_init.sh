@@ -118,6 +118,15 @@ test_round_trip() {
 	expect_eq "no temporary file is left" "$(ls $DIR)" "policy.yaml"
 	out=$(certbind init 2>/dev/null | head -4 | tail -1); rc=$?
 	expect_eq "without --out the policy is printed" "$(printf '%s' "$out" | tr -d '\r')" "version: 1"
+
+	# No listener key and no SQL Server at all: nothing for them, no error.
+	no_consumers
+	out=$(certbind init 2>&1 | tr -d '\r'); rc=${PIPESTATUS[0]}
+	expect_eq "no listener, no SQL Server: init exits 0" "$rc" 0
+	expect_match "no listener, no SQL Server: the records only" "$out" \
+	    "certificates: 11 declared, 1 left out\$"
+	expect_eq "no listener, no SQL Server: no rdp or sqlserver binding" \
+	    "$(printf '%s\n' "$out" | grep -c 'target:')" 0
 }
 
 # The listener's and two instances' certificates, and nothing in HTTP.sys:
