@@ -537,8 +537,8 @@ write_records(struct textbuf *body, const struct ssl_record **sorted,
 		if (!take_name(names, i, name))
 			return false;
 		problem = binding(&bl, sorted[i], name, inv, why, sizeof(why));
-		ok &= emit_block(body, &bl, endpoint_format(&sorted[i]->endpoint,
-		    ep, sizeof(ep)), problem, counts);
+		endpoint_format(&sorted[i]->endpoint, ep, sizeof(ep));
+		ok &= emit_block(body, &bl, ep, problem, counts);
 	}
 	return ok;
 }
@@ -558,16 +558,23 @@ by_target(const void *x, const void *y)
 	return ascii_compare_nocase((*a)->instance, (*b)->instance);
 }
 
-/* "the RDP listener", "SQL Server instance NAME", as messages say. */
-static const char *
-value_where(const struct held_value *v, char *buf, size_t len)
+/*
+ * "the RDP listener", "SQL Server instance NAME", as messages say, whole
+ * however long the name (it is the registry's); malloc'd, or NULL.
+ */
+static char *
+value_where(const struct held_value *v)
 {
+	size_t len = (v->instance != NULL ? strlen(v->instance) : 0) + 64;
+	char *buf = malloc(len);
 	struct binding b;
 
+	if (buf == NULL)
+		return NULL;
 	memset(&b, 0, sizeof(b));
 	b.target = v->target;
 	b.instance = (char *)v->instance;  /* only read */
-	return binding_where(&b, buf, len);
+	return (char *)binding_where(&b, buf, len);
 }
 
 /*
@@ -609,9 +616,9 @@ value_binding(struct block *bl, const struct held_value *v,
 	line_printf(bl, "  ", "target: %s", target_kind_name(v->target));
 	if (v->target == TARGET_SQLSERVER) {
 		if (!policy_instance_ok(v->instance, strlen(v->instance)))
-			return "its name cannot be a policy's instance: 1 to 16 "
-			    "ASCII letters, digits, '$' or '_', starting with a "
-			    "letter";
+			return "its name cannot be a policy's instance: 1 "
+			    "to 16 ASCII letters, digits, '$' or '_', "
+			    "starting with a letter";
 		if (!ascii_equal_nocase(v->instance, SQL_DEFAULT_INSTANCE))
 			line_quoted(bl, "  ", "instance", v->instance);
 	}
@@ -654,8 +661,8 @@ write_values(struct textbuf *body, const struct held_value **sorted,
     size_t n, const struct init_input *in, char **names, size_t n0,
     struct init_counts *counts)
 {
-	char name[BINDING_NAME_MAX + 1], base[BINDING_NAME_MAX + 1];
-	char where[96 + SQL_INSTANCE_MAX], why[512];
+	char name[BINDING_NAME_MAX + 1], base[BINDING_NAME_MAX + 1], why[1024];
+	char *where;
 	const struct held_value *v;
 	struct block bl;
 	const char *problem;
@@ -675,8 +682,12 @@ write_values(struct textbuf *body, const struct held_value **sorted,
 		if (!take_name(names, used++, name))
 			return false;
 		problem = value_binding(&bl, v, name, in, why, sizeof(why));
-		ok &= emit_block(body, &bl, value_where(v, where, sizeof(where)),
-		    problem, counts);
+		if ((where = value_where(v)) == NULL) {
+			block_free(&bl);
+			return false;
+		}
+		ok &= emit_block(body, &bl, where, problem, counts);
+		free(where);
 	}
 	return ok;
 }

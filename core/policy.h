@@ -87,8 +87,8 @@ const char *target_kind_name(enum target_kind t);
 #define SQL_INSTANCE_MAX 16            /* characters, as setup allows */
 
 /*
- * s (len bytes) is a SQL Server instance name a policy's instance: takes
- * (1 to 16 ASCII letters, digits, '$' or '_', starting with a letter).
+ * s (len bytes) is a SQL Server instance name that a binding's instance
+ * takes: 1 to 16 ASCII letters, digits, '$' or '_', a letter first.
  */
 bool policy_instance_ok(const char *s, size_t len);
 

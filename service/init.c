@@ -291,10 +291,10 @@ init_run(const char *out, bool force)
 	}
 	if (counts.declared == 0) {
 		out_puts(OUT_STDERR, yaml);
-		out_printf(OUT_STDERR, "certbind init: neither HTTP.sys, the RDP "
-		    "listener nor SQL Server has a certificate a policy can "
-		    "declare (%zu left out, above); nothing was written\n",
-		    counts.left_out);
+		out_printf(OUT_STDERR, "certbind init: neither HTTP.sys, the "
+		    "RDP listener nor SQL Server has a certificate a policy "
+		    "can declare (%zu left out, above); nothing was "
+		    "written\n", counts.left_out);
 		goto done;
 	}
 	if (out == NULL) {

@@ -350,8 +350,9 @@ enum_names(HKEY key, wchar_t *buf, char ***names, size_t *n)
 	for (i = 0; rc == ERROR_SUCCESS; i++) {
 		len = VALUE_NAME_MAX;
 		rc = RegEnumValueW(key, i, buf, &len, NULL, NULL, NULL, NULL);
-		/* The unnamed value is the key's default, never an instance
-		 * (Wine's `reg add` writes it, empty, when it makes the key). */
+		/* The unnamed value is the key's default, never an
+		 * instance (Wine's `reg add` writes it, empty, when it
+		 * makes the key). */
 		if (rc == ERROR_SUCCESS && len > 0)
 			rc = add_name(names, n, buf, len);
 	}

@@ -77,8 +77,8 @@ sql_read_strerror(const struct binding *b, uint32_t err, char *buf,
 		return buf;
 	}
 	if (err == ERROR_INVALID_DATA) {
-		snprintf(buf, len, "SQL Server instance %s's id (its value under "
-		    "...\\Instance Names\\SQL) is not a key name, or its "
+		snprintf(buf, len, "SQL Server instance %s's id (its value "
+		    "under ...\\Instance Names\\SQL) is not a key name, or its "
 		    "SuperSocketNetLib value Certificate is not a thumbprint "
 		    "(REG_SZ, 40 hex digits, or empty)", b->instance);
 		return buf;

@@ -396,6 +396,8 @@ test_broken(void **state)
 #define HOST "host.example.test"       /* the computer's DNS name */
 #define WILD 20                        /* a wildcard-only certificate */
 #define WEB 21                         /* one in WebHosting only */
+#define X10 "XXXXXXXXXX"
+#define X100 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10
 
 /* One value in, what the policy says of it. */
 struct value_row {
@@ -469,6 +471,9 @@ static const struct value_row value_rows[] = {
 	{ "sqlserver: a name of 17 characters", TARGET_SQLSERVER,
 	  "ABCDEFGHIJKLMNOPQ", NULL, 1, HOST, false, NULL, NULL, false,
 	  "its name cannot be a policy's instance" },
+	{ "sqlserver: a long name is said whole", TARGET_SQLSERVER,
+	  X100 X100 X100 X100 X100 "END", NULL, 1, HOST, false, NULL, NULL,
+	  false, "instance " X100 X100 X100 X100 X100 "END: its name cannot" },
 	{ "sqlserver: a name not in ASCII", TARGET_SQLSERVER, "CAF\xc3\x89",
 	  NULL, 1, HOST, false, NULL, NULL, false,
 	  "SQL Server instance CAF\\xc3\\x89: its name cannot" },
