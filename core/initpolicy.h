@@ -10,13 +10,14 @@
  * best choice.  The RDP listener's value becomes an rdp binding, each SQL
  * Server instance's a sqlserver binding, with match.dns left out when the
  * certificate covers the computer's DNS name (their default).  A record
- * or value that cannot be declared is written as a comment
- * with the reason.  Every value is hostile text (a host name, a CTL
- * identifier, a store name from HTTP.sys): the writer emits ASCII only,
- * each string double-quoted with every character that is not printable
- * ASCII escaped, and comments with every such byte as \xHH, so that the
- * file loads back with certbind's loader to exactly the values written
- * and nothing in a value can end a comment or start a key.
+ * or value that cannot be declared is written as a comment with the
+ * reason.  Every value is hostile text (a host name, a CTL identifier, a
+ * store name from HTTP.sys, a SQL Server instance name from the
+ * registry): the writer emits ASCII only, each string double-quoted with
+ * every character that is not printable ASCII escaped, and comments with
+ * every such byte as \xHH, so that the file loads back with certbind's
+ * loader to exactly the values written and nothing in a value can end a
+ * comment or start a key.
  */
 #ifndef CERTBIND_INITPOLICY_H
 #define CERTBIND_INITPOLICY_H
