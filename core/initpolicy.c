@@ -1,6 +1,6 @@
 /*
- * initpolicy.c - write a policy for the records HTTP.sys has; see
- * initpolicy.h.
+ * initpolicy.c - write a policy for the records HTTP.sys has and the
+ * certificates the registry-backed consumers name; see initpolicy.h.
  *
  * Options: every switch the loader knows (policy_switch_at()) is written
  * true or false as the record has it, so that the plan's
@@ -212,27 +212,13 @@ line_note(struct block *bl, const char *indent, const char *text)
 
 /* --- what a record becomes ------------------------------------------- */
 
-/* The binding's name from its endpoint, unique among names[0..n). */
+/* base, or base-2, base-3...: a name not among names[0..n). */
 static void
-binding_name(const struct endpoint *ep, char **names, size_t n,
+unique_name(const char *base, char **names, size_t n,
     char out[BINDING_NAME_MAX + 1])
 {
-	static const char *const kind[] = { "ipv4-", "ipv6-", "sni-", "ccs-" };
-	char text[ENDPOINT_TEXT_MAX], base[BINDING_NAME_MAX + 1];
-	size_t i, len, k, suffix;
+	size_t k, suffix;
 
-	endpoint_format(ep, text, sizeof(text));
-	snprintf(base, sizeof(base), "%s", kind[ep->kind]);
-	len = strlen(base);
-	for (i = ep->kind == EP_CCS ? 4 : 0; text[i] != '\0' &&
-	    len < BINDING_NAME_MAX; i++) {
-		char c = text[i];
-
-		if (c == '[' || c == ']')
-			continue;
-		base[len++] = name_char(c) ? c : '-';
-	}
-	base[len] = '\0';
 	snprintf(out, BINDING_NAME_MAX + 1, "%s", base);
 	for (suffix = 2;; suffix++) {
 		for (k = 0; k < n; k++)
@@ -243,6 +229,36 @@ binding_name(const struct endpoint *ep, char **names, size_t n,
 		snprintf(out, BINDING_NAME_MAX + 1, "%.*s-%zu",
 		    BINDING_NAME_MAX - 12, base, suffix);
 	}
+}
+
+/* prefix then text, each character a name cannot hold as '-'. */
+static void
+name_from(const char *prefix, const char *text,
+    char base[BINDING_NAME_MAX + 1])
+{
+	size_t len;
+
+	snprintf(base, BINDING_NAME_MAX + 1, "%s", prefix);
+	for (len = strlen(base); *text != '\0' && len < BINDING_NAME_MAX;
+	    text++) {
+		if (*text == '[' || *text == ']')
+			continue;
+		base[len++] = name_char(*text) ? *text : '-';
+	}
+	base[len] = '\0';
+}
+
+/* The binding's name from its endpoint, unique among names[0..n). */
+static void
+binding_name(const struct endpoint *ep, char **names, size_t n,
+    char out[BINDING_NAME_MAX + 1])
+{
+	static const char *const kind[] = { "ipv4-", "ipv6-", "sni-", "ccs-" };
+	char text[ENDPOINT_TEXT_MAX], base[BINDING_NAME_MAX + 1];
+
+	endpoint_format(ep, text, sizeof(text));
+	name_from(kind[ep->kind], text + (ep->kind == EP_CCS ? 4 : 0), base);
+	unique_name(base, names, n, out);
 }
 
 /* The store a record names, as a policy names it; NULL if it cannot. */
@@ -452,14 +468,14 @@ by_endpoint(const void *x, const void *y)
 
 /* The block into out, as it is or commented out after its reason. */
 static void
-emit(struct textbuf *out, const struct block *bl, const char *ep,
+emit(struct textbuf *out, const struct block *bl, const char *where,
     const char *problem)
 {
 	size_t i;
 
 	if (problem != NULL) {
 		textbuf_printf(out, "  # left out: ");
-		comment_text(out, ep);
+		comment_text(out, where);
 		textbuf_printf(out, ": ");
 		comment_text(out, problem);
 		textbuf_printf(out, "\n");
@@ -471,6 +487,38 @@ emit(struct textbuf *out, const struct block *bl, const char *ep,
 	}
 }
 
+/*
+ * bl into out after its reason (problem), counted, and freed; false when
+ * a line of it ran out of memory.
+ */
+static bool
+emit_block(struct textbuf *out, struct block *bl, const char *where,
+    const char *problem, struct init_counts *counts)
+{
+	bool failed = bl->failed;
+	size_t k;
+
+	emit(out, bl, where, problem);
+	for (k = 0; k < bl->n; k++)
+		failed |= bl->lines[k].failed;
+	block_free(bl);
+	if (problem == NULL)
+		counts->declared++;
+	else
+		counts->left_out++;
+	return !failed;
+}
+
+/* A copy of name into names[i]; false when out of memory. */
+static bool
+take_name(char **names, size_t i, const char *name)
+{
+	if ((names[i] = malloc(strlen(name) + 1)) == NULL)
+		return false;
+	strcpy(names[i], name);
+	return true;
+}
+
 /* The records, in endpoint order, into body; the names they take. */
 static bool
 write_records(struct textbuf *body, const struct ssl_record **sorted,
@@ -480,65 +528,239 @@ write_records(struct textbuf *body, const struct ssl_record **sorted,
 	char name[BINDING_NAME_MAX + 1], ep[ENDPOINT_TEXT_MAX], why[512];
 	struct block bl;
 	const char *problem;
-	bool failed = false;
-	size_t i, k;
+	bool ok = true;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
 		memset(&bl, 0, sizeof(bl));
 		binding_name(&sorted[i]->endpoint, names, i, name);
-		if ((names[i] = malloc(strlen(name) + 1)) == NULL)
+		if (!take_name(names, i, name))
 			return false;
-		strcpy(names[i], name);
 		problem = binding(&bl, sorted[i], name, inv, why, sizeof(why));
-		emit(body, &bl, endpoint_format(&sorted[i]->endpoint, ep,
-		    sizeof(ep)), problem);
-		failed |= bl.failed;
-		for (k = 0; k < bl.n; k++)
-			failed |= bl.lines[k].failed;
-		block_free(&bl);
-		if (problem == NULL)
-			counts->declared++;
-		else
-			counts->left_out++;
+		endpoint_format(&sorted[i]->endpoint, ep, sizeof(ep));
+		ok &= emit_block(body, &bl, ep, problem, counts);
 	}
-	return !failed;
+	return ok;
+}
+
+/* --- what a registry value becomes --------------------------------------- */
+
+/* rdp first, then the SQL Server instances by name. */
+static int
+by_target(const void *x, const void *y)
+{
+	const struct held_value *const *a = x, *const *b = y;
+
+	if ((*a)->target != (*b)->target)
+		return (*a)->target < (*b)->target ? -1 : 1;
+	if ((*a)->instance == NULL || (*b)->instance == NULL)
+		return ((*a)->instance != NULL) - ((*b)->instance != NULL);
+	return ascii_compare_nocase((*a)->instance, (*b)->instance);
+}
+
+/*
+ * "the RDP listener", "SQL Server instance NAME", as messages say, whole
+ * however long the name (it is the registry's); malloc'd, or NULL.
+ */
+static char *
+value_where(const struct held_value *v)
+{
+	size_t len = (v->instance != NULL ? strlen(v->instance) : 0) + 64;
+	char *buf = malloc(len);
+	struct binding b;
+
+	if (buf == NULL)
+		return NULL;
+	memset(&b, 0, sizeof(b));
+	b.target = v->target;
+	b.instance = (char *)v->instance;  /* only read */
+	return (char *)binding_where(&b, buf, len);
+}
+
+/*
+ * What match.dns holds for v's certificate c into dns: "" when c covers
+ * the computer's DNS name (the default); else c's first name a policy can
+ * match.  Why not, or NULL.
+ */
+static const char *
+value_match(const struct held_value *v, const struct cert *c,
+    const char *host_dns, char *dns, size_t dnslen, char *why, size_t len)
+{
+	char hex[THUMB_HEX];
+
+	if (usable_dns(c, host_dns, dns, dnslen)) {
+		dns[0] = '\0';
+		return NULL;
+	}
+	if (pick_dns(c, dns, dnslen))
+		return NULL;
+	snprintf(why, len, "certificate %s does not cover the computer's DNS "
+	    "name and names no host name match.dns can hold (a wildcard only, "
+	    "or none)", thumb_format(v->thumb, hex));
+	return why;
+}
+
+/*
+ * The binding for v into bl; NULL when it can be declared, or why not,
+ * in which case bl holds what is known of it, to be commented out.
+ */
+static const char *
+value_binding(struct block *bl, const struct held_value *v,
+    const char *name, const struct init_input *in, char *why, size_t len)
+{
+	char hex[THUMB_HEX], dns[ENDPOINT_HOST_MAX + 2];
+	const char *problem;
+	const struct cert *c;
+
+	line_printf(bl, "", "- name: \"%s\"", name);
+	line_printf(bl, "  ", "target: %s", target_kind_name(v->target));
+	if (v->target == TARGET_SQLSERVER) {
+		if (!policy_instance_ok(v->instance, strlen(v->instance)))
+			return "its name cannot be a policy's instance: 1 "
+			    "to 16 ASCII letters, digits, '$' or '_', "
+			    "starting with a letter";
+		if (!ascii_equal_nocase(v->instance, SQL_DEFAULT_INSTANCE))
+			line_quoted(bl, "  ", "instance", v->instance);
+	}
+	if (v->problem != NULL) {
+		snprintf(why, len, "its certificate cannot be read: %s",
+		    v->problem);
+		return why;
+	}
+	/* Registry-backed targets take certificates from My only. */
+	if ((c = find_cert(in->inv, v->thumb, STORE_MY)) == NULL) {
+		snprintf(why, len, "certificate %s is not in LocalMachine\\%s",
+		    thumb_format(v->thumb, hex), store_name(STORE_MY));
+		return why;
+	}
+	if ((problem = value_match(v, c, in->host_dns, dns, sizeof(dns), why,
+	    len)) != NULL)
+		return problem;
+	if (dns[0] != '\0') {
+		line_printf(bl, "  ", "match:");
+		line_quoted(bl, "    ", "dns", dns);
+	}
+	return NULL;
+}
+
+/* A comment for a list of values that cannot be read. */
+static void
+unread_list(struct textbuf *body, const struct held_value *v,
+    struct init_counts *counts)
+{
+	textbuf_printf(body, "  # left out: SQL Server instances: their list "
+	    "cannot be read: ");
+	comment_text(body, v->problem != NULL ? v->problem : "?");
+	textbuf_printf(body, "\n");
+	counts->left_out++;
+}
+
+/* The values, rdp then sqlserver, into body; names[n0...] they take. */
+static bool
+write_values(struct textbuf *body, const struct held_value **sorted,
+    size_t n, const struct init_input *in, char **names, size_t n0,
+    struct init_counts *counts)
+{
+	char name[BINDING_NAME_MAX + 1], base[BINDING_NAME_MAX + 1], why[1024];
+	char *where;
+	const struct held_value *v;
+	struct block bl;
+	const char *problem;
+	bool ok = true;
+	size_t i, used = n0;
+
+	for (i = 0; i < n; i++) {
+		if ((v = sorted[i])->target == TARGET_SQLSERVER &&
+		    v->instance == NULL) {
+			unread_list(body, v, counts);
+			continue;
+		}
+		memset(&bl, 0, sizeof(bl));
+		name_from(v->target == TARGET_RDP ? "rdp" : "sqlserver-",
+		    v->target == TARGET_RDP ? "" : v->instance, base);
+		unique_name(base, names, used, name);
+		if (!take_name(names, used++, name))
+			return false;
+		problem = value_binding(&bl, v, name, in, why, sizeof(why));
+		if ((where = value_where(v)) == NULL) {
+			block_free(&bl);
+			return false;
+		}
+		ok &= emit_block(body, &bl, where, problem, counts);
+		free(where);
+	}
+	return ok;
+}
+
+/* --- the policy ----------------------------------------------------------- */
+
+/* The comments for records HTTP.sys could not read. */
+static void
+write_broken(struct textbuf *body, const struct init_input *in,
+    struct init_counts *counts)
+{
+	size_t i;
+
+	for (i = 0; i < in->nbroken; i++) {
+		textbuf_printf(body, "  # left out: ");
+		comment_text(body, in->broken[i].key);
+		textbuf_printf(body, ": the record cannot be read: ");
+		comment_text(body, in->broken[i].reason);
+		textbuf_printf(body, "\n");
+		counts->left_out++;
+	}
+}
+
+/* Every binding, record's and value's, into body. */
+static bool
+write_body(struct textbuf *body, const struct init_input *in, char **names,
+    struct init_counts *counts)
+{
+	const struct ssl_record **recs = calloc(in->n + 1, sizeof(*recs));
+	const struct held_value **vals = calloc(in->nvalues + 1,
+	    sizeof(*vals));
+	bool ok = recs != NULL && vals != NULL;
+	size_t i;
+
+	for (i = 0; ok && i < in->n; i++)
+		recs[i] = &in->records[i];
+	for (i = 0; ok && i < in->nvalues; i++)
+		vals[i] = &in->values[i];
+	if (ok) {
+		qsort(recs, in->n, sizeof(*recs), by_endpoint);
+		qsort(vals, in->nvalues, sizeof(*vals), by_target);
+	}
+	ok = ok && write_records(body, recs, in->n, in->inv, names, counts);
+	if (ok)
+		write_broken(body, in, counts);
+	ok = ok && write_values(body, vals, in->nvalues, in, names, in->n,
+	    counts);
+	free(recs);
+	free(vals);
+	return ok;
 }
 
 char *
-initpolicy_write(const struct ssl_record *records, size_t n,
-    const struct broken_record *broken, size_t nbroken,
-    const struct inventory *inv, int64_t now, struct init_counts *counts)
+initpolicy_write(const struct init_input *in, int64_t now,
+    struct init_counts *counts)
 {
 	struct textbuf out = { 0 }, body = { 0 };
-	const struct ssl_record **sorted = calloc(n + 1, sizeof(*sorted));
-	char **names = calloc(n + 1, sizeof(*names)), t[21];
-	bool ok = sorted != NULL && names != NULL;
-	size_t i;
+	size_t nnames = in->n + in->nvalues, i;
+	char **names = calloc(nnames + 1, sizeof(*names)), t[21];
+	bool ok = names != NULL;
 
 	memset(counts, 0, sizeof(*counts));
-	for (i = 0; ok && i < n; i++)
-		sorted[i] = &records[i];
-	if (ok)
-		qsort(sorted, n, sizeof(*sorted), by_endpoint);
-	ok = ok && write_records(&body, sorted, n, inv, names, counts);
-	for (i = 0; ok && i < nbroken; i++) {
-		textbuf_printf(&body, "  # left out: ");
-		comment_text(&body, broken[i].key);
-		textbuf_printf(&body, ": the record cannot be read: ");
-		comment_text(&body, broken[i].reason);
-		textbuf_printf(&body, "\n");
-		counts->left_out++;
-	}
+	ok = ok && write_body(&body, in, names, counts);
 	textbuf_printf(&out, "# A policy written by 'certbind init' at %s "
-	    "from the SSL records\n# HTTP.sys had: %zu declared, %zu left out "
-	    "as comments, each with why.\n# See config/README.md for every "
-	    "key.\nversion: 1\nbindings:\n", utc_time(now, t),
-	    counts->declared, counts->left_out);
+	    "from HTTP.sys's SSL records\n# and the RDP listener's and SQL "
+	    "Server's certificates: %zu declared, %zu left out\n# as comments, "
+	    "each with why; see config/README.md for every key.\nversion: 1\n"
+	    "bindings:\n", utc_time(now, t), counts->declared,
+	    counts->left_out);
 	textbuf_add(&out, record_text(body.s), body.len);
-	for (i = 0; names != NULL && i < n; i++)
+	for (i = 0; names != NULL && i < nnames; i++)
 		free(names[i]);
 	free(names);
-	free(sorted);
 	ok = ok && !body.failed && !out.failed;
 	textbuf_free(&body);
 	if (!ok) {

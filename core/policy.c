@@ -1218,8 +1218,8 @@ read_target(struct loader *l, const struct ynode *v, void *target,
  * also allows letters beyond ASCII; certbind takes ASCII only, since the
  * name becomes part of a registry lookup and of a service name.
  */
-static bool
-instance_name_ok(const char *s, size_t len)
+bool
+policy_instance_ok(const char *s, size_t len)
 {
 	size_t i;
 
@@ -1240,7 +1240,7 @@ read_instance(struct loader *l, const struct ynode *v, void *target,
 	struct binding *b = target;
 
 	if (v->kind != YNODE_SCALAR || strlen(v->text) != v->len ||
-	    !instance_name_ok(v->text, v->len))
+	    !policy_instance_ok(v->text, v->len))
 		return fail(l, v, "instance must be a SQL Server instance name: "
 		    "1 to 16 ASCII letters, digits, '$' or '_', starting with "
 		    "a letter (MSSQLSERVER for the default instance)");

@@ -86,6 +86,12 @@ const char *target_kind_name(enum target_kind t);
 #define SQL_DEFAULT_INSTANCE "MSSQLSERVER"
 #define SQL_INSTANCE_MAX 16            /* characters, as setup allows */
 
+/*
+ * s (len bytes) is a SQL Server instance name that a binding's instance
+ * takes: 1 to 16 ASCII letters, digits, '$' or '_', a letter first.
+ */
+bool policy_instance_ok(const char *s, size_t len);
+
 /* A name in a list the policy gives, with where it is, for check. */
 struct named {
 	char *name;

@@ -316,6 +316,85 @@ sql_instance_free(struct sql_instance *in)
 	memset(in, 0, sizeof(*in));
 }
 
+/*
+ * The value names under Instance Names\SQL, one per instance.  A value
+ * name is at most 16,383 characters (the registry's element size
+ * limits), so a buffer of 16,384 takes any name with its NUL; the names
+ * are read whole before any value is, as RegEnumValueW asks.
+ */
+#define VALUE_NAME_MAX 16384
+
+static LONG
+add_name(char ***names, size_t *n, const wchar_t *w, DWORD len)
+{
+	char **p = realloc(*names, (*n + 1) * sizeof(*p));
+
+	if (p == NULL)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	*names = p;
+	/* Counted text, kept whole: a NUL or control character is escaped
+	 * and the name is then no instance name a policy takes. */
+	if ((p[*n] = text_from_wide(w, len)) == NULL)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	(*n)++;
+	return ERROR_SUCCESS;
+}
+
+/* Every value name of the open key; ERROR_SUCCESS at the end. */
+static LONG
+enum_names(HKEY key, wchar_t *buf, char ***names, size_t *n)
+{
+	DWORD i, len;
+	LONG rc = ERROR_SUCCESS;
+
+	for (i = 0; rc == ERROR_SUCCESS; i++) {
+		len = VALUE_NAME_MAX;
+		rc = RegEnumValueW(key, i, buf, &len, NULL, NULL, NULL, NULL);
+		/* The unnamed value is the key's default, never an
+		 * instance (Wine's `reg add` writes it, empty, when it
+		 * makes the key). */
+		if (rc == ERROR_SUCCESS && len > 0)
+			rc = add_name(names, n, buf, len);
+	}
+	return rc == ERROR_NO_MORE_ITEMS ? ERROR_SUCCESS : rc;
+}
+
+uint32_t
+sql_instances(char ***names, size_t *n)
+{
+	wchar_t *buf = malloc(VALUE_NAME_MAX * sizeof(wchar_t));
+	HKEY key;
+	LONG rc;
+
+	*names = NULL;
+	*n = 0;
+	if (buf == NULL)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	if ((rc = open_key(SQL_NAMES_KEY, KEY_QUERY_VALUE, &key)) ==
+	    ERROR_SUCCESS) {
+		rc = enum_names(key, buf, names, n);
+		RegCloseKey(key);
+	}
+	free(buf);
+	if (rc != ERROR_SUCCESS) {
+		sql_names_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+	}
+	/* No key: no SQL Server. */
+	return rc == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : (uint32_t)rc;
+}
+
+void
+sql_names_free(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 /* "SOFTWARE\Microsoft\Microsoft SQL Server\<id>\MSSQLServer\SuperSocketNetLib" */
 static wchar_t *
 netlib_path(const struct sql_instance *in)

@@ -32,6 +32,14 @@ struct sql_instance {
 uint32_t sql_find(const char *instance, struct sql_instance *out);
 void sql_instance_free(struct sql_instance *in);
 
+/*
+ * The installed instances' names (Instance Names\SQL's value names, as
+ * printable text: core/text.h), malloc'd; none, and no error, when SQL
+ * Server is not installed.
+ */
+uint32_t sql_instances(char ***names, size_t *n);
+void sql_names_free(char **names, size_t n);
+
 /* SuperSocketNetLib's Certificate (REG_SZ, lower-case hex); an empty or
  * missing value is *present false. */
 uint32_t sql_read(const struct sql_instance *in, uint8_t thumb[THUMB_LEN],

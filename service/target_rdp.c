@@ -59,6 +59,12 @@ rdp_read_strerror(const struct binding *b, uint32_t err, char *buf,
 		    "\\WinStations\\RDP-Tcp)");
 		return buf;
 	}
+	if (err == ERROR_INVALID_DATA) {
+		snprintf(buf, len, "the value SSLCertificateSHA1Hash under "
+		    "...\\WinStations\\RDP-Tcp is not a thumbprint "
+		    "(REG_BINARY, 20 bytes)");
+		return buf;
+	}
 	snprintf(buf, len, "%s", reg_strerror(err, why, sizeof(why)));
 	return buf;
 }

@@ -76,6 +76,13 @@ sql_read_strerror(const struct binding *b, uint32_t err, char *buf,
 		    "for it)", b->instance, b->instance);
 		return buf;
 	}
+	if (err == ERROR_INVALID_DATA) {
+		snprintf(buf, len, "SQL Server instance %s's id (its value "
+		    "under ...\\Instance Names\\SQL) is not a key name, or its "
+		    "SuperSocketNetLib value Certificate is not a thumbprint "
+		    "(REG_SZ, 40 hex digits, or empty)", b->instance);
+		return buf;
+	}
 	snprintf(buf, len, "%s", reg_strerror(err, why, sizeof(why)));
 	return buf;
 }

@@ -10,6 +10,7 @@
  */
 #include "unit.h"
 
+#include "ascii.h"
 #include "initpolicy.h"
 #include "plan.h"
 
@@ -52,7 +53,8 @@ write_and_load(const struct ssl_record *r, size_t n,
 {
 	struct cb_error err;
 	char text[600];
-	char *yaml = initpolicy_write(r, n, NULL, 0, inv, NOW, counts);
+	struct init_input in = { r, n, NULL, 0, NULL, 0, NULL, inv };
+	char *yaml = initpolicy_write(&in, NOW, counts);
 
 	assert_non_null(yaml);
 	if (policy_parse("init.yaml", yaml, strlen(yaml), pol, &err) != 0)
@@ -364,6 +366,7 @@ test_broken(void **state)
 	struct inventory inv = { 0 };
 	struct ssl_record r;
 	struct broken_record bad;
+	struct init_input in;
 	struct init_counts counts;
 	char *yaml;
 
@@ -371,14 +374,318 @@ test_broken(void **state)
 	add_cert(&inv, 1, names[1], STORE_MY, NOW + 90 * DAY);
 	rec(&r, "0.0.0.0:443", 1, "MY");
 	memset(&bad, 0, sizeof(bad));
+	memset(&in, 0, sizeof(in));
 	snprintf(bad.key, sizeof(bad.key), "1.2.3.4:1\n- name: x");
 	snprintf(bad.reason, sizeof(bad.reason), "the store name is too long");
-	yaml = initpolicy_write(&r, 1, &bad, 1, &inv, NOW, &counts);
+	in.records = &r;
+	in.n = 1;
+	in.broken = &bad;
+	in.nbroken = 1;
+	in.inv = &inv;
+	yaml = initpolicy_write(&in, NOW, &counts);
 	assert_non_null(yaml);
 	assert_int_equal(counts.left_out, 1);
 	assert_non_null(strstr(yaml, "  # left out: 1.2.3.4:1\\x0a- name: x: "
 	    "the record cannot be read: the store name is too long\n"));
 	free(yaml);
+	inventory_free(&inv);
+}
+
+/* --- the registry-backed consumers: rdp and sqlserver -------------------- */
+
+#define HOST "host.example.test"       /* the computer's DNS name */
+#define WILD 20                        /* a wildcard-only certificate */
+#define WEB 21                         /* one in WebHosting only */
+#define X10 "XXXXXXXXXX"
+#define X100 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10
+
+/* One value in, what the policy says of it. */
+struct value_row {
+	const char *name;
+	enum target_kind target;
+	const char *instance;
+	const char *problem;
+	uint8_t cert;                      /* thumbprint bytes */
+	const char *host;                  /* the computer's DNS name */
+	/* Declared: the binding's name, match.dns (NULL: left out), and
+	 * whether the policy says instance:.  Left out: want is in the
+	 * comment. */
+	bool declared;
+	const char *binding;
+	const char *dns;
+	bool has_instance;
+	const char *want;
+};
+
+static const struct value_row value_rows[] = {
+	{ "rdp: covers the host: match.dns left out", TARGET_RDP, NULL, NULL,
+	  1, HOST, true, "rdp", NULL, false, NULL },
+	{ "rdp: another name: the certificate's", TARGET_RDP, NULL, NULL, 2,
+	  HOST, true, "rdp", "two.example.test", false, NULL },
+	{ "rdp: host not known: the certificate's name", TARGET_RDP, NULL,
+	  NULL, 1, NULL, true, "rdp", HOST, false, NULL },
+	{ "rdp: host with a trailing dot, upper case", TARGET_RDP, NULL, NULL,
+	  1, "HOST.Example.Test.", true, "rdp", NULL, false, NULL },
+	{ "sqlserver: the default instance: no instance:", TARGET_SQLSERVER,
+	  "MSSQLSERVER", NULL, 1, HOST, true, "sqlserver-MSSQLSERVER", NULL,
+	  false, NULL },
+	{ "sqlserver: the default instance in lower case", TARGET_SQLSERVER,
+	  "mssqlserver", NULL, 2, HOST, true, "sqlserver-mssqlserver",
+	  "two.example.test", false, NULL },
+	{ "sqlserver: a named instance, '$' in its name", TARGET_SQLSERVER,
+	  "SALES$2", NULL, 1, HOST, true, "sqlserver-SALES-2", NULL, true,
+	  NULL },
+	{ "rdp: certificate not in the store", TARGET_RDP, NULL, NULL, 7, HOST,
+	  false, NULL, NULL, false, "  # left out: the RDP listener: "
+	  "certificate 0707070707070707070707070707070707070707 is not in "
+	  "LocalMachine\\x5cMy\n  # - name: \"rdp\"\n  #   target: rdp\n" },
+	{ "rdp: all-zero thumbprint", TARGET_RDP, NULL, NULL, 0, HOST, false,
+	  NULL, NULL, false, "certificate 0000000000000000000000000000000000000000"
+	  " is not in" },
+	{ "rdp: all-ones thumbprint", TARGET_RDP, NULL, NULL, 0xff, HOST, false,
+	  NULL, NULL, false, "certificate FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
+	  " is not in" },
+	{ "sqlserver: certificate in WebHosting only", TARGET_SQLSERVER,
+	  "SALES", NULL, WEB, HOST, false, NULL, NULL, false,
+	  "  # left out: SQL Server instance SALES: certificate "
+	  "1515151515151515151515151515151515151515 is not in "
+	  "LocalMachine\\x5cMy\n  # - name: \"sqlserver-SALES\"\n"
+	  "  #   target: sqlserver\n  #   instance: \"SALES\"\n" },
+	{ "rdp: a wildcard certificate covering the host", TARGET_RDP, NULL,
+	  NULL, WILD, "other.example.test", true, "rdp", NULL, false, NULL },
+	{ "sqlserver: a wildcard certificate, host not covered",
+	  TARGET_SQLSERVER, "SALES", NULL, WILD, "other.test", false, NULL,
+	  NULL, false, "does not cover the computer's DNS name" },
+	{ "rdp: the value cannot be read", TARGET_RDP, NULL,
+	  "Access is denied. (error 5)", 1, HOST, false, NULL, NULL, false,
+	  "  # left out: the RDP listener: its certificate cannot be read: "
+	  "Access is denied. (error 5)\n  # - name: \"rdp\"\n" },
+	{ "sqlserver: a hostile reason stays in its comment", TARGET_SQLSERVER,
+	  "SALES", "bad\n- name: evil\r\x85\xe2\x80\xa8#", 1, HOST, false, NULL,
+	  NULL, false, "cannot be read: bad\\x0a- name: evil\\x0d\\x85\\xe2"
+	  "\\x80\\xa8#\n" },
+	{ "sqlserver: a name that would start a binding", TARGET_SQLSERVER,
+	  "X\n- name: evil\n  target: rdp", NULL, 1, HOST, false, NULL, NULL,
+	  false, "  # left out: SQL Server instance X\\x0a- name: evil\\x0a  "
+	  "target: rdp: its name cannot be a policy's instance" },
+	{ "sqlserver: a name of 17 characters", TARGET_SQLSERVER,
+	  "ABCDEFGHIJKLMNOPQ", NULL, 1, HOST, false, NULL, NULL, false,
+	  "its name cannot be a policy's instance" },
+	{ "sqlserver: a long name is said whole", TARGET_SQLSERVER,
+	  X100 X100 X100 X100 X100 "END", NULL, 1, HOST, false, NULL, NULL,
+	  false, "instance " X100 X100 X100 X100 X100 "END: its name cannot" },
+	{ "sqlserver: a name not in ASCII", TARGET_SQLSERVER, "CAF\xc3\x89",
+	  NULL, 1, HOST, false, NULL, NULL, false,
+	  "SQL Server instance CAF\\xc3\\x89: its name cannot" },
+	{ "sqlserver: the list of instances cannot be read", TARGET_SQLSERVER,
+	  NULL, "Access is denied. (error 5)", 0, HOST, false, NULL, NULL,
+	  false, "  # left out: SQL Server instances: their list cannot be "
+	  "read: Access is denied. (error 5)\n" },
+};
+
+static const char *
+value_name(const void *row)
+{
+	return ((const struct value_row *)row)->name;
+}
+
+/*
+ * Certificates 1 and 2, the wildcard (which covers both their names, and
+ * expires sooner: it is never the better choice), and one in WebHosting.
+ */
+static void
+value_store(struct inventory *inv)
+{
+	struct testcert wild = { WILD, "*.example.test", { "*.example.test" },
+	    NOW - 20 * DAY, NOW + 30 * DAY, true, 0 };
+
+	add_cert(inv, 1, HOST, STORE_MY, NOW + 90 * DAY);
+	add_cert(inv, 2, names[2], STORE_MY, NOW + 90 * DAY);
+	add_cert(inv, WEB, HOST, STORE_WEBHOSTING, NOW + 90 * DAY);
+	add_testcert(inv, &wild);
+}
+
+/* What each registry-backed binding's target holds: in's values. */
+static struct held_thumb *
+held_of(const struct policy *pol, const struct init_input *in)
+{
+	struct held_thumb *held = calloc(pol->nbindings + 1, sizeof(*held));
+	size_t i, k;
+
+	assert_non_null(held);
+	for (i = 0; i < pol->nbindings; i++) {
+		const struct binding *b = &pol->bindings[i];
+
+		for (k = 0; k < in->nvalues; k++) {
+			const struct held_value *v = &in->values[k];
+
+			if (v->target != b->target || (b->instance != NULL &&
+			    !ascii_equal_nocase(v->instance, b->instance)))
+				continue;
+			held[i].present = true;
+			memcpy(held[i].thumb, v->thumb, THUMB_LEN);
+		}
+	}
+	return held;
+}
+
+/*
+ * Load in's policy as certbind does (match.dns defaulting to the host)
+ * and plan on what in holds: nothing changes.
+ */
+static void
+assert_values_kept(const struct init_input *in, const char *yaml,
+    struct policy *pol)
+{
+	struct held_thumb *held;
+	struct plan plan;
+	struct cb_error err;
+	char text[600];
+	size_t i;
+
+	if (policy_parse("init.yaml", yaml, strlen(yaml), pol, &err) != 0 ||
+	    policy_default_dns(pol, in->host_dns, &err, "init.yaml") != 0)
+		fail_msg("the written policy does not load: %s\n%s",
+		    cb_error_format(&err, text, sizeof(text)), yaml);
+	held = held_of(pol, in);
+	assert_int_equal(plan_build_targets(pol, in->inv, in->records, in->n,
+	    held, NOW, NULL, NULL, &plan, &err), 0);
+	for (i = 0; i < plan.n; i++)
+		if (plan.items[i].action != ACTION_NONE)
+			fail_msg("%s: plan says %s\n%s", plan.items[i].binding->name,
+			    action_name(plan.items[i].action), yaml);
+	plan_free(&plan);
+	free(held);
+}
+
+static void
+test_value(void **state)
+{
+	const struct value_row *r = *state;
+	struct inventory inv = { 0 };
+	struct held_value v = { r->target, r->instance, r->problem, { 0 } };
+	struct init_input in = { NULL, 0, NULL, 0, &v, 1, r->host, &inv };
+	struct init_counts counts;
+	struct policy pol;
+	const struct binding *b;
+	char *yaml;
+	size_t i;
+
+	value_store(&inv);
+	memset(v.thumb, r->cert, THUMB_LEN);
+	yaml = initpolicy_write(&in, NOW, &counts);
+	assert_non_null(yaml);
+	for (i = 0; yaml[i] != '\0'; i++)
+		assert_true(yaml[i] == '\n' || (yaml[i] >= 0x20 && yaml[i] < 0x7f));
+	assert_int_equal(counts.declared, r->declared ? 1 : 0);
+	assert_int_equal(counts.left_out, r->declared ? 0 : 1);
+	if (!r->declared) {
+		if (strstr(yaml, r->want) == NULL)
+			fail_msg("not in the policy: %s\n%s", r->want, yaml);
+		free(yaml);
+		inventory_free(&inv);
+		return;
+	}
+	assert_values_kept(&in, yaml, &pol);
+	assert_int_equal(pol.nbindings, 1);
+	b = &pol.bindings[0];
+	assert_string_equal(b->name, r->binding);
+	assert_int_equal(b->target, r->target);
+	assert_int_equal(strstr(yaml, "instance:") != NULL, r->has_instance);
+	assert_int_equal(strstr(yaml, "match:") != NULL, r->dns != NULL);
+	if (r->dns != NULL)
+		assert_string_equal(b->match.dns, r->dns);
+	if (r->target == TARGET_SQLSERVER)
+		assert_string_equal(b->instance, r->has_instance ? r->instance :
+		    SQL_DEFAULT_INSTANCE);
+	free(yaml);
+	policy_free(&pol);
+	inventory_free(&inv);
+}
+
+/*
+ * Records and values together: names unique, the RDP listener and each
+ * instance declared once, in order, and the plan on all of it changes
+ * nothing.
+ */
+static void
+test_values_with_records(void **state)
+{
+	struct inventory inv = { 0 };
+	struct ssl_record r[2];
+	struct held_value v[5] = {
+		{ TARGET_SQLSERVER, "ZULU", NULL, { 0 } },
+		{ TARGET_SQLSERVER, "MSSQLSERVER", NULL, { 0 } },
+		{ TARGET_RDP, NULL, NULL, { 0 } },
+		{ TARGET_SQLSERVER, "Alpha", NULL, { 0 } },
+		{ TARGET_SQLSERVER, "GONE", NULL, { 0 } },
+	};
+	struct init_input in = { r, 2, NULL, 0, v, 5, HOST, &inv };
+	struct init_counts counts;
+	struct policy pol;
+	char *yaml, *rdp, *alpha, *def, *zulu;
+
+	(void)state;
+	value_store(&inv);
+	rec(&r[0], "0.0.0.0:443", 1, "MY");
+	rec(&r[1], "two.example.test:443", 2, "MY");
+	memset(v[0].thumb, 2, THUMB_LEN);
+	memset(v[1].thumb, 1, THUMB_LEN);
+	memset(v[2].thumb, 1, THUMB_LEN);
+	memset(v[3].thumb, 1, THUMB_LEN);
+	memset(v[4].thumb, 9, THUMB_LEN);          /* not in the store */
+	yaml = initpolicy_write(&in, NOW, &counts);
+	assert_non_null(yaml);
+	assert_int_equal(counts.declared, 6);
+	assert_int_equal(counts.left_out, 1);
+	assert_values_kept(&in, yaml, &pol);
+	assert_int_equal(pol.nbindings, 6);
+	/* rdp first, then the instances by name, whatever the case. */
+	rdp = strstr(yaml, "- name: \"rdp\"");
+	alpha = strstr(yaml, "- name: \"sqlserver-Alpha\"");
+	def = strstr(yaml, "- name: \"sqlserver-MSSQLSERVER\"");
+	zulu = strstr(yaml, "- name: \"sqlserver-ZULU\"");
+	assert_true(rdp != NULL && alpha > rdp && def > alpha && zulu > def);
+	assert_non_null(strstr(yaml, "# - name: \"sqlserver-GONE\""));
+	assert_non_null(strstr(yaml, "# A policy written by 'certbind init'"));
+	assert_non_null(strstr(yaml, "certificates: 6 declared, 1 left out\n"));
+	free(yaml);
+	policy_free(&pol);
+	inventory_free(&inv);
+}
+
+/*
+ * Two instances whose names map to the same binding name ("A B" is no
+ * instance name a policy takes, and is commented out under its name):
+ * the second is suffixed.
+ */
+static void
+test_value_names_unique(void **state)
+{
+	struct inventory inv = { 0 };
+	struct held_value v[2] = {
+		{ TARGET_SQLSERVER, "A$B", NULL, { 0 } },
+		{ TARGET_SQLSERVER, "A B", NULL, { 0 } },
+	};
+	struct init_input in = { NULL, 0, NULL, 0, v, 2, HOST, &inv };
+	struct init_counts counts;
+	struct policy pol;
+	char *yaml;
+
+	(void)state;
+	value_store(&inv);
+	memset(v[0].thumb, 1, THUMB_LEN);
+	yaml = initpolicy_write(&in, NOW, &counts);
+	assert_non_null(yaml);
+	assert_int_equal(counts.declared, 1);
+	assert_int_equal(counts.left_out, 1);
+	assert_values_kept(&in, yaml, &pol);
+	assert_int_equal(pol.nbindings, 1);
+	assert_non_null(strstr(yaml, "  # - name: \"sqlserver-A-B\"\n"));
+	assert_string_equal(pol.bindings[0].name, "sqlserver-A-B-2");
+	assert_string_equal(pol.bindings[0].instance, "A$B");
+	free(yaml);
+	policy_free(&pol);
 	inventory_free(&inv);
 }
 
@@ -393,7 +700,13 @@ main(void)
 		cmocka_unit_test(test_better_certificate),
 		cmocka_unit_test(test_unique_names),
 		cmocka_unit_test(test_broken),
+		cmocka_unit_test(test_values_with_records),
+		cmocka_unit_test(test_value_names_unique),
 	};
+	int rc = 0;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	rc |= run_rows("init: registry values", test_value, (void *)value_rows,
+	    sizeof(value_rows[0]), NROWS(value_rows), value_name);
+	rc |= cmocka_run_group_tests(tests, NULL, NULL);
+	return rc;
 }
