@@ -19,7 +19,10 @@
  * (NTE_NOT_SUPPORTED), so a CNG key never opens and the grant fails at
  * that step; NCryptGetProperty/SetProperty of the descriptor are tested
  * only on paper.  LookupAccountNameW knows no "NT SERVICE\..." names
- * there; see service_sid().
+ * there; see service_sid().  It also answers ERROR_NONE_MAPPED for every
+ * name it does not know and never asks a domain controller, so an
+ * account that cannot be resolved for a passing reason (core/account.h)
+ * never happens under Wine.
  */
 #include <windows.h>
 #include <wincrypt.h>

@@ -14,6 +14,7 @@
 #include "../core/keymemo.h"
 #include "../core/plan.h"
 #include "../core/policy.h"
+#include "regtarget.h"
 
 /*
  * The string SID for an account name or SID (LookupAccountNameW): 0 and
@@ -72,7 +73,6 @@ uint32_t keyaccess_due(const struct binding *b, const char *also,
 
 /* A SQL Server instance's service account, which only its target knows,
  * in in->account (NULL for the other targets); sql_instance_free(in). */
-struct sql_instance;
 void keyaccess_target_account(const struct plan_item *it,
     struct sql_instance *in);
 
