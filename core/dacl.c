@@ -370,3 +370,15 @@ done:
 	free(x.text);
 	return rc;
 }
+
+int
+dacl_grant_due(const char *key_sddl, const char *const *sids, size_t nsids,
+    bool *due, struct cb_error *err)
+{
+	char *merged;
+	int rc = dacl_merge(key_sddl, sids, nsids, NULL, false, &merged, due,
+	    err);
+
+	free(merged);
+	return rc;
+}

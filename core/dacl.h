@@ -26,4 +26,13 @@ int dacl_merge(const char *key_sddl, const char *const *sids, size_t nsids,
     const char *prev_sddl, bool inherit, char **out, bool *changed,
     struct cb_error *err);
 
+/*
+ * For a key the binding already holds: whether one of sids lacks read on
+ * it, so that a grant is due (*due).  The merge above with no previous
+ * key; when it would leave the descriptor as it is, there is nothing to
+ * do.  0, or -1 with err set as dacl_merge().
+ */
+int dacl_grant_due(const char *key_sddl, const char *const *sids,
+    size_t nsids, bool *due, struct cb_error *err);
+
 #endif

@@ -516,6 +516,8 @@ plan_changes(const struct plan *plan)
 			n++;
 			break;
 		default:
+			/* A key's DACL to write is a change as well. */
+			n += plan->items[i].key_grant_due;
 			break;
 		}
 	return n;

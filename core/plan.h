@@ -75,6 +75,10 @@ struct plan_item {
 	                                  rollback's pin (pin.h) */
 	const struct cert *passed_over; /* pinned: the better certificate
 	                                  it was not moved to */
+	bool key_grant_due;            /* it stays on its certificate, whose
+	                                  key does not yet give every account
+	                                  it asks for read (key_access): the
+	                                  reader of the key sets it */
 };
 
 /*
@@ -203,7 +207,8 @@ int plan_redo(struct plan *plan, size_t i, const struct ssl_record *now,
  */
 int64_t plan_next_event(const struct plan *plan, int64_t now);
 
-/* How many items would change a target (create or update). */
+/* How many items would change a target (create or update), or give an
+ * account read on the key a binding holds (key_grant_due). */
 size_t plan_changes(const struct plan *plan);
 
 /* "none", "create", "update-hash", "update-options", "conflict",

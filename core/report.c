@@ -312,6 +312,9 @@ item_text(struct sbuf *s, const struct plan_item *it)
 		    "until a certificate issued after the one rolled away from "
 		    "qualifies, or 'certbind apply --force'",
 		    thumb_format(it->passed_over->thumb, hex));
+	if (it->key_grant_due)
+		sb_printf(s, "; read access to its private key is to be given "
+		    "to the accounts it needs (key_access)");
 }
 
 const char *
@@ -748,6 +751,8 @@ json_item(struct sbuf *s, const struct plan_item *it, int64_t now,
 	sb_printf(s, ",\n      \"chosen\": ");
 	json_cert(s, it->sel.chosen);
 	sb_printf(s, ",\n      \"pinned\": %s", it->pinned ? "true" : "false");
+	sb_printf(s, ",\n      \"key_grant_due\": %s", it->key_grant_due ?
+	    "true" : "false");
 	sb_printf(s, ",\n      \"warnings\": [");
 	for (j = 0; j < 2; j++)
 		if (it->warnings & all_warnings[j]) {

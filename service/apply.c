@@ -111,11 +111,7 @@ before_change(const struct plan_item *it, const struct carry_ctx *c)
 	(void)c;
 	if (it->action == ACTION_UPDATE_OPTIONS)
 		return 0;
-	memset(&in, 0, sizeof(in));
-	/* An instance not installed is the target's to report. */
-	if (it->target == TARGET_SQLSERVER &&
-	    sql_find(it->binding->instance, &in) != 0)
-		sql_instance_free(&in);
+	keyaccess_target_account(it, &in);
 	r = keyaccess_before_change(it->binding, in.account, it->sel.chosen,
 	    it->has_current_thumb ? it->current_thumb : NULL);
 	sql_instance_free(&in);
@@ -438,6 +434,9 @@ reconcile(struct world *w, struct runstate *rs, int64_t *next)
 			r = w->read_error[i] != 0 ||
 			    recheck(&plan, i, avoid, &c) != 0 ? APPLY_ERROR :
 			    carry_out_or_next(&plan, i, avoid, &c);
+		if (r == APPLY_OK && w->read_error[i] == 0 &&
+		    keyaccess_converge(it, rs != NULL ? &rs->granted : NULL) != 0)
+			r = APPLY_ERROR;
 		if (r != APPLY_ERROR && w->read_error[i] == 0)
 			warn_item(it, st, now);
 		note_result(st, r, now);
@@ -513,6 +512,9 @@ apply_once(const struct policy *p, struct runstate *rs, int64_t *next)
 		    p->service.resync_ms))
 			keymemo_begin(&rs->keys, GetTickCount64());
 		w.certs.memo = &rs->keys;
+		if (keymemo_stale(&rs->granted, GetTickCount64(),
+		    p->service.resync_ms))
+			keymemo_begin(&rs->granted, GetTickCount64());
 	}
 	locked = take_lock(&lock, rs);
 	if (locked > 0)
@@ -544,6 +546,7 @@ runstate_free(struct runstate *rs)
 	free(rs->bindings);
 	unusable_free(&rs->unusable);
 	keymemo_clear(&rs->keys);
+	keymemo_clear(&rs->granted);
 	memset(rs, 0, sizeof(*rs));
 }
 

@@ -66,6 +66,8 @@ struct runstate {
 	uint64_t reconciles, rebinds, errors;   /* totals, for the metrics */
 	struct unusable_list unusable; /* certificates HTTP.sys refused */
 	struct key_memo keys;          /* keys found usable (keymemo.h) */
+	struct key_memo granted;       /* keys found giving a binding's
+	                                  accounts read (keyaccess.h) */
 	void *stop;                    /* event: set, stop between bindings */
 	const char *command;           /* "run" or "service", for the lock */
 	uint32_t lock_timeout_ms;      /* wait for another writer this long */

@@ -13,6 +13,7 @@
 #include "../core/report.h"
 #include "../core/status.h"
 #include "apply.h"
+#include "keyaccess.h"
 #include "loopstats.h"
 #include "out.h"
 #include "policyfile.h"
@@ -50,6 +51,9 @@ plan_run(const char *path, bool json, bool explain)
 		world_free(&w);
 		return PLAN_ERROR;
 	}
+	/* Keys a binding stays on, that owe an account read (key_access). */
+	for (i = 0; i < plan.n; i++)
+		(void)keyaccess_plan(&plan.items[i]);
 	if (print_report(json ? report_json(&plan, now, flags) :
 	    report_text(&plan, now, flags)) == 0)
 		result = plan_changes(&plan) > 0 ? PLAN_CHANGES : PLAN_NOTHING;

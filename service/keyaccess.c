@@ -19,7 +19,10 @@
  * (NTE_NOT_SUPPORTED), so a CNG key never opens and the grant fails at
  * that step; NCryptGetProperty/SetProperty of the descriptor are tested
  * only on paper.  LookupAccountNameW knows no "NT SERVICE\..." names
- * there; see service_sid().
+ * there; see service_sid().  It also answers ERROR_NONE_MAPPED for every
+ * name it does not know and never asks a domain controller, so an
+ * account that cannot be resolved for a passing reason (core/account.h)
+ * never happens under Wine.
  */
 #include <windows.h>
 #include <wincrypt.h>
@@ -29,11 +32,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/account.h"
 #include "../core/ascii.h"
 #include "../core/dacl.h"
 #include "eventlog.h"
 #include "keyaccess.h"
 #include "keyprobe.h"
+#include "out.h"
+#include "regtarget.h"
 #include "store.h"
 #include "winerr.h"
 #include "wstr.h"
@@ -220,6 +226,25 @@ account_sid(const char *account, char **sid)
 	return rc;
 }
 
+/*
+ * An account whose lookup got no answer now (core/account.h): a warning
+ * at its line and column, and the policy stays valid.
+ */
+static void
+warn_unresolved(const char *file, const struct binding *b,
+    const struct named *a, uint32_t rc)
+{
+	struct cb_error w;
+	char text[256], line[1024];
+
+	cb_error_set(&w, file, a->line, a->col, "warning: binding %s: "
+	    "key_access: '%s' cannot be resolved now: %s; it is looked up "
+	    "again when the binding must move", b->name, a->name,
+	    win_strerror(rc, text, sizeof(text)));
+	say(EV_WARNING, EV_KEY_ACCESS_UNRESOLVED, "%s",
+	    cb_error_format(&w, line, sizeof(line)));
+}
+
 int
 keyaccess_check(const char *file, const struct policy *p,
     struct cb_error *err)
@@ -236,6 +261,10 @@ keyaccess_check(const char *file, const struct policy *p,
 
 			if ((rc = account_sid(a->name, &sid)) == 0) {
 				free(sid);
+				continue;
+			}
+			if (!account_fails_load(account_outcome(rc))) {
+				warn_unresolved(file, b, a, rc);
 				continue;
 			}
 			return cb_error_set(err, file, a->line, a->col,
@@ -382,8 +411,9 @@ add_account(struct grant *g, const char *account)
 	uint32_t rc;
 
 	if ((rc = account_sid(account, &sid)) != 0)
-		return fail(g, rc, "key_access: '%s' is not an account here",
-		    account);
+		return fail(g, rc, account_outcome(rc) == ACCOUNT_UNKNOWN ?
+		    "key_access: '%s' is not an account here" :
+		    "key_access: '%s' cannot be resolved now", account);
 	g->sids[g->nsids++] = sid;
 	return 0;
 }
@@ -524,32 +554,73 @@ report_granted(const struct binding *b, const struct grant *g,
 	    "key of %s given to %s", b->name, thumb_format(thumb, hex), list);
 }
 
+/*
+ * Resolve what b asks for, open the key of thumb and read its DACL (and
+ * with inherit the previous key's): 0 with *asked false when nothing is
+ * asked for and nothing was opened.
+ */
+static uint32_t
+grant_open(struct grant *g, const struct binding *b, const char *also,
+    enum cert_store store, const uint8_t thumb[THUMB_LEN],
+    const uint8_t *prev, bool *asked)
+{
+	uint32_t rc;
+
+	memset(g, 0, sizeof(*g));
+	g->inherit = b->key_access_inherit;
+	*asked = false;
+	if ((rc = resolve(g, b, also)) != 0)
+		return rc;
+	if (g->nsids == 0 && (!g->inherit || prev == NULL ||
+	    memcmp(prev, thumb, THUMB_LEN) == 0))
+		return 0;               /* nothing to give */
+	*asked = true;
+	rc = open_key(store, thumb, &g->cert, &g->key, &g->key_sddl, g->why,
+	    sizeof(g->why));
+	if (rc == 0)
+		rc = read_prev(g, store, thumb, prev);
+	return rc;
+}
+
 uint32_t
 keyaccess_grant_also(const struct binding *b, const char *also,
     enum cert_store store, const uint8_t thumb[THUMB_LEN],
     const uint8_t *prev, char **why)
 {
 	struct grant g;
-	bool changed = false;
+	bool asked, changed = false;
 	uint32_t rc;
 
 	*why = NULL;
-	memset(&g, 0, sizeof(g));
-	g.inherit = b->key_access_inherit;
-	rc = resolve(&g, b, also);
-	if (rc == 0 && g.nsids == 0 && !g.inherit) {
-		grant_free(&g);
-		return 0;               /* nothing asked for */
-	}
-	if (rc == 0)
-		rc = open_key(store, thumb, &g.cert, &g.key, &g.key_sddl, g.why,
-		    sizeof(g.why));
-	if (rc == 0)
-		rc = read_prev(&g, store, thumb, prev);
-	if (rc == 0)
+	rc = grant_open(&g, b, also, store, thumb, prev, &asked);
+	if (rc == 0 && asked)
 		rc = merge_write(&g, &changed);
 	if (rc == 0 && changed)
 		report_granted(b, &g, thumb);
+	if (rc != 0)
+		*why = strdup(g.why);
+	grant_free(&g);
+	return rc;
+}
+
+uint32_t
+keyaccess_due(const struct binding *b, const char *also,
+    enum cert_store store, const uint8_t thumb[THUMB_LEN], bool *due,
+    char **why)
+{
+	struct grant g;
+	struct cb_error err;
+	bool asked;
+	uint32_t rc;
+
+	*why = NULL;
+	*due = false;
+	rc = grant_open(&g, b, also, store, thumb, NULL, &asked);
+	if (rc == 0 && asked && dacl_grant_due(g.key_sddl,
+	    (const char *const *)g.sids, g.nsids, due, &err) != 0) {
+		snprintf(g.why, sizeof(g.why), "%s", err.msg);
+		rc = ERROR_INVALID_SECURITY_DESCR;
+	}
 	if (rc != 0)
 		*why = strdup(g.why);
 	grant_free(&g);
@@ -579,6 +650,116 @@ keyaccess_before_change(const struct binding *b, const char *also,
 	say(EV_ERROR, EV_KEY_ACCESS_FAILED, "%s: not moved to %s: the "
 	    "accounts it needs could not be given read access to its private "
 	    "key: %s", b->name, thumb_format(chosen->thumb, hex),
+	    why != NULL ? why : "out of memory");
+	free(why);
+	return -1;
+}
+
+/*
+ * What a binding asks of its key, as bytes for the memo (keymemo.h):
+ * its key_access names and the account its target adds, in order.  The
+ * same names give the same SIDs until the memo is dropped at the resync
+ * interval, which is when an account recreated is noticed.
+ */
+static char *
+asked_text(const struct binding *b, const char *also, size_t *len)
+{
+	size_t i, n = 2 + (also != NULL ? strlen(also) : 0);
+	char *s, *p;
+
+	for (i = 0; i < b->nkey_access; i++)
+		n += strlen(b->key_access[i].name) + 1;
+	if ((p = s = malloc(n)) == NULL)
+		return NULL;
+	for (i = 0; i < b->nkey_access; i++)
+		p += sprintf(p, "%s\n", b->key_access[i].name);
+	p += sprintf(p, "%c%s", b->target == TARGET_RDP ? 'r' : '-',
+	    also != NULL ? also : "");
+	*len = (size_t)(p - s);
+	return s;
+}
+
+void
+keyaccess_target_account(const struct plan_item *it, struct sql_instance *in)
+{
+	memset(in, 0, sizeof(*in));
+	/* An instance not installed is the target's to report. */
+	if (it->target == TARGET_SQLSERVER &&
+	    sql_find(it->binding->instance, in) != 0)
+		sql_instance_free(in);
+}
+
+/*
+ * The certificate item it stays on: nothing to write, or its options
+ * alone.  NULL when it moves, has none, or serves a share's (ccs).
+ */
+static const struct cert *
+stays_on(const struct plan_item *it)
+{
+	if (it->action != ACTION_NONE && it->action != ACTION_UPDATE_OPTIONS)
+		return NULL;
+	if (it->target == TARGET_HTTPSYS &&
+	    it->binding->endpoint.kind == EP_CCS)
+		return NULL;
+	return it->held;
+}
+
+int
+keyaccess_converge(const struct plan_item *it, struct key_memo *memo)
+{
+	const struct binding *b = it->binding;
+	const struct cert *held = stays_on(it);
+	struct sql_instance in;
+	char hex[THUMB_HEX], *why = NULL, *asked = NULL;
+	size_t len = 0;
+	uint32_t rc;
+
+	if (held == NULL)
+		return 0;
+	keyaccess_target_account(it, &in);
+	if (memo != NULL && (asked = asked_text(b, in.account, &len)) != NULL &&
+	    keymemo_opens(memo, held->thumb, asked, len)) {
+		free(asked);
+		sql_instance_free(&in);
+		return 0;
+	}
+	rc = keyaccess_grant_also(b, in.account, held->store, held->thumb,
+	    NULL, &why);
+	sql_instance_free(&in);
+	if (rc == 0 && asked != NULL)
+		(void)keymemo_add(memo, held->thumb, asked, len);
+	free(asked);
+	if (rc == 0)
+		return 0;
+	say(EV_ERROR, EV_KEY_ACCESS_FAILED, "%s: the accounts it needs could "
+	    "not be given read access to the private key of %s, which it "
+	    "holds: %s", b->name, thumb_format(held->thumb, hex),
+	    why != NULL ? why : "out of memory");
+	free(why);
+	return -1;
+}
+
+int
+keyaccess_plan(struct plan_item *it)
+{
+	const struct cert *held = stays_on(it);
+	struct sql_instance in;
+	char hex[THUMB_HEX], *why = NULL;
+	uint32_t rc;
+
+	if (held == NULL)
+		return 0;
+	keyaccess_target_account(it, &in);
+	rc = keyaccess_due(it->binding, in.account, held->store, held->thumb,
+	    &it->key_grant_due, &why);
+	sql_instance_free(&in);
+	if (rc == 0)
+		return 0;
+	/* apply would try, and report what failed: a change all the same. */
+	it->key_grant_due = true;
+	out_printf(OUT_STDERR, "certbind: %s: cannot tell whether the "
+	    "accounts it needs can read the private key of %s: %s\n",
+	    it->binding->name, thumb_format(held->thumb, hex),
 	    why != NULL ? why : "out of memory");
 	free(why);
 	return -1;

@@ -10,6 +10,8 @@
 suite_prefix
 
 katest() { wine "$BIN/katest.exe" "$@" | tr -d '\r'; return "${PIPESTATUS[0]}"; }
+# certbind's output, both streams, and its own exit status.
+cb() { certbind "$@" 2>&1 | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 
 # The SID of "NT SERVICE\NAME" computed here, apart from certbind: SHA-1
 # of the upper-case UTF-16LE name as five little-endian numbers.
@@ -38,6 +40,9 @@ policy() {
 }
 USER_SID=S-1-5-21-1004336348-1177238915-682003330-1001
 READ='0x80120089'
+
+# plain FILE: the same binding without key_access.
+plain() { policy "$1" '' && sed -i '/key_access/d' "$1"; }
 
 # One katest call resolves every name, one line each.
 test_account_names() {
@@ -231,8 +236,57 @@ test_apply() {
 	    'D:(D;;GR;;;NS)(A;;KA;;;BA)'
 }
 
+# A binding that already holds its certificate: an account added to
+# key_access gets read at the next apply, without a renewal; plan shows
+# it first and writes nothing; a grant that fails moves nothing.
+test_converge() {
+	local t n out rc before
+	reset_state
+	plain "$TMP/plain.yaml"
+	t=$(certmk add --cn ka.example.test --dns ka.example.test --not-after 30)
+	certbind apply --config "$TMP/plain.yaml" >/dev/null 2>&1
+	expect_eq "converge: bound without key_access" \
+	    "$(bound_hash 0.0.0.0:8451)" "$t"
+	before=$(katest sddl "$t")
+	expect_eq "converge: ... and the key not given to NETWORK SERVICE" \
+	    "$(printf '%s' "$before" | grep -c ';NS)')" 0
+	policy "$TMP/ns.yaml" '"NETWORK SERVICE"'
+	out=$(cb plan --config "$TMP/ns.yaml"); rc=$?
+	expect_match "plan: a grant due on the held key is a change" "$rc $out" \
+	    "^2 ka \\(0\\.0\\.0\\.0:8451\\): holds.*read access to its private key is to be given"
+	out=$(cb plan --config "$TMP/ns.yaml" --json)
+	expect_match "plan --json: key_grant_due" "$out" '"key_grant_due": true'
+	expect_eq "plan wrote nothing to the key" "$(katest sddl "$t")" "$before"
+	out=$(cb apply --config "$TMP/ns.yaml"); rc=$?
+	expect_match "apply gives the added account read on the held key" \
+	    "$rc $(printf '%s' "$out" | grep 'read access')" "^0 ka: read access to the private key of $t given to S-1-5-20"
+	expect_eq "... keeping every entry the key had" \
+	    "$(katest sddl "$t")" "$before(A;;$READ;;;NS)"
+	expect_eq "... and the binding where it was" "$(bound_hash 0.0.0.0:8451)" "$t"
+	out=$(cb plan --config "$TMP/ns.yaml" --json); rc=$?
+	expect_match "plan afterwards: nothing due" \
+	    "$rc $(printf '%s' "$out" | grep key_grant_due)" \
+	    '^0 +"key_grant_due": false,$'
+	out=$(cb apply --config "$TMP/ns.yaml"); rc=$?
+	expect_eq "apply again: no grant said" \
+	    "$rc $(printf '%s' "$out" | grep -c 'read access to the private key')" "0 0"
+
+	# A held key that denies the account: an error, and nothing moves.
+	reset_state
+	n=$(certmk add --cn ka.example.test --dns ka.example.test --not-after 30)
+	certbind apply --config "$TMP/plain.yaml" >/dev/null 2>&1
+	katest set-sddl "$n" 'D:(D;;GR;;;NS)(A;;KA;;;BA)'
+	out=$(cb apply --config "$TMP/ns.yaml"); rc=$?
+	expect_match "a grant on the held key that fails is an error, named" \
+	    "$rc $(printf '%s' "$out" | grep 'the accounts')" "^1 ka: the accounts it needs could not be given read access to the private key of $n, which it holds: the key's DACL denies read to S-1-5-20"
+	expect_eq "... the binding stays, and the DACL is as it was" \
+	    "$(bound_hash 0.0.0.0:8451) $(katest sddl "$n")" \
+	    "$n D:(D;;GR;;;NS)(A;;KA;;;BA)"
+}
+
 test_account_names
 test_check
+test_converge
 test_apply
 test_service_accounts
 test_grant_keeps_entries

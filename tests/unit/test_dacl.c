@@ -301,6 +301,61 @@ test_null_key(void **state)
 	assert_null(out);
 }
 
+/*
+ * A key the binding already holds: is a grant due?  The reconcile writes
+ * only when the merge would change the descriptor.
+ */
+struct due_row {
+	const char *name;
+	const char *key;
+	const char *sids[3];
+	int want;                  /* 0, or -1 refused */
+	bool want_due;
+};
+
+static const struct due_row due_rows[] = {
+	{ "the account lacks read: due", CNG, { NS }, 0, true },
+	{ "the account already reads: nothing to do", CNG "(A" READ NS ")",
+	  { NS }, 0, false },
+	{ "read by alias: nothing to do", "D:(A;;GR;;;NS)", { NS }, 0, false },
+	{ "one of two lacks read: due", CNG "(A" READ NS ")", { NS, SQL }, 0,
+	  true },
+	{ "both read: nothing to do", CNG "(A" READ NS ")(A;;GA;;;" SQL ")",
+	  { NS, SQL }, 0, false },
+	{ "no accounts: nothing to do", CNG, { NULL }, 0, false },
+	{ "read data alone: due", "D:(A;;0x1;;;" NS ")", { NS }, 0, true },
+	{ "a NULL DACL: nothing to do", "D:NO_ACCESS_CONTROL", { NS }, 0,
+	  false },
+	{ "an inherited read counts", "D:AI(A;ID;GR;;;" NS ")", { NS }, 0,
+	  false },
+	{ "a deny of read: refused, not due", "D:(D;;GR;;;" NS ")", { NS },
+	  -1, false },
+	{ "a descriptor that cannot be read: refused", "D:(A;;GR;;", { NS },
+	  -1, false },
+};
+
+static const char *
+due_name(const void *row)
+{
+	return ((const struct due_row *)row)->name;
+}
+
+static void
+test_due(void **state)
+{
+	const struct due_row *r = *state;
+	struct cb_error err;
+	size_t n = 0;
+	bool due = !r->want_due;
+
+	while (n < NROWS(r->sids) && r->sids[n] != NULL)
+		n++;
+	assert_int_equal(dacl_grant_due(r->key, r->sids, n, &due, &err),
+	    r->want);
+	if (r->want == 0)
+		assert_int_equal(due, r->want_due);
+}
+
 int
 main(void)
 {
@@ -313,6 +368,8 @@ main(void)
 
 	failed |= run_rows("merging twice", test_idempotent, (void *)rows,
 	    sizeof(rows[0]), NROWS(rows), row_name);
+	failed |= run_rows("grant due on a held key", test_due,
+	    (void *)due_rows, sizeof(due_rows[0]), NROWS(due_rows), due_name);
 	failed |= cmocka_run_group_tests(tests, NULL, NULL);
 	return failed ? 1 : 0;
 }
