@@ -29,7 +29,7 @@ WINFLAGS := $(WARN) -O2 $(WINDEFS) -I$(B)/libyaml/include
 # -static keeps libgcc out of the import table: certbind.exe imports only
 # DLLs that ship with Windows.
 WINLINK  := -municode -static
-WINLIBS  := -lhttpapi -lncrypt -lbcrypt -lcrypt32 -lsecur32 -lws2_32 -ladvapi32
+WINLIBS  := -lhttpapi -lbcrypt -lncrypt -lcrypt32 -lsecur32 -lws2_32 -ladvapi32
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 NATFLAGS := $(WARN) -g -O1 $(SANITIZE)
@@ -161,14 +161,14 @@ $(B)/test/httpapi.dll: $(STANDIN_SRC) tests/httpapi/httpapi.def
 	$(WINCC) $(WARN) -O2 $(WINDEFS) -shared -static -o $@ \
 	    tests/httpapi/httpapi.c service/keyprobe.c service/winerr.c \
 	    tests/httpapi/httpapi.def \
-	    -lcrypt32 -lncrypt -lbcrypt -ladvapi32 -lws2_32
+	    -lcrypt32 -lbcrypt -lncrypt -ladvapi32 -lws2_32
 
 $(B)/test-noupdate/httpapi.dll: $(STANDIN_SRC) tests/httpapi/httpapi-noupdate.def
 	@mkdir -p $(dir $@)
 	$(WINCC) $(WARN) -O2 $(WINDEFS) -DNO_UPDATE -shared -static -o $@ \
 	    tests/httpapi/httpapi.c service/keyprobe.c service/winerr.c \
 	    tests/httpapi/httpapi-noupdate.def \
-	    -lcrypt32 -lncrypt -lbcrypt -ladvapi32 -lws2_32
+	    -lcrypt32 -lbcrypt -lncrypt -ladvapi32 -lws2_32
 
 $(B)/test-noupdate/certbind.exe: $(B)/certbind.exe
 	@mkdir -p $(dir $@)

@@ -26,6 +26,7 @@
  * some) does not take is a warning (event 305), never a failure.
  */
 #include <windows.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,11 +490,40 @@ svc_configure(void)
 	return 0;
 }
 
+/*
+ * DeleteService only marks a service for deletion: the SCM removes it once
+ * it has stopped and every handle to it is closed (services.msc or an sc
+ * query holding one keeps it), and until then an install under its name
+ * fails with ERROR_SERVICE_MARKED_FOR_DELETE.  Wait for it to go, up to
+ * STOP_WAIT_MS; true when it is gone.
+ */
+static bool
+wait_deleted(SC_HANDLE scm)
+{
+	SC_HANDLE svc;
+	DWORD waited = 0;
+
+	for (;;) {
+		svc = OpenServiceW(scm, SERVICE_NAME, SERVICE_QUERY_STATUS);
+		if (svc != NULL)
+			CloseServiceHandle(svc);
+		else if (GetLastError() == ERROR_SERVICE_DOES_NOT_EXIST)
+			return true;
+		else if (GetLastError() != ERROR_SERVICE_MARKED_FOR_DELETE)
+			return false;
+		if (waited >= STOP_WAIT_MS)
+			return false;
+		Sleep(100);
+		waited += 100;
+	}
+}
+
 int
 svc_uninstall(void)
 {
 	SC_HANDLE scm, svc;
 	DWORD e;
+	bool gone;
 
 	scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
 	if (scm == NULL)
@@ -514,9 +544,16 @@ svc_uninstall(void)
 		return fail("cannot delete service CertBind", e);
 	}
 	CloseServiceHandle(svc);
+	gone = wait_deleted(scm);
 	CloseServiceHandle(scm);
 	RegDeleteKeyW(HKEY_LOCAL_MACHINE, EVENT_KEY);
-	out_puts(OUT_STDOUT, "service CertBind removed\n");
+	if (gone)
+		out_puts(OUT_STDOUT, "service CertBind removed\n");
+	else
+		out_puts(OUT_STDOUT, "service CertBind is marked for deletion: "
+		    "Windows removes it once every program that has it open "
+		    "(the Services console, sc) closes it; until then it "
+		    "cannot be installed again\n");
 	return 0;
 }
 

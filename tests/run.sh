@@ -108,6 +108,26 @@ next_suite() {
 	) 9>"$RUN/queue.lock"
 }
 
+# stray PREFIX SUITE: end the Windows programs SUITE left running in
+# PREFIX (Wine's own aside), and say which: a `certbind run` or a test
+# service left behind would go on writing while the lane's next suite
+# runs, and fail it for no fault of its own.
+stray() {
+	local prefix=$1 suite=$2 pid cmd left=
+	for pid in $(pgrep -f '\.exe'); do
+		tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" |
+		    grep -qxF "WINEPREFIX=$prefix" || continue
+		cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")
+		case ${cmd,,} in
+		*'\services.exe'*|*'\winedevice.exe'*|*'\plugplay.exe'*|\
+		*'\explorer.exe'*|*'\rpcss.exe'*|*'\svchost.exe'*|\
+		*'\conhost.exe'*|*'\rundll32.exe'*|'') continue ;;
+		esac
+		kill -9 "$pid" 2>/dev/null && left="$left ${cmd%% *}"
+	done
+	[ -z "$left" ] || echo "# $suite left running (ended):$left"
+}
+
 # lane PREFIX FIRST: boot PREFIX, run FIRST (a command) if given, then
 # suites from the queue until it is empty.
 lane() {
@@ -124,6 +144,7 @@ lane() {
 	fi
 	while t=$(next_suite) && [ -n "$t" ]; do
 		run_suite "$(suite_name "$t")" env STRESS_QUICK=1 bash "$t"
+		stray "$prefix" "$(suite_name "$t")"
 	done
 	wine_end
 }

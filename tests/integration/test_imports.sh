@@ -19,6 +19,18 @@ for dll in $dlls; do
 	esac
 done
 expect_match "imports httpapi.dll" "$dlls" "httpapi.dll"
+
+# Each BCrypt* function from bcrypt.dll and each NCrypt* one from
+# ncrypt.dll, the DLLs Microsoft documents them in: mingw's ncrypt import
+# library lists BCrypt functions too (Wine's ncrypt.dll forwards them),
+# so the link order decides, and a function bound to a DLL that does not
+# export it on Windows stops the exe from loading at all.
+misbound=$(printf '%s\n' "$objdump" | awk '
+    /DLL Name:/ { dll = tolower($3); next }
+    $NF ~ /^BCrypt/ && dll != "bcrypt.dll" { print dll ": " $NF }
+    $NF ~ /^NCrypt/ && dll != "ncrypt.dll" { print dll ": " $NF }')
+expect_eq "BCrypt and NCrypt functions come from their own DLLs" \
+    "$misbound" ""
 case $objdump in
 *HttpUpdateServiceConfiguration*)
 	not_ok "HttpUpdateServiceConfiguration is resolved at run time, not imported" ;;

@@ -144,6 +144,10 @@ test_consumers() {
 	    --not-after 60)
 	wine reg add "$RDPKEY" /v SSLCertificateSHA1Hash /t REG_BINARY \
 	    /d "$rdp" /f >/dev/null
+	# As on a server whose listener works: NETWORK SERVICE reads its key
+	# (else plan rightly has a grant due; test_keyaccess covers that).
+	wine "$BIN/katest.exe" grant "$rdp" --target rdp >/dev/null ||
+	    not_ok "consumers: NETWORK SERVICE given read on the listener's key"
 	wine reg add "$NAMES" /v MSSQLSERVER /d MSSQL16.MSSQLSERVER /f >/dev/null
 	wine reg add "$NAMES" /v SALES /d MSSQL16.SALES /f >/dev/null
 	wine reg add "$NETLIB" /v Certificate /d "$(lower "$db")" /f >/dev/null

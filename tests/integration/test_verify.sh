@@ -17,7 +17,31 @@ rm -rf "$TMP"
 mkdir -p "$TMP"
 WTMP="Z:$(pwd -P | tr / '\\')\\build\\tmp\\test_verify"
 NAME=verify.example.test
-PORT=24431
+# free_ports: a port P such that P and P+1 are free on 127.0.0.1 and
+# [::1] now, from the ephemeral range's other side: a fixed port clashed
+# with another checkout's run on the same host.
+free_ports() {
+	/usr/bin/python3 - <<'PY'
+import random, socket
+def free(port):
+    for fam, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        s = socket.socket(fam, socket.SOCK_STREAM)
+        try:
+            s.bind((addr, port))
+        except OSError:
+            return False
+        finally:
+            s.close()
+    return True
+for _ in range(200):
+    p = random.randrange(20000, 30000)
+    if free(p) and free(p + 1):
+        print(p)
+        break
+PY
+}
+PORT=$(free_ports)
+[ -n "$PORT" ] || { not_ok "two free TCP ports for the suite's servers"; exit 1; }
 
 add_cert() { certmk add --cn "${CN:-$NAME}" --dns "${CN:-$NAME}" "$@"; }
 
