@@ -511,12 +511,57 @@ record_path(int k, const wchar_t *name, wchar_t path[400])
 }
 
 static LONG
-open_record(int k, const wchar_t *name, REGSAM access, HKEY *key)
+open_key(int k, const wchar_t *name, REGSAM access, HKEY *key)
 {
 	wchar_t path[400];
 
 	return RegOpenKeyExW(HKEY_LOCAL_MACHINE, record_path(k, name, path), 0,
 	    access, key);
+}
+
+/*
+ * HTTP.sys writes a record whole: a Set or an Update that a crash cuts
+ * short has happened or has not.  The stand-in writes a record as
+ * registry values one at a time, so the SslCertHash value (there, if
+ * empty, on a ccs record) is its commit point: written last, and a key
+ * without it is no record but a Set that did not finish, which no query
+ * or listing shows, a Set completes and a listing drops.  (An Update cut
+ * short still leaves the old certificate with some of the new options: a
+ * record a reconcile plans from like any other, though Windows would
+ * have kept all of the old one.)
+ */
+static bool
+committed(HKEY key)
+{
+	return RegQueryValueExW(key, L"SslCertHash", NULL, NULL, NULL, NULL) ==
+	    ERROR_SUCCESS;
+}
+
+/* The key of kind k at name is there but holds no whole record. */
+static bool
+unfinished(int k, const wchar_t *name)
+{
+	HKEY key;
+	bool whole;
+
+	if (open_key(k, name, KEY_READ, &key) != ERROR_SUCCESS)
+		return false;
+	whole = committed(key);
+	RegCloseKey(key);
+	return !whole;
+}
+
+/* Open the record of kind k at name: ERROR_FILE_NOT_FOUND when none. */
+static LONG
+open_record(int k, const wchar_t *name, REGSAM access, HKEY *key)
+{
+	LONG rc = open_key(k, name, access, key);
+
+	if (rc == ERROR_SUCCESS && !committed(*key)) {
+		RegCloseKey(*key);
+		rc = ERROR_FILE_NOT_FOUND;
+	}
+	return rc;
 }
 
 /* --- writing ------------------------------------------------------------ */
@@ -537,11 +582,10 @@ put_dword(HKEY key, const wchar_t *name, DWORD value)
 	    sizeof(value));
 }
 
+/* The hash goes last: it is the record's commit point (see committed). */
 static void
 write_params(HKEY key, const HTTP_SERVICE_CONFIG_SSL_PARAM *p)
 {
-	RegSetValueExW(key, L"SslCertHash", 0, REG_BINARY, p->pSslHash,
-	    p->pSslHash ? p->SslHashLength : 0);
 	RegSetValueExW(key, L"AppId", 0, REG_BINARY, (const BYTE *)&p->AppId,
 	    sizeof(GUID));
 	put_string(key, L"SslCertStoreName", p->pSslCertStoreName);
@@ -553,6 +597,8 @@ write_params(HKEY key, const HTTP_SERVICE_CONFIG_SSL_PARAM *p)
 	put_string(key, L"DefaultSslCtlIdentifier", p->pDefaultSslCtlIdentifier);
 	put_string(key, L"DefaultSslCtlStoreName", p->pDefaultSslCtlStoreName);
 	put_dword(key, L"DefaultFlags", p->DefaultFlags);
+	RegSetValueExW(key, L"SslCertHash", 0, REG_BINARY, p->pSslHash,
+	    p->pSslHash ? p->SslHashLength : 0);
 }
 
 /* The parameters of a set structure of kind k. */
@@ -750,7 +796,7 @@ HttpSetServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
 		rc = ERROR_ACCESS_DENIED;
 		goto done;
 	}
-	if (disposition != REG_CREATED_NEW_KEY)
+	if (disposition != REG_CREATED_NEW_KEY && committed(key))
 		rc = ERROR_ALREADY_EXISTS;
 	else
 		write_params(key, params_of(k, info));
@@ -800,10 +846,13 @@ HttpDeleteServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id,
 	(void)handle;
 	(void)overlapped;
 	if ((rc = check_set(id, info, len, false, &k, name)) == NO_ERROR &&
-	    (rc = fault(L"Delete", name)) == NO_ERROR &&
-	    RegDeleteKeyW(HKEY_LOCAL_MACHINE, record_path(k, name, path)) !=
-	    ERROR_SUCCESS)
-		rc = ERROR_FILE_NOT_FOUND;
+	    (rc = fault(L"Delete", name)) == NO_ERROR) {
+		bool part = unfinished(k, name);
+
+		if (RegDeleteKeyW(HKEY_LOCAL_MACHINE, record_path(k, name,
+		    path)) != ERROR_SUCCESS || part)
+			rc = ERROR_FILE_NOT_FOUND;
+	}
 	trace_write("Delete", k, info, name, rc);
 	log_call("Delete", k, name, rc);
 	return rc;
@@ -959,7 +1008,12 @@ nth_key(int k, DWORD token, wchar_t *name)
 	if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, kinds[k].root, 0, KEY_READ,
 	    &root) != ERROR_SUCCESS)
 		return ERROR_NO_MORE_ITEMS;
-	rc = RegEnumKeyExW(root, token, name, &n, NULL, NULL, NULL, NULL);
+	/* A Set that did not finish is dropped, and the next key takes its
+	 * place in the listing (see committed). */
+	while ((rc = RegEnumKeyExW(root, token, name, &n, NULL, NULL, NULL,
+	    NULL)) == ERROR_SUCCESS && unfinished(k, name) &&
+	    RegDeleteKeyW(root, name) == ERROR_SUCCESS)
+		n = KEY_MAX;
 	RegCloseKey(root);
 	return rc == ERROR_SUCCESS ? NO_ERROR : ERROR_NO_MORE_ITEMS;
 }

@@ -219,6 +219,26 @@ test_crash_repair() {
 	    "$(journal | grep -c REG_BINARY)" 0
 }
 
+# A Set a crash cut short inside the stand-in (its values written but not
+# the hash, its commit point): HTTP.sys writes a record whole, so this is
+# no record, and certbind creates it as for a port with none.
+test_unfinished_set() {
+	local a json rc
+	reset_state
+	a=$(add_cert api.example.test --not-after 30)
+	reg_put "$SSLKEY\\0.0.0.0:8443" AppId REG_BINARY "$OTHER" \
+	    DefaultSslCtlStoreName REG_SZ Stale
+	json=$(certbind plan --json --config "$IP" 2>&1 | tr -d '\r\n '); rc=$?
+	expect_match "unfinished: plan creates the record" "$json" \
+	    '"action":"create"'
+	certbind apply --config "$IP" >/dev/null 2>&1; rc=$?
+	expect_eq "unfinished: apply exits 0" "$rc" 0
+	expect_eq "unfinished: the record is bound" \
+	    "$(bound_hash 0.0.0.0:8443)" "$a"
+	expect_eq "unfinished: nothing of the unfinished write is left" \
+	    "$(reg_value 0.0.0.0:8443 DefaultSslCtlStoreName)" ""
+}
+
 # Records of another AppId: conflict, or takeover keeping their AppId.
 test_ownership() {
 	local w w2 out rc k="$SNIKEY\\www.example.test:443" p=$TMP/take.yaml
@@ -706,6 +726,7 @@ test_sni_read_modify_write
 test_delete_then_set
 test_rollback
 test_crash_repair
+test_unfinished_set
 test_ownership
 test_undeclared
 test_failures
