@@ -642,7 +642,7 @@ keyaccess_grant_also(const struct binding *b, const char *also,
 uint32_t
 keyaccess_due(const struct binding *b, const char *also,
     enum cert_store store, const uint8_t thumb[THUMB_LEN], bool *due,
-    char **why)
+    char **why, char **unresolved)
 {
 	struct grant g;
 	struct cb_error err;
@@ -651,7 +651,8 @@ keyaccess_due(const struct binding *b, const char *also,
 
 	*why = NULL;
 	*due = false;
-	rc = grant_open(&g, b, also, store, thumb, NULL, false, &asked);
+	/* Lenient, as keyaccess_converge is. */
+	rc = grant_open(&g, b, also, store, thumb, NULL, true, &asked);
 	if (rc == 0 && asked && dacl_grant_due(g.key_sddl,
 	    (const char *const *)g.sids, g.nsids, due, &err) != 0) {
 		snprintf(g.why, sizeof(g.why), "%s", err.msg);
@@ -659,6 +660,8 @@ keyaccess_due(const struct binding *b, const char *also,
 	}
 	if (rc != 0)
 		*why = strdup(g.why);
+	*unresolved = rc == 0 && g.unresolved[0] != '\0' ?
+	    strdup(g.unresolved) : NULL;
 	grant_free(&g);
 	return rc;
 }
@@ -792,15 +795,21 @@ keyaccess_plan(struct plan_item *it)
 {
 	const struct cert *held = stays_on(it);
 	struct sql_instance in;
-	char hex[THUMB_HEX], *why = NULL;
+	char hex[THUMB_HEX], *why = NULL, *unresolved = NULL;
 	uint32_t rc;
 
 	if (held == NULL)
 		return 0;
 	keyaccess_target_account(it, &in);
 	rc = keyaccess_due(it->binding, in.account, held->store, held->thumb,
-	    &it->key_grant_due, &why);
+	    &it->key_grant_due, &why, &unresolved);
 	sql_instance_free(&in);
+	if (unresolved != NULL)
+		out_printf(OUT_STDERR, "certbind: warning: %s: key_access: %s "
+		    "cannot be resolved now; whether it can read the private "
+		    "key of %s is not known\n", it->binding->name, unresolved,
+		    thumb_format(held->thumb, hex));
+	free(unresolved);
 	if (rc == 0)
 		return 0;
 	/* apply would try, and report what failed: a change all the same. */

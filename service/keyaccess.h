@@ -66,11 +66,14 @@ int keyaccess_before_change(const struct binding *b, const char *also,
 /*
  * For binding b holding the certificate thumb already: whether an account
  * it asks for (as keyaccess_grant_also) lacks read on the key (*due).
- * Reads only, for `certbind plan`.  0, or a Win32 error with *why.
+ * An account whose lookup gets no answer now is left out of the answer,
+ * as keyaccess_converge leaves it out, and named in *unresolved
+ * (malloc'd; NULL when none).  Reads only, for `certbind plan`.  0, or a
+ * Win32 error with *why.
  */
 uint32_t keyaccess_due(const struct binding *b, const char *also,
     enum cert_store store, const uint8_t thumb[THUMB_LEN], bool *due,
-    char **why);
+    char **why, char **unresolved);
 
 /* A SQL Server instance's service account, which only its target knows,
  * in in->account (NULL for the other targets); sql_instance_free(in). */
