@@ -374,6 +374,9 @@ struct grant {
 	PCCERT_CONTEXT cert;
 	char *key_sddl, *prev_sddl;
 	char why[WHY_MAX];
+	bool lenient;                  /* an account with no answer now is
+	                                  left out (unresolved), not fatal */
+	char unresolved[WHY_MAX];      /* those left out, with why */
 };
 
 static void
@@ -404,17 +407,34 @@ fail(struct grant *g, uint32_t rc, const char *fmt, const char *arg)
 	return rc;
 }
 
+/* An account left out of a lenient grant, added to g->unresolved. */
+static void
+note_unresolved(struct grant *g, const char *account, uint32_t rc)
+{
+	char text[256];
+	size_t n = strlen(g->unresolved);
+
+	snprintf(g->unresolved + n, sizeof(g->unresolved) - n, "%s'%s' (%s)",
+	    n > 0 ? ", " : "", account, win_strerror(rc, text, sizeof(text)));
+}
+
 static uint32_t
 add_account(struct grant *g, const char *account)
 {
 	char *sid;
 	uint32_t rc;
 
-	if ((rc = account_sid(account, &sid)) != 0)
-		return fail(g, rc, account_outcome(rc) == ACCOUNT_UNKNOWN ?
-		    "key_access: '%s' is not an account here" :
-		    "key_access: '%s' cannot be resolved now", account);
-	g->sids[g->nsids++] = sid;
+	if ((rc = account_sid(account, &sid)) == 0) {
+		g->sids[g->nsids++] = sid;
+		return 0;
+	}
+	if (account_outcome(rc) == ACCOUNT_UNKNOWN)
+		return fail(g, rc, "key_access: '%s' is not an account here",
+		    account);
+	if (!g->lenient)
+		return fail(g, rc, "key_access: '%s' cannot be resolved now",
+		    account);
+	note_unresolved(g, account, rc);
 	return 0;
 }
 
@@ -562,12 +582,13 @@ report_granted(const struct binding *b, const struct grant *g,
 static uint32_t
 grant_open(struct grant *g, const struct binding *b, const char *also,
     enum cert_store store, const uint8_t thumb[THUMB_LEN],
-    const uint8_t *prev, bool *asked)
+    const uint8_t *prev, bool lenient, bool *asked)
 {
 	uint32_t rc;
 
 	memset(g, 0, sizeof(*g));
 	g->inherit = b->key_access_inherit;
+	g->lenient = lenient;
 	*asked = false;
 	if ((rc = resolve(g, b, also)) != 0)
 		return rc;
@@ -582,31 +603,46 @@ grant_open(struct grant *g, const struct binding *b, const char *also,
 	return rc;
 }
 
-uint32_t
-keyaccess_grant_also(const struct binding *b, const char *also,
-    enum cert_store store, const uint8_t thumb[THUMB_LEN],
-    const uint8_t *prev, char **why)
+/*
+ * keyaccess_grant_also(); lenient leaves out an account whose lookup gets
+ * no answer now and says which in *unresolved (malloc'd, NULL if none).
+ */
+static uint32_t
+grant(const struct binding *b, const char *also, enum cert_store store,
+    const uint8_t thumb[THUMB_LEN], const uint8_t *prev, bool lenient,
+    char **why, char **unresolved)
 {
 	struct grant g;
 	bool asked, changed = false;
 	uint32_t rc;
 
 	*why = NULL;
-	rc = grant_open(&g, b, also, store, thumb, prev, &asked);
+	rc = grant_open(&g, b, also, store, thumb, prev, lenient, &asked);
 	if (rc == 0 && asked)
 		rc = merge_write(&g, &changed);
 	if (rc == 0 && changed)
 		report_granted(b, &g, thumb);
 	if (rc != 0)
 		*why = strdup(g.why);
+	if (unresolved != NULL)
+		*unresolved = rc == 0 && g.unresolved[0] != '\0' ?
+		    strdup(g.unresolved) : NULL;
 	grant_free(&g);
 	return rc;
 }
 
 uint32_t
+keyaccess_grant_also(const struct binding *b, const char *also,
+    enum cert_store store, const uint8_t thumb[THUMB_LEN],
+    const uint8_t *prev, char **why)
+{
+	return grant(b, also, store, thumb, prev, false, why, NULL);
+}
+
+uint32_t
 keyaccess_due(const struct binding *b, const char *also,
     enum cert_store store, const uint8_t thumb[THUMB_LEN], bool *due,
-    char **why)
+    char **why, char **unresolved)
 {
 	struct grant g;
 	struct cb_error err;
@@ -615,7 +651,8 @@ keyaccess_due(const struct binding *b, const char *also,
 
 	*why = NULL;
 	*due = false;
-	rc = grant_open(&g, b, also, store, thumb, NULL, &asked);
+	/* Lenient, as keyaccess_converge is. */
+	rc = grant_open(&g, b, also, store, thumb, NULL, true, &asked);
 	if (rc == 0 && asked && dacl_grant_due(g.key_sddl,
 	    (const char *const *)g.sids, g.nsids, due, &err) != 0) {
 		snprintf(g.why, sizeof(g.why), "%s", err.msg);
@@ -623,6 +660,8 @@ keyaccess_due(const struct binding *b, const char *also,
 	}
 	if (rc != 0)
 		*why = strdup(g.why);
+	*unresolved = rc == 0 && g.unresolved[0] != '\0' ?
+	    strdup(g.unresolved) : NULL;
 	grant_free(&g);
 	return rc;
 }
@@ -657,14 +696,17 @@ keyaccess_before_change(const struct binding *b, const char *also,
 
 /*
  * What a binding asks of its key, as bytes for the memo (keymemo.h):
- * its key_access names and the account its target adds, in order.  The
- * same names give the same SIDs until the memo is dropped at the resync
- * interval, which is when an account recreated is noticed.
+ * the store (a thumbprint in My and in WebHosting is two certificates,
+ * each with its own key), its key_access names and the account its
+ * target adds, in order.  The same names give the same SIDs until the
+ * memo is dropped at the resync interval, which is when an account
+ * recreated, or one that could not be resolved, is looked up again.
  */
 static char *
-asked_text(const struct binding *b, const char *also, size_t *len)
+asked_text(const struct binding *b, const char *also, enum cert_store store,
+    size_t *len)
 {
-	size_t i, n = 2 + (also != NULL ? strlen(also) : 0);
+	size_t i, n = 3 + (also != NULL ? strlen(also) : 0);
 	char *s, *p;
 
 	for (i = 0; i < b->nkey_access; i++)
@@ -673,8 +715,8 @@ asked_text(const struct binding *b, const char *also, size_t *len)
 		return NULL;
 	for (i = 0; i < b->nkey_access; i++)
 		p += sprintf(p, "%s\n", b->key_access[i].name);
-	p += sprintf(p, "%c%s", b->target == TARGET_RDP ? 'r' : '-',
-	    also != NULL ? also : "");
+	p += sprintf(p, "%c%c%s", store == STORE_MY ? 'm' : 'w',
+	    b->target == TARGET_RDP ? 'r' : '-', also != NULL ? also : "");
 	*len = (size_t)(p - s);
 	return s;
 }
@@ -710,25 +752,34 @@ keyaccess_converge(const struct plan_item *it, struct key_memo *memo)
 	const struct binding *b = it->binding;
 	const struct cert *held = stays_on(it);
 	struct sql_instance in;
-	char hex[THUMB_HEX], *why = NULL, *asked = NULL;
+	char hex[THUMB_HEX], *why = NULL, *asked = NULL, *unresolved = NULL;
 	size_t len = 0;
 	uint32_t rc;
 
 	if (held == NULL)
 		return 0;
 	keyaccess_target_account(it, &in);
-	if (memo != NULL && (asked = asked_text(b, in.account, &len)) != NULL &&
-	    keymemo_opens(memo, held->thumb, asked, len)) {
+	if (memo != NULL && (asked = asked_text(b, in.account, held->store,
+	    &len)) != NULL && keymemo_opens(memo, held->thumb, asked, len)) {
 		free(asked);
 		sql_instance_free(&in);
 		return 0;
 	}
-	rc = keyaccess_grant_also(b, in.account, held->store, held->thumb,
-	    NULL, &why);
+	/* An account with no answer now (core/account.h) does not keep the
+	 * others from read, nor make a binding in order an error. */
+	rc = grant(b, in.account, held->store, held->thumb, NULL, true, &why,
+	    &unresolved);
 	sql_instance_free(&in);
 	if (rc == 0 && asked != NULL)
 		(void)keymemo_add(memo, held->thumb, asked, len);
 	free(asked);
+	if (unresolved != NULL)
+		say(EV_WARNING, EV_KEY_ACCESS_UNRESOLVED, "%s: key_access: "
+		    "%s cannot be resolved now and did not get read access to "
+		    "the private key of %s; the other accounts did; looked up "
+		    "again at the resync interval", b->name, unresolved,
+		    thumb_format(held->thumb, hex));
+	free(unresolved);
 	if (rc == 0)
 		return 0;
 	say(EV_ERROR, EV_KEY_ACCESS_FAILED, "%s: the accounts it needs could "
@@ -744,15 +795,21 @@ keyaccess_plan(struct plan_item *it)
 {
 	const struct cert *held = stays_on(it);
 	struct sql_instance in;
-	char hex[THUMB_HEX], *why = NULL;
+	char hex[THUMB_HEX], *why = NULL, *unresolved = NULL;
 	uint32_t rc;
 
 	if (held == NULL)
 		return 0;
 	keyaccess_target_account(it, &in);
 	rc = keyaccess_due(it->binding, in.account, held->store, held->thumb,
-	    &it->key_grant_due, &why);
+	    &it->key_grant_due, &why, &unresolved);
 	sql_instance_free(&in);
+	if (unresolved != NULL)
+		out_printf(OUT_STDERR, "certbind: warning: %s: key_access: %s "
+		    "cannot be resolved now; whether it can read the private "
+		    "key of %s is not known\n", it->binding->name, unresolved,
+		    thumb_format(held->thumb, hex));
+	free(unresolved);
 	if (rc == 0)
 		return 0;
 	/* apply would try, and report what failed: a change all the same. */

@@ -27,7 +27,8 @@ uint32_t account_sid(const char *account, char **sid);
  * name's line:col, for `certbind check` and loading the policy.  A name
  * whose lookup gets no answer now (core/account.h: a domain controller
  * out of reach) is a warning (event 235) at its line:col, not an error:
- * it is looked up again when its binding must move.
+ * it is looked up again when its binding must move, and by
+ * keyaccess_converge.
  */
 int keyaccess_check(const char *file, const struct policy *p,
     struct cb_error *err);
@@ -65,11 +66,14 @@ int keyaccess_before_change(const struct binding *b, const char *also,
 /*
  * For binding b holding the certificate thumb already: whether an account
  * it asks for (as keyaccess_grant_also) lacks read on the key (*due).
- * Reads only, for `certbind plan`.  0, or a Win32 error with *why.
+ * An account whose lookup gets no answer now is left out of the answer,
+ * as keyaccess_converge leaves it out, and named in *unresolved
+ * (malloc'd; NULL when none).  Reads only, for `certbind plan`.  0, or a
+ * Win32 error with *why.
  */
 uint32_t keyaccess_due(const struct binding *b, const char *also,
     enum cert_store store, const uint8_t thumb[THUMB_LEN], bool *due,
-    char **why);
+    char **why, char **unresolved);
 
 /* A SQL Server instance's service account, which only its target knows,
  * in in->account (NULL for the other targets); sql_instance_free(in). */
@@ -83,8 +87,11 @@ void keyaccess_target_account(const struct plan_item *it,
  * or a SQL Server instance whose service account changed, gets it without
  * waiting for a renewal.  A key found in order is remembered in memo
  * (NULL: none) by thumbprint and the accounts asked for, and not opened
- * again until the memo is dropped (the resync interval).  0, or -1 after
- * an error event (335); nothing is moved either way.
+ * again until the memo is dropped (the resync interval).  An account
+ * whose lookup gets no answer now (core/account.h) is left out with a
+ * warning (event 235) and the others get read; it is looked up again
+ * when the memo is dropped.  0, or -1 after an error event (335);
+ * nothing is moved either way.
  */
 int keyaccess_converge(const struct plan_item *it, struct key_memo *memo);
 
