@@ -551,9 +551,9 @@ svc_uninstall(void)
 		out_puts(OUT_STDOUT, "service CertBind removed\n");
 	else
 		out_puts(OUT_STDOUT, "service CertBind is marked for deletion: "
-		    "Windows removes it once every program that has it open "
-		    "(the Services console, sc) closes it; until then it "
-		    "cannot be installed again\n");
+		    "Windows removes it once it has stopped and every program "
+		    "that has it open (the Services console, sc) has closed "
+		    "it; until then it cannot be installed again\n");
 	return 0;
 }
 
