@@ -5,7 +5,13 @@
 # that does not exist.  The services are build/test/fakesvc.exe, which
 # logs every start and stop to C:\fakesvc.log.
 . "$(dirname "$0")/lib.sh"
-suite_prefix
+# A prefix of its own, booted for this suite (6 s), as test_service_control
+# has: after other suites in a lane's shared prefix (run in the order
+# msi, metrics, verify, concurrency), the services it had started were
+# found stopped part way through, and the suite passed alone.
+cd "$ROOT" || exit 1
+wine_boot "$ROOT/build/wineprefix-restart" || exit 1
+trap wine_end EXIT
 
 OPTKEY='HKLM\SOFTWARE\CertBindTest\FakeSvc'
 SVCLOG="$WINEPREFIX/drive_c/fakesvc.log"
