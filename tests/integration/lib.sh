@@ -49,6 +49,20 @@ wine_end() {
 	wineserver -k 2>/dev/null || true
 }
 
+# with_build_lock CMD...: run CMD holding the lock on build/.  make check
+# runs suites in two lanes at once, and some of them run make on the one
+# build tree (a VERSION override, dist, sign) or read what it builds
+# (build/certbind.exe, the MSI): without the lock, one lane's make rewrites
+# build/win/version.h or relinks the exe under another's.
+with_build_lock() {
+	local fd rc
+	exec {fd}>"$ROOT/build/.build-lock" || return 1
+	flock "$fd"
+	"$@"; rc=$?
+	exec {fd}>&-
+	return "$rc"
+}
+
 # For a suite: use the prefix tests/run.sh booted, or boot one of its own.
 suite_prefix() {
 	cd "$ROOT" || exit 1

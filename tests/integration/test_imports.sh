@@ -8,7 +8,11 @@
 # The sets below are read once into bash arrays and every check is done
 # with bash's own tests: a process per check (grep, sed) costs more than
 # all the checks together on a loaded machine.
-objdump=$(x86_64-w64-mingw32-objdump -p "$ROOT/build/certbind.exe")
+# A copy, taken under the build lock: another lane may relink the exe.
+EXE=$ROOT/build/tmp/test_imports/certbind.exe
+mkdir -p "$(dirname "$EXE")"
+with_build_lock cp "$ROOT/build/certbind.exe" "$EXE" || exit 1
+objdump=$(x86_64-w64-mingw32-objdump -p "$EXE")
 dlls=$(printf '%s\n' "$objdump" | awk '/DLL Name:/ { print tolower($3) }' |
     sort | tr '\n' ' ')
 allowed=" advapi32.dll bcrypt.dll crypt32.dll httpapi.dll kernel32.dll msvcrt.dll ncrypt.dll secur32.dll ws2_32.dll "
@@ -77,7 +81,7 @@ if perl -e 'use Encode; open(my $f, "<:raw", $ARGV[0]) or exit 1;
     while (<$m>) { if (/^MessageId=101$/ .. /^\.$/) {
         ($t) = /^(An HTTP.sys SSL binding was updated\.)/ and last } }
     exit(defined $t && index($d, encode("UTF-16LE", $t)) >= 0 ? 0 : 1)' \
-    "$ROOT/build/certbind.exe" "$ROOT/service/messages.mc"; then
+    "$EXE" "$ROOT/service/messages.mc"; then
 	ok "the message table is linked into certbind.exe"
 else
 	not_ok "the message table is linked into certbind.exe"

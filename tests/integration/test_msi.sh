@@ -18,10 +18,17 @@ wine_boot "$ROOT/build/wineprefix-msi" || exit 1
 trap wine_end EXIT
 
 VERSION=$(cat VERSION)
-MSI=build/certbind-$VERSION-x64.msi
 TMP=build/tmp/test_msi
 rm -rf "$TMP"
 mkdir -p "$TMP/same"
+# A copy of the package make built: another lane's make dist may build
+# it again while msiexec reads it.
+MSI=$TMP/certbind-$VERSION-x64.msi
+if ! with_build_lock cp "build/certbind-$VERSION-x64.msi" "$MSI"; then
+	not_ok "build/certbind-$VERSION-x64.msi is there (make msi)"
+	tap_end
+	exit 1
+fi
 C=$WINEPREFIX/drive_c
 PF="$C/Program Files/certbind"
 PD=$C/ProgramData/certbind
@@ -351,7 +358,7 @@ expect_match "certbind-ca.dll imports msi.dll" \
 # wixl run gives its package a product code of its own (Product Id="*"),
 # which is what makes the second "another build".
 step "two packages of certbind $NEXT from the same sources"
-if build_next "$NEXT" "$TMP/build-$NEXT" &&
+if with_build_lock build_next "$NEXT" "$TMP/build-$NEXT" &&
     sh installer/wixl.sh "$NEXT" "$TMP/build-$NEXT" "$NEXT_MSI" >/dev/null 2>&1 &&
     sh installer/wixl.sh "$NEXT" "$TMP/build-$NEXT" "$SAME_MSI" >/dev/null 2>&1; then
 	ok "wixl builds certbind $NEXT"

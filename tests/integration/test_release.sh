@@ -100,5 +100,5 @@ test_make_dist() {
 test_license
 test_changelog
 test_dist
-test_make_dist
+with_build_lock test_make_dist
 tap_end

@@ -189,7 +189,7 @@ if make_certificate; then
 	test_sign_exe
 	test_sign_msi
 	test_failures
-	test_make_sign
+	with_build_lock test_make_sign
 else
 	not_ok "a throwaway code-signing certificate"
 fi

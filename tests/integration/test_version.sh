@@ -97,5 +97,5 @@ test_override() {
 test_cli
 test_resource
 test_refused
-test_override
+with_build_lock test_override
 tap_end

@@ -13,7 +13,8 @@ stride=1
 [ -n "${STRESS_QUICK:-}" ] && stride=7
 log=build/stress/oom.log
 
-if ! make --no-print-directory -s build/stress/oom >build/stress-oom-make.log 2>&1
+if ! with_build_lock make --no-print-directory -s build/stress/oom \
+    >build/stress-oom-make.log 2>&1
 then
 	not_ok "the out-of-memory driver builds" "$(tail -5 build/stress-oom-make.log)"
 	tap_end

@@ -32,7 +32,8 @@ mkdir -p build/valgrind
 bins="build/valgrind/bench_plan"
 for t in $tests; do bins="$bins build/valgrind/test_$t"; done
 # shellcheck disable=SC2086
-if ! make --no-print-directory -s $bins >build/valgrind/make.log 2>&1; then
+if ! with_build_lock make --no-print-directory -s $bins \
+    >build/valgrind/make.log 2>&1; then
 	not_ok "the programs build without sanitizers" "$(tail -5 build/valgrind/make.log)"
 	tap_end
 	exit 1
