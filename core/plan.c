@@ -183,21 +183,30 @@ add_warnings(struct plan_item *it, int warn_days, int64_t now)
 		it->warnings |= WARN_EXPIRING;
 }
 
-/* Ask whether c's key opens, and keep the answer in the inventory. */
+/* Keep the answer for inventory certificate i; why is taken over. */
 static void
-probe_key(struct key_probe *k, const struct cert *c)
+keep_answer(struct key_probe *k, size_t i, bool opens, char *why)
 {
-	size_t i = (size_t)(c - k->inv->certs);
 	struct cert *known = &k->inv->certs[i];
-	char *why = NULL;
 
-	known->has_key = k->fn(i, k->arg, &why);
+	known->has_key = opens;
 	known->key_unknown = false;
 	if (!known->has_key && known->key_error == NULL)
 		known->key_error = why;
 	else
 		free(why);
 	k->probes++;
+}
+
+/* Ask whether c's key opens, and keep the answer in the inventory. */
+static void
+probe_key(struct key_probe *k, const struct cert *c)
+{
+	size_t i = (size_t)(c - k->inv->certs);
+	char *why = NULL;
+	bool opens = k->fn(i, k->arg, &why);
+
+	keep_answer(k, i, opens, why);
 }
 
 /*
@@ -268,6 +277,78 @@ plan_one(struct plan *plan, struct plan_item *it, const struct binding *b,
 	return 0;
 }
 
+/*
+ * The certificate binding b would get if every unknown key opened, when
+ * its key is unknown: the first one select_probing() would ask about.
+ * SIZE_MAX when there is none, or without memory.
+ */
+static size_t
+first_unknown_choice(const struct plan *plan, const struct binding *b,
+    const struct ssl_record *current, const struct held_thumb *held,
+    int64_t now, const struct unusable_list *avoid)
+{
+	struct plan_item it;
+	struct selection sel;
+	size_t i = SIZE_MAX;
+
+	memset(&it, 0, sizeof(it));
+	it.target = b->target;
+	hold(&it, current, held);
+	if (select_cert_avoiding(b, &plan->index, it.has_current_thumb ?
+	    it.current_thumb : NULL, now, avoid, &sel) != 0)
+		return SIZE_MAX;
+	if (sel.chosen != NULL && sel.chosen->key_unknown)
+		i = (size_t)(sel.chosen - plan->keys->inv->certs);
+	selection_free(&sel);
+	return i;
+}
+
+/*
+ * Ask keys->batch, in one call, about every binding's first choice whose
+ * key is unknown (see key_batch_fn).  Each of them would be asked about
+ * as the bindings are planned: a failed key only takes candidates away,
+ * so a binding's first choice is still its choice when its turn comes,
+ * unless its key is known by then.  The plan is the same; only the
+ * questions come together.  Without memory nothing is asked here, and
+ * the bindings ask one by one as before.
+ */
+static void
+probe_first_choices(struct plan *plan, const struct policy *policy,
+    const struct ssl_record **sorted, size_t nrecords,
+    const struct held_thumb *held, int64_t now,
+    const struct unusable_list *avoid)
+{
+	struct key_probe *k = plan->keys;
+	size_t nb = policy->nbindings, n = 0, i, c;
+	bool *asked = calloc(k->inv->n ? k->inv->n : 1, sizeof(*asked));
+	size_t *certs = calloc(nb ? nb : 1, sizeof(*certs));
+	bool *opens = calloc(nb ? nb : 1, sizeof(*opens));
+	char **why = calloc(nb ? nb : 1, sizeof(*why));
+
+	if (asked == NULL || certs == NULL || opens == NULL || why == NULL)
+		goto done;
+	for (i = 0; i < nb; i++) {
+		const struct binding *b = &policy->bindings[i];
+
+		c = first_unknown_choice(plan, b, b->target == TARGET_HTTPSYS ?
+		    find_record(sorted, nrecords, &b->endpoint) : NULL,
+		    held != NULL ? &held[i] : NULL, now, avoid);
+		if (c != SIZE_MAX && !asked[c]) {
+			asked[c] = true;
+			certs[n++] = c;
+		}
+	}
+	if (n > 0)
+		k->batch(certs, n, k->arg, opens, why);
+	for (i = 0; i < n; i++)
+		keep_answer(k, certs[i], opens[i], why[i]);
+done:
+	free(asked);
+	free(certs);
+	free(opens);
+	free(why);
+}
+
 static int
 plan_build_with(const struct policy *policy, const struct inventory *inv,
     const struct ssl_record *records, size_t nrecords,
@@ -295,6 +376,9 @@ plan_build_with(const struct policy *policy, const struct inventory *inv,
 	for (i = 0; i < nrecords; i++)
 		sorted[i] = &records[i];
 	qsort(sorted, nrecords, sizeof(*sorted), by_endpoint);
+	if (keys != NULL && keys->batch != NULL)
+		probe_first_choices(out, policy, sorted, nrecords, held, now,
+		    avoid);
 	for (i = 0; i < policy->nbindings && rc == 0; i++) {
 		const struct binding *b = &policy->bindings[i];
 

@@ -97,11 +97,25 @@ struct plan_item {
  * may set *why to a malloc'd reason (plan --explain: key-unusable). */
 typedef bool (*key_probe_fn)(size_t cert, void *arg, char **why);
 
+/*
+ * Optional: the same question for many certificates in one call, so that
+ * the reader may open their keys side by side (each is milliseconds of a
+ * provider's work, and a policy of a thousand bindings asks a thousand).
+ * opens[j] and why[j] answer certs[j] as fn would (why[j] starts NULL).
+ * Before its first binding the plan asks it for the first choice of every
+ * binding, ranked as if unknown keys opened: the certificates fn would be
+ * asked about first anyway, each once.  Runners-up, asked only when a
+ * first choice fails, still go through fn one at a time.
+ */
+typedef void (*key_batch_fn)(const size_t *certs, size_t n, void *arg,
+    bool *opens, char **why);
+
 struct key_probe {
 	key_probe_fn fn;
 	void *arg;
 	struct inventory *inv;         /* the plan's inventory: its answers */
 	size_t probes;                 /* keys asked for so far */
+	key_batch_fn batch;            /* NULL: fn for every key */
 };
 
 struct plan {

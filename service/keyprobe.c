@@ -409,3 +409,73 @@ key_usable(PCCERT_CONTEXT ctx)
 {
 	return key_check(ctx, NULL, 0);
 }
+
+bool
+key_check_reason(PCCERT_CONTEXT ctx, char **why)
+{
+	char reason[512];
+
+	*why = NULL;
+	if (key_check(ctx, reason, sizeof(reason)))
+		return true;
+	if (reason[0] != '\0' && (*why = malloc(strlen(reason) + 1)) != NULL)
+		strcpy(*why, reason);
+	return false;
+}
+
+/* The checks of one key_check_many() call, taken in turn by its threads. */
+struct key_batch {
+	const PCCERT_CONTEXT *ctx;
+	bool *ok;
+	char **why;
+	volatile LONG next;            /* the next index to take */
+	LONG n;
+};
+
+static DWORD WINAPI
+check_keys(void *arg)
+{
+	struct key_batch *b = arg;
+	LONG i;
+
+	while ((i = InterlockedIncrement(&b->next) - 1) < b->n)
+		b->ok[i] = key_check_reason(b->ctx[i], &b->why[i]);
+	return 0;
+}
+
+void
+key_check_many(const PCCERT_CONTEXT *ctx, size_t n, bool *ok, char **why)
+{
+	struct key_batch b;
+	HANDLE threads[KEY_CHECK_THREADS - 1];
+	SYSTEM_INFO si;
+	size_t want, started = 0, i, done;
+
+	/* In slices a LONG can count, however many there are. */
+	for (done = 0; done < n; done += (size_t)b.n) {
+		b.ctx = ctx + done;
+		b.ok = ok + done;
+		b.why = why + done;
+		b.next = 0;
+		b.n = (LONG)(n - done > 0x10000 ? 0x10000 : n - done);
+		GetSystemInfo(&si);
+		want = si.dwNumberOfProcessors;
+		if (want > KEY_CHECK_THREADS)
+			want = KEY_CHECK_THREADS;
+		if (want > (size_t)b.n)
+			want = (size_t)b.n;
+		/* The calling thread is one of them. */
+		for (started = 0; started + 1 < want; started++) {
+			threads[started] = CreateThread(NULL, 0, check_keys, &b,
+			    0, NULL);
+			if (threads[started] == NULL)
+				break;
+		}
+		check_keys(&b);
+		if (started > 0)
+			WaitForMultipleObjects((DWORD)started, threads, TRUE,
+			    INFINITE);
+		for (i = 0; i < started; i++)
+			CloseHandle(threads[i]);
+	}
+}

@@ -51,4 +51,18 @@ bool key_usable(PCCERT_CONTEXT ctx);
  */
 bool key_check(PCCERT_CONTEXT ctx, char *why, size_t len);
 
+/* The same, with *why malloc'd when it is set (NULL without memory). */
+bool key_check_reason(PCCERT_CONTEXT ctx, char **why);
+
+/*
+ * key_check_reason() for n certificates, side by side: ok[i] and why[i]
+ * answer ctx[i] (why[i] NULL unless a key is named and fails).  Each
+ * check is a provider's work of milliseconds, independent of the others,
+ * so up to one thread per processor (KEY_CHECK_THREADS at most) take them
+ * in turn; where no thread can be started the caller does them all.
+ */
+#define KEY_CHECK_THREADS 8
+void key_check_many(const PCCERT_CONTEXT *ctx, size_t n, bool *ok,
+    char **why);
+
 #endif

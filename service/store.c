@@ -487,17 +487,55 @@ key_where(PCCERT_CONTEXT ctx, size_t *len)
 	return out;
 }
 
-/* Whether ctx's key opens and signs; *why as store_key_probe says. */
+/*
+ * ctx's thumbprint and where its key lives, the memo's key; false when
+ * they cannot be read (the key is then checked and not remembered).
+ */
 static bool
-key_probe_why(PCCERT_CONTEXT ctx, char **why)
+memo_entry(PCCERT_CONTEXT ctx, uint8_t thumb[THUMB_LEN],
+    unsigned char **where, size_t *len)
 {
-	char reason[512];
+	DWORD size = THUMB_LEN;
 
-	if (key_check(ctx, reason, sizeof(reason)))
-		return true;
-	if (reason[0] != '\0' && (*why = malloc(strlen(reason) + 1)) != NULL)
-		strcpy(*why, reason);
-	return false;
+	*where = key_where(ctx, len);
+	if ((*where == NULL && *len != 0) ||
+	    !CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID,
+	    thumb, &size) || size != THUMB_LEN) {
+		free(*where);
+		*where = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* The memo of k says ctx's key opened (with memo, the service's). */
+static bool
+remembered(const struct store_certs *k, PCCERT_CONTEXT ctx)
+{
+	uint8_t thumb[THUMB_LEN];
+	unsigned char *where;
+	size_t len;
+	bool ok;
+
+	if (k->memo == NULL || !memo_entry(ctx, thumb, &where, &len))
+		return false;
+	ok = keymemo_opens(k->memo, thumb, where, len);
+	free(where);
+	return ok;
+}
+
+/* Remember that ctx's key opened; out of memory, it is asked again. */
+static void
+remember(struct store_certs *k, PCCERT_CONTEXT ctx)
+{
+	uint8_t thumb[THUMB_LEN];
+	unsigned char *where;
+	size_t len;
+
+	if (k->memo == NULL || !memo_entry(ctx, thumb, &where, &len))
+		return;
+	(void)keymemo_add(k->memo, thumb, where, len);
+	free(where);
 }
 
 bool
@@ -505,29 +543,51 @@ store_key_probe(size_t cert, void *arg, char **why)
 {
 	struct store_certs *k = arg;
 	PCCERT_CONTEXT ctx = k->v[cert];
-	uint8_t thumb[THUMB_LEN];
-	DWORD size = THUMB_LEN;
-	unsigned char *where;
-	size_t len;
-	bool ok;
 
 	*why = NULL;
-	if (k->memo == NULL)
-		return key_probe_why(ctx, why);
-	where = key_where(ctx, &len);
-	if ((where == NULL && len != 0) ||
-	    !CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID,
-	    thumb, &size) || size != THUMB_LEN) {
-		free(where);
-		return key_probe_why(ctx, why);
+	if (remembered(k, ctx))
+		return true;
+	if (!key_check_reason(ctx, why))
+		return false;
+	remember(k, ctx);
+	return true;
+}
+
+void
+store_key_batch(const size_t *certs, size_t n, void *arg, bool *opens,
+    char **why)
+{
+	struct store_certs *k = arg;
+	PCCERT_CONTEXT *todo = calloc(n ? n : 1, sizeof(*todo));
+	size_t *at = calloc(n ? n : 1, sizeof(*at));
+	bool *ok = calloc(n ? n : 1, sizeof(*ok));
+	char **whys = calloc(n ? n : 1, sizeof(*whys));
+	size_t j, m = 0;
+
+	if (todo == NULL || at == NULL || ok == NULL || whys == NULL) {
+		for (j = 0; j < n; j++)
+			opens[j] = store_key_probe(certs[j], arg, &why[j]);
+		goto done;
 	}
-	ok = keymemo_opens(k->memo, thumb, where, len) ||
-	    key_probe_why(ctx, why);
-	/* Remembering is only a saving: out of memory, it is asked again. */
-	if (ok)
-		(void)keymemo_add(k->memo, thumb, where, len);
-	free(where);
-	return ok;
+	for (j = 0; j < n; j++) {
+		opens[j] = remembered(k, k->v[certs[j]]);
+		if (!opens[j]) {
+			todo[m] = k->v[certs[j]];
+			at[m++] = j;
+		}
+	}
+	key_check_many(todo, m, ok, whys);
+	for (j = 0; j < m; j++) {
+		opens[at[j]] = ok[j];
+		why[at[j]] = whys[j];
+		if (ok[j])
+			remember(k, todo[j]);
+	}
+done:
+	free(todo);
+	free(at);
+	free(ok);
+	free(whys);
 }
 
 int

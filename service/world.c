@@ -175,6 +175,7 @@ world_read(struct world *w, const struct policy *p, enum reading how)
 
 	w->policy = p;
 	w->keys.fn = store_key_probe;
+	w->keys.batch = store_key_batch;
 	w->keys.arg = &w->certs;
 	w->keys.inv = &w->inv;
 	if (world_stores(p, &w->inv, &w->certs, false) != 0)

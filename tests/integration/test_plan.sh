@@ -177,6 +177,59 @@ test_lazy_keys() {
 	expect_eq "lazy keys: apply binds the runner-up" "$(bound_hash $EP)" "$b"
 }
 
+# The first choices of many bindings are checked side by side (a thread
+# per processor, service/keyprobe.c): each binding still gets its own
+# certificate's answer.  Binding i's best certificate has a good key, no
+# key, a broken key or another certificate's key, by i mod 4; its runner-up
+# has a good one.
+test_keys_side_by_side() {
+	local p=$TMP/many.yaml n=12 i best runner want out verdict what
+	reset_state
+	{
+		printf 'version: 1\nbindings:\n'
+		for i in $(seq 1 $n); do
+			printf '  - name: s%d\n    endpoint: 127.0.0.%d:8443\n' "$i" "$i"
+			printf '    match: { dns: s%d.example.test }\n' "$i"
+		done
+	} >"$p"
+	declare -a bests runners
+	for i in $(seq 1 $n); do
+		set -- --cn "s$i.example.test" --dns "s$i.example.test"
+		runner=$(certmk add "$@" --not-after 60)
+		case $((i % 4)) in
+		0) best=$(certmk add "$@" --not-after 90) ;;
+		1) best=$(certmk add "$@" --not-after 90 --no-key) ;;
+		2) best=$(certmk add "$@" --not-after 90)
+		   certmk break-key "$best" ;;
+		3) best=$(certmk add "$@" --not-after 90 --key-of "$runner") ;;
+		esac
+		bests[i]=$best
+		runners[i]=$runner
+	done
+	out=$(certbind plan --config "$p" --explain 2>&1 | tr -d '\r')
+	for i in $(seq 1 $n); do
+		want=${runners[i]}
+		case $((i % 4)) in
+		0) want=${bests[i]}; verdict="chosen"; what="wins" ;;
+		1) verdict="no private key"; what="has no key" ;;
+		2) verdict="key-unusable: .*\\(0x8009"; what="has a broken key" ;;
+		3) verdict="key-unusable: the private key does not match"
+		   what="has another's key" ;;
+		esac
+		expect_match "keys side by side: s$i's best $what" \
+		    "$out" "^    ${bests[i]}  expires [0-9-]+  $verdict"
+		expect_match "keys side by side: s$i gets the one it should" "$out" \
+		    "^    $want  expires [0-9-]+  chosen"
+	done
+	certbind apply --config "$p" >/dev/null 2>&1
+	for i in $(seq 1 $n); do
+		want=${runners[i]}
+		[ $((i % 4)) -eq 0 ] && want=${bests[i]}
+		expect_eq "keys side by side: apply binds s$i's" \
+		    "$(bound_hash "127.0.0.$i:8443")" "$want"
+	done
+}
+
 # certs shows what the matcher sees in each certificate.
 test_certs() {
 	local a b out rc
@@ -209,4 +262,5 @@ test_filters
 test_webhosting
 test_options
 test_lazy_keys
+test_keys_side_by_side
 tap_end

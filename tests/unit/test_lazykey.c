@@ -6,7 +6,10 @@
  * service's store reader leaves it.  Each row is a policy and which keys
  * would fail to open; the plan must pick the same certificates as if
  * every key had been opened first, while asking for the keys of winners
- * only, each certificate at most once.
+ * only, each certificate at most once.  Each row is planned twice: asking
+ * one key at a time, and with a batch reader (key_batch_fn), which must be
+ * asked for the bindings' first choices in one call and give the same
+ * plan, with the same keys asked for in all.
  */
 #include "unit.h"
 
@@ -39,30 +42,39 @@ struct row {
 	const char *fails;        /* ids whose key does not open */
 	const char *winners;      /* the chosen id per binding, 0: none */
 	const char *probed;       /* the ids asked for, in order */
+	const char *batched;      /* with a batch reader: the ids it gets */
 };
+
+#define PIN2 "  - name: p2\n    endpoint: 10.0.0.2:443\n" \
+    "    match: {dns: " A ", thumbprints: " \
+    "['0202020202020202020202020202020202020202']}\n"
 
 static const struct row rows[] = {
 	{ "the best key opens: only it is opened",
-	  BIND("b", B), "5", "4", "54" },
+	  BIND("b", B), "5", "4", "54", "5" },
 	{ "the best candidate's key fails: the second wins",
-	  BIND("a", A), "51", "2", "512" },
+	  BIND("a", A), "51", "2", "512", "5" },
 	{ "two keys fail: the third is opened, none after it",
-	  BIND("a", A), "512", "3", "5123" },
+	  BIND("a", A), "512", "3", "5123", "5" },
 	{ "every key fails: no candidate",
-	  BIND("a", A), "5123", "0", "5123" },
+	  BIND("a", A), "5123", "0", "5123", "5" },
 	{ "a certificate shared by many bindings is opened once",
 	  BIND("a", A) BIND("b", B) BIND("c", "c.example.test"), "", "555",
-	  "5" },
+	  "5", "5" },
 	{ "a shared key that fails is asked for once, then each runner-up",
 	  BIND("a", A) BIND("b", B) BIND("c", "c.example.test"), "5", "140",
-	  "514" },
+	  "514", "5" },
 	{ "one certificate for two bindings of the same name: opened once",
 	  BIND("a", A) "  - name: a2\n    endpoint: 10.0.0.1:443\n"
-	  "    match: {dns: " A "}\n", "5", "11", "51" },
+	  "    match: {dns: " A "}\n", "5", "11", "51", "5" },
 	{ "an expired certificate's key is never opened",
 	  "  - name: a\n    endpoint: 0.0.0.0:443\n"
 	  "    match: {dns: " A ", thumbprints: "
-	  "['0606060606060606060606060606060606060606']}\n", "", "0", "" },
+	  "['0606060606060606060606060606060606060606']}\n", "", "0", "", "" },
+	{ "two first choices are batched; a runner-up is asked after them",
+	  BIND("b", B) PIN2, "5", "42", "542", "52" },
+	{ "a pinned first choice that fails leaves its binding without one",
+	  BIND("b", B) PIN2, "2", "50", "52", "52" },
 };
 
 static const char *
@@ -77,6 +89,8 @@ struct prober {
 	struct inventory *inv;
 	char probed[32];
 	size_t n;
+	char batched[32];         /* what the batch reader was given */
+	size_t batches;           /* how many times it was called */
 };
 
 /* A key that fails: with a reason for odd ids, as a key that is named
@@ -102,6 +116,41 @@ probe(size_t i, void *arg, char **why)
 	return false;
 }
 
+/* A batch reader: the same answers as probe(), noting what it got. */
+static void
+probe_batch(const size_t *certs, size_t n, void *arg, bool *opens,
+    char **why)
+{
+	struct prober *p = arg;
+	size_t j, m = strlen(p->batched);
+
+	p->batches++;
+	for (j = 0; j < n; j++) {
+		assert_null(why[j]);
+		assert_true(m + 1 < sizeof(p->batched));
+		p->batched[m++] = (char)('0' + p->inv->certs[certs[j]].thumb[0]);
+		opens[j] = probe(certs[j], arg, &why[j]);
+	}
+}
+
+/* s with its characters sorted, in out. */
+static const char *
+sorted(const char *s, char *out, size_t len)
+{
+	size_t i, j, n = strlen(s);
+	char t;
+
+	assert_true(n < len);
+	strcpy(out, s);
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && out[j - 1] > out[j]; j--) {
+			t = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return out;
+}
+
 static void
 make_store(struct inventory *inv)
 {
@@ -114,12 +163,12 @@ make_store(struct inventory *inv)
 }
 
 static void
-test_row(void **state)
+plan_row(const struct row *r, bool batch)
 {
-	const struct row *r = *state;
 	struct inventory inv = { 0 };
-	struct prober pr = { r, &inv, "", 0 };
-	struct key_probe keys = { probe, &pr, &inv, 0 };
+	struct prober pr = { r, &inv, "", 0, "", 0 };
+	struct key_probe keys = { probe, &pr, &inv, 0,
+	    batch ? probe_batch : NULL };
 	struct policy p;
 	struct plan plan;
 	struct cb_error err;
@@ -146,36 +195,55 @@ test_row(void **state)
 				    "key-unusable: " FAIL_WHY : "no private key");
 	}
 	assert_string_equal(winners, r->winners);
-	assert_string_equal(pr.probed, r->probed);
+	if (!batch)
+		assert_string_equal(pr.probed, r->probed);
+	else {
+		char got[32], want[32];
+
+		/* One call, with every first choice, before any other key;
+		 * the same keys asked for in all. */
+		assert_string_equal(pr.batched, r->batched);
+		assert_int_equal(pr.batches, r->batched[0] != '\0');
+		assert_memory_equal(pr.probed, r->batched, strlen(r->batched));
+		assert_string_equal(sorted(pr.probed, got, sizeof(got)),
+		    sorted(r->probed, want, sizeof(want)));
+	}
 	assert_int_equal(keys.probes, strlen(r->probed));
 	plan_free(&plan);
 	inventory_free(&inv);
 	policy_free(&p);
 }
 
+static void
+test_row(void **state)
+{
+	plan_row(*state, false);
+	plan_row(*state, true);
+}
+
 /*
  * The same choices as when every key is opened first: for every subset of
- * failing keys over the store, against bindings for a, b and c.
+ * failing keys over the store, against bindings for a, b and c and one
+ * pinned to certificate 2, asking one key at a time and in a batch.
  */
 static void
-test_same_as_eager(void **state)
+same_as_eager(bool batch)
 {
 	struct inventory lazy = { 0 }, eager = { 0 };
-	struct row r = { "", BIND("a", A) BIND("b", B) BIND("c",
-	    "c.example.test"), NULL, NULL, NULL };
+	struct row r = { "", "", NULL, NULL, NULL, NULL };
 	struct policy p;
 	struct cb_error err;
 	unsigned mask;
 	size_t i;
 
-	(void)state;
 	load_policy("version: 1\nbindings:\n" BIND("a", A) BIND("b", B)
-	    BIND("c", "c.example.test"), &p);
+	    BIND("c", "c.example.test") PIN2, &p);
 	for (mask = 0; mask < 1u << NROWS(store); mask++) {
 		char fails[8] = "";
 		size_t nf = 0;
-		struct prober pr = { &r, &lazy, "", 0 };
-		struct key_probe keys = { probe, &pr, &lazy, 0 };
+		struct prober pr = { &r, &lazy, "", 0, "", 0 };
+		struct key_probe keys = { probe, &pr, &lazy, 0,
+		    batch ? probe_batch : NULL };
 		struct plan pl, pe;
 
 		for (i = 0; i < NROWS(store); i++)
@@ -198,14 +266,24 @@ test_same_as_eager(void **state)
 			assert_int_equal(l ? l->thumb[0] : 0, e ? e->thumb[0] : 0);
 			assert_int_equal(pl.items[i].action, pe.items[i].action);
 		}
-		/* No more keys than the three bindings' winners and losers. */
+		/* No more keys than the bindings' winners and losers, and
+		 * none twice (probe() asserts that each is still unknown). */
 		assert_true(keys.probes <= NROWS(store));
+		assert_int_equal(keys.probes, strlen(pr.probed));
 		plan_free(&pl);
 		plan_free(&pe);
 		inventory_free(&lazy);
 		inventory_free(&eager);
 	}
 	policy_free(&p);
+}
+
+static void
+test_same_as_eager(void **state)
+{
+	(void)state;
+	same_as_eager(false);
+	same_as_eager(true);
 }
 
 /*
@@ -216,8 +294,8 @@ static void
 test_replan_asks_next(void **state)
 {
 	struct inventory inv = { 0 };
-	struct row r = { "", "", "5", NULL, NULL };
-	struct prober pr = { &r, &inv, "", 0 };
+	struct row r = { "", "", "5", NULL, NULL, NULL };
+	struct prober pr = { &r, &inv, "", 0, "", 0 };
 	struct key_probe keys = { probe, &pr, &inv, 0 };
 	struct unusable_list avoid = { 0 };
 	struct policy p;
