@@ -29,7 +29,11 @@ pin_holds(const struct pin *p, const struct cert *chosen, bool force)
 	return !newer(p, chosen);
 }
 
-/* The best qualifying certificate issued after the one rolled away from. */
+/*
+ * The best qualifying certificate issued after the one rolled away from.
+ * It ranks below the plan's choice, so its key may not have been opened:
+ * it is opened now, and one that fails is passed over.
+ */
 static const struct cert *
 best_newer(const struct plan_item *it, const struct pin *p)
 {
@@ -37,7 +41,8 @@ best_newer(const struct plan_item *it, const struct pin *p)
 
 	for (i = 0; i < it->sel.n; i++)         /* best first */
 		if (it->sel.cands[i].verdict == VERDICT_OK &&
-		    newer(p, it->sel.cands[i].cert))
+		    newer(p, it->sel.cands[i].cert) &&
+		    plan_key_opens(it->keys, it->sel.cands[i].cert))
 			return it->sel.cands[i].cert;
 	return NULL;
 }

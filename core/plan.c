@@ -209,6 +209,14 @@ probe_key(struct key_probe *k, const struct cert *c)
 	keep_answer(k, i, opens, why);
 }
 
+bool
+plan_key_opens(struct key_probe *keys, const struct cert *c)
+{
+	if (c->key_unknown && keys != NULL)
+		probe_key(keys, c);
+	return c->has_key || c->key_unknown;
+}
+
 /*
  * Select for b; while the winner's key is unknown, open it and select
  * again.  Every round settles one certificate, so this ends.
@@ -259,6 +267,7 @@ plan_one(struct plan *plan, struct plan_item *it, const struct binding *b,
 {
 	it->binding = b;
 	it->target = b->target;
+	it->keys = plan->keys;
 	hold(it, current, held);
 	if (select_probing(plan, b, it->has_current_thumb ? it->current_thumb :
 	    NULL, now, avoid, &it->sel) != 0)
@@ -308,7 +317,7 @@ first_unknown_choice(const struct plan *plan, const struct binding *b,
  * key is unknown (see key_batch_fn).  Each of them would be asked about
  * as the bindings are planned: a failed key only takes candidates away,
  * so a binding's first choice is still its choice when its turn comes,
- * unless its key is known by then.  The plan is the same; only the
+ * unless its key is known by then.  The choices are the same; only the
  * questions come together.  Without memory nothing is asked here, and
  * the bindings ask one by one as before.
  */

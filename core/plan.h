@@ -79,6 +79,8 @@ struct plan_item {
 	                                  key does not yet give every account
 	                                  it asks for read (key_access): the
 	                                  reader of the key sets it */
+	struct key_probe *keys;        /* the plan's: to ask about a
+	                                  runner-up's key (pin.c) */
 };
 
 /*
@@ -105,7 +107,10 @@ typedef bool (*key_probe_fn)(size_t cert, void *arg, char **why);
  * Before its first binding the plan asks it for the first choice of every
  * binding, ranked as if unknown keys opened: the certificates fn would be
  * asked about first anyway, each once.  Runners-up, asked only when a
- * first choice fails, still go through fn one at a time.
+ * first choice fails, still go through fn one at a time.  Every binding
+ * gets the certificate it would get one key at a time; what differs is
+ * only that a runner-up whose key was asked for another binding's sake
+ * shows, in --explain, what its key did rather than "not opened yet".
  */
 typedef void (*key_batch_fn)(const size_t *certs, size_t n, void *arg,
     bool *opens, char **why);
@@ -117,6 +122,14 @@ struct key_probe {
 	size_t probes;                 /* keys asked for so far */
 	key_batch_fn batch;            /* NULL: fn for every key */
 };
+
+/*
+ * Whether c's key opens, asking keys (and keeping the answer) when it is
+ * still unknown: for a runner-up chosen after the plan, as pin.c does.
+ * With keys NULL an unknown key counts as one that opens, as in a plan
+ * built without them.
+ */
+bool plan_key_opens(struct key_probe *keys, const struct cert *c);
 
 struct plan {
 	struct plan_item *items;       /* one per binding, in policy order */

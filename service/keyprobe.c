@@ -15,7 +15,7 @@
 #include "winerr.h"
 
 /*
- * Why it failed, for key_check(): a call and its error code, or a
+ * Why it failed, for check(): a call and its error code, or a
  * sentence of its own (text) when no call's error says it.
  */
 struct fault {
@@ -150,7 +150,7 @@ open_key_from_prov_info(PCCERT_CONTEXT ctx, struct key_handle *k, struct fault *
  * CRYPT_ACQUIRE_COMPARE_KEY_FLAG has the provider's public key compared
  * with the certificate's (NTE_BAD_PUBLIC_KEY when they differ).  Wine 8
  * ignores the flag (and fails LocalMachine keys before it, see
- * open_key_from_prov_info()), which is why key_check() also verifies its
+ * open_key_from_prov_info()), which is why check() also verifies its
  * signature with the certificate's public key.
  */
 static bool
@@ -350,41 +350,67 @@ key_signs_for(PCCERT_CONTEXT ctx, const struct key_handle *k, struct fault *f)
 }
 
 /*
- * why: "NCryptSignHash: Keyset does not exist (0x80090016)", or the
- * fault's own sentence when no call's error says it.
+ * What f says, in a string of its own size: "NCryptSignHash: Keyset does
+ * not exist (0x80090016)", or the fault's own sentence when no call's
+ * error says it.  NULL without memory.
  */
-static void
-fault_text(const struct fault *f, char *why, size_t len)
+static char *
+fault_string(const struct fault *f)
 {
-	char text[512];
+	/* win_message() reads at most 256 UTF-16 units: 768 bytes. */
+	char text[1024], *out;
+	int n;
 
 	if (f->text[0] != '\0') {
-		snprintf(why, len, "%s", f->text);
-		return;
+		if ((out = malloc(strlen(f->text) + 1)) != NULL)
+			strcpy(out, f->text);
+		return out;
 	}
 	win_message(f->error, text, sizeof(text));
-	snprintf(why, len, "%s: %s%s(0x%08lX)", f->call, text,
+	n = snprintf(NULL, 0, "%s: %s%s(0x%08lX)", f->call, text,
 	    text[0] != '\0' ? " " : "", (unsigned long)f->error);
+	if (n < 0 || (out = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	snprintf(out, (size_t)n + 1, "%s: %s%s(0x%08lX)", f->call, text,
+	    text[0] != '\0' ? " " : "", (unsigned long)f->error);
+	return out;
 }
 
-bool
-key_check(PCCERT_CONTEXT ctx, char *why, size_t len)
+/* Whether ctx's key opens and signs for it; f says why not. */
+static bool
+check(PCCERT_CONTEXT ctx, struct fault *f)
 {
-	struct fault f = { NULL, 0, "" };
 	struct key_handle k;
 	bool ok;
 
 	ok = key_open(ctx, CRYPT_ACQUIRE_PREFER_NCRYPT_KEY_FLAG |
-	    CRYPT_ACQUIRE_COMPARE_KEY_FLAG, &k, &f) &&
-	    key_signs_for(ctx, &k, &f);
+	    CRYPT_ACQUIRE_COMPARE_KEY_FLAG, &k, f) &&
+	    key_signs_for(ctx, &k, f);
 	key_release(&k);
-	if (why == NULL || len == 0)
-		return ok;
-	why[0] = '\0';
-	if (ok || f.call == NULL)         /* usable, or no key named */
-		return ok;
-	fault_text(&f, why, len);
+	return ok;
+}
+
+bool
+key_check_reason(PCCERT_CONTEXT ctx, char **why)
+{
+	struct fault f = { NULL, 0, "" };
+
+	*why = NULL;
+	if (check(ctx, &f))
+		return true;
+	if (f.call != NULL)               /* a key is named, and failed */
+		*why = fault_string(&f);
 	return false;
+}
+
+/* fault_string() into why, for callers with a buffer of their own. */
+static void
+fault_text(const struct fault *f, char *why, size_t len)
+{
+	char *s = fault_string(f);
+
+	snprintf(why, len, "%s", s != NULL ? s : "out of memory");
+	free(s);
 }
 
 uint32_t
@@ -407,23 +433,12 @@ key_acquire(PCCERT_CONTEXT ctx, DWORD how, struct key_handle *k, char *why,
 bool
 key_usable(PCCERT_CONTEXT ctx)
 {
-	return key_check(ctx, NULL, 0);
+	struct fault f = { NULL, 0, "" };
+
+	return check(ctx, &f);
 }
 
-bool
-key_check_reason(PCCERT_CONTEXT ctx, char **why)
-{
-	char reason[512];
-
-	*why = NULL;
-	if (key_check(ctx, reason, sizeof(reason)))
-		return true;
-	if (reason[0] != '\0' && (*why = malloc(strlen(reason) + 1)) != NULL)
-		strcpy(*why, reason);
-	return false;
-}
-
-/* The checks of one key_check_many() call, taken in turn by its threads. */
+/* The checks of one key_check_many() slice, taken in turn by its threads. */
 struct key_batch {
 	const PCCERT_CONTEXT *ctx;
 	bool *ok;
@@ -431,6 +446,9 @@ struct key_batch {
 	volatile LONG next;            /* the next index to take */
 	LONG n;
 };
+
+/* The most checks in one slice: a LONG counts them. */
+#define KEY_BATCH_MAX 0x10000
 
 static DWORD WINAPI
 check_keys(void *arg)
@@ -443,39 +461,53 @@ check_keys(void *arg)
 	return 0;
 }
 
+/*
+ * Check b on up to want threads, the calling one among them, and return
+ * when every one is done: b is on the caller's stack.  Where CreateThread
+ * fails, those already started and the caller share the work.
+ */
+static void
+run_batch(struct key_batch *b, size_t want)
+{
+	HANDLE threads[KEY_CHECK_THREADS - 1];
+	size_t started, i;
+
+	for (started = 0; started + 1 < want; started++)
+		if ((threads[started] = CreateThread(NULL, 0, check_keys, b, 0,
+		    NULL)) == NULL)
+			break;
+	check_keys(b);
+	/*
+	 * A handle from CreateThread has every access, so the wait does not
+	 * fail; were it to, returning would leave the thread reading b after
+	 * the caller's frame is gone, so it is tried again instead.
+	 */
+	for (i = 0; i < started; i++) {
+		while (WaitForSingleObject(threads[i], INFINITE) != WAIT_OBJECT_0)
+			Sleep(100);
+		CloseHandle(threads[i]);
+	}
+}
+
 void
 key_check_many(const PCCERT_CONTEXT *ctx, size_t n, bool *ok, char **why)
 {
-	struct key_batch b;
-	HANDLE threads[KEY_CHECK_THREADS - 1];
 	SYSTEM_INFO si;
-	size_t want, started = 0, i, done;
+	size_t cpus, done, chunk;
 
-	/* In slices a LONG can count, however many there are. */
-	for (done = 0; done < n; done += (size_t)b.n) {
+	GetSystemInfo(&si);
+	cpus = si.dwNumberOfProcessors > 0 ? si.dwNumberOfProcessors : 1;
+	if (cpus > KEY_CHECK_THREADS)
+		cpus = KEY_CHECK_THREADS;
+	for (done = 0; done < n; done += chunk) {
+		struct key_batch b;
+
+		chunk = n - done > KEY_BATCH_MAX ? KEY_BATCH_MAX : n - done;
 		b.ctx = ctx + done;
 		b.ok = ok + done;
 		b.why = why + done;
 		b.next = 0;
-		b.n = (LONG)(n - done > 0x10000 ? 0x10000 : n - done);
-		GetSystemInfo(&si);
-		want = si.dwNumberOfProcessors;
-		if (want > KEY_CHECK_THREADS)
-			want = KEY_CHECK_THREADS;
-		if (want > (size_t)b.n)
-			want = (size_t)b.n;
-		/* The calling thread is one of them. */
-		for (started = 0; started + 1 < want; started++) {
-			threads[started] = CreateThread(NULL, 0, check_keys, &b,
-			    0, NULL);
-			if (threads[started] == NULL)
-				break;
-		}
-		check_keys(&b);
-		if (started > 0)
-			WaitForMultipleObjects((DWORD)started, threads, TRUE,
-			    INFINITE);
-		for (i = 0; i < started; i++)
-			CloseHandle(threads[i]);
+		b.n = (LONG)chunk;
+		run_batch(&b, cpus < chunk ? cpus : chunk);
 	}
 }

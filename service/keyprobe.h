@@ -44,22 +44,22 @@ void key_release(struct key_handle *k);
 bool key_usable(PCCERT_CONTEXT ctx);
 
 /*
- * The same, saying why not: false with why "" when the certificate names
- * no private key at all, false with why set ("NCryptSignHash: Keyset does
- * not exist (0x80090016)", "the private key does not match the
- * certificate") when it names one that does not open, sign, or match.
+ * The same, saying why not: false with *why NULL when the certificate
+ * names no private key at all (or without memory), false with *why set,
+ * malloc'd ("NCryptSignHash: Keyset does not exist (0x80090016)", "the
+ * private key does not match the certificate"), when it names one that
+ * does not open, sign, or match.
  */
-bool key_check(PCCERT_CONTEXT ctx, char *why, size_t len);
-
-/* The same, with *why malloc'd when it is set (NULL without memory). */
 bool key_check_reason(PCCERT_CONTEXT ctx, char **why);
 
 /*
  * key_check_reason() for n certificates, side by side: ok[i] and why[i]
- * answer ctx[i] (why[i] NULL unless a key is named and fails).  Each
- * check is a provider's work of milliseconds, independent of the others,
- * so up to one thread per processor (KEY_CHECK_THREADS at most) take them
- * in turn; where no thread can be started the caller does them all.
+ * answer ctx[i].  Each check is a provider's work of milliseconds,
+ * independent of the others, so up to one thread per processor take them
+ * in turn; where no thread can be started the caller does them all.  At
+ * most KEY_CHECK_THREADS: beyond a few, more threads only queue on the
+ * provider (on Windows, the key isolation service that holds machine
+ * keys) instead of checking sooner.
  */
 #define KEY_CHECK_THREADS 8
 void key_check_many(const PCCERT_CONTEXT *ctx, size_t n, bool *ok,

@@ -338,14 +338,7 @@ read_cert(PCCERT_CONTEXT ctx, struct cert *c)
 static int
 examine_key(PCCERT_CONTEXT ctx, struct cert *c)
 {
-	char why[512];
-
-	c->has_key = key_check(ctx, why, sizeof(why));
-	if (c->has_key || why[0] == '\0')
-		return 0;
-	if ((c->key_error = malloc(strlen(why) + 1)) == NULL)
-		return -1;
-	strcpy(c->key_error, why);
+	c->has_key = key_check_reason(ctx, &c->key_error);
 	return 0;
 }
 
@@ -508,7 +501,29 @@ memo_entry(PCCERT_CONTEXT ctx, uint8_t thumb[THUMB_LEN],
 	return true;
 }
 
-/* The memo of k says ctx's key opened (with memo, the service's). */
+bool
+store_key_probe(size_t cert, void *arg, char **why)
+{
+	struct store_certs *k = arg;
+	PCCERT_CONTEXT ctx = k->v[cert];
+	uint8_t thumb[THUMB_LEN];
+	unsigned char *where;
+	size_t len;
+	bool ok;
+
+	if (k->memo == NULL || !memo_entry(ctx, thumb, &where, &len))
+		return key_check_reason(ctx, why);
+	*why = NULL;
+	ok = keymemo_opens(k->memo, thumb, where, len) ||
+	    key_check_reason(ctx, why);
+	/* Remembering is only a saving: out of memory, it is asked again. */
+	if (ok)
+		(void)keymemo_add(k->memo, thumb, where, len);
+	free(where);
+	return ok;
+}
+
+/* The memo of k says ctx's key opened. */
 static bool
 remembered(const struct store_certs *k, PCCERT_CONTEXT ctx)
 {
@@ -538,19 +553,33 @@ remember(struct store_certs *k, PCCERT_CONTEXT ctx)
 	free(where);
 }
 
-bool
-store_key_probe(size_t cert, void *arg, char **why)
+/* ctx's thumbprint, or zeros when it cannot be read. */
+static void
+thumb_of(PCCERT_CONTEXT ctx, uint8_t thumb[THUMB_LEN])
 {
-	struct store_certs *k = arg;
-	PCCERT_CONTEXT ctx = k->v[cert];
+	DWORD size = THUMB_LEN;
 
-	*why = NULL;
-	if (remembered(k, ctx))
-		return true;
-	if (!key_check_reason(ctx, why))
-		return false;
-	remember(k, ctx);
-	return true;
+	if (!CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID,
+	    thumb, &size) || size != THUMB_LEN)
+		memset(thumb, 0, THUMB_LEN);
+}
+
+/*
+ * Whether a certificate of this thumbprint is in the batch already (the
+ * same one in My and in WebHosting): it is then left for after the batch, where the memo
+ * answers it as it would one key at a time, and one key is not opened
+ * from two threads at once.
+ */
+static bool
+batched_already(const uint8_t (*thumbs)[THUMB_LEN], size_t m,
+    const uint8_t thumb[THUMB_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < m; i++)
+		if (memcmp(thumbs[i], thumb, THUMB_LEN) == 0)
+			return true;
+	return false;
 }
 
 void
@@ -558,23 +587,35 @@ store_key_batch(const size_t *certs, size_t n, void *arg, bool *opens,
     char **why)
 {
 	struct store_certs *k = arg;
-	PCCERT_CONTEXT *todo = calloc(n ? n : 1, sizeof(*todo));
-	size_t *at = calloc(n ? n : 1, sizeof(*at));
-	bool *ok = calloc(n ? n : 1, sizeof(*ok));
-	char **whys = calloc(n ? n : 1, sizeof(*whys));
-	size_t j, m = 0;
+	size_t cap = n ? n : 1, j, m = 0, nlater = 0;
+	PCCERT_CONTEXT *todo = calloc(cap, sizeof(*todo));
+	uint8_t (*thumbs)[THUMB_LEN] = calloc(cap, sizeof(*thumbs));
+	size_t *at = calloc(cap, sizeof(*at)), *later = calloc(cap,
+	    sizeof(*later));
+	bool *ok = calloc(cap, sizeof(*ok));
+	char **whys = calloc(cap, sizeof(*whys));
+	uint8_t thumb[THUMB_LEN];
 
-	if (todo == NULL || at == NULL || ok == NULL || whys == NULL) {
+	if (todo == NULL || thumbs == NULL || at == NULL || later == NULL ||
+	    ok == NULL || whys == NULL) {
 		for (j = 0; j < n; j++)
 			opens[j] = store_key_probe(certs[j], arg, &why[j]);
 		goto done;
 	}
 	for (j = 0; j < n; j++) {
-		opens[j] = remembered(k, k->v[certs[j]]);
-		if (!opens[j]) {
-			todo[m] = k->v[certs[j]];
-			at[m++] = j;
+		PCCERT_CONTEXT ctx = k->v[certs[j]];
+
+		if ((opens[j] = remembered(k, ctx)))
+			continue;
+		thumb_of(ctx, thumb);
+		if (batched_already((const uint8_t (*)[THUMB_LEN])thumbs, m,
+		    thumb)) {
+			later[nlater++] = j;
+			continue;
 		}
+		memcpy(thumbs[m], thumb, THUMB_LEN);
+		todo[m] = ctx;
+		at[m++] = j;
 	}
 	key_check_many(todo, m, ok, whys);
 	for (j = 0; j < m; j++) {
@@ -583,9 +624,14 @@ store_key_batch(const size_t *certs, size_t n, void *arg, bool *opens,
 		if (ok[j])
 			remember(k, todo[j]);
 	}
+	for (j = 0; j < nlater; j++)
+		opens[later[j]] = store_key_probe(certs[later[j]], arg,
+		    &why[later[j]]);
 done:
 	free(todo);
+	free(thumbs);
 	free(at);
+	free(later);
 	free(ok);
 	free(whys);
 }

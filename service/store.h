@@ -57,8 +57,10 @@ int store_load(enum cert_store which, struct inventory *inv,
  */
 bool store_key_probe(size_t cert, void *kept, char **why);
 
-/* A key_batch_fn (core/plan.h) over the same: the keys not remembered
- * are checked side by side (keyprobe.h, key_check_many). */
+/*
+ * A key_batch_fn (core/plan.h) over the same: the keys not remembered
+ * are checked side by side (keyprobe.h, key_check_many).
+ */
 void store_key_batch(const size_t *certs, size_t n, void *kept,
     bool *opens, char **why);
 

@@ -316,22 +316,45 @@ static const struct pin_row pin_rows[] = {
 	  ACTION_UPDATE_HASH, false, 4 },
 };
 
+/*
+ * The pin tests' certificates for a.example.test: A (1) is held, B (2) is
+ * the one rolled away from, C (3) is older than B, D (4) and E (5) newer.
+ */
+static const struct testcert pin_certs[] = {
+	{ 1, "a.example.test", { "a.example.test" }, NOW - 40 * DAY,
+	  NOW + 20 * DAY, true, 0 },
+	{ 2, "a.example.test", { "a.example.test" }, NOW - 10 * DAY,
+	  NOW + 90 * DAY, true, 0 },
+	{ 3, "a.example.test", { "a.example.test" }, NOW - 20 * DAY,
+	  NOW + 95 * DAY, true, 0 },
+	{ 4, "a.example.test", { "a.example.test" }, NOW - 1 * DAY,
+	  NOW + 93 * DAY, true, 0 },
+	{ 5, "a.example.test", { "a.example.test" }, NOW - 2 * DAY,
+	  NOW + 92 * DAY, true, 0 },
+};
+
+static const char pin_yaml[] = "version: 1\nbindings:\n  - name: a\n"
+    "    endpoint: 0.0.0.0:443\n    match:\n      dns: a.example.test\n";
+
+/* The record of pol's one binding, holding A, in store (may be NULL). */
+static void
+pin_record(struct ssl_record *cur, const struct policy *pol,
+    const char *store)
+{
+	memset(cur, 0, sizeof(*cur));
+	cur->endpoint = pol->bindings[0].endpoint;
+	memset(cur->hash, 1, THUMB_LEN);
+	cur->hash_len = THUMB_LEN;
+	cur->store = store;
+	memcpy(cur->app_id, CERTBIND_APP_ID, 16);
+}
+
 static void
 test_pin_row(void **state)
 {
 	const struct pin_row *row = *state;
-	static const struct testcert certs[] = {
-		{ 1, "a.example.test", { "a.example.test" }, NOW - 40 * DAY,
-		  NOW + 20 * DAY, true, 0 },
-		{ 2, "a.example.test", { "a.example.test" }, NOW - 10 * DAY,
-		  NOW + 90 * DAY, true, 0 },
-		{ 3, "a.example.test", { "a.example.test" }, NOW - 20 * DAY,
-		  NOW + 95 * DAY, true, 0 },
-		{ 4, "a.example.test", { "a.example.test" }, NOW - 1 * DAY,
-		  NOW + 93 * DAY, true, 0 },
-	};
-	const char *yaml_plain = "version: 1\nbindings:\n  - name: a\n"
-	    "    endpoint: 0.0.0.0:443\n    match:\n      dns: a.example.test\n";
+	const struct testcert *certs = pin_certs;
+	const char *yaml_plain = pin_yaml;
 	const char *yaml_flag = "version: 1\nbindings:\n  - name: a\n"
 	    "    endpoint: 0.0.0.0:443\n    match:\n      dns: a.example.test\n"
 	    "    options:\n      disable_http2: true\n";
@@ -344,17 +367,12 @@ test_pin_row(void **state)
 	size_t i;
 
 	memset(pin.away, 2, THUMB_LEN);
-	for (i = 0; i < NROWS(certs); i++)
+	for (i = 0; i < NROWS(pin_certs); i++)
 		if (certs[i].id == 1 || certs[i].id == row->chosen ||
 		    certs[i].id == row->also)
 			add_testcert(&inv, &certs[i]);
 	load_policy(row->options_differ ? yaml_flag : yaml_plain, &pol);
-	memset(&cur, 0, sizeof(cur));
-	cur.endpoint = pol.bindings[0].endpoint;
-	memset(cur.hash, 1, THUMB_LEN);
-	cur.hash_len = THUMB_LEN;
-	cur.store = "MY";
-	memcpy(cur.app_id, CERTBIND_APP_ID, 16);
+	pin_record(&cur, &pol, "MY");
 	assert_int_equal(plan_build(&pol, &inv, &cur, 1, NOW, &plan, &err), 0);
 	pin_apply(&plan.items[0], row->pinned ? &pin : NULL, row->force);
 	assert_int_equal(plan.items[0].action, row->want);
@@ -386,6 +404,70 @@ pin_name(const void *row)
 	return ((const struct pin_row *)row)->name;
 }
 
+/* The key probe of test_pin_runner_up_keys: 4's key does not open. */
+static bool
+key_of_4_fails(size_t i, void *arg, char **why)
+{
+	struct inventory *inv = arg;
+
+	(void)why;
+	return inv->certs[i].thumb[0] != 4;
+}
+
+/*
+ * Pinned, with the older C best: the newer D qualifies but its key does
+ * not open, which the plan never asked (D ranks below C).  The binding
+ * goes to the newer E, whose key opens, and without E it stays pinned;
+ * it never goes to D.
+ */
+static void
+test_pin_runner_up_keys(void **state)
+{
+	/* A, C, D and then E too: B, rolled away from, is not there. */
+	static const uint8_t ids[] = { 1, 3, 4, 5 };
+	struct pin pin = { .away_not_before = NOW - 10 * DAY, .at = NOW };
+	struct ssl_record cur;
+	struct policy pol;
+	struct cb_error err;
+	size_t n, i;
+
+	(void)state;
+	memset(pin.away, 2, THUMB_LEN);
+	load_policy(pin_yaml, &pol);
+	pin_record(&cur, &pol, "MY");
+	for (n = 3; n <= 4; n++) {        /* without E, then with it */
+		struct inventory inv = { 0 };
+		struct key_probe keys = { key_of_4_fails, &inv, &inv, 0, NULL };
+		struct plan plan;
+		struct plan_item *it;
+
+		for (i = 0; i < n; i++) {
+			add_testcert(&inv, &pin_certs[ids[i] - 1]);
+			inv.certs[i].key_unknown = true;
+		}
+		assert_int_equal(plan_build_probing(&pol, &cur, 1, NOW, NULL,
+		    &keys, &plan, &err), 0);
+		it = &plan.items[0];
+		assert_int_equal(it->sel.chosen->thumb[0], 3);
+		if (n == 3) {
+			assert_true(pin_apply(it, &pin, false));
+			assert_int_equal(it->action, ACTION_NONE);
+			assert_int_equal(it->desired.hash[0], 1);
+		} else {
+			assert_false(pin_apply(it, &pin, false));
+			assert_int_equal(it->action, ACTION_UPDATE_HASH);
+			assert_int_equal(it->desired.hash[0], 5);
+			assert_int_equal(it->sel.chosen->thumb[0], 5);
+		}
+		/* D's key was asked for, once, and lost. */
+		assert_false(inv.certs[2].key_unknown);
+		assert_false(inv.certs[2].has_key);
+		plan_free(&plan);
+		inventory_free(&inv);
+	}
+	policy_free(&pol);
+}
+
 /* A pinned binding whose certificate left the store is not held. */
 static void
 test_pin_bound_gone(void **state)
@@ -402,14 +484,8 @@ test_pin_bound_gone(void **state)
 	(void)state;
 	memset(pin.away, 2, THUMB_LEN);
 	add_testcert(&inv, &b);
-	load_policy("version: 1\nbindings:\n  - name: a\n"
-	    "    endpoint: 0.0.0.0:443\n    match:\n      dns: a.example.test\n",
-	    &pol);
-	memset(&cur, 0, sizeof(cur));
-	cur.endpoint = pol.bindings[0].endpoint;
-	memset(cur.hash, 1, THUMB_LEN);
-	cur.hash_len = THUMB_LEN;
-	memcpy(cur.app_id, CERTBIND_APP_ID, 16);
+	load_policy(pin_yaml, &pol);
+	pin_record(&cur, &pol, NULL);
 	assert_int_equal(plan_build(&pol, &inv, &cur, 1, NOW, &plan, &err), 0);
 	assert_false(pin_apply(&plan.items[0], &pin, false));
 	assert_int_equal(plan.items[0].action, ACTION_UPDATE_HASH);
@@ -430,6 +506,7 @@ main(void)
 		cmocka_unit_test(test_rollback_index),
 		cmocka_unit_test(test_pin_encoding),
 		cmocka_unit_test(test_pin_bound_gone),
+		cmocka_unit_test(test_pin_runner_up_keys),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
