@@ -331,16 +331,6 @@ read_cert(PCCERT_CONTEXT ctx, struct cert *c)
 	return NULL;
 }
 
-/*
- * Whether the key opens and signs; when a key is named but fails, why
- * (plan --explain shows it as key-unusable: ...).
- */
-static int
-examine_key(PCCERT_CONTEXT ctx, struct cert *c)
-{
-	c->has_key = key_check_reason(ctx, &c->key_error);
-	return 0;
-}
 
 /*
  * The costly facts, for the certificates that need them (core/examine.c):
@@ -358,11 +348,47 @@ examine_cert(PCCERT_CONTEXT ctx, struct cert *c, unsigned needs,
 {
 	if ((needs & EXAMINE_ISSUERS) && read_issuers(ctx, c) != 0)
 		return -1;
+	/* Otherwise examine_keys() opens it, with the others. */
 	if ((needs & EXAMINE_KEY) && lazy_key)
 		c->key_unknown = true;
-	else if (needs & EXAMINE_KEY)
-		return examine_key(ctx, c);
 	return 0;
+}
+
+/*
+ * Whether the keys that needs asks for open and sign, all of them side by
+ * side (keyprobe.h, key_check_many); when a key is named but fails, why
+ * (plan --explain and certs show it as key-unusable: ...).
+ */
+static int
+examine_keys(struct inventory *inv, size_t first, PCCERT_CONTEXT *ctxs,
+    const unsigned char *needs)
+{
+	size_t n = inv->n - first, cap = n ? n : 1, m = 0, i;
+	PCCERT_CONTEXT *todo = calloc(cap, sizeof(*todo));
+	size_t *at = calloc(cap, sizeof(*at));
+	bool *ok = calloc(cap, sizeof(*ok));
+	char **why = calloc(cap, sizeof(*why));
+	int rc = -1;
+
+	if (todo == NULL || at == NULL || ok == NULL || why == NULL)
+		goto done;
+	for (i = 0; i < n; i++)
+		if (needs[i] & EXAMINE_KEY) {
+			todo[m] = ctxs[i];
+			at[m++] = first + i;
+		}
+	key_check_many(todo, m, ok, why);
+	for (i = 0; i < m; i++) {
+		inv->certs[at[i]].has_key = ok[i];
+		inv->certs[at[i]].key_error = why[i];
+	}
+	rc = 0;
+done:
+	free(todo);
+	free(at);
+	free(ok);
+	free(why);
+	return rc;
 }
 
 /* Which certificates from first on need examining, for p (NULL: all). */
@@ -404,6 +430,8 @@ examine_added(const struct policy *p, struct inventory *inv, size_t first,
 	for (i = first; i < inv->n && rc == 0; i++)
 		rc = examine_cert(ctxs[i - first], &inv->certs[i],
 		    needs[i - first], p != NULL);
+	if (rc == 0 && p == NULL)
+		rc = examine_keys(inv, first, ctxs, needs);
 	free(needs);
 	return rc;
 }

@@ -255,8 +255,30 @@ test_certs() {
 	    "$b"
 }
 
+# certs opens every key, side by side: each certificate still shows its
+# own key's answer.
+test_certs_keys() {
+	local i t out want
+	declare -a thumbs
+	reset_state
+	for i in 1 2 3 4 5 6; do
+		thumbs[i]=$(add_api --not-after $((30 + i)))
+		[ $((i % 2)) -eq 0 ] && certmk break-key "${thumbs[i]}"
+	done
+	out=$(certbind certs --json 2>&1)
+	for i in 1 2 3 4 5 6; do
+		t=${thumbs[i]}
+		want=True
+		[ $((i % 2)) -eq 0 ] && want=False
+		expect_eq "certs: certificate $i's own key (has_private_key $want)" \
+		    "$(printf '%s' "$out" | json_get "[c['has_private_key'] for c in d['certificates'] if c['thumbprint'] == '$t'][0]")" \
+		    "$want"
+	done
+}
+
 test_plan_cycle
 test_certs
+test_certs_keys
 test_renewal_link
 test_filters
 test_webhosting
