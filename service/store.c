@@ -222,6 +222,16 @@ is_archived(PCCERT_CONTEXT ctx)
 	    NULL, &size) != 0;
 }
 
+/* ctx's thumbprint; false when it cannot be read. */
+static bool
+read_thumb(PCCERT_CONTEXT ctx, uint8_t thumb[THUMB_LEN])
+{
+	DWORD size = THUMB_LEN;
+
+	return CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID,
+	    thumb, &size) && size == THUMB_LEN;
+}
+
 /*
  * The certificates above ctx in the chain Windows builds from the
  * machine's stores (HCCE_LOCAL_MACHINE: Root, CA, My, ...), for
@@ -244,7 +254,7 @@ read_issuers(PCCERT_CONTEXT ctx, struct cert *c)
 	CERT_CHAIN_PARA para;
 	PCCERT_CHAIN_CONTEXT chain = NULL;
 	PCERT_SIMPLE_CHAIN simple;
-	DWORD i, size;
+	DWORD i;
 
 	memset(&para, 0, sizeof(para));
 	para.cbSize = sizeof(para);
@@ -262,10 +272,8 @@ read_issuers(PCCERT_CONTEXT ctx, struct cert *c)
 		if (simple->rgpElement[i - 1]->TrustStatus.dwErrorStatus &
 		    CERT_TRUST_IS_NOT_SIGNATURE_VALID)
 			break;
-		size = THUMB_LEN;
-		if (!CertGetCertificateContextProperty(
-		    simple->rgpElement[i]->pCertContext, CERT_SHA1_HASH_PROP_ID,
-		    c->issuers[c->nissuers], &size) || size != THUMB_LEN)
+		if (!read_thumb(simple->rgpElement[i]->pCertContext,
+		    c->issuers[c->nissuers]))
 			break;
 		c->nissuers++;
 	}
@@ -304,12 +312,10 @@ static const char DECODE_FAILED[] = "its names or extensions cannot be "
 static const char *
 read_cert(PCCERT_CONTEXT ctx, struct cert *c)
 {
-	DWORD size = THUMB_LEN;
 	BOOL bad = FALSE;
 
 	memset(c, 0, sizeof(*c));
-	if (!CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID,
-	    c->thumb, &size) || size != THUMB_LEN)
+	if (!read_thumb(ctx, c->thumb))
 		return "its thumbprint cannot be read";
 	if (serial_not_positive(&ctx->pCertInfo->SerialNumber))
 		return "its serial number is not a positive integer "
@@ -330,7 +336,6 @@ read_cert(PCCERT_CONTEXT ctx, struct cert *c)
 	c->archived = is_archived(ctx);
 	return NULL;
 }
-
 
 /*
  * The costly facts, for the certificates that need them (core/examine.c):
@@ -516,12 +521,8 @@ static bool
 memo_entry(PCCERT_CONTEXT ctx, uint8_t thumb[THUMB_LEN],
     unsigned char **where, size_t *len)
 {
-	DWORD size = THUMB_LEN;
-
 	*where = key_where(ctx, len);
-	if ((*where == NULL && *len != 0) ||
-	    !CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID,
-	    thumb, &size) || size != THUMB_LEN) {
+	if ((*where == NULL && *len != 0) || !read_thumb(ctx, thumb)) {
 		free(*where);
 		*where = NULL;
 		return false;
@@ -581,22 +582,11 @@ remember(struct store_certs *k, PCCERT_CONTEXT ctx)
 	free(where);
 }
 
-/* ctx's thumbprint, or zeros when it cannot be read. */
-static void
-thumb_of(PCCERT_CONTEXT ctx, uint8_t thumb[THUMB_LEN])
-{
-	DWORD size = THUMB_LEN;
-
-	if (!CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID,
-	    thumb, &size) || size != THUMB_LEN)
-		memset(thumb, 0, THUMB_LEN);
-}
-
 /*
  * Whether a certificate of this thumbprint is in the batch already (the
- * same one in My and in WebHosting): it is then left for after the batch, where the memo
- * answers it as it would one key at a time, and one key is not opened
- * from two threads at once.
+ * same one in My and in WebHosting): it is then left for after the
+ * batch, where the memo answers it as it would one key at a time, and
+ * one key is not opened from two threads at once.
  */
 static bool
 batched_already(const uint8_t (*thumbs)[THUMB_LEN], size_t m,
@@ -635,9 +625,9 @@ store_key_batch(const size_t *certs, size_t n, void *arg, bool *opens,
 
 		if ((opens[j] = remembered(k, ctx)))
 			continue;
-		thumb_of(ctx, thumb);
-		if (batched_already((const uint8_t (*)[THUMB_LEN])thumbs, m,
-		    thumb)) {
+		/* A twin, or one whose thumbprint cannot be read, waits. */
+		if (!read_thumb(ctx, thumb) || batched_already(
+		    (const uint8_t (*)[THUMB_LEN])thumbs, m, thumb)) {
 			later[nlater++] = j;
 			continue;
 		}
